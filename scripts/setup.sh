@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs whatever the build and the tests need and is missing. Sourced by play.sh and test.sh.
+# Idempotent: a second run only checks.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_UPDATED=0
+ensure_apt() { # ensure_apt COMMAND PACKAGE...
+  local cmd="$1"; shift
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  log "installing Debian packages: $*"
+  if [ "$APT_UPDATED" = 0 ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_wasm_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  # wasm-bindgen-cli must be exactly the version Cargo.lock pins, or the bindings do not match.
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    log "installing wasm-bindgen-cli $want"
+    cargo install --locked wasm-bindgen-cli --version "$want"
+  fi
+  if ! command -v wasm-pack >/dev/null 2>&1; then
+    log "installing wasm-pack"
+    cargo install --locked wasm-pack
+  fi
+}
+
+ensure_node_deps() {
+  ensure_apt node nodejs npm
+  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
+    log "installing npm playwright-core for the browser tests"
+    (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# Builds the page into dist/: index.html, www/, pkg/ (wasm + JS glue), lessons/.
+build_dist() {
+  local profile="${1:-release}"
+  log "building the wasm bundle ($profile)"
+  (cd "$ROOT" && wasm-pack --quiet build --target web --no-typescript --no-pack "--$profile" --out-dir pkg >/dev/null)
+  rm -rf "$ROOT/dist"
+  mkdir -p "$ROOT/dist/pkg"
+  cp "$ROOT/index.html" "$ROOT/dist/"
+  cp -r "$ROOT/www" "$ROOT/dist/www"
+  cp "$ROOT/pkg/etcd_playground.js" "$ROOT/pkg/etcd_playground_bg.wasm" "$ROOT/dist/pkg/"
+  if [ -d "$ROOT/lessons" ]; then cp -r "$ROOT/lessons" "$ROOT/dist/lessons"; fi
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Command 2: every test. Native unit, doc and transcript tests, the fidelity suite against
+# Debian's real etcd, wasm tests under Node, and browser end-to-end tests in headless Chromium.
+# Installs whatever is missing first. Any missing tool is an error, never a skipped test.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+
+ensure_apt etcd etcd-server etcd-client
+ensure_apt chromium chromium
+ensure_wasm_tools
+ensure_node_deps
+
+log "native tests (cargo test)"
+cargo test --quiet 2>&1
+
+log "wasm tests (Node, wasm-bindgen-test-runner)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm 2>&1
+
+build_dist release
+cargo build --quiet --bin etcd-playground
+log "bundle sizes"
+bash scripts/size-report.sh
+
+log "browser end-to-end tests (headless Chromium)"
+node --test --test-concurrency=1 tests/e2e/ 2>&1

@@ -1,0 +1,177 @@
+//! Native subcommands. Kept out of the library: the library must not touch the host.
+
+use etcd_playground::process::Chunk;
+use etcd_playground::shell::Session;
+use std::io::{BufRead, Read, Write};
+
+const USAGE: &str = "usage:
+  etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt] [FILE|-]
+  etcd-playground serve [--dir DIR] [--port PORT]";
+
+pub fn main(args: Vec<String>) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("serve") => serve(&args[1..]),
+        _ => {
+            eprintln!("{USAGE}");
+            2
+        }
+    }
+}
+
+/// Runs each line of FILE (or stdin) as if typed in the browser terminal. Prints stdout to
+/// stdout and stderr to stderr, in order; with `--echo` also the prompt and the line;
+/// with `--explain` the playground's explanations (prefixed `# `) on stderr.
+fn run(args: &[String]) -> i32 {
+    let mut scenario = "kubeadm".to_string();
+    let mut echo = false;
+    let mut explain = false;
+    let mut lang = "en".to_string();
+    let mut file: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--scenario" => scenario = it.next().cloned().unwrap_or_default(),
+            "--echo" => echo = true,
+            "--explain" => explain = true,
+            "--lang" => lang = it.next().cloned().unwrap_or_default(),
+            s if s.starts_with("--scenario=") => scenario = s["--scenario=".len()..].to_string(),
+            s if s.starts_with("--") && s != "-" => {
+                eprintln!("etcd-playground run: unknown flag {s}\n{USAGE}");
+                return 2;
+            }
+            s => file = Some(s.to_string()),
+        }
+    }
+    let mut session = match Session::new(&scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("etcd-playground run: {e}");
+            return 2;
+        }
+    };
+    let input = match file.as_deref() {
+        None | Some("-") => {
+            let mut s = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                eprintln!("etcd-playground run: stdin: {e}");
+                return 2;
+            }
+            s
+        }
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("etcd-playground run: {path}: {e}");
+                return 2;
+            }
+        },
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut last = 0;
+    for line in input.lines() {
+        let mut out = stdout.lock();
+        if echo {
+            let _ = writeln!(out, "{}{}", session.prompt(), line);
+        }
+        let r = session.execute(line);
+        for c in &r.chunks {
+            match c {
+                Chunk::Stdout(s) => {
+                    let _ = out.write_all(s.as_bytes());
+                }
+                Chunk::Stderr(s) => {
+                    let _ = out.flush();
+                    let _ = stderr.lock().write_all(s.as_bytes());
+                }
+                Chunk::Explain { en, pt } if explain => {
+                    let _ = out.flush();
+                    let text = if lang == "pt" { pt } else { en };
+                    let _ = writeln!(stderr.lock(), "# {text}");
+                }
+                Chunk::Explain { .. } => {}
+            }
+        }
+        let _ = out.flush();
+        if !r.needs_more {
+            last = r.exit;
+        }
+    }
+    last
+}
+
+/// A minimal static server for the built page, on 127.0.0.1 only.
+fn serve(args: &[String]) -> i32 {
+    let mut dir = "dist".to_string();
+    let mut port = "8080".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--dir" => dir = it.next().cloned().unwrap_or_default(),
+            "--port" => port = it.next().cloned().unwrap_or_default(),
+            s => {
+                eprintln!("etcd-playground serve: unknown argument {s}\n{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let listener = match std::net::TcpListener::bind(format!("127.0.0.1:{port}")) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("etcd-playground serve: 127.0.0.1:{port}: {e}");
+            return 1;
+        }
+    };
+    let port = listener.local_addr().map(|a| a.port().to_string()).unwrap_or(port);
+    println!("etcd-playground: serving {dir} on http://127.0.0.1:{port}/");
+    let _ = std::io::stdout().flush();
+    for stream in listener.incoming().flatten() {
+        let dir = dir.clone();
+        std::thread::spawn(move || handle(stream, &dir));
+    }
+    0
+}
+
+fn handle(mut stream: std::net::TcpStream, dir: &str) {
+    let mut reader = std::io::BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Drain the headers; we answer GET only.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let rel = if path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+    let (status, body, mime) = if rel.contains("..") {
+        ("400 Bad Request", b"bad path".to_vec(), "text/plain")
+    } else {
+        match std::fs::read(format!("{dir}{rel}")) {
+            Ok(b) => ("200 OK", b, mime_of(&rel)),
+            Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+        }
+    };
+    let head = format!("HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n", body.len());
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+fn mime_of(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript",
+        "wasm" => "application/wasm",
+        "css" => "text/css",
+        "svg" => "image/svg+xml",
+        "json" => "application/json",
+        "toml" | "md" | "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,72 @@
+//! One simulated etcd member: the engine plus what etcd's server adds around it (member and
+//! cluster IDs, raft term and index, listen URLs, TLS configuration, version).
+
+use crate::engine::Store;
+use serde::{Deserialize, Serialize};
+
+/// The etcd release a server (or a client binary) reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EtcdVersion {
+    /// e.g. "3.4.23"
+    pub version: String,
+    /// e.g. "3.4" (the API version etcdctl prints)
+    pub api: String,
+    pub git_sha: String,
+    pub go_version: String,
+}
+
+impl EtcdVersion {
+    /// Debian bookworm's etcd-server/etcd-client, the oracle of the fidelity tests.
+    pub fn debian_3_4_23() -> Self {
+        EtcdVersion {
+            version: "3.4.23".into(),
+            api: "3.4".into(),
+            git_sha: "Not provided (use ./build instead of go build)".into(),
+            go_version: "go1.19.8".into(),
+        }
+    }
+
+    /// etcd 3.5.x as kubeadm clusters for the CKA run it.
+    pub fn v3_5_16() -> Self {
+        EtcdVersion { version: "3.5.16".into(), api: "3.5".into(), git_sha: "f20bbad".into(), go_version: "go1.22.7".into() }
+    }
+
+    pub fn is_3_5(&self) -> bool {
+        self.api == "3.5"
+    }
+}
+
+/// Server-side TLS settings, as given by etcd's `--cert-file --key-file --trusted-ca-file
+/// --client-cert-auth` flags (paths in the virtual filesystem).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerTls {
+    pub cert_file: String,
+    pub key_file: String,
+    pub trusted_ca_file: String,
+    pub client_cert_auth: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EtcdServer {
+    pub name: String,
+    pub member_id: u64,
+    pub cluster_id: u64,
+    pub raft_term: u64,
+    pub data_dir: String,
+    pub listen_client_urls: Vec<String>,
+    pub advertise_client_urls: Vec<String>,
+    pub peer_urls: Vec<String>,
+    pub tls: Option<ServerTls>,
+    pub version: EtcdVersion,
+    pub running: bool,
+    pub store: Store,
+}
+
+impl EtcdServer {
+    /// The `host:port` and scheme of each client URL this member listens on.
+    pub fn listens_on(&self, scheme: &str, host_port: &str) -> bool {
+        self.listen_client_urls.iter().any(|u| u.split_once("://").is_some_and(|(s, hp)| {
+            s == scheme && (hp == host_port || (hp.starts_with("0.0.0.0:") && host_port.ends_with(&hp[7..])))
+        }))
+    }
+}

@@ -1,0 +1,84 @@
+//! Scenarios: the starting state of a session (a node's files, its etcd, its cluster).
+//! `kubeadm` is the seed tutorial's cluster; `plain` is one bare etcd like Debian's.
+
+use super::etcd_server::{EtcdServer, EtcdVersion, ServerTls};
+use crate::engine::Store;
+use crate::vfs::Vfs;
+
+/// Every scenario name a session can start from.
+pub const SCENARIOS: &[&str] = &["kubeadm", "plain"];
+
+/// What a scenario lays out; the shell wraps it in a session.
+pub struct ScenarioState {
+    pub hostname: String,
+    pub home: String,
+    pub vfs: Vfs,
+    pub etcd: EtcdServer,
+}
+
+pub fn build(name: &str) -> Option<ScenarioState> {
+    match name {
+        "plain" => Some(plain()),
+        "kubeadm" => Some(kubeadm()),
+        _ => None,
+    }
+}
+
+fn base_vfs(home: &str) -> Vfs {
+    let mut vfs = Vfs::default();
+    for dir in ["/tmp", "/etc", "/usr/bin", "/usr/local/bin", "/var/lib", home] {
+        // Fixed paths on an empty filesystem: this cannot fail.
+        let _ = vfs.mkdir_p(dir);
+    }
+    vfs
+}
+
+/// One etcd member named `docker-01` without TLS, as `etcd --name docker-01` on a laptop:
+/// client URL http://127.0.0.1:2379, peer URL http://127.0.0.1:2380, an empty keyspace.
+fn plain() -> ScenarioState {
+    let vfs = base_vfs("/root");
+    let etcd = EtcdServer {
+        name: "docker-01".into(),
+        member_id: 0x8e9e05c52164694d,
+        cluster_id: 0xcdf818194e3a8c32,
+        raft_term: 2,
+        data_dir: "/var/lib/etcd".into(),
+        listen_client_urls: vec!["http://127.0.0.1:2379".into()],
+        advertise_client_urls: vec!["http://127.0.0.1:2379".into()],
+        peer_urls: vec!["http://127.0.0.1:2380".into()],
+        tls: None,
+        version: EtcdVersion::debian_3_4_23(),
+        running: true,
+        store: Store::new(),
+    };
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
+}
+
+/// The seed's kubeadm control-plane node `docker-01`: etcd with TLS on https://127.0.0.1:2379
+/// and the node IP, certificates under /etc/kubernetes/pki/etcd/.
+fn kubeadm() -> ScenarioState {
+    let mut vfs = base_vfs("/root");
+    for f in ["ca.crt", "ca.key", "server.crt", "server.key", "peer.crt", "peer.key", "healthcheck-client.crt", "healthcheck-client.key"] {
+        vfs.install(&format!("/etc/kubernetes/pki/etcd/{f}"), Vec::new());
+    }
+    let etcd = EtcdServer {
+        name: "docker-01".into(),
+        member_id: 0x5e0e4f1a3e2b1c07,
+        cluster_id: 0x2b1c0f6d5e0a9c11,
+        raft_term: 2,
+        data_dir: "/var/lib/etcd".into(),
+        listen_client_urls: vec!["https://127.0.0.1:2379".into(), "https://172.17.0.2:2379".into()],
+        advertise_client_urls: vec!["https://172.17.0.2:2379".into()],
+        peer_urls: vec!["https://172.17.0.2:2380".into()],
+        tls: Some(ServerTls {
+            cert_file: "/etc/kubernetes/pki/etcd/server.crt".into(),
+            key_file: "/etc/kubernetes/pki/etcd/server.key".into(),
+            trusted_ca_file: "/etc/kubernetes/pki/etcd/ca.crt".into(),
+            client_cert_auth: true,
+        }),
+        version: EtcdVersion::v3_5_16(),
+        running: true,
+        store: Store::new(),
+    };
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
+}

@@ -1,0 +1,18 @@
+//! etcd-playground: etcd and etcdctl, simulated for learners, in the browser.
+//!
+//! Layers, bottom to top (each knows only those below it):
+//! `engine` → `cluster` → `vfs`/`world`/`process` → programs (`etcdctl`, ...) via `commands`
+//! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
+
+pub mod cluster;
+pub mod commands;
+pub mod engine;
+pub mod etcdctl;
+pub mod i18n;
+pub mod process;
+pub mod shell;
+pub mod vfs;
+pub mod world;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

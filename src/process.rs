@@ -1,0 +1,72 @@
+//! What a running command sees: its arguments, environment, working directory and stdin, and
+//! where it writes. Commands (etcdctl, kubectl, coreutils) are `fn(&mut World, &mut Proc) -> i32`
+//! so they know nothing of the shell that parsed them or the page that shows their output.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One piece of terminal output. `Explain` is the playground's own teaching note, shown apart
+/// from what the real program prints, in both languages (the page picks one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Chunk {
+    Stdout(String),
+    Stderr(String),
+    Explain { en: String, pt: String },
+}
+
+#[derive(Debug, Default)]
+pub struct Proc {
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub cwd: String,
+    pub stdin: Vec<u8>,
+    pub out: Vec<Chunk>,
+}
+
+impl Proc {
+    pub fn print(&mut self, s: impl AsRef<str>) {
+        let s = s.as_ref();
+        if s.is_empty() {
+            return;
+        }
+        if let Some(Chunk::Stdout(last)) = self.out.last_mut() {
+            last.push_str(s);
+        } else {
+            self.out.push(Chunk::Stdout(s.to_string()));
+        }
+    }
+
+    pub fn println(&mut self, s: impl AsRef<str>) {
+        self.print(format!("{}\n", s.as_ref()));
+    }
+
+    pub fn eprint(&mut self, s: impl AsRef<str>) {
+        let s = s.as_ref();
+        if s.is_empty() {
+            return;
+        }
+        if let Some(Chunk::Stderr(last)) = self.out.last_mut() {
+            last.push_str(s);
+        } else {
+            self.out.push(Chunk::Stderr(s.to_string()));
+        }
+    }
+
+    pub fn eprintln(&mut self, s: impl AsRef<str>) {
+        self.eprint(format!("{}\n", s.as_ref()));
+    }
+
+    pub fn explain(&mut self, en: impl Into<String>, pt: impl Into<String>) {
+        self.out.push(Chunk::Explain { en: en.into(), pt: pt.into() });
+    }
+
+    /// Resolves a path argument against the working directory.
+    pub fn path(&self, p: &str) -> String {
+        crate::vfs::normalize(&self.cwd, p)
+    }
+
+    /// All that went to stdout, concatenated (for pipes and command substitution).
+    pub fn stdout_text(&self) -> String {
+        self.out.iter().filter_map(|c| if let Chunk::Stdout(s) = c { Some(s.as_str()) } else { None }).collect()
+    }
+}

@@ -1,0 +1,293 @@
+//! The terminal's shell: one [`Session`] turns typed lines into command runs and output.
+//! The browser terminal and `etcd-playground run` both feed lines to [`Session::execute`],
+//! so they print the same thing.
+
+pub mod builtins;
+pub mod parse;
+
+use crate::process::{Chunk, Proc};
+use crate::world::World;
+use parse::{Connector, RedirectOp, SimpleCommand};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A command implementation: it reads its arguments and stdin from `Proc`, acts on the world,
+/// writes into `Proc`, and returns its exit status.
+pub type CommandFn = fn(&mut World, &mut Proc) -> i32;
+
+/// What one call to [`Session::execute`] produced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Executed {
+    pub chunks: Vec<Chunk>,
+    /// The exit status of the last command (`$?`).
+    pub exit: i32,
+    /// The line was incomplete (trailing `\` or an open heredoc): more input is expected and
+    /// the prompt is now the continuation prompt.
+    pub needs_more: bool,
+    /// `clear` ran: the terminal should drop what it shows.
+    pub clear: bool,
+}
+
+impl Executed {
+    /// The output as a terminal shows it, stdout and stderr interleaved, explanations left out.
+    pub fn text(&self) -> String {
+        self.chunks
+            .iter()
+            .filter_map(|c| match c {
+                Chunk::Stdout(s) | Chunk::Stderr(s) => Some(s.as_str()),
+                Chunk::Explain { .. } => None,
+            })
+            .collect()
+    }
+}
+
+/// The whole state of one terminal session: the simulated world plus the shell's own state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub world: World,
+    pub vars: BTreeMap<String, String>,
+    pub exported: Vec<String>,
+    pub cwd: String,
+    pub home: String,
+    pub history: Vec<String>,
+    pub last_exit: i32,
+    /// Lines typed so far of a command that is not complete yet.
+    pending: Vec<String>,
+}
+
+impl Session {
+    /// A fresh session on a named scenario (see [`crate::cluster::scenario::SCENARIOS`]).
+    pub fn new(scenario: &str) -> Result<Session, String> {
+        let (world, home) = World::from_scenario(scenario).ok_or_else(|| {
+            format!("unknown scenario '{scenario}' (known: {})", crate::cluster::scenario::SCENARIOS.join(", "))
+        })?;
+        let mut vars = BTreeMap::new();
+        for (k, v) in [("HOME", home.as_str()), ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), ("USER", "root"), ("SHELL", "/bin/bash"), ("HOSTNAME", world.hostname.as_str())] {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        let exported = vars.keys().cloned().collect();
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new() })
+    }
+
+    /// The prompt the terminal shows before the next line.
+    pub fn prompt(&self) -> String {
+        if !self.pending.is_empty() {
+            return "> ".to_string();
+        }
+        let dir = if self.cwd == self.home {
+            "~".to_string()
+        } else if let Some(rest) = self.cwd.strip_prefix(&format!("{}/", self.home)) {
+            format!("~/{rest}")
+        } else {
+            self.cwd.clone()
+        };
+        format!("root@{}:{}# ", self.world.hostname, dir)
+    }
+
+    /// Drops a half-typed multi-line command (Ctrl+C at a `> ` prompt).
+    pub fn cancel_pending(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Runs one typed line. Never panics on any input: errors become shell messages.
+    pub fn execute(&mut self, line: &str) -> Executed {
+        self.pending.push(line.to_string());
+        let first = self.pending[0].clone();
+        // A heredoc is complete when a line equal to its delimiter arrives.
+        if let Some(delim) = parse::heredoc_delimiter(&first) {
+            if self.pending.len() == 1 || self.pending.last().map(|l| l.trim_end()) != Some(delim.as_str()) {
+                return Executed { needs_more: true, ..Default::default() };
+            }
+            let lines = std::mem::take(&mut self.pending);
+            let body: String = lines[1..lines.len() - 1].iter().map(|l| format!("{l}\n")).collect();
+            self.record_history(&lines.join("\n"));
+            return self.run_line(&first, Some(&body));
+        }
+        if line.ends_with('\\') && !line.ends_with("\\\\") {
+            return Executed { needs_more: true, ..Default::default() };
+        }
+        // Join continuation lines: each trailing backslash-newline disappears, as in bash.
+        let lines = std::mem::take(&mut self.pending);
+        let joined: String = lines.iter().map(|l| l.strip_suffix('\\').unwrap_or(l)).collect::<Vec<_>>().join("");
+        self.record_history(&lines.join("\n"));
+        self.run_line(&joined, None)
+    }
+
+    fn record_history(&mut self, entry: &str) {
+        if !entry.trim().is_empty() {
+            self.history.push(entry.to_string());
+        }
+    }
+
+    fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
+        let list = match parse::parse(line, heredoc) {
+            Ok(l) => l,
+            Err(e) => {
+                self.last_exit = 2;
+                return Executed { chunks: vec![Chunk::Stderr(format!("bash: {e}\n"))], exit: 2, ..Default::default() };
+            }
+        };
+        let mut result = Executed::default();
+        let mut run_next = true;
+        for (pipeline, conn) in list.items {
+            if run_next {
+                let (chunks, exit, clear) = self.run_pipeline(&pipeline);
+                result.chunks.extend(chunks);
+                result.clear |= clear;
+                self.last_exit = exit;
+            }
+            run_next = match conn {
+                Connector::Always => true,
+                Connector::And => self.last_exit == 0,
+                Connector::Or => self.last_exit != 0,
+            };
+        }
+        result.exit = self.last_exit;
+        result
+    }
+
+    fn special_vars(&self) -> BTreeMap<String, String> {
+        let mut v = self.vars.clone();
+        v.insert("?".into(), self.last_exit.to_string());
+        v.insert("$".into(), "4242".into());
+        v.insert("PWD".into(), self.cwd.clone());
+        v
+    }
+
+    fn run_pipeline(&mut self, pipeline: &[SimpleCommand]) -> (Vec<Chunk>, i32, bool) {
+        let mut chunks = Vec::new();
+        let mut stdin: Vec<u8> = Vec::new();
+        let mut exit = 0;
+        let mut clear = false;
+        for (i, cmd) in pipeline.iter().enumerate() {
+            let last = i + 1 == pipeline.len();
+            let (out, code, cleared) = self.run_simple(cmd, std::mem::take(&mut stdin));
+            clear |= cleared;
+            exit = code;
+            for c in out {
+                match c {
+                    Chunk::Stdout(s) if !last => stdin.extend_from_slice(s.as_bytes()),
+                    other => chunks.push(other),
+                }
+            }
+        }
+        (chunks, exit, clear)
+    }
+
+    fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>) -> (Vec<Chunk>, i32, bool) {
+        let vars = self.special_vars();
+        let words: Vec<String> = cmd.words.iter().map(|w| parse::expand(w, &vars, true)).collect();
+        let assigns: Vec<(String, String)> = cmd
+            .assigns
+            .iter()
+            .map(|a| {
+                let (k, v) = a.split_once('=').unwrap_or((a, ""));
+                (k.to_string(), parse::expand(v, &vars, true))
+            })
+            .collect();
+        if words.is_empty() {
+            // `VAR=value` alone sets a shell variable.
+            for (k, v) in assigns {
+                self.vars.insert(k, v);
+            }
+            return (Vec::new(), 0, false);
+        }
+        let mut proc = Proc { args: words, cwd: self.cwd.clone(), stdin, ..Default::default() };
+        for k in &self.exported {
+            if let Some(v) = self.vars.get(k) {
+                proc.env.insert(k.clone(), v.clone());
+            }
+        }
+        for (k, v) in assigns {
+            proc.env.insert(k, v);
+        }
+        // Input redirects first, so the command sees them.
+        for (op, target) in &cmd.redirects {
+            match op {
+                RedirectOp::HereDoc => {
+                    let quoted = target.contains('\'') || target.contains('"');
+                    let body = cmd.heredoc.clone().unwrap_or_default();
+                    proc.stdin = if quoted { body.into_bytes() } else { parse::expand(&body.replace('"', "\\\""), &vars, true).into_bytes() };
+                }
+                RedirectOp::In => {
+                    let path = proc.path(&parse::expand(target, &vars, true));
+                    match self.world.vfs.read(&path) {
+                        Ok(d) => proc.stdin = d.to_vec(),
+                        Err(e) => {
+                            let t = parse::expand(target, &vars, true);
+                            return (vec![Chunk::Stderr(format!("bash: {t}: {}\n", e.strerror()))], 1, false);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let name = proc.args[0].clone();
+        let mut clear = false;
+        let code = match name.as_str() {
+            "clear" => {
+                clear = true;
+                0
+            }
+            _ => match builtins::shell_builtin(&name) {
+                Some(b) => b(self, &mut proc),
+                None => match crate::commands::lookup(&self.world, &proc.env, &self.cwd, &name) {
+                    Some(f) => f(&mut self.world, &mut proc),
+                    None => {
+                        proc.eprintln(format!("bash: {name}: command not found"));
+                        127
+                    }
+                },
+            },
+        };
+        let out = self.apply_output_redirects(cmd, &vars, proc.out, &proc.cwd);
+        match out {
+            Ok(chunks) => (chunks, code, clear),
+            Err(chunks) => (chunks, 1, clear),
+        }
+    }
+
+    /// Sends stdout/stderr to files for `>`, `>>`, `2>`, `2>&1`.
+    fn apply_output_redirects(&mut self, cmd: &SimpleCommand, vars: &BTreeMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
+        let mut stdout_to: Option<(String, bool)> = None;
+        let mut stderr_to: Option<(String, bool)> = None;
+        let mut err_to_out = false;
+        for (op, target) in &cmd.redirects {
+            let path = crate::vfs::normalize(cwd, &parse::expand(target, vars, true));
+            match op {
+                RedirectOp::Out => stdout_to = Some((path, false)),
+                RedirectOp::Append => stdout_to = Some((path, true)),
+                RedirectOp::ErrOut => stderr_to = Some((path, false)),
+                RedirectOp::ErrAppend => stderr_to = Some((path, true)),
+                RedirectOp::ErrToOut => err_to_out = true,
+                _ => {}
+            }
+        }
+        if stdout_to.is_none() && stderr_to.is_none() && !err_to_out {
+            return Ok(chunks);
+        }
+        let mut kept = Vec::new();
+        let mut out_buf = String::new();
+        let mut err_buf = String::new();
+        for c in chunks {
+            match c {
+                Chunk::Stdout(s) if stdout_to.is_some() => out_buf.push_str(&s),
+                Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.push_str(&s),
+                Chunk::Stderr(s) if err_to_out => kept.push(Chunk::Stdout(s)),
+                Chunk::Stderr(s) if stderr_to.is_some() => err_buf.push_str(&s),
+                other => kept.push(other),
+            }
+        }
+        for (target, buf) in [(stdout_to, out_buf), (stderr_to, err_buf)] {
+            if let Some((path, append)) = target {
+                let mut data = if append { self.world.vfs.read(&path).map(|d| d.to_vec()).unwrap_or_default() } else { Vec::new() };
+                data.extend_from_slice(buf.as_bytes());
+                if let Err(e) = self.world.vfs.write(&path, data) {
+                    kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));
+                    return Err(kept);
+                }
+            }
+        }
+        Ok(kept)
+    }
+}

@@ -1,0 +1,13 @@
+//! The page (wasm only): a Yew app whose view is a function of the session state.
+//! No etcd or shell logic lives here: every typed line goes through `Session::execute`.
+
+mod terminal;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    // A Rust panic must reach the console with its message instead of an opaque trap.
+    console_error_panic_hook::set_once();
+    yew::Renderer::<terminal::App>::new().render();
+}

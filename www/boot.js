@@ -1,0 +1,9 @@
+// Loads the wasm bundle; the Rust side renders the whole page.
+import init from '../pkg/etcd_playground.js';
+
+init().then(() => {
+  document.documentElement.dataset.ready = 'true';
+}).catch((err) => {
+  document.body.textContent = 'Failed to load the playground / Falha ao carregar o playground: ' + err;
+  document.documentElement.dataset.ready = 'error';
+});

@@ -275,6 +275,10 @@ pub fn kubeadm_etcd_pki(node: &str, ip: &str, created: i64) -> KubeadmPki {
     let k8s_ca = Certificate::ca("kubernetes", &k8s_key, created, 3650);
     files.push(("/etc/kubernetes/pki/ca.crt".into(), k8s_ca.to_pem()));
     files.push(("/etc/kubernetes/pki/ca.key".into(), k8s_key.to_pem()));
+    let kc_key = PrivateKey::new(0x6b85_0000_0000_0002);
+    let kc = Certificate::leaf("kube-apiserver-kubelet-client", &kc_key, &k8s_ca, &k8s_key, created + 6, 365, &[], Usage::Client);
+    files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.crt".into(), kc.to_pem()));
+    files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.key".into(), kc_key.to_pem()));
     KubeadmPki { ca_key, ca, files }
 }
 
@@ -333,6 +337,6 @@ mod tests {
         let server = parse_cert(pki.files.iter().find(|(p, _)| p.ends_with("etcd/server.crt")).unwrap().1.as_bytes()).unwrap();
         assert!(server.signed_by(&pki.ca));
         assert!(server.sans.contains(&San::Ip("172.17.0.2".into())));
-        assert_eq!(pki.files.len(), 12);
+        assert_eq!(pki.files.len(), 14);
     }
 }

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod etcdctl;
 pub mod i18n;
 pub mod kubectl;
+pub mod openssl;
 pub mod process;
 pub mod shell;
 pub mod vfs;

@@ -16,6 +16,7 @@ pub fn lookup(_world: &World, _env: &BTreeMap<String, String>, _cwd: &str, name:
         "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
         "kubectl" => crate::kubectl::main,
         "openssl" => crate::openssl::main,
+        "sed" => crate::sed::main,
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ pub mod etcdctl;
 pub mod i18n;
 pub mod kubectl;
 pub mod openssl;
+pub mod sed;
 pub mod process;
 pub mod shell;
 pub mod vfs;

@@ -38,6 +38,18 @@ pub const RESOURCES: &[Resource] = &[
     Resource { plural: "secrets", singular: "secret", short: "secret", kind: "Secret", api_version: "v1", prefix: "/registry/secrets", namespaced: true },
     Resource { plural: "configmaps", singular: "configmap", short: "cm", kind: "ConfigMap", api_version: "v1", prefix: "/registry/configmaps", namespaced: true },
     Resource { plural: "serviceaccounts", singular: "serviceaccount", short: "sa", kind: "ServiceAccount", api_version: "v1", prefix: "/registry/serviceaccounts", namespaced: true },
+    Resource { plural: "endpoints", singular: "endpoints", short: "ep", kind: "Endpoints", api_version: "v1", prefix: "/registry/services/endpoints", namespaced: true },
+    Resource { plural: "leases", singular: "lease", short: "lease", kind: "Lease", api_version: "coordination.k8s.io/v1", prefix: "/registry/leases", namespaced: true },
+    Resource { plural: "clusterroles", singular: "clusterrole", short: "clusterrole", kind: "ClusterRole", api_version: "rbac.authorization.k8s.io/v1", prefix: "/registry/clusterroles", namespaced: false },
+    Resource { plural: "clusterrolebindings", singular: "clusterrolebinding", short: "clusterrolebinding", kind: "ClusterRoleBinding", api_version: "rbac.authorization.k8s.io/v1", prefix: "/registry/clusterrolebindings", namespaced: false },
+    Resource { plural: "roles", singular: "role", short: "role", kind: "Role", api_version: "rbac.authorization.k8s.io/v1", prefix: "/registry/roles", namespaced: true },
+    Resource { plural: "rolebindings", singular: "rolebinding", short: "rolebinding", kind: "RoleBinding", api_version: "rbac.authorization.k8s.io/v1", prefix: "/registry/rolebindings", namespaced: true },
+    Resource { plural: "priorityclasses", singular: "priorityclass", short: "pc", kind: "PriorityClass", api_version: "scheduling.k8s.io/v1", prefix: "/registry/priorityclasses", namespaced: false },
+    Resource { plural: "apiservices", singular: "apiservice", short: "apiservice", kind: "APIService", api_version: "apiregistration.k8s.io/v1", prefix: "/registry/apiregistration.k8s.io/apiservices", namespaced: false },
+    Resource { plural: "controllerrevisions", singular: "controllerrevision", short: "controllerrevision", kind: "ControllerRevision", api_version: "apps/v1", prefix: "/registry/controllerrevisions", namespaced: true },
+    Resource { plural: "flowschemas", singular: "flowschema", short: "flowschema", kind: "FlowSchema", api_version: "flowcontrol.apiserver.k8s.io/v1", prefix: "/registry/flowschemas", namespaced: false },
+    Resource { plural: "prioritylevelconfigurations", singular: "prioritylevelconfiguration", short: "prioritylevelconfiguration", kind: "PriorityLevelConfiguration", api_version: "flowcontrol.apiserver.k8s.io/v1", prefix: "/registry/prioritylevelconfigurations", namespaced: false },
+    Resource { plural: "csinodes", singular: "csinode", short: "csinode", kind: "CSINode", api_version: "storage.k8s.io/v1", prefix: "/registry/csinodes", namespaced: false },
 ];
 
 /// Finds a resource by any of the names kubectl accepts (`po`, `pod`, `pods`, `Pod`, `deployments.apps`).
@@ -524,10 +536,88 @@ pub fn seed_objects(manifests: &[(&'static str, Value)]) -> Vec<(&'static Resour
     out
 }
 
+/// The objects every kubeadm cluster has and nobody looks at until they list `/registry`:
+/// RBAC, leases, endpoints, API services, API priority and fairness, controller revisions.
+fn infrastructure() -> Vec<(&'static Resource, Value)> {
+    let r = |n: &str| resource(n).expect("known resource");
+    let mut out: Vec<(&'static Resource, Value)> = Vec::new();
+    let obj = |res: &Resource, name: &str, ns: Option<&str>, at: i64, extra: Value| {
+        let mut o = json!({"apiVersion": res.api_version, "kind": res.kind, "metadata": meta(name, ns, at)});
+        if let Some(m) = extra.as_object() {
+            for (k, v) in m {
+                o[k] = v.clone();
+            }
+        }
+        o
+    };
+    for (name, value) in [("system-cluster-critical", 2_000_000_000), ("system-node-critical", 2_000_001_000)] {
+        out.push((r("pc"), obj(r("pc"), name, None, 1, json!({"value": value, "preemptionPolicy": "PreemptLowerPriority", "description": "Used for system critical pods that must not be moved from their current node."}))));
+    }
+    const CONTROLLERS: &[&str] = &[
+        "attachdetach-controller", "certificate-controller", "clusterrole-aggregation-controller", "cronjob-controller", "daemon-set-controller",
+        "deployment-controller", "disruption-controller", "endpoint-controller", "endpointslice-controller", "endpointslicemirroring-controller",
+        "ephemeral-volume-controller", "expand-controller", "generic-garbage-collector", "horizontal-pod-autoscaler", "job-controller",
+        "legacy-service-account-token-cleaner", "namespace-controller", "node-controller", "persistent-volume-binder", "pod-garbage-collector",
+        "pv-protection-controller", "pvc-protection-controller", "replicaset-controller", "replication-controller", "resourcequota-controller",
+        "root-ca-cert-publisher", "route-controller", "service-account-controller", "service-controller", "statefulset-controller",
+        "ttl-after-finished-controller", "ttl-controller", "validatingadmissionpolicy-status-controller",
+    ];
+    let mut cluster_roles: Vec<String> = ["admin", "cluster-admin", "edit", "view", "system:aggregate-to-admin", "system:aggregate-to-edit", "system:aggregate-to-view", "system:auth-delegator", "system:basic-user", "system:certificates.k8s.io:certificatesigningrequests:nodeclient", "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", "system:certificates.k8s.io:kube-apiserver-client-approver", "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver", "system:certificates.k8s.io:kubelet-serving-approver", "system:certificates.k8s.io:legacy-unknown-approver", "system:coredns", "system:discovery", "system:heapster", "system:kube-aggregator", "system:kube-controller-manager", "system:kube-dns", "system:kube-scheduler", "system:kubelet-api-admin", "system:monitoring", "system:node", "system:node-bootstrapper", "system:node-problem-detector", "system:node-proxier", "system:persistent-volume-provisioner", "system:public-info-viewer", "system:service-account-issuer-discovery", "system:volume-scheduler", "kubeadm:get-nodes", "weave-net"].iter().map(|s| s.to_string()).collect();
+    cluster_roles.extend(CONTROLLERS.iter().map(|c| format!("system:controller:{c}")));
+    cluster_roles.sort();
+    for name in &cluster_roles {
+        out.push((r("clusterrole"), obj(r("clusterrole"), name, None, 1, json!({"rules": [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch"]}]}))));
+        let binding = match name.as_str() {
+            "admin" | "edit" | "view" | "kubeadm:get-nodes" | "system:heapster" | "system:kube-aggregator" | "system:kubelet-api-admin" | "system:node-problem-detector" | "system:persistent-volume-provisioner" | "system:certificates.k8s.io:legacy-unknown-approver" | "system:certificates.k8s.io:kubelet-serving-approver" | "system:certificates.k8s.io:kube-apiserver-client-approver" | "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver" | "system:certificates.k8s.io:certificatesigningrequests:nodeclient" | "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient" | "system:aggregate-to-admin" | "system:aggregate-to-edit" | "system:aggregate-to-view" | "system:node" => continue,
+            _ => name.clone(),
+        };
+        out.push((r("clusterrolebinding"), obj(r("clusterrolebinding"), &binding, None, 1, json!({"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": name}, "subjects": [{"kind": "ServiceAccount", "name": name.rsplit(':').next().unwrap_or(""), "namespace": "kube-system"}]}))));
+    }
+    for (name, role) in [("kubeadm:kubelet-bootstrap", "system:node-bootstrapper"), ("kubeadm:node-autoapprove-bootstrap", "system:certificates.k8s.io:certificatesigningrequests:nodeclient"), ("kubeadm:node-autoapprove-certificate-rotation", "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient"), ("kubeadm:cluster-admins", "cluster-admin")] {
+        out.push((r("clusterrolebinding"), obj(r("clusterrolebinding"), name, None, 5, json!({"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}}))));
+    }
+    for (ns, name) in [("kube-public", "kubeadm:bootstrap-signer-clusterinfo"), ("kube-public", "system:controller:bootstrap-signer"), ("kube-system", "extension-apiserver-authentication-reader"), ("kube-system", "kube-proxy"), ("kube-system", "kubeadm:kubelet-config"), ("kube-system", "kubeadm:nodes-kubeadm-config"), ("kube-system", "system::leader-locking-kube-controller-manager"), ("kube-system", "system::leader-locking-kube-scheduler"), ("kube-system", "system:controller:bootstrap-signer"), ("kube-system", "system:controller:cloud-provider"), ("kube-system", "system:controller:token-cleaner"), ("kube-system", "weave-net")] {
+        out.push((r("role"), obj(r("role"), name, Some(ns), 1, json!({"rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}]}))));
+        out.push((r("rolebinding"), obj(r("rolebinding"), name, Some(ns), 1, json!({"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name}}))));
+    }
+    for sa in CONTROLLERS.iter().map(|c| c.to_string()).chain(["bootstrap-signer", "coredns", "kube-proxy", "token-cleaner", "weave-net"].iter().map(|s| s.to_string())) {
+        if sa == "default" {
+            continue;
+        }
+        out.push((r("sa"), obj(r("sa"), &sa, Some("kube-system"), 2, json!({}))));
+    }
+    for (name, _) in NODES {
+        out.push((r("lease"), obj(r("lease"), name, Some("kube-node-lease"), 2, json!({"spec": {"holderIdentity": name, "leaseDurationSeconds": 40}}))));
+        out.push((r("csinode"), obj(r("csinode"), name, None, 2, json!({"spec": {"drivers": null}}))));
+    }
+    for (name, holder) in [("kube-controller-manager", "docker-01_4a3f1c2e-6e1b-4f55-9a51-2b8a9d1f0c3e"), ("kube-scheduler", "docker-01_9c1d2b3a-0e4f-4b6a-8c7d-5e6f7a8b9c0d"), ("apiserver-r2qz7mxg6kb4trdlf3wyhm5pcq", "apiserver-r2qz7mxg6kb4trdlf3wyhm5pcq_6f0e9d8c-7b6a-4c5d-9e8f-0a1b2c3d4e5f")] {
+        out.push((r("lease"), obj(r("lease"), name, Some("kube-system"), 3, json!({"spec": {"holderIdentity": holder, "leaseDurationSeconds": 15}}))));
+    }
+    out.push((r("ep"), obj(r("ep"), "kubernetes", Some("default"), 3, json!({"subsets": [{"addresses": [{"ip": CONTROL_PLANE_IP}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]}))));
+    out.push((r("ep"), obj(r("ep"), "kube-dns", Some("kube-system"), 30, json!({"subsets": [{"addresses": [{"ip": "10.32.0.2"}, {"ip": "10.32.0.3"}], "ports": [{"name": "dns-tcp", "port": 53, "protocol": "TCP"}, {"name": "dns", "port": 53, "protocol": "UDP"}, {"name": "metrics", "port": 9153, "protocol": "TCP"}]}]}))));
+    for gv in ["v1.", "v1.admissionregistration.k8s.io", "v1.apiextensions.k8s.io", "v1.apps", "v1.authentication.k8s.io", "v1.authorization.k8s.io", "v1.autoscaling", "v2.autoscaling", "v1.batch", "v1.certificates.k8s.io", "v1.coordination.k8s.io", "v1.discovery.k8s.io", "v1.events.k8s.io", "v1.flowcontrol.apiserver.k8s.io", "v1beta3.flowcontrol.apiserver.k8s.io", "v1.networking.k8s.io", "v1.node.k8s.io", "v1.policy", "v1.rbac.authorization.k8s.io", "v1.scheduling.k8s.io", "v1.storage.k8s.io"] {
+        out.push((r("apiservice"), obj(r("apiservice"), gv, None, 1, json!({"spec": {"groupPriorityMinimum": 17800, "version": gv.split('.').next().unwrap_or("v1"), "versionPriority": 15}, "status": {"conditions": [{"lastTransitionTime": ts(1), "message": "Local APIServices are always available", "reason": "Local", "status": "True", "type": "Available"}]}}))));
+    }
+    for (name, level) in [("exempt", "exempt"), ("probes", "exempt"), ("system-leader-election", "leader-election"), ("endpoint-controller", "workload-high"), ("workload-leader-election", "leader-election"), ("system-node-high", "node-high"), ("system-nodes", "system"), ("kube-controller-manager", "workload-high"), ("kube-scheduler", "workload-high"), ("kube-system-service-accounts", "workload-high"), ("service-accounts", "workload-low"), ("global-default", "global-default"), ("catch-all", "catch-all")] {
+        out.push((r("flowschema"), obj(r("flowschema"), name, None, 1, json!({"spec": {"priorityLevelConfiguration": {"name": level}}}))));
+    }
+    for name in ["catch-all", "exempt", "global-default", "leader-election", "node-high", "system", "workload-high", "workload-low"] {
+        out.push((r("prioritylevelconfiguration"), obj(r("prioritylevelconfiguration"), name, None, 1, json!({"spec": {"type": if name == "exempt" { "Exempt" } else { "Limited" }}}))));
+    }
+    for (ds, hash) in [("kube-proxy", "7bb84f4984"), ("weave-net", "5d7b9d6d5c")] {
+        out.push((r("controllerrevision"), obj(r("controllerrevision"), &format!("{ds}-{hash}"), Some("kube-system"), 10, json!({"revision": 1}))));
+    }
+    out
+}
+
 /// Writes the seed objects into a fresh store (one revision each, like the real bootstrap).
 pub fn seed(store: &mut Store, manifests: &[(&'static str, Value)]) {
-    for (res, obj) in seed_objects(manifests) {
+    for (res, obj) in infrastructure().into_iter().chain(seed_objects(manifests)) {
         put(store, res, &obj);
+    }
+    // Keys the API server keeps for itself (not objects kubectl lists).
+    for (k, v) in [("/registry/masterleases/172.17.0.2", "{\"kind\":\"Endpoints\",\"apiVersion\":\"v1\",\"subsets\":[{\"addresses\":[{\"ip\":\"172.17.0.2\"}]}]}"), ("/registry/ranges/serviceips", "{\"range\":\"10.96.0.0/12\"}"), ("/registry/ranges/servicenodeports", "{\"range\":\"30000-32767\"}")] {
+        let _ = store.put(PutRequest { key: k.as_bytes().to_vec(), value: v.as_bytes().to_vec(), ..Default::default() });
     }
 }
 

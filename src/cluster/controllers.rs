@@ -110,7 +110,7 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                         labels["pod-template-hash"] = json!(hash);
                         let mut t = template.clone();
                         t["metadata"]["labels"] = labels.clone();
-                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": rs_name, "namespace": ns, "uid": uid(&format!("{ns}/{rs_name}")), "creationTimestamp": super::clock::rfc3339(now), "labels": labels.clone(), "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/max-replicas": (replicas + (replicas + 3) / 4).to_string(), "deployment.kubernetes.io/revision": "1"}, "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": name, "uid": uid(&format!("{ns}/{name}"))}]}, "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": t}, "status": {"replicas": 0}})
+                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": rs_name, "namespace": ns, "uid": uid(&format!("{ns}/{rs_name}")), "creationTimestamp": super::clock::rfc3339(now), "labels": labels.clone(), "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/max-replicas": replicas.saturating_add(replicas.saturating_add(3) / 4).to_string(), "deployment.kubernetes.io/revision": "1"}, "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": name, "uid": uid(&format!("{ns}/{name}"))}]}, "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": t}, "status": {"replicas": 0}})
                     }
                 };
                 rs["spec"]["replicas"] = json!(replicas);
@@ -127,7 +127,8 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                 let _ = i;
                 kube::delete(store, pods_r, &ns, s(&extra.obj["metadata"]["name"]));
             }
-            for i in mine.len()..want {
+            // Like the real ReplicaSet controller, create in bursts (here at most 100 per pass).
+            for i in mine.len()..want.min(mine.len() + 100) {
                 let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}/{}", store.current_revision())));
                 let node = scheduler.then(|| WORKERS[(i + store.current_revision() as usize) % 2]).map(|w| (w.0, w.1));
                 let p = new_pod(&ns, &pod_name, &o["spec"]["template"], Some(("ReplicaSet", &name)), now, node, store.current_revision() as usize, Some(&format!("{name}-")));
@@ -147,7 +148,7 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
             let o = &d.obj;
             let (ns, name) = (s(&o["metadata"]["namespace"]).to_string(), s(&o["metadata"]["name"]).to_string());
             let rs: Vec<Stored> = kube::list(store, rs_r, Some(&ns)).into_iter().filter(|r| owner_of(&r.obj) == Some(("Deployment".into(), name.clone()))).collect();
-            let sum = |k: &str| rs.iter().map(|r| r.obj["status"][k].as_i64().unwrap_or(0)).sum::<i64>();
+            let sum = |k: &str| rs.iter().map(|r| r.obj["status"][k].as_i64().unwrap_or(0)).fold(0, i64::saturating_add);
             let (replicas, ready) = (sum("replicas"), sum("readyReplicas"));
             let status = json!({"availableReplicas": ready, "observedGeneration": 1, "readyReplicas": ready, "replicas": replicas, "updatedReplicas": replicas});
             if o["status"] != status {

@@ -219,7 +219,7 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
                 let cs = status["containerStatuses"].as_array().cloned().unwrap_or_default();
                 let total = spec["containers"].as_array().map_or(0, Vec::len);
                 let ready = cs.iter().filter(|c| c["ready"] == true).count();
-                let restarts: i64 = cs.iter().map(|c| n(&c["restartCount"])).sum();
+                let restarts: i64 = cs.iter().map(|c| n(&c["restartCount"])).fold(0, i64::saturating_add);
                 let phase = if o["metadata"]["deletionTimestamp"].is_string() { "Terminating".to_string() } else { s(&status["phase"]).to_string() };
                 cols.extend([format!("{ready}/{total}"), or_none(phase), restarts.to_string(), ag]);
                 wide_cols.extend([or_none(s(&status["podIP"]).to_string()), or_none(s(&spec["nodeName"]).to_string()), "<none>".into(), "<none>".into()]);

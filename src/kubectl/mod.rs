@@ -79,8 +79,9 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
             None => (arg.clone(), None),
         };
         // `-nkube-system` is `-n kube-system` to pflag.
-        let (name, inline) = if !name.starts_with("--") && name.len() > 2 && inline.is_none() {
-            (name[..2].to_string(), Some(name[2..].to_string()))
+        let (name, inline) = if !name.starts_with("--") && name.chars().count() > 2 && inline.is_none() {
+            let split = name.char_indices().nth(2).map_or(name.len(), |(i, _)| i);
+            (name[..split].to_string(), Some(name[split..].to_string()))
         } else {
             (name, inline)
         };

@@ -20,6 +20,8 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
     };
     // `kubectl get pod/etcd-docker-01` and `kubectl get pods,nodes` are out of scope but the
     // first form is common enough to accept.
+    // `kubectl get all` is the workload types, in kubectl's order.
+    let what = if what == "all" { "pods,services,daemonsets,deployments,replicasets".to_string() } else { what.clone() };
     // `kubectl get deploy,rs`: one table per type, names prefixed with the type.
     if what.contains(',') && !what.contains('/') {
         let types: Vec<&str> = what.split(',').filter(|t| !t.is_empty()).collect();

@@ -60,6 +60,9 @@ pub struct EtcdServer {
     pub version: EtcdVersion,
     pub running: bool,
     pub store: Store,
+    /// Users, roles and whether authentication is on (`etcdctl auth enable`).
+    #[serde(default)]
+    pub auth: super::auth::AuthStore,
 }
 
 impl EtcdServer {

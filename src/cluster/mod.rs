@@ -3,6 +3,7 @@
 //!
 //! Architecture invariant: the cluster knows the engine, never the shell or the web UI.
 
+pub mod auth;
 pub mod etcd_server;
 pub mod scenario;
 

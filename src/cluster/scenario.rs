@@ -50,6 +50,7 @@ fn plain() -> ScenarioState {
         version: EtcdVersion::debian_3_4_23(),
         running: true,
         store: Store::new(),
+        auth: Default::default(),
     };
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
 }
@@ -79,6 +80,7 @@ fn kubeadm() -> ScenarioState {
         version: EtcdVersion::v3_5_16(),
         running: true,
         store: Store::new(),
+        auth: Default::default(),
     };
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
 }

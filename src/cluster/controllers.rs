@@ -1,6 +1,6 @@
 //! What kube-controller-manager and kube-scheduler do, reduced to what a learner can see:
 //! a Deployment owns a ReplicaSet, a ReplicaSet keeps `replicas` pods, a DaemonSet keeps one pod
-//! per node, and the scheduler gives every pending pod a node. [`reconcile`] runs before each
+//! per node (kube-proxy, weave-net), and the scheduler gives every pending pod a node. [`reconcile`] runs before each
 //! `kubectl` verb, reading and writing the same `/registry/` keys — so a pod deleted with
 //! `etcdctl del` is replaced by its ReplicaSet (with a new name), while a bare pod made with
 //! `kubectl run` simply disappears.
@@ -141,6 +141,26 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                 let mut n = o.clone();
                 n["status"] = status;
                 kube::put(store, rs_r, &n);
+            }
+        }
+        // DaemonSets: one pod on every node (the DaemonSet controller binds it itself).
+        let ds_r = resource("ds").expect("ds");
+        let nodes = kube::list(store, resource("nodes").expect("nodes"), None);
+        for ds in kube::list(store, ds_r, None) {
+            let o = &ds.obj;
+            let (ns, name) = (s(&o["metadata"]["namespace"]).to_string(), s(&o["metadata"]["name"]).to_string());
+            let mine: Vec<Stored> = kube::list(store, pods_r, Some(&ns)).into_iter().filter(|p| owner_of(&p.obj) == Some(("DaemonSet".into(), name.clone()))).collect();
+            for node in &nodes {
+                let node_name = s(&node.obj["metadata"]["name"]).to_string();
+                if mine.iter().any(|p| p.obj["spec"]["nodeName"] == node_name.as_str()) {
+                    continue;
+                }
+                let ip = node.obj["status"]["addresses"].as_array().and_then(|a| a.iter().find(|x| x["type"] == "InternalIP")).map(|x| s(&x["address"]).to_string()).unwrap_or_default();
+                let pod_name = format!("{name}-{}", suffix(&format!("{name}/{node_name}/{}", store.current_revision())));
+                let mut p = new_pod(&ns, &pod_name, &o["spec"]["template"], Some(("DaemonSet", &name)), now, None, 0, Some(&format!("{name}-")));
+                // hostNetwork pods take the node's address.
+                schedule(&mut p, &node_name, &ip, &ip, now);
+                kube::put(store, pods_r, &p);
             }
         }
         // Deployment status from its ReplicaSet.

@@ -59,11 +59,14 @@ pub struct Lessor {
     pub id_prefix: u16,
     /// The generator's counter (48 bits are used).
     pub id_suffix: u64,
+    /// Which lease each attached key belongs to (etcd's `itemMap`).
+    #[serde(default)]
+    pub item_map: BTreeMap<Vec<u8>, i64>,
 }
 
 impl Default for Lessor {
     fn default() -> Self {
-        let mut l = Lessor { leases: BTreeMap::new(), id_prefix: 0, id_suffix: 0 };
+        let mut l = Lessor { leases: BTreeMap::new(), id_prefix: 0, id_suffix: 0, item_map: BTreeMap::new() };
         l.seed(0x694d, DEFAULT_BOOT_MS);
         l
     }
@@ -85,6 +88,7 @@ impl Lessor {
     pub(crate) fn attach(&mut self, id: i64, key: &[u8]) {
         if let Some(l) = self.leases.get_mut(&id) {
             l.keys.insert(key.to_vec());
+            self.item_map.insert(key.to_vec(), id);
         }
     }
 
@@ -92,6 +96,17 @@ impl Lessor {
         if let Some(l) = self.leases.get_mut(&id) {
             l.keys.remove(key);
         }
+        if self.item_map.get(key) == Some(&id) {
+            self.item_map.remove(key);
+        }
+    }
+
+    /// The lease `key` is attached to (0: none).
+    pub fn lease_of(&self, key: &[u8]) -> i64 {
+        if self.item_map.is_empty() {
+            return 0;
+        }
+        self.item_map.get(key).copied().unwrap_or(0)
     }
 }
 
@@ -143,6 +158,9 @@ impl Store {
             return Err(EngineError::LeaseNotFound);
         };
         self.size_in_use -= LEASE_OVERHEAD;
+        for key in &lease.keys {
+            self.lessor.item_map.remove(key);
+        }
         let mut tw = self.begin_write();
         for key in &lease.keys {
             let at = self.read_rev(&tw);

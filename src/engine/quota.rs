@@ -38,7 +38,6 @@
 //! ```
 
 use super::kvstore::{BackendEntry, Store};
-use super::kvstore_compaction::bbolt_key;
 use super::types::*;
 use super::{EngineError, Revision};
 
@@ -48,8 +47,8 @@ pub const FRESH_FILE: i64 = 24 * 1024;
 const PAGE: i64 = 4096;
 
 /// The estimated bytes one backend entry takes (see the module docs).
-pub fn entry_size(rev: Revision, e: &BackendEntry) -> i64 {
-    2 * (bbolt_key(rev, e.tombstone).len() as i64 + e.kv.encode_proto().len() as i64 + 16)
+pub fn entry_size(_rev: Revision, e: &BackendEntry) -> i64 {
+    2 * (17 + e.tombstone as i64 + e.kv.proto_len() as i64 + 16)
 }
 
 impl Store {
@@ -71,9 +70,13 @@ impl Store {
         self.size_file = self.size_file.max(self.db_size_in_use());
     }
 
-    /// Recomputes the size counters from the backend and leases (after building a store
-    /// from parts, e.g. a restored snapshot); the file size becomes the in-use size.
+    /// Recomputes what the store derives from its parts — the size counters and the lessor's
+    /// key → lease map — after building a store from parts (e.g. a restored snapshot); the
+    /// file size becomes the in-use size.
     pub fn recompute_sizes(&mut self) {
+        let items: Vec<(Vec<u8>, i64)> =
+            self.lessor.leases.values().flat_map(|l| l.keys.iter().map(move |k| (k.clone(), l.id))).collect();
+        self.lessor.item_map = items.into_iter().collect();
         let entries: i64 = self.backend.iter().map(|(r, e)| entry_size(*r, e)).sum();
         self.size_in_use = entries + self.lessor.leases.len() as i64 * super::lease::LEASE_OVERHEAD;
         self.size_file = self.db_size_in_use();

@@ -219,6 +219,46 @@ impl Store {
         ls.into_iter().map(|l| l.id).collect()
     }
 
+    /// After a store was built from a snapshot (index + backend filled directly): recreates
+    /// the leases of its `lease` bucket as (id, TTL) pairs, each with a fresh TTL from `now_ms`
+    /// (as a restored member's lessor promotes them), attaches every live key whose value names
+    /// one of them, and recomputes the derived sizes. Keys naming a lease that is not there stay
+    /// as they are (etcd logs "failed to attach a lease" and goes on).
+    ///
+    /// ```
+    /// use etcd_playground::engine::*;
+    /// let mut old = Store::new();
+    /// let l = old.lease_grant(0, 60, 0).unwrap().id;
+    /// old.put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), lease: l, ..Default::default() }).unwrap();
+    /// let mut s = Store::new();
+    /// s.index = old.index.clone();
+    /// s.backend = old.backend.clone();
+    /// s.current_rev = old.current_rev;
+    /// s.restore_leases([(l, 60)], 5_000);
+    /// let ttl = s.lease_time_to_live(l, true, 5_000);
+    /// assert_eq!((ttl.ttl, ttl.keys), (60, vec![b"k".to_vec()]));
+    /// s.lease_revoke(l).unwrap();
+    /// assert_eq!(s.range(&RangeRequest { key: b"k".to_vec(), ..Default::default() }).unwrap().count, 0);
+    /// ```
+    pub fn restore_leases(&mut self, leases: impl IntoIterator<Item = (i64, i64)>, now_ms: u64) {
+        for (id, ttl) in leases {
+            let ttl = ttl.max(MIN_LEASE_TTL);
+            let expiry_ms = now_ms.saturating_add((ttl as u64).saturating_mul(1000));
+            self.lessor.leases.insert(id, Lease { id, ttl, expiry_ms, keys: BTreeSet::new() });
+        }
+        let attached: Vec<(i64, Vec<u8>)> = self
+            .index
+            .iter()
+            .filter_map(|(k, ki)| ki.get(self.current_rev).map(|(m, _, _)| (k, m)))
+            .filter_map(|(k, m)| self.backend.get(&m).map(|e| (e.kv.lease, k.clone())))
+            .filter(|(l, _)| *l != 0)
+            .collect();
+        for (l, k) in attached {
+            self.lessor.attach(l, &k);
+        }
+        self.recompute_sizes();
+    }
+
     /// Revokes every lease expired at `now_ms` (expiry ≤ now), earliest first, each in its
     /// own revision like etcd's expiry loop; returns their ids.
     ///

@@ -372,22 +372,17 @@ impl Store {
     pub(crate) fn apply_put(&mut self, tw: &mut TxnWrite, req: PutRequest) -> Result<PutResponse, EngineError> {
         let at = self.read_rev(tw);
         // The index alone gives the previous create revision and version, and the lessor the
-        // previous lease; the backend is read only when the previous value is needed.
-        let Some(ki) = self.index.get(&req.key) else {
+        // previous lease; the backend is read only when the previous value is needed. The key
+        // index is looked up once and updated in place.
+        let found = self.index.get_mut(&req.key).and_then(|ki| ki.get(at).map(|g| (ki, g)));
+        let Some((ki, (modified, created, ver))) = found else {
             if req.ignore_value || req.ignore_lease {
                 return Err(EngineError::KeyNotFound);
             }
-            let (key, value, lease) = (req.key, req.value, req.lease);
-            self.tx_put(tw, key, value, lease, None, None);
+            self.tx_put(tw, req.key, req.value, req.lease, None, None, false);
             return Ok(PutResponse { prev_kv: None });
         };
-        let Some((modified, created, ver)) = ki.get(at) else {
-            if req.ignore_value || req.ignore_lease {
-                return Err(EngineError::KeyNotFound);
-            }
-            self.tx_put(tw, req.key, req.value, req.lease, None, None);
-            return Ok(PutResponse { prev_kv: None });
-        };
+        ki.put(Revision::new(tw.main, tw.n));
         let old_lease = self.lessor.lease_of(&req.key);
         let mut value = req.value;
         let mut lease = req.lease;
@@ -402,7 +397,7 @@ impl Store {
             lease = old_lease;
         }
         let prev_kv = if req.prev_kv { prev.clone() } else { None };
-        self.tx_put(tw, req.key, value, lease, Some((created.main, ver, old_lease)), prev);
+        self.tx_put(tw, req.key, value, lease, Some((created.main, ver, old_lease)), prev, true);
         Ok(PutResponse { prev_kv })
     }
 
@@ -416,19 +411,32 @@ impl Store {
     }
 
     /// etcd's `storeTxnWrite.put`. `meta` is the previous (create revision, version, lease).
-    fn tx_put(&mut self, tw: &mut TxnWrite, key: Vec<u8>, value: Vec<u8>, lease: i64, meta: Option<(i64, i64, i64)>, prev: Option<KeyValue>) {
+    /// `indexed`: the key index already holds this revision.
+    #[allow(clippy::too_many_arguments)]
+    fn tx_put(
+        &mut self,
+        tw: &mut TxnWrite,
+        key: Vec<u8>,
+        value: Vec<u8>,
+        lease: i64,
+        meta: Option<(i64, i64, i64)>,
+        prev: Option<KeyValue>,
+        indexed: bool,
+    ) {
         let rev = Revision::new(tw.main, tw.n);
         tw.n += 1;
         let (create_revision, version, old_lease) = match meta {
             Some((c, v, l)) => (c, v + 1, l),
             None => (rev.main, 1, 0),
         };
-        match self.index.get_mut(&key) {
-            Some(ki) => ki.put(rev),
-            None => {
-                let mut ki = KeyIndex::default();
-                ki.put(rev);
-                self.index.insert(key.clone(), ki);
+        if !indexed {
+            match self.index.get_mut(&key) {
+                Some(ki) => ki.put(rev),
+                None => {
+                    let mut ki = KeyIndex::default();
+                    ki.put(rev);
+                    self.index.insert(key.clone(), ki);
+                }
             }
         }
         if old_lease != 0 {

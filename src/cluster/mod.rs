@@ -4,6 +4,7 @@
 //!
 //! Architecture invariant: the cluster knows the engine, never the shell or the web UI.
 
+pub mod auth;
 pub mod clock;
 pub mod controllers;
 pub mod etcd_server;

@@ -14,6 +14,7 @@ pub fn lookup(_world: &World, _env: &BTreeMap<String, String>, _cwd: &str, name:
     }
     Some(match base {
         "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
+        c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })
 }

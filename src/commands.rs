@@ -17,6 +17,7 @@ pub fn lookup(_world: &World, _env: &BTreeMap<String, String>, _cwd: &str, name:
         "kubectl" => crate::kubectl::main,
         "openssl" => crate::openssl::main,
         "sed" => crate::sed::main,
+        c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })
 }

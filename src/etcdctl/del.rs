@@ -34,6 +34,8 @@ pub fn parse(args: &[String]) -> Result<DeleteRangeRequest, String> {
     if from_key {
         range_end = vec![0];
     }
+    // clientv3's WithPrefix/WithFromKey turn an empty key into "\x00".
+    let key = if key.is_empty() && (prefix || from_key) { "\0".to_string() } else { key };
     Ok(DeleteRangeRequest { key: key.into_bytes(), range_end, prev_kv: a.bool("prev-kv") })
 }
 

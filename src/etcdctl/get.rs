@@ -59,6 +59,8 @@ pub fn parse(args: &[String], is_3_5: bool) -> Result<(RangeRequest, bool), (i32
     if from_key {
         range_end = vec![0];
     }
+    // clientv3's WithPrefix/WithFromKey turn an empty key into "\x00".
+    let key = if key.is_empty() && (prefix || from_key) { "\0".to_string() } else { key };
     // clientv3.WithSort: ascending by key is what the server does anyway.
     let sort_order = if sort_target == SortTarget::Key && sort_order == SortOrder::Ascend { SortOrder::None } else { sort_order };
     let req = RangeRequest {

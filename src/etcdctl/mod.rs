@@ -182,7 +182,8 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
             p.print(help::full(&topic));
         } else {
             p.println(format!("Unknown help topic [`{topic}`]"));
-            p.print(help::ROOT);
+            // cobra's help command prints the root usage without the root's own -h line.
+            p.print(help::ROOT.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""));
         }
         return 0;
     }

@@ -128,7 +128,8 @@ pub fn header_fields(s: &EtcdServer, revision: i64) -> String {
 }
 
 /// A key-value in the `fields` format.
-pub fn kv_fields(kv: &KeyValue, hex: bool) -> String {
+pub fn kv_fields(kv: &KeyValue, _hex: bool) -> String {
+    let hex = false; // the fields printer quotes bytes with %q, --hex or not
     format!(
         "\"Key\" : {}\n\"CreateRevision\" : {}\n\"ModRevision\" : {}\n\"Version\" : {}\n\"Value\" : {}\n\"Lease\" : {}\n",
         quoted_bytes(&kv.key, hex),

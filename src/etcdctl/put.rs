@@ -44,6 +44,9 @@ pub fn parse(p: &Proc, args: &[String]) -> Result<Put, String> {
         Some(v.clone().into_bytes())
     } else {
         // The value comes from stdin, byte for byte (a trailing newline included).
+        if p.stdin.is_empty() {
+            return Err("put command needs 1 argument and input from stdin or 2 arguments".into());
+        }
         Some(p.stdin.clone())
     };
     let lease_s = a.str("lease").unwrap_or_else(|| "0".into());

@@ -138,7 +138,7 @@ pub fn parse_compare(line: &str) -> Result<Compare, TxnInputError> {
         "val" | "value" => CompareTarget::Value(val.into_bytes()),
         // etcdctl 3.4 hands the lease compare a string where clientv3 wants a number.
         "lease" => return Err(TxnInputError::Panic("bad value")),
-        other => return Err(bad(format!("malformed comparison: {line}; invalid target {}", super::flags::go_quote(other)))),
+        other => return Err(bad(format!("malformed comparison: {line} (unknown target {other})"))),
     };
     Ok(Compare { result, target, key: key.into_bytes(), range_end: Vec::new() })
 }

@@ -41,7 +41,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     if prefix && pos.len() == 2 {
         return bad_args(p, "unexpected range_end with --prefix");
     }
-    let key = pos[0].clone().into_bytes();
+    let key = if pos[0].is_empty() && prefix { vec![0] } else { pos[0].clone().into_bytes() };
     let range_end = if prefix { if key.is_empty() { vec![0] } else { super::get::prefix_end(&key) } } else { pos.get(1).map(|s| s.clone().into_bytes()).unwrap_or_default() };
     if connect(world, p, g).is_none() {
         return g.failed();

@@ -32,6 +32,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     let took = format!("{}.{:06}ms", 1, (world.clock_ms * 7919 + 271_828) % 1_000_000);
     let Some(s) = connect(world, p, g) else {
         if sub == "health" {
+            super::reword_deadline(p, None);
             let ep = g.endpoints.first().cloned().unwrap_or_default();
             p.eprintln(format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded"));
             p.eprintln("Error: unhealthy cluster");

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod engine;
 pub mod etcdctl;
 pub mod i18n;
+pub mod lessons;
 pub mod process;
 pub mod shell;
 pub mod vfs;

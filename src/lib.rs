@@ -10,6 +10,7 @@ pub mod engine;
 pub mod etcdctl;
 pub mod i18n;
 pub mod lessons;
+pub mod netless;
 pub mod process;
 pub mod shell;
 pub mod vfs;

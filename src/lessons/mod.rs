@@ -39,6 +39,7 @@ pub mod check;
 pub mod course;
 pub mod format;
 pub mod progress;
+pub mod toml_lite;
 pub mod verify;
 
 pub use check::{evaluate, Check, CheckResult, LastRun};

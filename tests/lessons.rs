@@ -256,7 +256,6 @@ fn the_parser_never_panics_on_truncated_or_random_input() {
     for (i, _) in text.char_indices() {
         let _ = Lesson::parse(&text[..i]);
     }
-    use proptest::prelude::*;
     let mut runner = proptest::test_runner::TestRunner::default();
     runner
         .run(&proptest::string::string_regex(r#"[\[\]{}="'\\a-z0-9 .,#\n\t_-]{0,80}"#).unwrap(), |s| {

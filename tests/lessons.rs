@@ -34,10 +34,20 @@ fn every_shipped_lesson_is_in_the_built_in_course_and_passes_its_own_solution() 
     assert!(etcd_playground::lessons::validate_set(&lessons).is_empty());
 }
 
+/// Check kinds that drafts may use before the branch that provides them lands.
+const AWAITED_KINDS: &[&str] = &["`snapshot`", "`pod`", "`pod_absent`"];
+
 #[test]
 fn drafts_are_valid_files_but_not_shipped() {
-    for (f, t) in read_dir_toml("lessons/drafts") {
-        Lesson::parse_file(&f, &t).unwrap_or_else(|e| panic!("{e}"));
+    let drafts = read_dir_toml("lessons/drafts");
+    assert!(drafts.len() >= 9, "the course's unshipped lessons live in lessons/drafts");
+    for (f, t) in drafts {
+        if let Err(e) = Lesson::parse_file(&f, &t) {
+            for issue in &e.issues {
+                let awaited = AWAITED_KINDS.iter().any(|k| issue.message.contains(&format!("has unknown kind {k}")));
+                assert!(awaited, "{f}:{}: {}", issue.line, issue.message);
+            }
+        }
         assert!(!COURSE.iter().any(|(c, _)| c.ends_with(f.rsplit('/').next().unwrap())), "{f} is a draft but shipped");
     }
 }

@@ -11,6 +11,7 @@ pub mod etcdctl;
 pub mod i18n;
 pub mod lessons;
 pub mod netless;
+pub mod kubectl;
 pub mod process;
 pub mod shell;
 pub mod vfs;

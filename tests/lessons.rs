@@ -162,7 +162,7 @@ fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
-    assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), "lessons/t.toml:2: unknown scenario `k3s` (known: kubeadm, plain)");
+    assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));
     assert_eq!(errors(&GOOD.replace("solution = [\"etcdctl put a 1\"]\n", "")), "lessons/t.toml:6: step 1 lacks a `solution` (the commands that solve it)");
     assert_eq!(errors(&GOOD.replace("hints", "hint")), "lessons/t.toml:11: step 1 has an unknown key `hint` (expected one of: id, title, instructions, hints, solution, checks)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"", "key = \"a")), "lessons/t.toml:15: unterminated string (a \"...\" string ends on its line; use \"\"\" for several lines)");

@@ -31,6 +31,10 @@ pub enum CheckKind {
     OutputMatches { regex: String },
     /// The last command's exit status.
     ExitStatus { status: i32 },
+    /// A pod exists (as the API server reads it from etcd: a decodable object at its key).
+    Pod { namespace: String, name: String },
+    /// No such pod.
+    PodAbsent { namespace: String, name: String },
 }
 
 /// A check with the label shown beside it in the lesson panel.
@@ -83,6 +87,8 @@ impl CheckKind {
             CheckKind::OutputMatches { regex } => Text::new(format!("the last output matches `{regex}`"), format!("a última saída casa com `{regex}`")),
             CheckKind::ExitStatus { status: 0 } => Text::new("the last command succeeded (exit status 0)", "o último comando deu certo (status de saída 0)"),
             CheckKind::ExitStatus { status } => Text::new(format!("the last command exited with status {status}"), format!("o último comando terminou com status {status}")),
+            CheckKind::Pod { namespace, name } => Text::new(format!("pod `{name}` exists in namespace `{namespace}`"), format!("o pod `{name}` existe no namespace `{namespace}`")),
+            CheckKind::PodAbsent { namespace, name } => Text::new(format!("pod `{name}` does not exist in namespace `{namespace}`"), format!("o pod `{name}` não existe no namespace `{namespace}`")),
         }
     }
 
@@ -114,8 +120,15 @@ impl CheckKind {
             }
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
+            CheckKind::Pod { namespace, name } => pod_exists(s, namespace, name),
+            CheckKind::PodAbsent { namespace, name } => !pod_exists(s, namespace, name),
         }
     }
+}
+
+fn pod_exists(s: &Session, namespace: &str, name: &str) -> bool {
+    use crate::cluster::kube;
+    kube::resource("pods").is_some_and(|pods| kube::get(&s.world.etcd.store, pods, namespace, name).is_some())
 }
 
 /// The end of the range of keys starting with `prefix` (etcdctl's `GetPrefixRangeEnd`).

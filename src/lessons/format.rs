@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status"];
+    &["key", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
 
 type Table = [(String, Node)];
 
@@ -278,6 +278,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "env_var" => &["name", "value", "exported"],
         "output_matches" => &["regex"],
         "exit_status" => &["status"],
+        "pod" | "pod_absent" => &["name", "namespace"],
         _ => return None,
     })
 }
@@ -326,6 +327,15 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
                 cx.err(at, format!("{whose}: bad regex `{regex}`: {e}"));
             }
             CheckKind::OutputMatches { regex }
+        }
+        "pod" | "pod_absent" => {
+            let name = need(cx, "name");
+            let namespace = cx.str(t, "namespace", whose).unwrap_or_else(|| "default".into());
+            if kind == "pod" {
+                CheckKind::Pod { namespace, name }
+            } else {
+                CheckKind::PodAbsent { namespace, name }
+            }
         }
         _ => {
             let s = cx.int(t, "status", whose).unwrap_or(0);

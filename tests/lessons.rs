@@ -56,11 +56,7 @@ fn drafts_are_valid_files_but_not_shipped() {
 /// `attempt`, and returns which of that step's checks pass.
 fn attempt(lesson_id: &str, step_id: &str, attempt: &[&str]) -> Vec<bool> {
     let lesson = course().into_iter().find(|l| l.id == lesson_id).unwrap_or_else(|| panic!("no lesson {lesson_id}"));
-    let mut s = Session::new(&lesson.scenario).unwrap();
-    let mut last = LastRun::default();
-    for c in &lesson.setup {
-        last = LastRun::from(&s.execute(c));
-    }
+    let (mut s, mut last) = etcd_playground::lessons::start_session(&lesson).unwrap();
     for step in &lesson.steps {
         if step.id == step_id {
             for c in attempt {

@@ -45,7 +45,7 @@ pub mod verify;
 pub use check::{evaluate, Check, CheckResult, LastRun};
 pub use format::{LessonError, LessonIssue};
 pub use progress::{LessonProgress, Progress};
-pub use verify::{validate_set, verify};
+pub use verify::{start_session, validate_set, verify};
 
 use serde::{Deserialize, Serialize};
 

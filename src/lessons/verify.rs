@@ -28,21 +28,29 @@ fn short(s: &str) -> String {
     }
 }
 
-/// Plays the lesson from its scenario: setup, then each step's solution, checking that each
-/// step is not already solved before its solution and is solved after it.
-pub fn verify(lesson: &Lesson) -> Result<(), LessonError> {
-    let mut issues = Vec::new();
-    let mut session = match Session::new(&lesson.scenario) {
-        Ok(s) => s,
-        Err(e) => return Err(LessonError { file: lesson.file.clone(), issues: vec![LessonIssue { line: lesson.line, message: e }] }),
-    };
+/// A fresh session for the lesson: its scenario, with its setup commands run (what the page's
+/// "reset lesson" does). Errors name a setup command that failed.
+pub fn start_session(lesson: &Lesson) -> Result<(Session, LastRun), String> {
+    let mut session = Session::new(&lesson.scenario)?;
     let mut last = LastRun::default();
     for (i, cmd) in lesson.setup.iter().enumerate() {
         last = run(&mut session, cmd);
         if last.exit != 0 {
-            issues.push(LessonIssue { line: lesson.line, message: format!("setup command {} `{cmd}` failed (exit {}): {}", i + 1, last.exit, short(&last.output)) });
+            return Err(format!("setup command {} `{cmd}` failed (exit {}): {}", i + 1, last.exit, short(&last.output)));
         }
     }
+    // Setup output is not the learner's: checks on the last command start from nothing.
+    Ok((session, LastRun::default()))
+}
+
+/// Plays the lesson from its scenario: setup, then each step's solution, checking that each
+/// step is not already solved before its solution and is solved after it.
+pub fn verify(lesson: &Lesson) -> Result<(), LessonError> {
+    let mut issues = Vec::new();
+    let (mut session, mut last) = match start_session(lesson) {
+        Ok(x) => x,
+        Err(e) => return Err(LessonError { file: lesson.file.clone(), issues: vec![LessonIssue { line: lesson.line, message: e }] }),
+    };
     for (n, step) in lesson.steps.iter().enumerate() {
         let before = evaluate(step, &session, &last);
         if before.iter().all(|r| r.passed) {

@@ -4,7 +4,6 @@
 
 use etcd_playground::lessons::course::{course, COURSE};
 use etcd_playground::lessons::{evaluate, verify, LastRun, Lesson, Progress};
-use etcd_playground::shell::Session;
 
 fn read_dir_toml(dir: &str) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = std::fs::read_dir(dir)

@@ -32,9 +32,8 @@ fn short(s: &str) -> String {
 /// "reset lesson" does). Errors name a setup command that failed.
 pub fn start_session(lesson: &Lesson) -> Result<(Session, LastRun), String> {
     let mut session = Session::new(&lesson.scenario)?;
-    let mut last = LastRun::default();
     for (i, cmd) in lesson.setup.iter().enumerate() {
-        last = run(&mut session, cmd);
+        let last = run(&mut session, cmd);
         if last.exit != 0 {
             return Err(format!("setup command {} `{cmd}` failed (exit {}): {}", i + 1, last.exit, short(&last.output)));
         }

@@ -86,6 +86,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     let mut output: Option<String> = None;
     let mut remote_name = false;
     let mut silent = false;
+    let mut location = false;
     let mut show_error = false;
     let args = p.args[1..].to_vec();
     let mut i = 0;
@@ -93,7 +94,8 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         let a = &args[i];
         i += 1;
         match a.as_str() {
-            "-L" | "--location" | "-f" | "--fail" | "-k" | "--insecure" => {}
+            "-L" | "--location" => location = true,
+            "-f" | "--fail" | "-k" | "--insecure" => {}
             "-s" | "--silent" => silent = true,
             "-S" | "--show-error" => show_error = true,
             "-O" | "--remote-name" => remote_name = true,
@@ -113,7 +115,8 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
                 // A cluster of short flags, e.g. -sSLO or -Lo FILE.
                 for (j, c) in s[1..].chars().enumerate() {
                     match c {
-                        'L' | 'f' | 'k' => {}
+                        'L' => location = true,
+                        'f' | 'k' => {}
                         's' => silent = true,
                         'S' => show_error = true,
                         'O' => remote_name = true,
@@ -178,6 +181,26 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
                 format!("O playground não tem rede: o curl só conhece os downloads de versões do etcd (https://storage.googleapis.com/etcd/… e https://github.com/etcd-io/etcd/releases/download/…). `{host}` não é resolvido, como numa máquina sem DNS."),
             );
             6
+        }
+        // GitHub answers a release download with a 302 to its storage host and an empty body:
+        // without -L, curl saves that empty answer.
+        Answer::Body { redirected: true, .. } if !location => {
+            if let Some(out) = output {
+                let path = p.path(&out);
+                if let Err(e) = world.vfs.write(&path, Vec::new()) {
+                    p.eprintln(format!("Warning: Failed to open the file {out}: {}", e.strerror()));
+                    p.eprintln("curl: (23) Failure writing output to destination");
+                    return 23;
+                }
+                if meter {
+                    p.eprintln(METER_ZERO);
+                }
+            }
+            p.explain(
+                "GitHub answers release downloads with a redirect (HTTP 302) to its file storage. Without -L (--location) curl does not follow it and saves the redirect's empty body.",
+                "O GitHub responde downloads de versões com um redirecionamento (HTTP 302) para o armazenamento de arquivos. Sem -L (--location) o curl não o segue e grava o corpo vazio do redirecionamento.",
+            );
+            0
         }
         Answer::Body { data, redirected, meter_size, secs } => {
             let Some(out) = output else {

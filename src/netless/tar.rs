@@ -257,6 +257,20 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         }
     }
     let Some(entries) = unpack(&data) else {
+        if data.is_empty() {
+            // What GNU tar and gzip print for an empty file.
+            if !gzip {
+                p.eprintln("tar: This does not look like a tar archive");
+            }
+            p.eprintln("\ngzip: stdin: unexpected end of file");
+            p.eprintln("tar: Child returned status 1");
+            p.eprintln(fatal);
+            p.explain(
+                "The archive is empty (0 bytes): the download did not bring the file. A GitHub URL needs curl -L to follow its redirect.",
+                "O arquivo está vazio (0 bytes): o download não trouxe o arquivo. Uma URL do GitHub precisa de curl -L para seguir o redirecionamento.",
+            );
+            return 2;
+        }
         if gzip || data.starts_with(&[0x1f, 0x8b]) {
             p.eprintln("\ngzip: stdin: not in gzip format");
             p.eprintln("tar: Child returned status 1");

@@ -23,6 +23,8 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         "curl" => crate::netless::curl::main,
         "tar" => crate::netless::tar::main,
         "kubectl" => crate::kubectl::main,
+        "openssl" => crate::openssl::main,
+        "sed" => crate::sed::main,
         _ => return None,
     })
 }

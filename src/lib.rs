@@ -12,6 +12,8 @@ pub mod i18n;
 pub mod lessons;
 pub mod netless;
 pub mod kubectl;
+pub mod openssl;
+pub mod sed;
 pub mod process;
 pub mod shell;
 pub mod vfs;

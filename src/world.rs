@@ -22,6 +22,6 @@ pub struct World {
 impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
-        Some((World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: Default::default() }, s.home))
+        Some((World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet }, s.home))
     }
 }

@@ -31,15 +31,15 @@ pub struct Kubelet {
     pub etcd_error: Option<String>,
 }
 
-fn manifest_files(world: &World) -> BTreeMap<String, String> {
+fn manifest_files(vfs: &crate::vfs::Vfs) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    if let Ok(names) = world.vfs.list(MANIFESTS) {
+    if let Ok(names) = vfs.list(MANIFESTS) {
         for n in names {
             if n.starts_with('.') || !(n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json")) {
                 continue;
             }
             let path = format!("{MANIFESTS}/{n}");
-            if let Ok(data) = world.vfs.read(&path) {
+            if let Ok(data) = vfs.read(&path) {
                 out.insert(path, String::from_utf8_lossy(data).into_owned());
             }
         }
@@ -51,22 +51,32 @@ fn pod_name(m: &Value) -> Option<String> {
     m.get("metadata")?.get("name")?.as_str().map(str::to_string)
 }
 
-/// Brings the running static pods in line with the manifests on disk.
-pub fn sync(world: &mut World) {
-    if !world.vfs.is_dir(MANIFESTS) && world.kubelet.seen.is_empty() {
-        return;
-    }
-    let files = manifest_files(world);
-    if !world.kubelet.initialized {
-        world.kubelet.initialized = true;
+impl Kubelet {
+    /// The kubelet of a freshly laid-out node: every manifest on disk is already running.
+    pub fn adopt(vfs: &crate::vfs::Vfs) -> Kubelet {
+        let mut k = Kubelet { initialized: true, ..Default::default() };
+        let files = manifest_files(vfs);
         for (path, text) in &files {
             if let Some(name) = super::yaml::parse(text).ok().as_ref().and_then(pod_name) {
-                world.kubelet.running.insert(path.clone(), name);
+                k.running.insert(path.clone(), name);
             }
         }
-        world.kubelet.seen = files;
+        k.seen = files;
+        k
+    }
+}
+
+/// Brings the running static pods in line with the manifests on disk.
+pub fn sync(world: &mut World) {
+    if !world.kubelet.initialized {
+        // A node without a kubelet (the `plain` scenario) or a session saved before it had one.
+        if !world.vfs.is_dir(MANIFESTS) {
+            return;
+        }
+        world.kubelet = Kubelet::adopt(&world.vfs);
         return;
     }
+    let files = manifest_files(&world.vfs);
     if files == world.kubelet.seen {
         return;
     }
@@ -226,6 +236,8 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
     e.advertise_client_urls = advertise;
     e.peer_urls = urls("initial-advertise-peer-urls", "http://localhost:2380");
     e.tls = tls;
+    // A restarted single-member cluster elects itself again: a new raft term.
+    e.raft_term += 1;
     e.running = true;
     Ok(())
 }
@@ -303,4 +315,86 @@ pub fn apiserver_down_reason(world: &World) -> (String, String) {
         format!("The API server cannot reach etcd with its --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile settings: {d}"),
         format!("O API server não alcança o etcd com --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile: {d}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        World::from_scenario("kubeadm").unwrap().0
+    }
+
+    fn edit(w: &mut World, file: &str, from: &str, to: &str) {
+        let path = format!("{MANIFESTS}/{file}");
+        let text = String::from_utf8(w.vfs.read(&path).unwrap().to_vec()).unwrap();
+        assert!(text.contains(from), "{from} not in {file}");
+        w.vfs.write(&path, text.replace(from, to).into_bytes()).unwrap();
+    }
+
+    fn pods(w: &World) -> Vec<String> {
+        kube::list(&w.etcd.store, kube::resource("pods").unwrap(), Some("kube-system")).iter().map(|p| p.obj["metadata"]["name"].as_str().unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn nothing_changes_without_an_edit() {
+        let mut w = world();
+        let before = w.clone();
+        sync(&mut w);
+        assert_eq!(w, before);
+    }
+
+    #[test]
+    fn moving_a_manifest_away_stops_the_pod_and_back_starts_it() {
+        let mut w = world();
+        let path = format!("{MANIFESTS}/kube-scheduler.yaml");
+        let text = w.vfs.read(&path).unwrap().to_vec();
+        w.vfs.remove(&path, false).unwrap();
+        sync(&mut w);
+        assert!(!pods(&w).contains(&"kube-scheduler-docker-01".to_string()));
+        w.vfs.write(&path, text).unwrap();
+        sync(&mut w);
+        assert!(pods(&w).contains(&"kube-scheduler-docker-01".to_string()));
+        // etcd's manifest gone: etcd stops, and with it the API server.
+        let etcd = format!("{MANIFESTS}/etcd.yaml");
+        w.vfs.remove(&etcd, false).unwrap();
+        sync(&mut w);
+        assert!(!w.etcd.running && !apiserver_up(&w));
+    }
+
+    #[test]
+    fn data_dir_follows_the_hostpath_volume() {
+        let mut w = world();
+        let seeded = w.etcd.store.current_revision();
+        // The flag alone points inside the container: a fresh, empty etcd.
+        edit(&mut w, "etcd.yaml", "--data-dir=/var/lib/etcd\n", "--data-dir=/var/lib/etcd-new\n");
+        sync(&mut w);
+        assert!(w.etcd.running);
+        assert_eq!(w.etcd.data_dir, "container:/var/lib/etcd-new");
+        // Only the kubelet's fresh mirror pod is in it: the cluster's objects stayed behind.
+        assert_eq!(pods(&w), vec!["etcd-docker-01".to_string()]);
+        assert!(kube::list(&w.etcd.store, kube::resource("nodes").unwrap(), None).is_empty());
+        // Back to the old flag: the node's /var/lib/etcd is still there.
+        edit(&mut w, "etcd.yaml", "--data-dir=/var/lib/etcd-new\n", "--data-dir=/var/lib/etcd\n");
+        sync(&mut w);
+        assert_eq!(w.etcd.data_dir, "/var/lib/etcd");
+        assert!(w.etcd.store.current_revision() >= seeded);
+        // Changing the hostPath moves the node directory under the same container path.
+        edit(&mut w, "etcd.yaml", "path: /var/lib/etcd\n", "path: /var/lib/etcd-from-backup\n");
+        sync(&mut w);
+        assert_eq!(w.etcd.data_dir, "/var/lib/etcd-from-backup");
+    }
+
+    #[test]
+    fn bad_flags_leave_etcd_down_with_the_reason() {
+        let mut w = world();
+        edit(&mut w, "etcd.yaml", "--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--cert-file=/etc/kubernetes/pki/etcd/missing.crt");
+        sync(&mut w);
+        assert!(!w.etcd.running);
+        assert!(w.kubelet.etcd_error.as_deref().unwrap().contains("missing.crt"));
+        edit(&mut w, "etcd.yaml", "missing.crt", "server.crt");
+        edit(&mut w, "etcd.yaml", "https://127.0.0.1:2379,https://172.17.0.2:2379", "https://10.9.9.9:2379");
+        sync(&mut w);
+        assert!(w.kubelet.etcd_error.as_deref().unwrap().contains("cannot assign requested address"));
+    }
 }

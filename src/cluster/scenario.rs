@@ -14,6 +14,8 @@ pub struct ScenarioState {
     pub home: String,
     pub vfs: Vfs,
     pub etcd: EtcdServer,
+    /// The node's kubelet, already running the scenario's static pods (default: none).
+    pub kubelet: super::kubelet::Kubelet,
 }
 
 pub fn build(name: &str) -> Option<ScenarioState> {
@@ -57,7 +59,7 @@ fn plain() -> ScenarioState {
         store: Store::new(),
         stores: Default::default(),
     };
-    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }
 
 /// The seed's kubeadm control-plane node `docker-01`: etcd with TLS on https://127.0.0.1:2379
@@ -99,5 +101,5 @@ fn kubeadm(broken: &str) -> ScenarioState {
         store,
         stores: Default::default(),
     };
-    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }

@@ -309,3 +309,22 @@ fn the_parser_never_panics_on_truncated_or_random_input() {
         })
         .unwrap();
 }
+
+/// The download tools never panic, whatever their arguments (a panic kills the page).
+#[test]
+fn curl_and_tar_never_panic() {
+    let mut s = etcd_playground::shell::Session::new("plain").unwrap();
+    s.execute("curl -sL https://storage.googleapis.com/etcd/v3.5.16/etcd-v3.5.16-linux-amd64.tar.gz -o /tmp/e.tgz");
+    let words: Vec<&'static str> = vec!["-", "-x", "-xzvf", "xzvf", "-f", "/tmp/e.tgz", "-C", "/tmp", "--strip-components=9", "--strip-components", "x", "-o", "-O", "-sSLo", "https://github.com/", "é", "--file=", "-fé", "t", "-", "''"];
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let strategy = proptest::collection::vec(proptest::sample::select(words), 0..6);
+    runner
+        .run(&strategy, |args| {
+            for prog in ["curl", "tar"] {
+                let line = format!("{prog} {}", args.join(" "));
+                let _ = s.clone().execute(&line);
+            }
+            Ok(())
+        })
+        .unwrap();
+}

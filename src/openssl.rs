@@ -161,7 +161,7 @@ fn x509(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     if !noout {
-        p.print(String::from_utf8_lossy(&data).into_owned());
+        p.print(String::from_utf8_lossy(&data));
     }
     status
 }

@@ -446,7 +446,11 @@ pub fn seed_objects(manifests: &[(&'static str, Value)]) -> Vec<(&'static Resour
     let svc = |name: &str, ns: &str, ip: &str, ports: Value, selector: Value, labels: Value| {
         let mut m = meta(name, Some(ns), if ns == "default" { 3 } else { 9 });
         m["labels"] = labels;
-        json!({"apiVersion": "v1", "kind": "Service", "metadata": m, "spec": {"clusterIP": ip, "clusterIPs": [ip], "internalTrafficPolicy": "Cluster", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "ports": ports, "selector": selector, "sessionAffinity": "None", "type": "ClusterIP"}, "status": {"loadBalancer": {}}})
+        let mut spec = json!({"clusterIP": ip, "clusterIPs": [ip], "internalTrafficPolicy": "Cluster", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "ports": ports, "sessionAffinity": "None", "type": "ClusterIP"});
+        if !selector.is_null() {
+            spec["selector"] = selector;
+        }
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": m, "spec": spec, "status": {"loadBalancer": {}}})
     };
     out.push((r("svc"), svc("kubernetes", "default", "10.96.0.1", json!([{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]), Value::Null, json!({"component": "apiserver", "provider": "kubernetes"}))));
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {

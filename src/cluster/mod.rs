@@ -5,6 +5,7 @@
 //! Architecture invariant: the cluster knows the engine, never the shell or the web UI.
 
 pub mod clock;
+pub mod controllers;
 pub mod etcd_server;
 pub mod kube;
 pub mod kubelet;

@@ -158,7 +158,19 @@ pub fn api<'w>(world: &'w mut World, p: &mut Proc) -> Option<&'w mut Store> {
         );
         return None;
     }
+    reconcile(world);
     Some(&mut world.etcd.store)
+}
+
+/// Lets the control plane catch up: the kubelet's mirror pods, then the controllers and the
+/// scheduler (each only while its static pod runs).
+pub fn reconcile(world: &mut World) {
+    use crate::cluster::kubelet;
+    kubelet::ensure_mirror_pods(world);
+    let now = crate::cluster::clock::now_unix(world.clock_ms);
+    let cm = kubelet::static_pod_running(world, "kube-controller-manager");
+    let sched = kubelet::static_pod_running(world, "kube-scheduler");
+    crate::cluster::controllers::reconcile(&mut world.etcd.store, now, cm, sched);
 }
 
 /// Resolves a resource argument or prints kubectl's error.

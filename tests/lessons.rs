@@ -332,3 +332,29 @@ fn curl_and_tar_never_panic() {
         })
         .unwrap();
 }
+
+/// Checks see the node as the kubelet settles it: editing etcd's static pod manifest is
+/// enough for "etcd runs with data dir D", without another command to wake the kubelet.
+#[test]
+fn checks_see_the_kubelet_applied_manifest() {
+    let text = r#"id = "m"
+scenario = "kubeadm"
+title = { en = "T", pt = "T" }
+summary = { en = "S", pt = "S" }
+[[steps]]
+id = "move"
+solution = ["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-new#' /etc/kubernetes/manifests/etcd.yaml"]
+title = { en = "Move", pt = "Mova" }
+instructions = { en = "Move etcd's data.", pt = "Mova os dados do etcd." }
+[[steps.checks]]
+kind = "etcd_running"
+data_dir = "/var/lib/etcd-new"
+"#;
+    let l = Lesson::parse_file("lessons/m.toml", text).unwrap();
+    verify(&l).unwrap_or_else(|e| panic!("{e}"));
+    // A broken manifest leaves etcd down: the same check fails.
+    let (mut s, _) = etcd_playground::lessons::start_session(&l).unwrap();
+    let r = s.execute("sed -i 's#--data-dir=/var/lib/etcd#--data-dir-typo=/var/lib/etcd#' /etc/kubernetes/manifests/etcd.yaml");
+    let res = evaluate(&l.steps[0], &s, &LastRun::from(&r));
+    assert!(!res[0].passed);
+}

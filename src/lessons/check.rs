@@ -6,6 +6,7 @@
 use super::Text;
 use crate::engine::RangeRequest;
 use crate::shell::{Executed, Session};
+use crate::world::World;
 use serde::{Deserialize, Serialize};
 
 /// One condition on the session's state.
@@ -92,9 +93,10 @@ impl CheckKind {
         }
     }
 
-    /// Whether the session's state satisfies this check.
-    pub fn holds(&self, s: &Session, last: &LastRun) -> bool {
-        let store = &s.world.etcd.store;
+    /// Whether the state satisfies this check: `world` is the session's world as the node's
+    /// kubelet has settled it (see [`evaluate`]), `s` gives the shell's variables.
+    pub fn holds(&self, world: &World, s: &Session, last: &LastRun) -> bool {
+        let store = &world.etcd.store;
         match self {
             CheckKind::Key { key, value } => {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
@@ -112,23 +114,23 @@ impl CheckKind {
                 store.range(&req).is_ok_and(|r| r.count >= *count)
             }
             CheckKind::RevisionAtLeast { revision } => store.current_revision() >= *revision,
-            CheckKind::EtcdRunning { data_dir } => s.world.etcd.running && data_dir.as_ref().map_or(true, |d| &s.world.etcd.data_dir == d),
-            CheckKind::FileExists { path } => s.world.vfs.exists(path),
-            CheckKind::FileContains { path, text } => s.world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
+            CheckKind::EtcdRunning { data_dir } => world.etcd.running && data_dir.as_ref().map_or(true, |d| &world.etcd.data_dir == d),
+            CheckKind::FileExists { path } => world.vfs.exists(path),
+            CheckKind::FileContains { path, text } => world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
             CheckKind::EnvVar { name, value, exported } => {
                 s.vars.get(name).is_some_and(|v| value.as_ref().map_or(true, |want| v == want)) && (!exported || s.exported.contains(name))
             }
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
-            CheckKind::Pod { namespace, name } => pod_exists(s, namespace, name),
-            CheckKind::PodAbsent { namespace, name } => !pod_exists(s, namespace, name),
+            CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),
+            CheckKind::PodAbsent { namespace, name } => !pod_exists(world, namespace, name),
         }
     }
 }
 
-fn pod_exists(s: &Session, namespace: &str, name: &str) -> bool {
+fn pod_exists(world: &World, namespace: &str, name: &str) -> bool {
     use crate::cluster::kube;
-    kube::resource("pods").is_some_and(|pods| kube::get(&s.world.etcd.store, pods, namespace, name).is_some())
+    kube::resource("pods").is_some_and(|pods| kube::get(&world.etcd.store, pods, namespace, name).is_some())
 }
 
 /// The end of the range of keys starting with `prefix` (etcdctl's `GetPrefixRangeEnd`).
@@ -147,8 +149,15 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
 }
 
 /// Evaluates every check of a step against the session's current state.
+///
+/// The node's kubelet applies edits of `/etc/kubernetes/manifests` lazily, when a client next
+/// talks to the cluster; a real kubelet does it within seconds on its own. So the checks look
+/// at a copy of the world with the kubelet caught up: editing etcd's manifest and then
+/// checking "etcd runs with data dir D" works without typing another command first.
 pub fn evaluate(step: &super::Step, session: &Session, last: &LastRun) -> Vec<CheckResult> {
-    step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(session, last) }).collect()
+    let mut world = session.world.clone();
+    crate::cluster::kubelet::sync(&mut world);
+    step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(&world, session, last) }).collect()
 }
 
 #[cfg(test)]

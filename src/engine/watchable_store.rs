@@ -139,7 +139,7 @@ impl Store {
             EventType::Put
         };
         let created = kind == EventType::Put && kv.create_revision == kv.mod_revision;
-        let prev_kv = if with_prev && !created && rev.main - 1 >= self.compact_rev { self.kv_at(&kv.key, rev.main - 1) } else { None };
+        let prev_kv = if with_prev && !created && rev.main > self.compact_rev { self.kv_at(&kv.key, rev.main - 1) } else { None };
         Event { kind, kv, prev_kv }
     }
 

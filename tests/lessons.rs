@@ -358,3 +358,21 @@ data_dir = "/var/lib/etcd-new"
     let res = evaluate(&l.steps[0], &s, &LastRun::from(&r));
     assert!(!res[0].passed);
 }
+
+#[test]
+fn exam_lessons_are_timed_and_scored_on_the_final_state() {
+    let text = GOOD.replace("scenario = \"plain\"", "scenario = \"plain\"\ntime_limit_minutes = 15");
+    let l = Lesson::parse_file("lessons/t.toml", &text).unwrap();
+    assert_eq!(l.time_limit_minutes, Some(15));
+    assert!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"plain\"\ntime_limit_minutes = 0")).contains("lessons/t.toml:3: time_limit_minutes must be between 1 and 600"));
+    let (mut s, last) = etcd_playground::lessons::start_session(&l).unwrap();
+    assert_eq!(etcd_playground::lessons::score(&l, &s, &last), etcd_playground::lessons::Score { passed: 0, total: 1 });
+    let r = s.execute("etcdctl put a 1");
+    assert_eq!(etcd_playground::lessons::score(&l, &s, &LastRun::from(&r)).passed, 1);
+    // Progress records a step once all its checks pass, and keeps it.
+    let mut p = Progress::default();
+    assert!(!p.record(&l, "one", &evaluate(&l.steps[0], &etcd_playground::lessons::start_session(&l).unwrap().0, &last)));
+    assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)));
+    s.execute("etcdctl put a 2");
+    assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)), "a completed step stays completed");
+}

@@ -171,3 +171,16 @@ mod tests {
         assert_eq!(prefix_end(b"\xff"), vec![0]);
     }
 }
+
+/// An exam-style lesson's grade: every check of every step, evaluated once on the final state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub passed: usize,
+    pub total: usize,
+}
+
+/// Grades a whole lesson on the session's current state (the end of a timed practice).
+pub fn score(lesson: &super::Lesson, session: &Session, last: &LastRun) -> Score {
+    let results: Vec<CheckResult> = lesson.steps.iter().flat_map(|s| evaluate(s, session, last)).collect();
+    Score { passed: results.iter().filter(|r| r.passed).count(), total: results.len() }
+}

@@ -172,7 +172,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
     let root = toml_lite::parse(src).map_err(|e| LessonError { file: file.to_string(), issues: vec![LessonIssue { line: e.line, message: e.message }] })?;
     let last_line = src.lines().count().max(1);
     let mut cx = Ctx { issues: Vec::new() };
-    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "steps"], "the lesson");
+    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "time_limit_minutes", "steps"], "the lesson");
     let id_line = get(&root, "id").map_or(1, |n| n.line);
     let id = match cx.str(&root, "id", "the lesson") {
         Some(v) => {
@@ -204,6 +204,14 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         }
     };
     let setup = cx.strings(&root, "setup", "the lesson");
+    let time_limit_minutes = match cx.int(&root, "time_limit_minutes", "the lesson") {
+        None => None,
+        Some(m) if (1..=600).contains(&m) => Some(m as u32),
+        Some(m) => {
+            cx.err(get(&root, "time_limit_minutes").map_or(1, |n| n.line), format!("time_limit_minutes must be between 1 and 600, not {m}"));
+            None
+        }
+    };
     let title = cx.text(get(&root, "title"), 1, "the lesson", "title");
     let summary = cx.text(get(&root, "summary"), 1, "the lesson", "summary");
     let raw_steps = cx.tables(&root, "steps", "the lesson");
@@ -262,7 +270,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         cx.issues.sort_by_key(|i| i.line);
         return Err(LessonError { file: file.to_string(), issues: cx.issues });
     }
-    Ok(Lesson { id, scenario, setup, title, summary, steps, file: file.to_string(), line: id_line })
+    Ok(Lesson { id, scenario, setup, title, summary, steps, time_limit_minutes, file: file.to_string(), line: id_line })
 }
 
 /// Fields each check kind reads; any other field is reported.

@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod controllers;
+pub mod auth;
 pub mod etcd_server;
 pub mod kube;
 pub mod kubelet;

@@ -58,6 +58,7 @@ fn plain() -> ScenarioState {
         running: true,
         store: Store::new(),
         stores: Default::default(),
+        auth: Default::default(),
     };
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }
@@ -100,6 +101,7 @@ fn kubeadm(broken: &str) -> ScenarioState {
         running: true,
         store,
         stores: Default::default(),
+        auth: Default::default(),
     };
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }

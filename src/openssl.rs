@@ -151,7 +151,7 @@ fn x509(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
                 }
             }
             Out::CheckEnd(secs) => {
-                if now_unix(world.clock_ms) + secs > cert.not_after {
+                if now_unix(world.clock_ms).saturating_add(secs) > cert.not_after {
                     p.println("Certificate will expire");
                     status = 1;
                 } else {

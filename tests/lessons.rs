@@ -91,7 +91,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.crt", "KEY=/etc/kubernetes/pki/etcd/server.key"], &[false, true, true]),
     ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/etcd/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.key", "KEY=/etc/kubernetes/pki/etcd/server.crt"], &[true, false, false]),
     ("04-talking-to-etcd", "no-tls", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 get k"], &[false, false]),
-    ("04-talking-to-etcd", "no-tls", &["etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/peer.key get k"], &[false, true]),
+    ("04-talking-to-etcd", "no-tls", &["etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/peer.key get k"], &[false, false]),
     ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=172.17.0.2:2379"], &[false]),
     ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=https://172.17.0.2:2380"], &[false]),
     ("04-talking-to-etcd", "advertise-url", &["echo ADVERTISE_URL=https://172.17.0.2:2379"], &[false]),

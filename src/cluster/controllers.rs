@@ -1,6 +1,6 @@
 //! What kube-controller-manager and kube-scheduler do, reduced to what a learner can see:
 //! a Deployment owns a ReplicaSet, a ReplicaSet keeps `replicas` pods, a DaemonSet keeps one pod
-//! per node, and the scheduler gives every pending pod a node. [`reconcile`] runs before each
+//! per node (kube-proxy, weave-net), and the scheduler gives every pending pod a node. [`reconcile`] runs before each
 //! `kubectl` verb, reading and writing the same `/registry/` keys — so a pod deleted with
 //! `etcdctl del` is replaced by its ReplicaSet (with a new name), while a bare pod made with
 //! `kubectl run` simply disappears.
@@ -110,7 +110,7 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                         labels["pod-template-hash"] = json!(hash);
                         let mut t = template.clone();
                         t["metadata"]["labels"] = labels.clone();
-                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": rs_name, "namespace": ns, "uid": uid(&format!("{ns}/{rs_name}")), "creationTimestamp": super::clock::rfc3339(now), "labels": labels.clone(), "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/max-replicas": (replicas + (replicas + 3) / 4).to_string(), "deployment.kubernetes.io/revision": "1"}, "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": name, "uid": uid(&format!("{ns}/{name}"))}]}, "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": t}, "status": {"replicas": 0}})
+                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": rs_name, "namespace": ns, "uid": uid(&format!("{ns}/{rs_name}")), "creationTimestamp": super::clock::rfc3339(now), "labels": labels.clone(), "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/max-replicas": replicas.saturating_add(replicas.saturating_add(3) / 4).to_string(), "deployment.kubernetes.io/revision": "1"}, "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": name, "uid": uid(&format!("{ns}/{name}"))}]}, "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": t}, "status": {"replicas": 0}})
                     }
                 };
                 rs["spec"]["replicas"] = json!(replicas);
@@ -127,7 +127,8 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                 let _ = i;
                 kube::delete(store, pods_r, &ns, s(&extra.obj["metadata"]["name"]));
             }
-            for i in mine.len()..want {
+            // Like the real ReplicaSet controller, create in bursts (here at most 100 per pass).
+            for i in mine.len()..want.min(mine.len() + 100) {
                 let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}/{}", store.current_revision())));
                 let node = scheduler.then(|| WORKERS[(i + store.current_revision() as usize) % 2]).map(|w| (w.0, w.1));
                 let p = new_pod(&ns, &pod_name, &o["spec"]["template"], Some(("ReplicaSet", &name)), now, node, store.current_revision() as usize, Some(&format!("{name}-")));
@@ -142,12 +143,32 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                 kube::put(store, rs_r, &n);
             }
         }
+        // DaemonSets: one pod on every node (the DaemonSet controller binds it itself).
+        let ds_r = resource("ds").expect("ds");
+        let nodes = kube::list(store, resource("nodes").expect("nodes"), None);
+        for ds in kube::list(store, ds_r, None) {
+            let o = &ds.obj;
+            let (ns, name) = (s(&o["metadata"]["namespace"]).to_string(), s(&o["metadata"]["name"]).to_string());
+            let mine: Vec<Stored> = kube::list(store, pods_r, Some(&ns)).into_iter().filter(|p| owner_of(&p.obj) == Some(("DaemonSet".into(), name.clone()))).collect();
+            for node in &nodes {
+                let node_name = s(&node.obj["metadata"]["name"]).to_string();
+                if mine.iter().any(|p| p.obj["spec"]["nodeName"] == node_name.as_str()) {
+                    continue;
+                }
+                let ip = node.obj["status"]["addresses"].as_array().and_then(|a| a.iter().find(|x| x["type"] == "InternalIP")).map(|x| s(&x["address"]).to_string()).unwrap_or_default();
+                let pod_name = format!("{name}-{}", suffix(&format!("{name}/{node_name}/{}", store.current_revision())));
+                let mut p = new_pod(&ns, &pod_name, &o["spec"]["template"], Some(("DaemonSet", &name)), now, None, 0, Some(&format!("{name}-")));
+                // hostNetwork pods take the node's address.
+                schedule(&mut p, &node_name, &ip, &ip, now);
+                kube::put(store, pods_r, &p);
+            }
+        }
         // Deployment status from its ReplicaSet.
         for d in kube::list(store, dep_r, None) {
             let o = &d.obj;
             let (ns, name) = (s(&o["metadata"]["namespace"]).to_string(), s(&o["metadata"]["name"]).to_string());
             let rs: Vec<Stored> = kube::list(store, rs_r, Some(&ns)).into_iter().filter(|r| owner_of(&r.obj) == Some(("Deployment".into(), name.clone()))).collect();
-            let sum = |k: &str| rs.iter().map(|r| r.obj["status"][k].as_i64().unwrap_or(0)).sum::<i64>();
+            let sum = |k: &str| rs.iter().map(|r| r.obj["status"][k].as_i64().unwrap_or(0)).fold(0, i64::saturating_add);
             let (replicas, ready) = (sum("replicas"), sum("readyReplicas"));
             let status = json!({"availableReplicas": ready, "observedGeneration": 1, "readyReplicas": ready, "replicas": replicas, "updatedReplicas": replicas});
             if o["status"] != status {

@@ -186,7 +186,7 @@ pub fn parse(src: &str) -> Result<Value, String> {
                     break;
                 }
                 let b = *bi.get_or_insert(ri);
-                block.push(if r.len() >= b { &r[b..] } else { "" });
+                block.push(r.get(b..).unwrap_or_else(|| r.trim_start()));
                 j += 1;
             }
             while block.last().is_some_and(|l| l.is_empty()) {
@@ -234,7 +234,13 @@ fn is_seq_item(t: &str) -> bool {
     t == "-" || t.starts_with("- ")
 }
 
+/// Nesting deeper than this is refused (a hostile manifest must not exhaust the stack).
+const MAX_DEPTH: usize = 64;
+
 fn node(lines: &mut Vec<Line>, i: usize, indent: usize) -> Result<(Value, usize), String> {
+    if indent > MAX_DEPTH * 4 || lines[i].text.starts_with("- ".repeat(MAX_DEPTH / 4).as_str()) {
+        return Err(format!("yaml: line {}: exceeded max depth of {MAX_DEPTH}", lines[i].no));
+    }
     if is_seq_item(&lines[i].text) {
         seq(lines, i, indent)
     } else if split_key(&lines[i].text).is_some() {

@@ -50,11 +50,8 @@ impl Watcher {
     }
 
     fn deliver(&mut self, ev: &Event) {
-        let mut ev = ev.clone();
-        if !self.prev_kv {
-            ev.prev_kv = None;
-        }
-        self.pending.push(ev);
+        let prev_kv = if self.prev_kv { ev.prev_kv.clone() } else { None };
+        self.pending.push(Event { kind: ev.kind, kv: ev.kv.clone(), prev_kv });
     }
 }
 

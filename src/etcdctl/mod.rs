@@ -344,33 +344,31 @@ fn client_uuid(world: &World) -> String {
 /// or the retry warning and `context deadline exceeded` after the 5 s command timeout) and the
 /// real cause as an explanation.
 pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'w mut EtcdServer> {
-    let g = match preflight(world, p, g) {
+    use crate::cluster::tls;
+    let g2 = match preflight(world, p, g) {
         Ok(g2) => g2,
         Err(code) => {
             g.exit.set(code);
             return None;
         }
     };
-    use crate::cluster::tls;
     crate::cluster::kubelet::sync(world);
-    let ep = g.endpoints.first().cloned().unwrap_or_default();
-    let client = tls::ClientTls { cacert: g.cacert.clone(), cert: g.cert.clone(), key: g.key.clone() };
+    let ep = g2.endpoints.first().cloned().unwrap_or_default();
+    let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
     match tls::dial(world, &ep, &client) {
         Ok(()) => Some(&mut world.etcd),
         Err(f) => {
             if f.kind == tls::FailureKind::Timeout {
-                if ep.starts_with('[') {
-                    // The tutorial's bracketed endpoint: etcdctl's own diagnosis.
-                    deadline_exceeded(world, p, &g, &ep);
-                    return None;
-                }
-                world.clock_ms += g.command_timeout_ms.max(1);
-                p.eprintln(tls::etcdctl_warning(world, &ep, &client));
-                p.eprintln("Error: context deadline exceeded");
+                // The gRPC target names host:port without the scheme (checked against 3.4.23).
+                let (_, host_port) = tls::split_endpoint(&ep, &client);
+                deadline_exceeded(world, p, &g2, &host_port);
             } else {
                 p.eprintln(format!("Error: {}", f.error));
+                g.exit.set(EXIT_BAD_ARGS);
             }
-            p.explain(f.cause_en, f.cause_pt);
+            if !ep.starts_with('[') {
+                p.explain(f.cause_en, f.cause_pt);
+            }
             None
         }
     }

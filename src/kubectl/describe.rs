@@ -333,13 +333,13 @@ fn node(world: &World, o: &Value) -> String {
         let mut r = [0i64; 4];
         for c in p.obj["spec"]["containers"].as_array().cloned().unwrap_or_default() {
             let res = &c["resources"];
-            r[0] += millicpu(s(&res["requests"]["cpu"]));
-            r[1] += millicpu(s(&res["limits"]["cpu"]));
-            r[2] += bytes(s(&res["requests"]["memory"]));
-            r[3] += bytes(s(&res["limits"]["memory"]));
+            r[0] = r[0].saturating_add(millicpu(s(&res["requests"]["cpu"])));
+            r[1] = r[1].saturating_add(millicpu(s(&res["limits"]["cpu"])));
+            r[2] = r[2].saturating_add(bytes(s(&res["requests"]["memory"])));
+            r[3] = r[3].saturating_add(bytes(s(&res["limits"]["memory"])));
         }
         for i in 0..4 {
-            totals[i] += r[i];
+            totals[i] = totals[i].saturating_add(r[i]);
         }
         w.push_str(&format!(
             "  {}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",

@@ -20,6 +20,8 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
     };
     // `kubectl get pod/etcd-docker-01` and `kubectl get pods,nodes` are out of scope but the
     // first form is common enough to accept.
+    // `kubectl get all` is the workload types, in kubectl's order.
+    let what = if what == "all" { "pods,services,daemonsets,deployments,replicasets".to_string() } else { what.clone() };
     // `kubectl get deploy,rs`: one table per type, names prefixed with the type.
     if what.contains(',') && !what.contains('/') {
         let types: Vec<&str> = what.split(',').filter(|t| !t.is_empty()).collect();
@@ -188,7 +190,15 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
         "services" => ("NAME\tTYPE\tCLUSTER-IP\tEXTERNAL-IP\tPORT(S)\tAGE", "\tSELECTOR"),
         "secrets" => ("NAME\tTYPE\tDATA\tAGE", ""),
         "configmaps" => ("NAME\tDATA\tAGE", ""),
-        _ => ("NAME\tSECRETS\tAGE", ""),
+        "serviceaccounts" => ("NAME\tSECRETS\tAGE", ""),
+        "endpoints" => ("NAME\tENDPOINTS\tAGE", ""),
+        "leases" => ("NAME\tHOLDER\tAGE", ""),
+        "clusterroles" | "roles" => ("NAME\tCREATED AT", ""),
+        "clusterrolebindings" | "rolebindings" => ("NAME\tROLE\tAGE", "\tUSERS\tGROUPS\tSERVICEACCOUNTS"),
+        "priorityclasses" => ("NAME\tVALUE\tGLOBAL-DEFAULT\tAGE\tPREEMPTIONPOLICY", ""),
+        "apiservices" => ("NAME\tSERVICE\tAVAILABLE\tAGE", ""),
+        "controllerrevisions" => ("NAME\tCONTROLLER\tREVISION\tAGE", ""),
+        _ => ("NAME\tAGE", ""),
     };
     let mut out = String::new();
     if with_ns {
@@ -211,7 +221,7 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
                 let cs = status["containerStatuses"].as_array().cloned().unwrap_or_default();
                 let total = spec["containers"].as_array().map_or(0, Vec::len);
                 let ready = cs.iter().filter(|c| c["ready"] == true).count();
-                let restarts: i64 = cs.iter().map(|c| n(&c["restartCount"])).sum();
+                let restarts: i64 = cs.iter().map(|c| n(&c["restartCount"])).fold(0, i64::saturating_add);
                 let phase = if o["metadata"]["deletionTimestamp"].is_string() { "Terminating".to_string() } else { s(&status["phase"]).to_string() };
                 cols.extend([format!("{ready}/{total}"), or_none(phase), restarts.to_string(), ag]);
                 wide_cols.extend([or_none(s(&status["podIP"]).to_string()), or_none(s(&spec["nodeName"]).to_string()), "<none>".into(), "<none>".into()]);
@@ -255,7 +265,37 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
             }
             "secrets" => cols.extend([s(&o["type"]).to_string(), o["data"].as_object().map_or(0, |m| m.len()).to_string(), ag]),
             "configmaps" => cols.extend([(o["data"].as_object().map_or(0, |m| m.len()) + o["binaryData"].as_object().map_or(0, |m| m.len())).to_string(), ag]),
-            _ => cols.extend([o["secrets"].as_array().map_or(0, Vec::len).to_string(), ag]),
+            "serviceaccounts" => cols.extend([o["secrets"].as_array().map_or(0, Vec::len).to_string(), ag]),
+            "endpoints" => {
+                let mut eps = Vec::new();
+                for sub in o["subsets"].as_array().cloned().unwrap_or_default() {
+                    for port in sub["ports"].as_array().cloned().unwrap_or_default() {
+                        for addr in sub["addresses"].as_array().cloned().unwrap_or_default() {
+                            eps.push(format!("{}:{}", s(&addr["ip"]), n(&port["port"])));
+                        }
+                    }
+                }
+                let shown = if eps.len() > 3 { format!("{} + {} more...", eps[..3].join(","), eps.len() - 3) } else { eps.join(",") };
+                cols.extend([or_none(shown), ag]);
+            }
+            "leases" => cols.extend([s(&spec["holderIdentity"]).to_string(), ag]),
+            "clusterroles" | "roles" => cols.push(s(&o["metadata"]["creationTimestamp"]).to_string()),
+            "clusterrolebindings" | "rolebindings" => {
+                cols.extend([format!("{}/{}", s(&o["roleRef"]["kind"]), s(&o["roleRef"]["name"])), ag]);
+                let subj = |kind: &str| o["subjects"].as_array().map(|a| a.iter().filter(|x| x["kind"] == kind).map(|x| if kind == "ServiceAccount" { format!("{}/{}", s(&x["namespace"]), s(&x["name"])) } else { s(&x["name"]).to_string() }).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                wide_cols.extend([subj("User"), subj("Group"), subj("ServiceAccount")]);
+            }
+            "priorityclasses" => cols.extend([n(&o["value"]).to_string(), (o["globalDefault"] == true).to_string(), ag, s(&o["preemptionPolicy"]).to_string()]),
+            "apiservices" => {
+                let svc = if o["spec"]["service"].is_object() { format!("{}/{}", s(&o["spec"]["service"]["namespace"]), s(&o["spec"]["service"]["name"])) } else { "Local".into() };
+                let avail = o["status"]["conditions"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "Available")).map(|c| s(&c["status"]).to_string()).unwrap_or_else(|| "Unknown".into());
+                cols.extend([svc, avail, ag]);
+            }
+            "controllerrevisions" => {
+                let owner = o["metadata"]["ownerReferences"][0]["name"].as_str().map(|n| format!("daemonset.apps/{n}")).unwrap_or_else(|| format!("daemonset.apps/{}", s(&o["metadata"]["name"]).rsplit_once('-').map_or("", |(a, _)| a)));
+                cols.extend([owner, n(&o["revision"]).to_string(), ag]);
+            }
+            _ => cols.push(ag),
         }
         if with_ns {
             out.push_str(s(&o["metadata"]["namespace"]));

@@ -118,6 +118,8 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/ca.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -n kube-system -- etcdctl put from-the-pod yes"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put from-the-pod yes"], &[false]),
     ("05-revisions", "three-versions", &["etcdctl put color red", "etcdctl put color blue"], &[true, false]),
     ("05-revisions", "three-versions", &["etcdctl put colour red", "etcdctl put colour green", "etcdctl put colour blue"], &[false, true]),
     ("05-revisions", "read-the-past", &["etcdctl get color"], &[false]),

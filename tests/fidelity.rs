@@ -212,7 +212,15 @@ fn normalize(s: &str) -> String {
     for (pat, rep) in rules {
         out = Regex::new(pat).unwrap().replace_all(&out, *rep).into_owned();
     }
-    out
+    // etcd lists a lease's keys in Go map order, which is random: compare them as a set.
+    Regex::new(r"attached keys\(\[([^\]]*)\]\)")
+        .unwrap()
+        .replace_all(&out, |c: &regex::Captures| {
+            let mut keys: Vec<&str> = c[1].split(' ').collect();
+            keys.sort_unstable();
+            format!("attached keys([{}])", keys.join(" "))
+        })
+        .into_owned()
 }
 
 #[test]

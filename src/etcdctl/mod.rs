@@ -209,7 +209,7 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         }
         return 0;
     }
-    let parsed = match flags::parse(&path, &rest) {
+    let parsed = match flags::parse_v(&path, &rest, world.etcd.version.is_3_5()) {
         Ok(a) => a,
         Err(e) => return flag_error(p, &path, &e),
     };
@@ -450,5 +450,39 @@ pub fn grpc_code(e: &crate::engine::EngineError) -> &'static str {
         LeaseExists => "FailedPrecondition",
         NoSpace => "ResourceExhausted",
         _ => "InvalidArgument",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Session;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "etcdctl", "get", "put", "del", "txn", "watch", "lease", "grant", "revoke", "timetolive", "keep-alive", "list", "member", "endpoint", "health", "status", "hashkv", "alarm",
+        "disarm", "defrag", "compaction", "auth", "enable", "disable", "user", "role", "add", "grant-role", "grant-permission", "version", "help", "snapshot", "--prefix", "--from-key",
+        "--limit", "--rev", "-w", "json", "table", "fields", "protobuf", "--write-out=", "--endpoints", "--endpoints=[127.0.0.1:2379]", "--user", "root:pw", "--hex", "--keys",
+        "--once", "--", "-", "-h", "--help", "k1", "\"\"", "''", "0", "-1", "99999999999999999999", "ffffffffffffffffff", "abc", "\\", "|", "&&", ";", "$(", ")", "`", "<<EOF",
+        ">", "/dev/null", "grep", "head", "-n", "cut", "-d", "-f", "sort", "base64", "-d", "ls", "rm", "-r", "/", "cd", "..", "sleep", "printf", "%s", "é", "\u{0}", "readwrite",
+        "--sort-by=VALUE", "--order=DESCEND", "--consistency=s", "--print-value-only", "--count-only", "ETCDCTL_API=2", "ETCDCTL_WRITE_OUT=json", "--dial-timeout=1x",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// No input may panic: random lines made of etcdctl words, flags, shell operators
+        /// and garbage run through the whole session.
+        #[test]
+        fn garbage_never_panics(idx in proptest::collection::vec(0usize..WORDS.len(), 0..12), junk in ".{0,20}") {
+            let mut s = Session::new("plain").unwrap();
+            s.execute("etcdctl put k1 v1");
+            let mut line: Vec<&str> = vec!["etcdctl"];
+            line.extend(idx.iter().map(|i| WORDS[*i]));
+            let text = format!("{} {junk}", line.join(" "));
+            let _ = s.execute(&text);
+            let _ = s.execute("EOF");
+            let _ = s.complete(&text, text.len() / 2);
+            let mut k = Session::new("kubeadm").unwrap();
+            let _ = k.execute(&text);
+        }
     }
 }

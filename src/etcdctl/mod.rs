@@ -389,28 +389,39 @@ fn client_uuid(world: &World) -> String {
     format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", x >> 32, (x >> 16) & 0xffff, x & 0xfff, 0x8000 | (y >> 48 & 0x3fff), y & 0xffff_ffff_ffff)
 }
 
-/// Dials the first endpoint. A TLS server reached without client certificates times out, as
-/// the real client does after its 5 s dial timeout.
+/// Dials the first endpoint through the simulated TLS handshake ([`crate::cluster::tls`]);
+/// on failure prints what etcdctl 3.4 prints (an immediate `Error: ...` for bad client files,
+/// or the retry warning and `context deadline exceeded` after the 5 s command timeout) and the
+/// real cause as an explanation.
 pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'w mut EtcdServer> {
-    let g = match preflight(world, p, g) {
+    use crate::cluster::tls;
+    let g2 = match preflight(world, p, g) {
         Ok(g2) => g2,
         Err(code) => {
             g.exit.set(code);
             return None;
         }
     };
-    let ep = g.endpoints.first().cloned().unwrap_or_default();
-    let (scheme, host_port) = endpoint_target(&ep, &g);
-    let server = &mut world.etcd;
-    if server.running && server.listens_on(&scheme, &host_port) {
-        return Some(&mut world.etcd);
+    crate::cluster::kubelet::sync(world);
+    let ep = g2.endpoints.first().cloned().unwrap_or_default();
+    let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
+    match tls::dial(world, &ep, &client) {
+        Ok(()) => Some(&mut world.etcd),
+        Err(f) => {
+            if f.kind == tls::FailureKind::Timeout {
+                // The gRPC target names host:port without the scheme (checked against 3.4.23).
+                let (_, host_port) = tls::split_endpoint(&ep, &client);
+                deadline_exceeded(world, p, &g2, &host_port);
+            } else {
+                p.eprintln(format!("Error: {}", f.error));
+                g.exit.set(EXIT_BAD_ARGS);
+            }
+            if !ep.starts_with('[') {
+                p.explain(f.cause_en, f.cause_pt);
+            }
+            None
+        }
     }
-    deadline_exceeded(world, p, &g, &ep);
-    p.explain(
-        format!("No etcd answered at '{ep}' with the client settings given (scheme {scheme}). Check --endpoints and, for a TLS etcd, --cacert, --cert and --key."),
-        format!("Nenhum etcd respondeu em '{ep}' com essas configurações (esquema {scheme}). Confira --endpoints e, para um etcd com TLS, --cacert, --cert e --key."),
-    );
-    None
 }
 
 /// Prints an engine error the way etcdctl does and returns its exit status.

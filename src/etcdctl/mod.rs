@@ -298,29 +298,36 @@ pub fn parse_args(command: &str, args: &[String]) -> flags::Parsed {
     flags::parse(command, args).unwrap_or_default()
 }
 
-/// The simulated wall clock as etcd's logs print it (`2024-06-01T10:00:00.000Z` plus the
-/// session's clock).
+/// The simulated wall clock as etcdctl's logs print it: zap's `ts` (RFC 3339 with
+/// milliseconds) and capnslog's `2024-06-01 10:00:00.000000`, counted from
+/// 2024-06-01T10:00:00Z. (Transcripts of other modules pin these texts; moving the base to
+/// `cluster::clock` is one change here plus theirs.)
 pub fn timestamp(world: &World) -> (String, String) {
-    const BASE_S: u64 = 1_717_236_000; // 2024-06-01T10:00:00Z
-    let ms = world.clock_ms;
-    let secs = BASE_S + ms / 1000;
-    let days = secs / 86_400;
-    let tod = secs % 86_400;
-    // civil_from_days (Howard Hinnant).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    let (h, mi, s) = (tod / 3600, tod % 3600 / 60, tod % 60);
-    (
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms % 1000),
-        format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:06}", (ms % 1000) * 1000),
-    )
+    use crate::cluster::clock;
+    const BASE_S: i64 = 1_717_236_000; // 2024-06-01T10:00:00Z
+    let ms = BASE_S * 1000 + world.clock_ms as i64;
+    let (y, mo, d, h, mi, sec, _) = clock::parts(ms.div_euclid(1000));
+    (clock::rfc3339_ms(ms), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{sec:02}.{:06}", ms.rem_euclid(1000) * 1000))
+}
+
+/// The client's retry-interceptor warning, as etcdctl 3.4 (`clientv3/retry_interceptor.go:62`)
+/// or 3.5 (`v3@v3.5.x/retry_interceptor.go:63`, logger `etcd-client`) writes it.
+pub fn retry_warning(world: &World, target_ep: &str, code: &str, desc: &str) -> String {
+    let (ts, _) = timestamp(world);
+    let v = &world.etcd.version;
+    let err = output::json_str(&format!("rpc error: code = {code} desc = {desc}"));
+    if v.is_3_5() {
+        format!(
+            "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:06x}/{target_ep}\",\"attempt\":0,\"error\":{err}}}",
+            v.version,
+            world.clock_ms % 0x100_0000
+        )
+    } else {
+        format!(
+            "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{target_ep}\",\"attempt\":0,\"error\":{err}}}",
+            client_uuid(world)
+        )
+    }
 }
 
 /// What `mustClientFromCmd` does before dialing: `ETCDCTL_*` variables fill flags not given on
@@ -369,6 +376,8 @@ pub fn endpoint_target(ep: &str, g: &Globals) -> (String, String) {
 /// the retry interceptor's warning and `context deadline exceeded`.
 pub fn deadline_exceeded(world: &mut World, p: &mut Proc, g: &Globals, ep: &str) {
     world.clock_ms += g.command_timeout_ms.max(1);
+    // The 3.4 wording for every version: tests/tls_oracle.rs compares this line with the real
+    // 3.4.23 client (cluster::tls::etcdctl_35_warning has the 3.5 form with the dial error).
     let (ts, _) = timestamp(world);
     p.eprintln(format!(
         "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{ep}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}}",
@@ -439,12 +448,9 @@ pub fn bad_args(p: &mut Proc, err: impl std::fmt::Display) -> i32 {
 /// A request the server refused: the client's retry interceptor logs a warning with the gRPC
 /// code, then etcdctl prints `Error: <prefix><text>`.
 pub fn grpc_fail(world: &World, p: &mut Proc, g: &Globals, code: &str, err: impl std::fmt::Display, wrap: Option<&str>) -> i32 {
-    let (ts, _) = timestamp(world);
     let ep = g.endpoints.first().cloned().unwrap_or_default();
-    p.eprintln(format!(
-        "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{ep}\",\"attempt\":0,\"error\":\"rpc error: code = {code} desc = {err}\"}}",
-        client_uuid(world)
-    ));
+    let ep = ep.split_once("://").map(|x| x.1.to_string()).unwrap_or(ep);
+    p.eprintln(retry_warning(world, &ep, code, &err.to_string()));
     match wrap {
         Some(w) => p.eprintln(format!("Error: {w} ({err})")),
         None => p.eprintln(format!("Error: {err}")),

@@ -169,9 +169,19 @@ fn find_command(args: &[String]) -> (String, Vec<usize>, Option<String>) {
     (path, used, unknown)
 }
 
-fn flag_error(p: &mut Proc, path: &str, e: &str) -> i32 {
+/// Help texts were captured from etcdctl 3.4.23; the running client's own version goes in
+/// their VERSION and API VERSION sections (3.5's texts differ a little more: see the report).
+fn print_help(p: &mut Proc, text: &str, v: &crate::cluster::EtcdVersion) {
+    if v.version == "3.4.23" {
+        p.print(text);
+    } else {
+        p.print(text.replace("VERSION:\n\t3.4.23\n", &format!("VERSION:\n\t{}\n", v.version)).replace("API VERSION:\n\t3.4\n", &format!("API VERSION:\n\t{}\n", v.api)));
+    }
+}
+
+fn flag_error(p: &mut Proc, path: &str, e: &str, v: &crate::cluster::EtcdVersion) -> i32 {
     p.eprintln(format!("Error: {e}"));
-    p.print(help::full(path));
+    print_help(p, &help::full(path), v);
     p.eprintln(format!("\nError: {e}"));
     EXIT_ERROR
 }
@@ -197,30 +207,30 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         let topic: Vec<String> = flags::parse_with(&flags::specs_for(""), &rest).map(|a| a.positionals).unwrap_or_default();
         let topic = topic.join(" ");
         if topic.is_empty() {
-            p.print(help::ROOT);
+            print_help(p, help::ROOT, &world.etcd.version);
             return 0;
         }
         if help::local(&topic).is_some() {
-            p.print(help::full(&topic));
+            print_help(p, &help::full(&topic), &world.etcd.version);
         } else {
             p.println(format!("Unknown help topic [`{topic}`]"));
             // cobra's help command prints the root usage without the root's own -h line.
-            p.print(help::ROOT.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""));
+            print_help(p, &help::ROOT.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""), &world.etcd.version);
         }
         return 0;
     }
     let parsed = match flags::parse_v(&path, &rest, world.etcd.version.is_3_5()) {
         Ok(a) => a,
-        Err(e) => return flag_error(p, &path, &e),
+        Err(e) => return flag_error(p, &path, &e, &world.etcd.version),
     };
     if parsed.bool("help") || path.is_empty() {
-        p.print(help::full(&path));
+        print_help(p, &help::full(&path), &world.etcd.version);
         return 0;
     }
     let g = Globals::from_parsed(&parsed, p);
     if !help::children(&path).is_empty() && path != "completion" {
         // A command group (`lease`, `member`, ...) typed without a subcommand: its help.
-        p.print(help::full(&path));
+        print_help(p, &help::full(&path), &world.etcd.version);
         return 0;
     }
     let ctx = Ctx { path: path.clone(), args: parsed };

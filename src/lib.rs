@@ -11,6 +11,7 @@ pub mod etcdctl;
 pub mod i18n;
 pub mod process;
 pub mod shell;
+pub mod snapshot;
 pub mod vfs;
 pub mod world;
 

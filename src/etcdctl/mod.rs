@@ -3,6 +3,7 @@
 
 pub mod get;
 pub mod put;
+pub mod snapshot;
 
 use crate::cluster::EtcdServer;
 use crate::process::Proc;
@@ -66,6 +67,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     match cmd.as_str() {
         "put" => put::run(world, p, &g, args),
         "get" => get::run(world, p, &g, args),
+        "snapshot" => snapshot::run(world, p, &g, args),
         other => {
             p.eprintln(format!("Error: unknown command \"{other}\" for \"etcdctl\""));
             p.eprintln("Run 'etcdctl --help' for usage.");

@@ -230,3 +230,83 @@ fn b_a_real_snapshot_imports_into_the_playground() {
     assert_eq!(loaded.leases[0].ttl, 600);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs etcdctl in `dir` and returns its stderr lines starting with `Error:`.
+fn real_errors(dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = Command::new(ETCDCTL).args(args).current_dir(dir).output().unwrap();
+    assert!(!out.status.success(), "etcdctl {args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).lines().skip_while(|l| !l.starts_with("Error:")).map(str::to_string).collect()
+}
+
+#[test]
+fn c_broken_files_get_real_etcdctls_errors() {
+    require_tools();
+    let dir = tmpdir("c");
+    let mut etcd = etcd_playground::cluster::scenario::build("plain").unwrap().etcd;
+    for i in 0..500 {
+        etcd.store.put(PutRequest { key: format!("k{i}").into_bytes(), value: vec![b'v'; 40], ..Default::default() }).unwrap();
+    }
+    let good = snapshot::save(&etcd);
+    let reseal = |f: &mut Vec<u8>| {
+        for off in [0usize, 4096] {
+            let sum = snapshot::bolt::fnv64a(&f[off + 16..off + 72]);
+            f[off + 72..off + 80].copy_from_slice(&sum.to_le_bytes());
+        }
+    };
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    files.push(("random.db", (0..20480u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect()));
+    files.push(("short.db", good[..5000].to_vec()));
+    files.push(("tiny.db", good[..100].to_vec()));
+    files.push(("empty.db", Vec::new()));
+    let mut f = good.clone();
+    f[16 + 60] ^= 0xff;
+    f[4096 + 16 + 60] ^= 0xff;
+    files.push(("checksum.db", f));
+    let mut f = good.clone();
+    f[20] = 3;
+    f[4096 + 20] = 3;
+    files.push(("version.db", f));
+    let mut f = good[..good.len() - 32].to_vec();
+    f.extend(vec![0u8; 4096]);
+    for off in [0usize, 4096] {
+        let pgid = u64::from_le_bytes(f[off + 56..off + 64].try_into().unwrap()) + 1;
+        f[off + 56..off + 64].copy_from_slice(&pgid.to_le_bytes());
+    }
+    reseal(&mut f);
+    files.push(("unreachable.db", f));
+    let mut f = good.clone();
+    let n = f.len();
+    f[n - 100] ^= 1;
+    files.push(("tampered.db", f));
+    files.push(("nohash.db", good[..good.len() - 32].to_vec()));
+
+    let mut script = String::new();
+    let mut extra = Vec::new();
+    let mut want = Vec::new();
+    for (name, data) in &files {
+        std::fs::write(dir.join(name), data).unwrap();
+        extra.push("--import".to_string());
+        extra.push(format!("{}=/root/{name}", dir.join(name).display()));
+        if matches!(*name, "tampered.db" | "nohash.db") {
+            continue; // their pages are sound: status works, only restore's hash check fails
+        }
+        script.push_str(&format!("etcdctl snapshot status {name}\n"));
+        want.extend(real_errors(&dir, &["snapshot", "status", name]));
+    }
+    script.push_str("etcdctl snapshot status missing.db\n");
+    want.extend(real_errors(&dir, &["snapshot", "status", "missing.db"]));
+    for name in ["tampered.db", "nohash.db", "missing.db"] {
+        script.push_str(&format!("etcdctl snapshot restore {name} --data-dir out-{name}\n"));
+        want.extend(real_errors(&dir, &["snapshot", "restore", name, "--data-dir", &format!("out-{name}")]));
+    }
+    script.push_str("etcdctl snapshot restore tampered.db --skip-hash-check --data-dir ok\netcdctl snapshot restore tampered.db --data-dir ok\n");
+    let _ = std::fs::remove_dir_all(dir.join("ok"));
+    Command::new(ETCDCTL).args(["snapshot", "restore", "tampered.db", "--skip-hash-check", "--data-dir", "ok"]).current_dir(&dir).output().unwrap();
+    want.extend(real_errors(&dir, &["snapshot", "restore", "tampered.db", "--data-dir", "ok"]));
+    assert!(want.len() >= 13, "{want:#?}");
+    assert!(want.iter().any(|l| l.starts_with("Error: snapshot file integrity check failed. 1 errors found.")), "{want:#?}");
+    let (_, err, _) = playground(&script, &extra);
+    let got: Vec<String> = err.lines().skip_while(|l| !l.starts_with("Error:")).filter(|l| !l.starts_with('{')).map(str::to_string).collect();
+    assert_eq!(got, want, "playground stderr:\n{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

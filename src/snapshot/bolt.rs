@@ -244,6 +244,12 @@ impl<'a> BoltFile<'a> {
         }
         let (a, b) = if m1.txid > m0.txid { ((m1, &e1), (m0, &e0)) } else { ((m0, &e0), (m1, &e1)) };
         let meta = if a.1.is_ok() { a.0 } else { b.0 };
+        // A high-water mark far past the end of the file: the pages it claims do not exist
+        // (real bbolt faults when it reaches one; it would also loop over all of them).
+        let file_pages = (data.len() / page_size) as u64;
+        if meta.pgid > file_pages + 1024 {
+            return Err(BoltError::OutOfFile(meta.pgid - 1));
+        }
         Ok(BoltFile { data, page_size, meta })
     }
 
@@ -299,14 +305,18 @@ impl<'a> BoltFile<'a> {
     }
 
     /// Every leaf element of the tree rooted at page `root`, in key order.
-    fn tree_elems(&self, root: u64, depth: usize, out: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
+    fn tree_elems(&self, root: u64, depth: usize, seen: &mut BTreeSet<u64>, out: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
         if depth > MAX_DEPTH {
             return Err(BoltError::Corrupt(format!("page {root}: tree deeper than {MAX_DEPTH} (a cycle)")));
         }
+        if !seen.insert(root) {
+            return Err(BoltError::Corrupt(format!("page {root}: multiple references")));
+        }
         let p = self.page(root)?;
+        self.fits(&p, root)?;
         if p.flags & BRANCH != 0 {
             for child in self.branch_children(&p)? {
-                self.tree_elems(child, depth + 1, out)?;
+                self.tree_elems(child, depth + 1, seen, out)?;
             }
             Ok(())
         } else if p.flags & LEAF != 0 {
@@ -318,7 +328,7 @@ impl<'a> BoltFile<'a> {
     }
 
     /// The elements of a bucket given its value in the parent (header + maybe inline page).
-    fn bucket_elems(&self, value: &'a [u8], depth: usize) -> Result<Vec<LeafElem<'a>>, BoltError> {
+    fn bucket_elems(&self, value: &'a [u8], depth: usize, seen: &mut BTreeSet<u64>) -> Result<Vec<LeafElem<'a>>, BoltError> {
         let root = u64_at(value, 0).filter(|_| value.len() >= BUCKET_HEADER).ok_or_else(|| BoltError::Corrupt("bucket header too short".into()))?;
         if root == 0 {
             let count = u16_at(value, BUCKET_HEADER + 10).ok_or_else(|| BoltError::Corrupt("inline bucket page too short".into()))?;
@@ -329,8 +339,17 @@ impl<'a> BoltFile<'a> {
             return Self::leaf_elems_in(value, BUCKET_HEADER, value.len(), count);
         }
         let mut out = Vec::new();
-        self.tree_elems(root, depth, &mut out)?;
+        self.tree_elems(root, depth, seen, &mut out)?;
         Ok(out)
+    }
+
+    /// A page whose overflow runs past the end of the file cannot be read.
+    fn fits(&self, p: &PageRef, id: u64) -> Result<(), BoltError> {
+        let file_pages = (self.data.len() / self.page_size) as u64;
+        if id.saturating_add(p.overflow as u64) >= file_pages {
+            return Err(BoltError::OutOfFile(id.saturating_add(p.overflow as u64)));
+        }
+        Ok(())
     }
 
     /// The top-level buckets with their keys, in order (a `tx.Cursor()` walk, then each
@@ -338,14 +357,15 @@ impl<'a> BoltFile<'a> {
     /// `snapshot status` gives for it.
     pub fn buckets(&self) -> Result<Vec<Bucket>, BoltError> {
         let mut root = Vec::new();
-        self.tree_elems(self.meta.root, 0, &mut root)?;
+        let mut seen = BTreeSet::new();
+        self.tree_elems(self.meta.root, 0, &mut seen, &mut root)?;
         let mut out = Vec::with_capacity(root.len());
         for (flags, name, value) in root {
             if flags & BUCKET_LEAF_FLAG == 0 {
                 return Err(BoltError::Corrupt(format!("cannot get hash of bucket {}", String::from_utf8_lossy(name))));
             }
             let entries = self
-                .bucket_elems(value, 1)?
+                .bucket_elems(value, 1, &mut seen)?
                 .into_iter()
                 .map(|(f, k, v)| Entry { key: k.to_vec(), value: (f & BUCKET_LEAF_FLAG == 0).then(|| v.to_vec()) })
                 .collect();
@@ -403,6 +423,11 @@ impl<'a> BoltFile<'a> {
             return Err(BoltError::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} (a cycle)")));
         }
         let p = self.page(id)?;
+        self.fits(&p, id)?;
+        if reachable.contains_key(&id) && depth > 0 {
+            errs.push(format!("page {id}: multiple references"));
+            return Ok(());
+        }
         if p.id > self.meta.pgid {
             errs.push(format!("page {}: out of bounds: {}", p.id, self.meta.pgid));
         }
@@ -446,6 +471,7 @@ impl<'a> BoltFile<'a> {
         reachable.insert(1, ());
         if self.meta.freelist != NO_FREELIST {
             let p = self.page(self.meta.freelist)?;
+            self.fits(&p, self.meta.freelist)?;
             for i in 0..=p.overflow as u64 {
                 reachable.insert(self.meta.freelist.saturating_add(i), ());
             }

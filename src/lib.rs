@@ -10,6 +10,7 @@ pub mod engine;
 pub mod etcdctl;
 pub mod i18n;
 pub mod process;
+pub mod session_file;
 pub mod shell;
 pub mod snapshot;
 pub mod vfs;

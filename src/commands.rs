@@ -14,6 +14,7 @@ pub fn lookup(_world: &World, _env: &BTreeMap<String, String>, _cwd: &str, name:
     }
     Some(match base {
         "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
+        "etcdutl" => crate::etcdutl::main,
         _ => return None,
     })
 }

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod commands;
 pub mod engine;
 pub mod etcdctl;
+pub mod etcdutl;
 pub mod i18n;
 pub mod process;
 pub mod session_file;

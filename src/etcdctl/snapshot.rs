@@ -351,8 +351,8 @@ pub fn restore_command(world: &mut World, p: &mut Proc, args: &[String], flavor:
             p.eprintln(format!("Error: {e}"));
             if e.starts_with("data-dir") {
                 p.explain(
-                    "Restore never writes into an existing data directory, so a running member's data cannot be overwritten by mistake. Pick a new --data-dir (for example /var/lib/etcd-from-backup).",
-                    "O restore nunca escreve num diretório de dados existente, para que os dados de um membro em execução não sejam sobrescritos por engano. Escolha um --data-dir novo (por exemplo /var/lib/etcd-from-backup).",
+                    "Restore never writes into an existing data directory, so a running member's data cannot be overwritten by mistake. Pick a --data-dir that does not exist yet (for example /var/lib/etcd-from-backup), or remove the old one first if you really mean to replace it.",
+                    "O restore nunca escreve num diretório de dados existente, para que os dados de um membro em execução não sejam sobrescritos por engano. Escolha um --data-dir que ainda não exista (por exemplo /var/lib/etcd-from-backup), ou remova o antigo antes se a intenção é mesmo substituí-lo.",
                 );
             }
             EXIT_ERROR

@@ -391,6 +391,15 @@ pub fn load(data: &[u8]) -> Result<Loaded, SnapshotError> {
     Ok(Loaded { store, leases, consistent_index, members, cluster_version })
 }
 
+/// What an etcd started with `--data-dir DIR` finds: the database at `DIR/member/snap/db`
+/// (where `snapshot restore` put it). The cluster code calls this when a member starts on a
+/// restored data dir; an error means that member would not start.
+pub fn load_data_dir(vfs: &crate::vfs::Vfs, data_dir: &str) -> Result<Loaded, SnapshotError> {
+    let path = format!("{}/member/snap/db", data_dir.trim_end_matches('/'));
+    let data = vfs.read(&path).map_err(|e| SnapshotError::Decode(format!("open {path}: {}", e.strerror().to_lowercase())))?;
+    load(data)
+}
+
 /// The engine state a snapshot holds (see [`load`]).
 pub fn load_store(data: &[u8]) -> Result<Store, SnapshotError> {
     load(data).map(|l| l.store)
@@ -420,6 +429,28 @@ mod tests {
         assert!(rev_key(Revision::new(2, 5), false) < rev_key(Revision::new(3, 0), false));
         assert_eq!(key_rev(&rev_key(Revision::new(7, 1), true)), Some(Revision::new(7, 1)));
         assert_eq!(key_rev(b"short"), None);
+    }
+
+    #[test]
+    fn a_restored_data_dir_brings_the_store_back() {
+        use crate::engine::{DeleteRangeRequest, PutRequest};
+        let mut etcd = crate::cluster::scenario::build("plain").unwrap().etcd;
+        for (k, v) in [("a", "1"), ("b", "2"), ("a", "3")] {
+            etcd.store.put(PutRequest { key: k.into(), value: v.into(), ..Default::default() }).unwrap();
+        }
+        etcd.store.delete_range(DeleteRangeRequest { key: b"b".to_vec(), ..Default::default() }).unwrap();
+        let file = save(&etcd);
+        let mut vfs = crate::vfs::Vfs::default();
+        vfs.mkdir_p("/root").unwrap();
+        vfs.write("/root/snap.db", file.clone()).unwrap();
+        let cfg = restore::RestoreConfig { snapshot_path: "snap.db".into(), data_dir: "/var/lib/etcd-from-backup".into(), ..Default::default() };
+        let out = restore::restore(&mut vfs, "/root", &cfg, Ok(&file), restore::Flavor::V34);
+        assert_eq!(out.result, Ok(()));
+        assert!(vfs.is_dir("/var/lib/etcd-from-backup/member/wal"));
+        let loaded = load_data_dir(&vfs, "/var/lib/etcd-from-backup/").unwrap();
+        assert_eq!(loaded.store, etcd.store);
+        assert_eq!(loaded.consistent_index, 1);
+        assert!(matches!(load_data_dir(&vfs, "/nowhere"), Err(SnapshotError::Decode(_))));
     }
 
     #[test]

@@ -59,7 +59,14 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     }
     match (rest.first().map(String::as_str), rest.get(1).map(String::as_str)) {
         (Some("snapshot"), Some("status")) => status_command(world, p, &write_out, &rest[2..]),
-        (Some("snapshot"), Some("restore")) => restore_command(world, p, &rest[2..], Flavor::V35),
+        (Some("snapshot"), Some("restore")) => {
+            // etcdutl marks --data-dir required (etcdctl 3.5 defaults it to <name>.etcd).
+            if !rest[2..].iter().any(|a| a == "--data-dir" || a.starts_with("--data-dir=")) {
+                p.eprintln("Error: required flag(s) \"data-dir\" not set");
+                return 1;
+            }
+            restore_command(world, p, &rest[2..], Flavor::V35)
+        }
         (Some("snapshot"), Some("save")) => {
             p.eprintln("Command \"save\" is deprecated, Use `etcdctl snapshot save` to download snapshot");
             p.eprintln("Error: In order to download snapshot use: `etcdctl snapshot save ...`");

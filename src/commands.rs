@@ -15,6 +15,10 @@ pub fn lookup(_world: &World, _env: &BTreeMap<String, String>, _cwd: &str, name:
     Some(match base {
         "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
         "etcdutl" => crate::etcdutl::main,
+        "kubectl" => crate::kubectl::main,
+        "openssl" => crate::openssl::main,
+        "sed" => crate::sed::main,
+        c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })
 }

@@ -9,7 +9,7 @@
 //!
 //! etcd 3.4 (the `plain` scenario, like Debian's packages) has no etcdutl.
 
-use crate::etcdctl::snapshot::{restore_command, status_command, EXIT_BAD_ARGS};
+use crate::etcdctl::snapshot::{parse_restore_flags, restore_command, status_command, EXIT_BAD_ARGS};
 use crate::process::Proc;
 use crate::snapshot::restore::Flavor;
 use crate::world::World;
@@ -58,14 +58,26 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         }
     }
     match (rest.first().map(String::as_str), rest.get(1).map(String::as_str)) {
-        (Some("snapshot"), Some("status")) => status_command(world, p, &write_out, &rest[2..]),
+        (Some("snapshot"), Some("status")) => {
+            if let Some(f) = rest[2..].iter().find(|a| a.starts_with('-') && a.len() > 1) {
+                p.eprintln(format!("Error: unknown flag: {}", f.split('=').next().unwrap_or(f)));
+                return 1;
+            }
+            status_command(world, p, &write_out, &rest[2..])
+        }
         (Some("snapshot"), Some("restore")) => {
             // etcdutl marks --data-dir required (etcdctl 3.5 defaults it to <name>.etcd).
             if !rest[2..].iter().any(|a| a == "--data-dir" || a.starts_with("--data-dir=")) {
                 p.eprintln("Error: required flag(s) \"data-dir\" not set");
                 return 1;
             }
-            restore_command(world, p, &rest[2..], Flavor::V35)
+            match parse_restore_flags(&rest[2..]) {
+                Ok((opts, pos)) => restore_command(world, p, &opts, &pos, Flavor::V35),
+                Err((e, code)) => {
+                    p.eprintln(format!("Error: {e}"));
+                    code
+                }
+            }
         }
         (Some("snapshot"), Some("save")) => {
             p.eprintln("Command \"save\" is deprecated, Use `etcdctl snapshot save` to download snapshot");

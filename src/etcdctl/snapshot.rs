@@ -18,20 +18,18 @@
 //! etcdctl 3.5 still runs `status` and `restore`, after a deprecation note pointing at
 //! `etcdutl` (which [`crate::etcdutl`] simulates with the same code).
 
-use super::{connect, Globals};
+use super::{connect, parse_args, Globals};
 use crate::process::Proc;
 use crate::snapshot::restore::{self, Flavor, LogLine, RestoreConfig};
 use crate::snapshot::{self, humanize_bytes, SnapshotError, Status};
 use crate::vfs::Node;
 use crate::world::World;
 
-/// Exit codes of etcdctl (`cobrautl`).
-pub const EXIT_ERROR: i32 = 1;
-pub const EXIT_INTERRUPTED: i32 = 5;
-pub const EXIT_BAD_ARGS: i32 = 128;
+pub use super::{EXIT_BAD_ARGS, EXIT_ERROR, EXIT_INTERRUPTED};
 
-/// The simulated wall clock: the session starts at 2025-11-24T16:00:00Z.
-pub const SESSION_START_UNIX_MS: u64 = 1_764_000_000_000;
+/// The simulated wall clock: the session starts at 2024-06-01T10:00:00Z (as in
+/// [`super::timestamp`]).
+pub const SESSION_START_UNIX_MS: u64 = 1_717_236_000_000;
 
 pub fn unix_ms(world: &World) -> u64 {
     SESSION_START_UNIX_MS + world.clock_ms
@@ -60,24 +58,33 @@ pub fn rfc3339(unix_ms: u64, frac: usize) -> String {
     s
 }
 
+/// `args`: the subcommand (`save`, `status`, `restore`), then the rest of the command line
+/// (flags already checked by etcdctl's parser, see [`super::flags`]).
 pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
     let v35 = world.etcd.version.is_3_5();
-    match args.first().map(String::as_str) {
-        Some("save") => save(world, p, g, &args[1..]),
-        Some("status") => {
+    let sub = args.first().cloned().unwrap_or_default();
+    let parsed = parse_args(&format!("snapshot {sub}"), args.get(1..).unwrap_or_default());
+    let pos = &parsed.positionals;
+    match sub.as_str() {
+        "save" => save(world, p, g, pos),
+        "status" => {
             if v35 {
                 p.eprint("Deprecated: Use `etcdutl snapshot status` instead.\n\n");
             }
-            status_command(world, p, &g.write_out, &args[1..])
+            status_command(world, p, &g.write_out, pos)
         }
-        Some("restore") => {
+        "restore" => {
             let flavor = if v35 {
                 p.eprint("Deprecated: Use `etcdutl snapshot restore` instead.\n\n");
                 Flavor::V35
             } else {
                 Flavor::V34
             };
-            restore_command(world, p, &args[1..], flavor)
+            let mut opts = RestoreOpts { skip_hash_check: parsed.bool("skip-hash-check"), ..Default::default() };
+            for (name, slot) in [("data-dir", &mut opts.data_dir), ("wal-dir", &mut opts.wal_dir), ("name", &mut opts.name), ("initial-cluster", &mut opts.initial_cluster), ("initial-cluster-token", &mut opts.initial_cluster_token), ("initial-advertise-peer-urls", &mut opts.peer_urls)] {
+                *slot = parsed.str(name);
+            }
+            restore_command(world, p, &opts, pos, flavor)
         }
         _ => {
             p.println(USAGE);
@@ -101,14 +108,6 @@ COMMANDS:
 fn bad_args(p: &mut Proc, msg: &str) -> i32 {
     p.eprintln(format!("Error: {msg}"));
     EXIT_BAD_ARGS
-}
-
-/// Rejects flags a command does not have, as cobra does.
-fn reject_flags(p: &mut Proc, args: &[String]) -> Option<i32> {
-    let f = args.iter().find(|a| a.starts_with('-') && a.len() > 1)?;
-    let name = f.split('=').next().unwrap_or(f);
-    p.eprintln(if name.starts_with("--") { format!("Error: unknown flag: {name}") } else { format!("Error: unknown shorthand flag: '{}' in {f}", name.chars().nth(1).unwrap_or('-')) });
-    Some(1)
 }
 
 /// A zap JSON log line as etcdctl 3.4 (`"ts"` in epoch seconds) or 3.5 (ISO time) prints it.
@@ -141,9 +140,6 @@ fn q(s: &str) -> String {
 /// `snapshot save <filename>`: fetches the member's database over the Snapshot RPC and
 /// writes it with its SHA-256.
 fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
-    if let Some(rc) = reject_flags(p, args) {
-        return rc;
-    }
     if args.len() != 1 {
         return bad_args(p, "snapshot save expects one argument");
     }
@@ -199,11 +195,9 @@ fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, Strin
     }
 }
 
-/// `snapshot status <filename>` (etcdctl 3.4/3.5 and etcdutl 3.5 share it).
+/// `snapshot status <filename>` (etcdctl 3.4/3.5 and etcdutl 3.5 share it); `args` are the
+/// positional arguments.
 pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[String]) -> i32 {
-    if let Some(rc) = reject_flags(p, args) {
-        return rc;
-    }
     if args.len() != 1 {
         return bad_args(p, "snapshot status requires exactly one argument");
     }
@@ -277,10 +271,23 @@ pub fn print_status(p: &mut Proc, write_out: &str, st: &Status) {
     }
 }
 
-/// `snapshot restore <filename> [options]` (etcdctl 3.4, or etcdutl 3.5 behind etcdctl 3.5).
-pub fn restore_command(world: &mut World, p: &mut Proc, args: &[String], flavor: Flavor) -> i32 {
-    let mut cfg = RestoreConfig::default();
-    let mut peer_urls = "http://localhost:2380".to_string();
+/// The flags of `snapshot restore` as given (`None`: not given, the default applies).
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOpts {
+    pub data_dir: Option<String>,
+    pub wal_dir: Option<String>,
+    pub name: Option<String>,
+    pub initial_cluster: Option<String>,
+    pub initial_cluster_token: Option<String>,
+    pub peer_urls: Option<String>,
+    pub skip_hash_check: bool,
+}
+
+/// Parses `snapshot restore`'s flags the simple way (for etcdutl, which has no pflag parser
+/// here): `--flag value`, `--flag=value`, `--skip-hash-check[=bool]`. Returns the options and
+/// the positional arguments, or the error line and exit status.
+pub fn parse_restore_flags(args: &[String]) -> Result<(RestoreOpts, Vec<String>), (String, i32)> {
+    let mut o = RestoreOpts::default();
     let mut positional = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -294,35 +301,44 @@ pub fn restore_command(world: &mut World, p: &mut Proc, args: &[String], flavor:
         };
         if name == "--skip-hash-check" {
             match inline.as_deref() {
-                None | Some("true") | Some("1") | Some("t") | Some("T") | Some("TRUE") | Some("True") => cfg.skip_hash_check = true,
-                Some("false") | Some("0") | Some("f") | Some("F") | Some("FALSE") | Some("False") => cfg.skip_hash_check = false,
-                Some(v) => {
-                    p.eprintln(format!("Error: invalid argument {v:?} for \"--skip-hash-check\" flag: strconv.ParseBool: parsing {v:?}: invalid syntax"));
-                    return 1;
-                }
+                None | Some("true" | "1" | "t" | "T" | "TRUE" | "True") => o.skip_hash_check = true,
+                Some("false" | "0" | "f" | "F" | "FALSE" | "False") => o.skip_hash_check = false,
+                Some(v) => return Err((format!("invalid argument {v:?} for \"--skip-hash-check\" flag: strconv.ParseBool: parsing {v:?}: invalid syntax"), 1)),
             }
             continue;
         }
         let slot = match name {
-            "--data-dir" => &mut cfg.data_dir,
-            "--wal-dir" => &mut cfg.wal_dir,
-            "--name" => &mut cfg.name,
-            "--initial-cluster" => &mut cfg.initial_cluster,
-            "--initial-cluster-token" => &mut cfg.initial_cluster_token,
-            "--initial-advertise-peer-urls" => &mut peer_urls,
-            _ => {
-                p.eprintln(format!("Error: unknown flag: {name}"));
-                return 1;
-            }
+            "--data-dir" => &mut o.data_dir,
+            "--wal-dir" => &mut o.wal_dir,
+            "--name" => &mut o.name,
+            "--initial-cluster" => &mut o.initial_cluster,
+            "--initial-cluster-token" => &mut o.initial_cluster_token,
+            "--initial-advertise-peer-urls" => &mut o.peer_urls,
+            _ => return Err((format!("unknown flag: {name}"), 1)),
         };
         match inline.or_else(|| it.next().cloned()) {
-            Some(v) => *slot = v,
-            None => {
-                p.eprintln(format!("Error: flag needs an argument: {name}"));
-                return 1;
-            }
+            Some(v) => *slot = Some(v),
+            None => return Err((format!("flag needs an argument: {name}"), 1)),
         }
     }
+    Ok((o, positional))
+}
+
+/// `snapshot restore <filename> [options]` (etcdctl 3.4, or etcdutl 3.5 behind etcdctl 3.5).
+pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, positional: &[String], flavor: Flavor) -> i32 {
+    let d = RestoreConfig::default();
+    let name = opts.name.clone().unwrap_or(d.name.clone());
+    let mut cfg = RestoreConfig {
+        // etcdctl derives the default --initial-cluster from the default name only.
+        initial_cluster: opts.initial_cluster.clone().unwrap_or(d.initial_cluster.clone()),
+        initial_cluster_token: opts.initial_cluster_token.clone().unwrap_or(d.initial_cluster_token.clone()),
+        data_dir: opts.data_dir.clone().unwrap_or_default(),
+        wal_dir: opts.wal_dir.clone().unwrap_or_default(),
+        skip_hash_check: opts.skip_hash_check,
+        name,
+        ..d
+    };
+    let peer_urls = opts.peer_urls.clone().unwrap_or_else(|| "http://localhost:2380".into());
     if positional.len() != 1 {
         return bad_args(p, "snapshot restore requires exactly one argument");
     }
@@ -349,10 +365,15 @@ pub fn restore_command(world: &mut World, p: &mut Proc, args: &[String], flavor:
         }
         Err(e) => {
             p.eprintln(format!("Error: {e}"));
-            if e.starts_with("data-dir") {
+            if e.starts_with("data-dir") && flavor == Flavor::V34 {
                 p.explain(
-                    "Restore never writes into an existing data directory, so a running member's data cannot be overwritten by mistake. Pick a --data-dir that does not exist yet (for example /var/lib/etcd-from-backup), or remove the old one first if you really mean to replace it.",
-                    "O restore nunca escreve num diretório de dados existente, para que os dados de um membro em execução não sejam sobrescritos por engano. Escolha um --data-dir que ainda não exista (por exemplo /var/lib/etcd-from-backup), ou remova o antigo antes se a intenção é mesmo substituí-lo.",
+                    "etcdctl 3.4 never restores into a directory that exists, so a member's data cannot be overwritten by mistake. Pick a --data-dir that does not exist yet (for example /var/lib/etcd-from-backup).",
+                    "O etcdctl 3.4 nunca restaura num diretório que já existe, para que os dados de um membro não sejam sobrescritos por engano. Escolha um --data-dir que ainda não exista (por exemplo /var/lib/etcd-from-backup).",
+                );
+            } else if e.starts_with("data-dir") {
+                p.explain(
+                    "etcdutl 3.5 restores only into a directory that does not exist or is empty, so a member's data cannot be overwritten by mistake. Pick a new --data-dir (for example /var/lib/etcd-from-backup).",
+                    "O etcdutl 3.5 só restaura num diretório que não existe ou está vazio, para que os dados de um membro não sejam sobrescritos por engano. Escolha um --data-dir novo (por exemplo /var/lib/etcd-from-backup).",
                 );
             }
             EXIT_ERROR
@@ -374,7 +395,7 @@ mod tests {
     #[test]
     fn rfc3339_dates() {
         assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00");
-        assert_eq!(rfc3339(SESSION_START_UNIX_MS, 0), "2025-11-24T16:00:00");
+        assert_eq!(rfc3339(SESSION_START_UNIX_MS, 0), "2024-06-01T10:00:00");
         assert_eq!(rfc3339(1_795_616_688_102, 3), "2026-11-25T14:24:48.102");
         assert_eq!(rfc3339(951_782_400_000, 6), "2000-02-29T00:00:00.000000");
     }

@@ -19,7 +19,7 @@
 //! // Pages 0-1 meta, 2 freelist, 3 the root with every bucket inline: 16 KiB.
 //! assert_eq!((st.revision, snapshot::humanize_bytes(st.total_size as u64)), (2, "16 kB".to_string()));
 //! let store = snapshot::load_store(&file).unwrap();
-//! assert_eq!(store, etcd.store);
+//! assert_eq!((&store.index, &store.backend, store.current_rev), (&etcd.store.index, &etcd.store.backend, etcd.store.current_rev));
 //! ```
 
 pub mod bolt;
@@ -208,17 +208,19 @@ pub fn member_json(id: u64, name: &str, peer_urls: &[String], client_urls: &[Str
     s
 }
 
-/// The raft applied index etcd would be at: a fresh single member has applied 4 entries (its
-/// own addition, the leader's empty entry, its attributes, the cluster version), then one per
-/// write request.
+/// Raft entries a fresh single member applies before any request (its own addition, the
+/// leader's empty entry, its attributes, the cluster version); the engine counts from there,
+/// as `etcdctl endpoint status` does.
+pub const BOOT_RAFT_INDEX: u64 = 4;
+
+/// The raft applied index etcd would store in `meta/consistent_index`.
 pub fn consistent_index(server: &EtcdServer) -> u64 {
-    4 + (server.store.current_revision().max(1) - 1) as u64
+    server.store.consistent_index() + BOOT_RAFT_INDEX
 }
 
-/// The leases to write into the `lease` bucket. The engine keeps no leases yet; when it does,
-/// they are listed here.
-pub fn leases(_server: &EtcdServer) -> Vec<LeaseRecord> {
-    Vec::new()
+/// The leases to write into the `lease` bucket (etcd 3.4 persists ID and TTL).
+pub fn leases(server: &EtcdServer) -> Vec<LeaseRecord> {
+    server.store.lessor.leases.values().map(|l| LeaseRecord { id: l.id, ttl: l.ttl, remaining_ttl: 0 }).collect()
 }
 
 type Buckets = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
@@ -251,7 +253,7 @@ pub fn buckets(server: &EtcdServer) -> Buckets {
     if v35 {
         meta.push((b"confState".to_vec(), format!("{{\"voters\":[{}],\"auto_leave\":false}}", server.member_id).into_bytes()));
     }
-    if store.compact_revision() > 0 {
+    if store.compact_revision() >= 0 {
         let mark = rev_key(Revision::new(store.compact_revision(), 0), false);
         meta.push((b"finishedCompactRev".to_vec(), mark.clone()));
         meta.push((b"scheduledCompactRev".to_vec(), mark));
@@ -336,8 +338,9 @@ pub struct Loaded {
 
 /// Reads a database (with or without the SHA-256 trailer) the way an etcd server starting on
 /// it does: the key index is rebuilt from the `key` bucket in revision order, the current
-/// revision is the last one seen (or the compacted one, if later), leases come from `lease`.
-pub fn load(data: &[u8]) -> Result<Loaded, SnapshotError> {
+/// revision is the last one seen (or the compacted one, if later), leases come from `lease`
+/// with their full TTL from `now_ms` on (etcd's lessor refreshes them on recovery).
+pub fn load_at(data: &[u8], now_ms: u64) -> Result<Loaded, SnapshotError> {
     let db = BoltFile::open(data)?;
     let buckets = db.buckets()?;
     let find = |n: &[u8]| buckets.iter().find(|b| b.name == n);
@@ -359,11 +362,8 @@ pub fn load(data: &[u8]) -> Result<Loaded, SnapshotError> {
             let bad = |why: &str| SnapshotError::Decode(format!("mvcc: cannot restore key {:x?}: {why}", e.key));
             let rev = key_rev(&e.key).ok_or_else(|| bad("shorter than a revision"))?;
             let tombstone = e.key.len() == 18 && e.key[17] == b't';
-            let mut kv = proto::decode_kv(e.value.as_deref().unwrap_or_default()).map_err(|err| bad(&err))?;
+            let kv = proto::decode_kv(e.value.as_deref().unwrap_or_default()).map_err(|err| bad(&err))?;
             current = rev.main;
-            if tombstone {
-                kv.mod_revision = rev.main;
-            }
             match store.index.get_mut(&kv.key) {
                 Some(ki) if tombstone => ki.tombstone(rev),
                 Some(ki) => ki.put(rev),
@@ -387,8 +387,15 @@ pub fn load(data: &[u8]) -> Result<Loaded, SnapshotError> {
     let members = find(b"members")
         .map(|b| b.entries.iter().map(|e| (String::from_utf8_lossy(&e.key).into_owned(), String::from_utf8_lossy(e.value.as_deref().unwrap_or_default()).into_owned())).collect())
         .unwrap_or_default();
+    store.consistent_index = consistent_index.saturating_sub(BOOT_RAFT_INDEX);
+    store.restore_leases(leases.iter().map(|l| (l.id, l.ttl)), now_ms);
     let cluster_version = find(b"cluster").and_then(|b| b.entries.iter().find(|e| e.key == b"clusterVersion")).map(|e| String::from_utf8_lossy(e.value.as_deref().unwrap_or_default()).into_owned());
     Ok(Loaded { store, leases, consistent_index, members, cluster_version })
+}
+
+/// [`load_at`] with leases counted from time 0.
+pub fn load(data: &[u8]) -> Result<Loaded, SnapshotError> {
+    load_at(data, 0)
 }
 
 /// What an etcd started with `--data-dir DIR` finds: the database at `DIR/member/snap/db`
@@ -448,7 +455,7 @@ mod tests {
         assert_eq!(out.result, Ok(()));
         assert!(vfs.is_dir("/var/lib/etcd-from-backup/member/wal"));
         let loaded = load_data_dir(&vfs, "/var/lib/etcd-from-backup/").unwrap();
-        assert_eq!(loaded.store, etcd.store);
+        assert_eq!((&loaded.store.index, &loaded.store.backend, loaded.store.current_rev), (&etcd.store.index, &etcd.store.backend, etcd.store.current_rev));
         assert_eq!(loaded.consistent_index, 1);
         assert!(matches!(load_data_dir(&vfs, "/nowhere"), Err(SnapshotError::Decode(_))));
     }

@@ -147,23 +147,42 @@ fn a_playground_snapshot_is_accepted_and_served_by_real_etcd() {
     require_tools();
     let dir = tmpdir("a");
     let file = dir.join("snap.db");
-    let script = "etcdctl put k1 v1\netcdctl put k2 v2\netcdctl put k1 v1-again\netcdctl put /registry/pods/default/web '{\"x\":1}'\n\
-                  etcdctl snapshot save /root/snap.db\netcdctl snapshot status /root/snap.db -w json\n";
+    // Puts, an overwrite, a delete, a lease with a key on it, a txn (puts and a delete in one
+    // revision), then the snapshot and what the playground itself serves.
+    let script = "etcdctl put k1 v1\netcdctl put k2 v2\netcdctl put k1 v1-again\netcdctl del k2\n\
+                  etcdctl put /registry/pods/default/web '{\"x\":1}'\n\
+                  L=$(etcdctl lease grant 600 | cut -d' ' -f2)\netcdctl put leased v --lease=$L\n\
+                  printf '\\nput x 10\\nput y 20\\ndel k1\\n\\n\\n' | etcdctl txn\n\
+                  etcdctl snapshot save /root/snap.db\netcdctl snapshot status /root/snap.db -w json\n\
+                  etcdctl get '' --from-key -w json\netcdctl lease list\n";
     let (out, err, rc) = playground(script, &["--export".into(), format!("/root/snap.db={}", file.display())]);
     assert_eq!(rc, 0, "stdout:\n{out}\nstderr:\n{err}");
     let ours = json_status(&out);
     let real = json_status(&ctl_in(&[], &["snapshot", "status", file.to_str().unwrap(), "-w", "json"], None));
     assert_eq!(ours, real, "playground vs real etcdctl snapshot status (hash, revision, total keys, total size)");
-    assert_eq!(ours.1, 5);
+    let get_line = out.lines().find(|l| l.starts_with("{\"header\"")).unwrap_or_else(|| panic!("no get output in {out}"));
+    let served: Value = serde_json::from_str(get_line).unwrap();
+    let want: Vec<KeyValue> = served["kvs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kv| KeyValue { key: b64(&kv["key"]), value: b64(&kv["value"]), create_revision: num(&kv["create_revision"]), mod_revision: num(&kv["mod_revision"]), version: num(&kv["version"]), lease: num(&kv["lease"]) })
+        .collect();
+    assert_eq!(want.len(), 4, "{get_line}");
+    assert!(want.iter().any(|kv| kv.lease != 0), "{get_line}");
+    let lease_hex = format!("{:x}", want.iter().find(|kv| kv.lease != 0).unwrap().lease);
 
-    // The same writes applied to a fresh engine: what the file must bring back.
-    let mut want = Store::new();
-    for (k, v) in [("k1", "v1"), ("k2", "v2"), ("k1", "v1-again"), ("/registry/pods/default/web", "{\"x\":1}")] {
-        want.put(PutRequest { key: k.into(), value: v.into(), ..Default::default() }).unwrap();
-    }
-    let (kvs, rev) = real_restore_and_serve(&file, &dir);
-    assert_eq!(kvs, store_kvs(&want));
-    assert_eq!(rev, want.current_revision());
+    let restored = dir.join("restored");
+    ctl_in(&[], &["snapshot", "restore", file.to_str().unwrap(), "--data-dir", restored.to_str().unwrap()], None);
+    let etcd = RealEtcd::start(&restored, &dir.join("restored.log"));
+    let (kvs, rev) = real_kvs(&etcd);
+    assert_eq!(kvs, want);
+    assert_eq!(rev, num(&served["header"]["revision"]));
+    let leases = etcd.ctl(&["lease", "list"]);
+    assert!(leases.contains(&lease_hex), "real etcd lease list: {leases}");
+    let ttl = etcd.ctl(&["lease", "timetolive", &lease_hex, "--keys"]);
+    assert!(ttl.contains("granted with TTL(600s)") && ttl.contains("attached keys([leased])"), "{ttl}");
+    drop(etcd);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -228,6 +247,8 @@ fn b_a_real_snapshot_imports_into_the_playground() {
     assert_eq!(loaded.leases.len(), 1);
     assert_eq!(format!("{:x}", loaded.leases[0].id), lease_id);
     assert_eq!(loaded.leases[0].ttl, 600);
+    let lease = loaded.store.lessor.leases.get(&loaded.leases[0].id).expect("the engine's lessor has the lease");
+    assert_eq!(lease.keys.iter().cloned().collect::<Vec<_>>(), vec![b"leased".to_vec()]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

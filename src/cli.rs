@@ -5,13 +5,16 @@ use etcd_playground::shell::Session;
 use std::io::{BufRead, Read, Write};
 
 const USAGE: &str = "usage:
-  etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt] [FILE|-]
-  etcd-playground serve [--dir DIR] [--port PORT]";
+  etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt]
+                      [--import HOSTFILE=VPATH]... [--export VPATH=HOSTFILE]... [FILE|-]
+  etcd-playground serve [--dir DIR] [--port PORT]
+  etcd-playground lessons check [DIR]";
 
 pub fn main(args: Vec<String>) -> i32 {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("serve") => serve(&args[1..]),
+        Some("lessons") => lessons(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2
@@ -28,6 +31,8 @@ fn run(args: &[String]) -> i32 {
     let mut explain = false;
     let mut lang = "en".to_string();
     let mut file: Option<String> = None;
+    let mut imports: Vec<(String, String)> = Vec::new();
+    let mut exports: Vec<(String, String)> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -35,6 +40,13 @@ fn run(args: &[String]) -> i32 {
             "--echo" => echo = true,
             "--explain" => explain = true,
             "--lang" => lang = it.next().cloned().unwrap_or_default(),
+            "--import" | "--export" => {
+                let Some((a1, b1)) = it.next().and_then(|v| v.split_once('=')).map(|(x, y)| (x.to_string(), y.to_string())) else {
+                    eprintln!("etcd-playground run: {a} needs {}\n{USAGE}", if a == "--import" { "HOSTFILE=VPATH" } else { "VPATH=HOSTFILE" });
+                    return 2;
+                };
+                if a == "--import" { imports.push((a1, b1)) } else { exports.push((a1, b1)) }
+            }
             s if s.starts_with("--scenario=") => scenario = s["--scenario=".len()..].to_string(),
             s if s.starts_with("--") && s != "-" => {
                 eprintln!("etcd-playground run: unknown flag {s}\n{USAGE}");
@@ -50,6 +62,12 @@ fn run(args: &[String]) -> i32 {
             return 2;
         }
     };
+    for (host, vpath) in &imports {
+        if let Err(e) = import_file(&mut session, host, vpath) {
+            eprintln!("etcd-playground run: --import {host}={vpath}: {e}");
+            return 2;
+        }
+    }
     let input = match file.as_deref() {
         None | Some("-") => {
             let mut s = String::new();
@@ -98,7 +116,33 @@ fn run(args: &[String]) -> i32 {
             last = r.exit;
         }
     }
+    for (vpath, host) in &exports {
+        if let Err(e) = export_file(&session, vpath, host) {
+            eprintln!("etcd-playground run: --export {vpath}={host}: {e}");
+            return 2;
+        }
+    }
     last
+}
+
+/// Copies a host file into the virtual filesystem (creating its directories).
+fn import_file(session: &mut Session, host: &str, vpath: &str) -> Result<(), String> {
+    let data = std::fs::read(host).map_err(|e| format!("{host}: {e}"))?;
+    if !vpath.starts_with('/') {
+        return Err(format!("{vpath}: the virtual path must be absolute"));
+    }
+    let path = etcd_playground::vfs::normalize("/", vpath);
+    let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/");
+    let vfs = &mut session.world.vfs;
+    vfs.mkdir_p(parent).map_err(|e| format!("{parent}: {}", e.strerror()))?;
+    vfs.write(&path, data).map_err(|e| format!("{path}: {}", e.strerror()))
+}
+
+/// Copies a file of the virtual filesystem out to the host.
+fn export_file(session: &Session, vpath: &str, host: &str) -> Result<(), String> {
+    let path = etcd_playground::vfs::normalize(&session.cwd, vpath);
+    let data = session.world.vfs.read(&path).map_err(|e| format!("{path}: {}", e.strerror()))?;
+    std::fs::write(host, data).map_err(|e| format!("{host}: {e}"))
 }
 
 /// A minimal static server for the built page, on 127.0.0.1 only.
@@ -173,5 +217,63 @@ fn mime_of(path: &str) -> &'static str {
         "json" => "application/json",
         "toml" | "md" | "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
+    }
+}
+
+/// `lessons check [DIR]`: validates every `DIR/*.toml` (default `lessons`) and plays each
+/// reference solution from the lesson's scenario. Prints `ok FILE` or `FILE:LINE: problem`
+/// lines; exits 1 if anything failed.
+fn lessons(args: &[String]) -> i32 {
+    use etcd_playground::lessons::{validate_set, verify, Lesson};
+    if args.first().map(String::as_str) != Some("check") || args.len() > 2 {
+        eprintln!("{USAGE}");
+        return 2;
+    }
+    let dir = args.get(1).cloned().unwrap_or_else(|| "lessons".to_string());
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
+        Err(e) => {
+            eprintln!("etcd-playground lessons check: {dir}: {e}");
+            return 2;
+        }
+    };
+    files.sort();
+    if files.is_empty() {
+        eprintln!("etcd-playground lessons check: {dir}: no *.toml lesson files");
+        return 1;
+    }
+    let mut failed = 0;
+    let mut parsed = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("{name}: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        match Lesson::parse_file(&name, &text).and_then(|l| verify(&l).map(|_| l)) {
+            Ok(l) => {
+                println!("ok {name} ({} steps)", l.steps.len());
+                parsed.push(l);
+            }
+            Err(e) => {
+                println!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    for e in validate_set(&parsed) {
+        println!("{e}");
+        failed += 1;
+    }
+    if failed > 0 {
+        println!("{failed} of {} lesson files failed", files.len());
+        1
+    } else {
+        println!("ok: {} lessons", files.len());
+        0
     }
 }

@@ -10,6 +10,8 @@ pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
 pub mod i18n;
+pub mod lessons;
+pub mod netless;
 pub mod kubectl;
 pub mod openssl;
 pub mod sed;

@@ -164,8 +164,17 @@ impl Session {
                     }
                 }
                 let text = text.trim_end_matches('\n');
+                // In `NAME=$(...)` the value is not split into words.
+                let word_start = out.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
+                let word = &out[word_start..];
+                let assignment = word.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !n.starts_with(|c: char| c.is_ascii_digit()));
                 for ch in text.chars() {
-                    if in_double {
+                    if assignment && !in_double {
+                        if !(ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | '/' | ':' | ',' | '=' | '+')) {
+                            out.push('\\');
+                        }
+                        out.push(ch);
+                    } else if in_double {
                         if matches!(ch, '"' | '\\' | '$' | '`') {
                             out.push('\\');
                         }
@@ -269,7 +278,15 @@ impl Session {
 
     fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>) -> (Vec<Chunk>, i32, bool) {
         let vars = self.special_vars();
-        let words: Vec<String> = cmd.words.iter().map(|w| parse::expand(w, &vars, true)).collect();
+        // An unquoted word that expands to nothing (`--endpoints $UNSET`) disappears, as in bash.
+        let words: Vec<String> = cmd
+            .words
+            .iter()
+            .filter_map(|w| {
+                let e = parse::expand(w, &vars, true);
+                (!e.is_empty() || w.contains(['\'', '"'])).then_some(e)
+            })
+            .collect();
         let assigns: Vec<(String, String)> = cmd
             .assigns
             .iter()
@@ -330,6 +347,18 @@ impl Session {
                 Some(b) => b(self, &mut proc),
                 None => match crate::commands::lookup(&self.world, &proc.env, &self.cwd, &name) {
                     Some(f) => f(&mut self.world, &mut proc),
+                    None if name.contains('/') => match self.world.vfs.get(&proc.path(&name)) {
+                        // bash's messages for a path that is missing or not executable.
+                        Some(crate::vfs::Node::File { .. }) | Some(crate::vfs::Node::Dir) => {
+                            let why = if self.world.vfs.is_dir(&proc.path(&name)) { "Is a directory" } else { "Permission denied" };
+                            proc.eprintln(format!("bash: {name}: {why}"));
+                            126
+                        }
+                        None => {
+                            proc.eprintln(format!("bash: {name}: No such file or directory"));
+                            127
+                        }
+                    },
                     None => {
                         proc.eprintln(format!("bash: {name}: command not found"));
                         127

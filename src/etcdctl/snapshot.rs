@@ -189,7 +189,7 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
 fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, String> {
     match world.vfs.get(&p.path(path)) {
         None => Err(format!("stat {path}: no such file or directory")),
-        Some(Node::Dir) => Err("invalid database".into()),
+        Some(Node::Dir) => Err(format!("open {path}: is a directory")),
         Some(Node::File { data, .. }) if data.is_empty() => Err(format!("write {path}: bad file descriptor")),
         Some(Node::File { data, .. }) => Ok(data.clone()),
     }

@@ -122,6 +122,23 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("05-revisions", "delete", &["etcdctl put color ''"], &[false, true]),
     ("05-revisions", "compact", &["etcdctl compaction 2", "etcdctl get color --rev=2"], &[false]),
     ("05-revisions", "compact", &["etcdctl compaction 4"], &[false]),
+    ("06-snapshot-plain", "brackets", &["ENDPOINT=[127.0.0.1:2379]"], &[false]),
+    ("06-snapshot-plain", "save", &["etcdctl --endpoints=[127.0.0.1:2379] snapshot save snapshotdb"], &[false]),
+    ("06-snapshot-plain", "save", &["etcdctl --endpoints $ENDPOINT snapshot save /tmp/snapshotdb"], &[false]),
+    ("06-snapshot-plain", "save", &["echo not a database > /root/snapshotdb"], &[false]),
+    ("06-snapshot-plain", "save", &["etcdctl put k9 later", "etcdctl --endpoints $ENDPOINT snapshot save snapshotdb"], &[false]),
+    ("06-snapshot-plain", "status", &["etcdctl snapshot status snapshotdb"], &[false]),
+    ("07-snapshot-tls", "without-certs", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 snapshot save /root/no-tls.db"], &[false, false]),
+    ("07-snapshot-tls", "save-tls", &["etcdctl --endpoints https://127.0.0.1:2379 snapshot save /root/snapshotdb"], &[false]),
+    ("07-snapshot-tls", "save-tls", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 snapshot save /root/snapshot.db"], &[false]),
+    ("07-snapshot-tls", "status-table", &["etcdctl snapshot status /root/snapshotdb"], &[false]),
+    ("08-restore", "backup", &["etcdctl snapshot save /tmp/backup.db"], &[false]),
+    ("08-restore", "after-backup", &["kubectl run after-backup --image=nginx -n kube-system"], &[false]),
+    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false]),
+    ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true]),
+    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true]),
+    ("11-cka-practice", "task-1-backup", &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
+    ("11-cka-practice", "task-2-restore", &["ETCDCTL_API=3 etcdctl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-restored"], &[false]),
     ("09-leases-and-watch", "grant", &["etcdctl lease grant 30"], &[false]),
     ("09-leases-and-watch", "attach", &["etcdctl put session alive"], &[true, false]),
     ("09-leases-and-watch", "revoke", &["etcdctl del session"], &[false, true]),
@@ -386,4 +403,27 @@ fn exam_lessons_are_timed_and_scored_on_the_final_state() {
     assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)));
     s.execute("etcdctl put a 2");
     assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)), "a completed step stays completed");
+}
+
+/// The snapshot check reads the file as `snapshot status` does: revision and total keys must
+/// both match what etcd would report, and a file that is not a snapshot fails.
+#[test]
+fn snapshot_check_reads_the_file_like_snapshot_status() {
+    let (mut s, _) = etcd_playground::lessons::start_session(&Lesson::parse_file("lessons/t.toml", GOOD).unwrap()).unwrap();
+    s.execute("etcdctl put a 1");
+    s.execute("etcdctl put b 2");
+    let r = s.execute("etcdctl snapshot save /root/s.db");
+    assert_eq!(r.exit, 0, "{}", r.text());
+    let st = etcd_playground::snapshot::status(s.world.vfs.read("/root/s.db").unwrap()).unwrap();
+    let check = |s: &etcd_playground::shell::Session, rev: i64, keys: i64| {
+        let text = GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", &format!("kind = \"snapshot\"\npath = \"/root/s.db\"\nrevision = {rev}\ntotal_keys = {keys}"));
+        let l = Lesson::parse_file("lessons/t.toml", &text).unwrap();
+        evaluate(&l.steps[0], s, &LastRun::default())[0].passed
+    };
+    assert_eq!(st.revision, 3);
+    assert!(check(&s, st.revision, st.total_key as i64));
+    assert!(!check(&s, st.revision + 1, st.total_key as i64));
+    assert!(!check(&s, st.revision, st.total_key as i64 + 1));
+    s.execute("echo garbage > /root/s.db");
+    assert!(!check(&s, st.revision, st.total_key as i64));
 }

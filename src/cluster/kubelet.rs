@@ -229,6 +229,19 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
     let name = get.get("name").cloned().unwrap_or_else(|| "default".into());
     let data_dir = get.get("data-dir").cloned().unwrap_or_else(|| format!("{name}.etcd"));
     let host_dir = host_path_of(m, &data_dir);
+    // A data dir this member has not run on yet: etcd opens whatever database is there
+    // (`snapshot restore` leaves one at member/snap/db); a damaged one keeps etcd down.
+    if host_dir != world.etcd.data_dir && !world.etcd.stores.contains_key(&host_dir) {
+        let db = format!("{}/member/snap/db", host_dir.trim_end_matches('/'));
+        if let Ok(data) = world.vfs.read(&db) {
+            match crate::snapshot::load_at(data, world.clock_ms) {
+                Ok(loaded) => {
+                    world.etcd.stores.insert(host_dir.clone(), loaded.store);
+                }
+                Err(err) => return Err(format!("etcd exited: failed to open database {db}: {err}")),
+            }
+        }
+    }
     let e = &mut world.etcd;
     e.switch_data_dir(&host_dir);
     e.name = name;

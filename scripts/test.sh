@@ -16,7 +16,7 @@ cargo test --quiet 2>&1
 
 log "wasm tests (Node, wasm-bindgen-test-runner)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test wasm 2>&1
+  cargo test --target wasm32-unknown-unknown --test wasm --test snapshot_wasm 2>&1
 
 build_dist release
 cargo build --quiet --bin etcd-playground

@@ -9,8 +9,11 @@ pub mod commands;
 pub mod engine;
 pub mod etcdctl;
 pub mod i18n;
+pub mod inspect;
+pub mod persist;
 pub mod process;
 pub mod shell;
+pub mod term;
 pub mod vfs;
 pub mod world;
 

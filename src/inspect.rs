@@ -43,64 +43,62 @@ pub enum TreeRow {
 /// matching live keys.
 pub fn key_tree(store: &Store, prefix: &str, open: &BTreeSet<String>, limit: usize) -> (Vec<TreeRow>, usize) {
     let mut rows: Vec<TreeRow> = Vec::new();
-    // The directory rows currently "on the path" of the last key: (prefix, index in rows).
-    let mut stack: Vec<(String, usize)> = Vec::new();
+    // The directory rows on the path of the last key: (prefix bytes, index in rows).
+    let mut stack: Vec<(Vec<u8>, usize)> = Vec::new();
     let mut total = 0;
     let mut shown = 0;
-    let start = prefix.as_bytes().to_vec();
-    for (key, ki) in store.index.range(start.clone()..).take_while(|(k, _)| k.starts_with(&start)) {
+    let start = prefix.as_bytes();
+    // Work on bytes and allocate only for rows that are drawn: with 10k keys this runs after
+    // every command.
+    for (key, ki) in store.index.range(start.to_vec()..).take_while(|(k, _)| k.starts_with(start)) {
         if !ki.is_live() {
             continue;
         }
         total += 1;
-        let Some(entry) = store.backend.get(&ki.modified) else { continue };
-        let text = show_bytes(key);
-        // Directory prefixes of this key: "/a/", "/a/b/", ... (none for keys without a leading /).
-        let dirs: Vec<String> = if text.starts_with('/') {
-            text.match_indices('/').skip(1).map(|(i, _)| text[..=i].to_string()).collect()
-        } else {
-            Vec::new()
-        };
         // Leave directories this key is not under.
-        while stack.last().is_some_and(|(p, _)| !text.starts_with(p.as_str())) {
+        while stack.last().is_some_and(|(p, _)| !key.starts_with(p)) {
             stack.pop();
         }
+        // Directory prefixes of this key: "/a/", "/a/b/", ... (none without a leading /).
         let mut hidden = false;
-        for d in &dirs {
-            if let Some(pos) = stack.iter().position(|(p, _)| p == d) {
-                let idx = stack[pos].1;
-                if let TreeRow::Dir { keys, open, .. } = &mut rows[idx] {
-                    *keys += 1;
-                    if !*open {
-                        hidden = true;
-                        break;
+        if key.first() == Some(&b'/') {
+            for (i, _) in key.iter().enumerate().skip(1).filter(|(_, b)| **b == b'/') {
+                let d = &key[..=i];
+                if let Some((_, idx)) = stack.iter().find(|(p, _)| p.as_slice() == d) {
+                    if let TreeRow::Dir { keys, open, .. } = &mut rows[*idx] {
+                        *keys += 1;
+                        if !*open {
+                            hidden = true;
+                            break;
+                        }
                     }
+                    continue;
                 }
-                continue;
-            }
-            if shown >= limit {
-                hidden = true;
-                break;
-            }
-            let depth = stack.len();
-            let parent_len = stack.last().map(|(p, _)| p.len()).unwrap_or(0);
-            let is_open = open.contains(d);
-            rows.push(TreeRow::Dir { depth, label: d[parent_len..].to_string(), prefix: d.clone(), keys: 1, open: is_open });
-            stack.push((d.clone(), rows.len() - 1));
-            if !is_open {
-                hidden = true;
-                break;
+                if shown >= limit {
+                    hidden = true;
+                    break;
+                }
+                let parent_len = stack.last().map(|(p, _)| p.len()).unwrap_or(0);
+                let text = show_bytes(d);
+                let is_open = open.contains(&text);
+                rows.push(TreeRow::Dir { depth: stack.len(), label: show_bytes(&d[parent_len..]), prefix: text, keys: 1, open: is_open });
+                stack.push((d.to_vec(), rows.len() - 1));
+                if !is_open {
+                    hidden = true;
+                    break;
+                }
             }
         }
         if hidden || shown >= limit {
             continue;
         }
+        let Some(entry) = store.backend.get(&ki.modified) else { continue };
         shown += 1;
         let parent_len = stack.last().map(|(p, _)| p.len()).unwrap_or(0);
         let kv = &entry.kv;
         rows.push(TreeRow::Key {
             depth: stack.len(),
-            label: text[parent_len..].to_string(),
+            label: show_bytes(&key[parent_len..]),
             row: KeyRow { key: key.clone(), value: kv.value.clone(), create_revision: kv.create_revision, mod_revision: kv.mod_revision, version: kv.version, lease: kv.lease },
         });
     }
@@ -164,29 +162,30 @@ pub fn key_history(store: &Store, key: &[u8]) -> Option<KeyHistory> {
 /// Geometry of the timeline drawing (SVG user units), computed here so it is tested natively.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineLayout {
-    pub width: f64,
-    pub height: f64,
-    pub axis_y: f64,
+    pub width: i32,
+    pub height: i32,
+    pub axis_y: i32,
     /// (x, event) for each drawn event, oldest first; events are spaced evenly.
-    pub marks: Vec<(f64, Event)>,
+    pub marks: Vec<(i32, Event)>,
     /// Events too old to draw (only the newest `max_marks` are).
     pub hidden: usize,
     /// Generation bars: (x from, x to, generation, still open).
-    pub generations: Vec<(f64, f64, usize, bool)>,
+    pub generations: Vec<(i32, i32, usize, bool)>,
     /// The greyed compacted band ends here (None: nothing drawn is compacted).
-    pub compacted_until_x: Option<f64>,
+    pub compacted_until_x: Option<i32>,
     /// Where the "current revision" marker stands (right of the newest event).
-    pub current_x: f64,
+    pub current_x: i32,
 }
 
 pub fn timeline_layout(h: &KeyHistory, max_marks: usize) -> TimelineLayout {
-    const STEP: f64 = 56.0;
-    const LEFT: f64 = 24.0;
+    // Integer user units: formatting floats would pull float printing into the wasm.
+    const STEP: i32 = 56;
+    const LEFT: i32 = 24;
     let hidden = h.events.len().saturating_sub(max_marks);
     let shown = &h.events[hidden..];
-    let marks: Vec<(f64, Event)> = shown.iter().enumerate().map(|(i, e)| (LEFT + STEP * i as f64, e.clone())).collect();
-    let current_x = LEFT + STEP * shown.len() as f64;
-    let mut generations: Vec<(f64, f64, usize, bool)> = Vec::new();
+    let marks: Vec<(i32, Event)> = shown.iter().enumerate().map(|(i, e)| (LEFT + STEP * i as i32, e.clone())).collect();
+    let current_x = LEFT + STEP * shown.len() as i32;
+    let mut generations: Vec<(i32, i32, usize, bool)> = Vec::new();
     for (x, e) in &marks {
         match generations.last_mut() {
             Some(g) if g.2 == e.generation => g.1 = *x,
@@ -201,8 +200,8 @@ pub fn timeline_layout(h: &KeyHistory, max_marks: usize) -> TimelineLayout {
             g.1 = current_x;
         }
     }
-    let compacted_until_x = marks.iter().rev().find(|(_, e)| e.compacted).map(|(x, _)| x + STEP / 2.0);
-    TimelineLayout { width: current_x + 40.0, height: 96.0, axis_y: 48.0, marks, hidden, generations, compacted_until_x, current_x }
+    let compacted_until_x = marks.iter().rev().find(|(_, e)| e.compacted).map(|(x, _)| x + STEP / 2);
+    TimelineLayout { width: current_x + 40, height: 96, axis_y: 48, marks, hidden, generations, compacted_until_x, current_x }
 }
 
 /// One row of the files tree.

@@ -71,7 +71,34 @@ impl Scrollback {
         let hidden = self.lines.len().saturating_sub(RENDER_LINES);
         (self.lines.iter().skip(hidden), hidden + self.dropped)
     }
+
+    /// The drawn lines as id ranges `[lo, hi)` cut at multiples of [`BLOCK`]: a block whose
+    /// range did not change draws the same, so the page redraws only the last block or two.
+    pub fn blocks(&self) -> Vec<(u64, u64)> {
+        let Some(last) = self.lines.back() else { return Vec::new() };
+        let end = last.id + 1;
+        let start = self.lines[self.lines.len().saturating_sub(RENDER_LINES)].id;
+        let mut out = Vec::new();
+        let mut lo = start;
+        while lo < end {
+            let hi = ((lo / BLOCK + 1) * BLOCK).min(end);
+            out.push((lo, hi));
+            lo = hi;
+        }
+        out
+    }
+
+    /// The kept lines whose ids are in `[lo, hi)` (ids are consecutive).
+    pub fn range(&self, lo: u64, hi: u64) -> impl Iterator<Item = &Line> {
+        let first = self.lines.front().map(|l| l.id).unwrap_or(0);
+        let a = lo.saturating_sub(first) as usize;
+        let b = (hi.saturating_sub(first) as usize).min(self.lines.len());
+        self.lines.range(a.min(b)..b)
+    }
 }
+
+/// Lines per drawn block (see [`Scrollback::blocks`]).
+pub const BLOCK: u64 = 100;
 
 /// Ctrl+R: the newest history entry before index `before` (all of history when `None`) that
 /// contains `query`. An empty query matches nothing, as in bash.
@@ -215,8 +242,19 @@ mod tests {
         assert_eq!(vis.last().unwrap().kind, LineKind::Out("12000".into()));
         // ids stay unique and increasing
         assert!(vis.windows(2).all(|w| w[0].id < w[1].id));
+        // Blocks cover exactly the drawn lines, cut at multiples of BLOCK.
+        let blocks = sb.blocks();
+        let ids: Vec<u64> = blocks.iter().flat_map(|&(lo, hi)| sb.range(lo, hi).map(|l| l.id)).collect();
+        let vis_ids: Vec<u64> = sb.visible().0.map(|l| l.id).collect();
+        assert_eq!(ids, vis_ids);
+        assert!(blocks.iter().all(|&(lo, hi)| hi > lo && (lo / BLOCK == (hi - 1) / BLOCK)));
+        assert_eq!(blocks.len(), 10);
         sb.clear();
         assert_eq!(sb.visible().1, 0);
+        assert!(sb.blocks().is_empty());
+        sb.push(LineKind::Out("x".into()));
+        assert_eq!(sb.blocks().len(), 1);
+        assert_eq!(sb.range(0, u64::MAX).count(), 1);
     }
 
     #[test]

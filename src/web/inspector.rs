@@ -9,7 +9,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// At most this many key rows are drawn (the count says how many match).
-const MAX_ROWS: usize = 300;
+const MAX_ROWS: usize = 200;
 const MAX_MARKS: usize = 40;
 
 #[derive(Properties, PartialEq)]
@@ -122,7 +122,7 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
     let y = lay.axis_y;
     let title = t(l, "insp.timeline").replace("{key}", key);
     let gens = lay.generations.iter().map(|(x1, x2, g, open)| {
-        html! { <line class={ classes!("gen", format!("gen{}", g % 4), open.then_some("open")) } x1={ x1.to_string() } x2={ x2.to_string() } y1={ (y - 14.0).to_string() } y2={ (y - 14.0).to_string() } /> }
+        html! { <line class={ classes!("gen", format!("gen{}", g % 4), open.then_some("open")) } x1={ x1.to_string() } x2={ x2.to_string() } y1={ (y - 14).to_string() } y2={ (y - 14).to_string() } /> }
     });
     let marks = lay.marks.iter().map(|(x, e)| {
         let put = e.kind == EventKind::Put;
@@ -134,9 +134,9 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
                 if put {
                     <circle cx={ x.to_string() } cy={ y.to_string() } r="8" />
                 } else {
-                    <path d={ format!("M{} {} l12 12 M{} {} l-12 12", x - 6.0, y - 6.0, x + 6.0, y - 6.0) } />
+                    <path d={ format!("M{} {} l12 12 M{} {} l-12 12", x - 6, y - 6, x + 6, y - 6) } />
                 }
-                <text x={ x.to_string() } y={ (y + 26.0).to_string() } text-anchor="middle">{ e.main }</text>
+                <text x={ x.to_string() } y={ (y + 26).to_string() } text-anchor="middle">{ e.main }</text>
             </g>
         }
     });
@@ -145,15 +145,15 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
             <figcaption>{ title }{ if lay.hidden > 0 { format!(" (+{} older)", lay.hidden) } else { String::new() } }</figcaption>
             <svg role="img" aria-label={ t(l, "insp.timeline").replace("{key}", key) } viewBox={ format!("0 0 {} {}", lay.width, lay.height) } width={ lay.width.to_string() } height={ lay.height.to_string() }>
                 if let Some(cx) = lay.compacted_until_x {
-                    <rect class="compacted-band" x="0" y="8" width={ cx.to_string() } height={ (lay.height - 16.0).to_string() } />
+                    <rect class="compacted-band" x="0" y="8" width={ cx.to_string() } height={ (lay.height - 16).to_string() } />
                     <text class="compacted-label" x="4" y="18">{ format!("compacted ≤ {}", h.compact_revision) }</text>
                 }
                 <line class="axis" x1="0" x2={ lay.width.to_string() } y1={ y.to_string() } y2={ y.to_string() } />
                 { for gens }
                 { for marks }
                 <g class="now">
-                    <line x1={ lay.current_x.to_string() } x2={ lay.current_x.to_string() } y1="12" y2={ (lay.height - 12.0).to_string() } />
-                    <text x={ (lay.current_x + 4.0).to_string() } y="20">{ format!("now {}", h.current_revision) }</text>
+                    <line x1={ lay.current_x.to_string() } x2={ lay.current_x.to_string() } y1="12" y2={ (lay.height - 12).to_string() } />
+                    <text x={ (lay.current_x + 4).to_string() } y="20">{ format!("now {}", h.current_revision) }</text>
                 </g>
             </svg>
             <ol class="sr-only">

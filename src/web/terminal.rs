@@ -4,7 +4,9 @@
 use super::dom;
 use super::state::{Action, Handle};
 use crate::i18n::{t, Lang};
-use crate::term::{self, LineKind};
+use crate::term::{self, LineKind, Scrollback};
+use std::cell::RefCell;
+use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
@@ -201,8 +203,12 @@ pub fn terminal(props: &Props) -> Html {
         })
     };
 
-    let sb = state.term.borrow();
-    let (visible, hidden) = sb.visible();
+    let term = state.term.clone();
+    let (blocks, hidden) = {
+        let sb = state.term.borrow();
+        let hidden = sb.visible().1;
+        (sb.blocks(), hidden)
+    };
     let prompt = state.session.borrow().prompt();
     let search_line = (*search).clone().map(|sr| {
         let found = sr.found.map(&history_entry).unwrap_or_default();
@@ -215,7 +221,7 @@ pub fn terminal(props: &Props) -> Html {
                 if hidden > 0 {
                     <div class="line hidden-note">{ t(l, "terminal.hidden").replace("{n}", &hidden.to_string()) }</div>
                 }
-                { for visible.map(|line| render_line(l, line)) }
+                { for blocks.into_iter().map(|(lo, hi)| html! { <Block key={ lo.to_string() } term={ term.clone() } {lo} {hi} lang={ l } /> }) }
             </div>
             if let Some(s) = search_line {
                 <div id="rsearch" class="line rsearch" aria-live="polite">{ s }</div>
@@ -227,6 +233,28 @@ pub fn terminal(props: &Props) -> Html {
             </div>
         </section>
     }
+}
+
+/// A run of scrollback lines; redrawn only when its id range or the language changes (lines
+/// never change once written), so a long scrollback costs nothing per command.
+#[derive(Properties)]
+struct BlockProps {
+    term: Rc<RefCell<Scrollback>>,
+    lo: u64,
+    hi: u64,
+    lang: Lang,
+}
+
+impl PartialEq for BlockProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.term, &o.term) && self.lo == o.lo && self.hi == o.hi && self.lang == o.lang
+    }
+}
+
+#[function_component(Block)]
+fn block(p: &BlockProps) -> Html {
+    let sb = p.term.borrow();
+    html! { <div class="block">{ for sb.range(p.lo, p.hi).map(|line| render_line(p.lang, line)) }</div> }
 }
 
 fn render_line(l: Lang, line: &term::Line) -> Html {

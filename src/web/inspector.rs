@@ -142,18 +142,18 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
     });
     html! {
         <figure class="timeline" id="timeline">
-            <figcaption>{ title }{ if lay.hidden > 0 { format!(" (+{} older)", lay.hidden) } else { String::new() } }</figcaption>
+            <figcaption>{ title }{ if lay.hidden > 0 { t(l, "insp.older").replace("{n}", &lay.hidden.to_string()) } else { String::new() } }</figcaption>
             <svg role="img" aria-label={ t(l, "insp.timeline").replace("{key}", key) } viewBox={ format!("0 0 {} {}", lay.width, lay.height) } width={ lay.width.to_string() } height={ lay.height.to_string() }>
                 if let Some(cx) = lay.compacted_until_x {
                     <rect class="compacted-band" x="0" y="8" width={ cx.to_string() } height={ (lay.height - 16).to_string() } />
-                    <text class="compacted-label" x="4" y="18">{ format!("compacted ≤ {}", h.compact_revision) }</text>
+                    <text class="compacted-label" x="4" y="18">{ t(l, "insp.compacted_upto").replace("{n}", &h.compact_revision.to_string()) }</text>
                 }
                 <line class="axis" x1="0" x2={ lay.width.to_string() } y1={ y.to_string() } y2={ y.to_string() } />
                 { for gens }
                 { for marks }
                 <g class="now">
                     <line x1={ lay.current_x.to_string() } x2={ lay.current_x.to_string() } y1="12" y2={ (lay.height - 12).to_string() } />
-                    <text x={ (lay.current_x + 4).to_string() } y="20">{ format!("now {}", h.current_revision) }</text>
+                    <text x={ (lay.current_x + 4).to_string() } y="20">{ t(l, "insp.now").replace("{n}", &h.current_revision.to_string()) }</text>
                 </g>
             </svg>
             <ol class="sr-only">

@@ -34,9 +34,10 @@ test('the inspector updates after each put and draws the key history', async () 
   await page.click('tr.key[data-key="k1"] button');
   const revs = await page.locator('#timeline g.ev').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-rev'), g.getAttribute('class')]));
   assert.deepEqual(revs, [['2', 'ev put'], ['3', 'ev put']]);
-  assert.match(await page.textContent('#timeline .now'), /now 4/);
+  assert.match(await page.textContent('#timeline .now'), /agora 4/);
   // It follows new writes.
   await run(page, 'etcdctl put k1 v3');
+  await page.click('#lang-en');
   assert.equal(await page.locator('#timeline g.ev').count(), 3);
   assert.match(await page.textContent('#timeline .now'), /now 5/);
   assert.deepEqual(errors, []);

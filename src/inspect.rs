@@ -306,6 +306,7 @@ mod tests {
         let mut s = Store::new();
         put(&mut s, "k1", "a");
         put(&mut s, "k1", "b");
+        s.lease_grant(0x77, 60, 0).unwrap();
         s.put(PutRequest { key: "k2".into(), value: "c".into(), lease: 0x77, ..Default::default() }).unwrap();
         let (rows, _) = key_tree(&s, "", &BTreeSet::new(), 10);
         let TreeRow::Key { row, .. } = &rows[0] else { panic!("a key row") };
@@ -321,25 +322,30 @@ mod tests {
         put(&mut s, "k", "v2"); // 3
         del(&mut s, "k"); // 4
         put(&mut s, "k", "v3"); // 5
-        s.compact_rev = 3;
         let h = key_history(&s, b"k").unwrap();
         let got: Vec<_> = h.events.iter().map(|e| (e.main, e.kind, e.generation, e.version, e.compacted)).collect();
         assert_eq!(
             got,
-            vec![(2, EventKind::Put, 0, 1, true), (3, EventKind::Put, 0, 2, true), (4, EventKind::Delete, 0, 0, false), (5, EventKind::Put, 1, 1, false)]
+            vec![(2, EventKind::Put, 0, 1, false), (3, EventKind::Put, 0, 2, false), (4, EventKind::Delete, 0, 0, false), (5, EventKind::Put, 1, 1, false)]
         );
+        // Compacting at 3 drops revision 2 (etcd keeps the newest revision at or below the
+        // compaction point), and what is left at or below 3 is greyed.
+        s.compact(3).unwrap();
+        let h = key_history(&s, b"k").unwrap();
+        let got: Vec<_> = h.events.iter().map(|e| (e.main, e.kind, e.generation, e.version, e.compacted)).collect();
+        assert_eq!(got, vec![(3, EventKind::Put, 0, 2, true), (4, EventKind::Delete, 0, 0, false), (5, EventKind::Put, 1, 1, false)]);
         assert!(!h.deleted);
         assert_eq!(h.current_revision, 5);
         let l = timeline_layout(&h, 100);
-        assert_eq!(l.marks.len(), 4);
+        assert_eq!(l.marks.len(), 3);
         assert!(l.marks.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(l.generations.len(), 2);
         assert!(!l.generations[0].3, "generation 0 ends with its delete");
         assert!(l.generations[1].3 && l.generations[1].1 == l.current_x, "generation 1 is open up to now");
         let cx = l.compacted_until_x.unwrap();
-        assert!(cx > l.marks[1].0 && cx < l.marks[2].0);
+        assert!(cx > l.marks[0].0 && cx < l.marks[1].0);
         let l2 = timeline_layout(&h, 2);
-        assert_eq!((l2.marks.len(), l2.hidden), (2, 2));
+        assert_eq!((l2.marks.len(), l2.hidden), (2, 1));
         del(&mut s, "k");
         assert!(key_history(&s, b"k").unwrap().deleted);
         assert!(key_history(&s, b"nope").is_none());

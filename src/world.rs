@@ -14,11 +14,14 @@ pub struct World {
     /// Simulated wall clock in milliseconds since the session started; the caller advances it
     /// (the browser in real time, `run` mode and tests by jumps such as `sleep`).
     pub clock_ms: u64,
+    /// The node's kubelet (static pods from /etc/kubernetes/manifests), if the scenario has one.
+    #[serde(default)]
+    pub kubelet: crate::cluster::kubelet::Kubelet,
 }
 
 impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
-        Some((World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0 }, s.home))
+        Some((World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet }, s.home))
     }
 }

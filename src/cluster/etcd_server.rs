@@ -60,9 +60,29 @@ pub struct EtcdServer {
     pub version: EtcdVersion,
     pub running: bool,
     pub store: Store,
+    /// The keyspaces of other data directories this node has (a restored snapshot, an older
+    /// `--data-dir`), by host path. Switching `--data-dir` parks the current one here.
+    #[serde(default)]
+    pub stores: std::collections::BTreeMap<String, Store>,
 }
 
 impl EtcdServer {
+    /// Points the member at another data directory (the kubelet restarting etcd with a new
+    /// `--data-dir` or hostPath): the current keyspace stays on disk under its old path, the
+    /// new one is whatever that directory holds — empty if nothing was ever written there.
+    /// A directory inside the container (no hostPath under it) is fresh on every start.
+    pub fn switch_data_dir(&mut self, dir: &str) {
+        if dir == self.data_dir && !dir.starts_with("container:") {
+            return;
+        }
+        let new = self.stores.remove(dir).unwrap_or_default();
+        let old = std::mem::replace(&mut self.store, new);
+        let old_dir = std::mem::replace(&mut self.data_dir, dir.to_string());
+        if !old_dir.starts_with("container:") {
+            self.stores.insert(old_dir, old);
+        }
+    }
+
     /// The `host:port` and scheme of each client URL this member listens on.
     pub fn listens_on(&self, scheme: &str, host_port: &str) -> bool {
         self.listen_client_urls.iter().any(|u| u.split_once("://").is_some_and(|(s, hp)| {

@@ -1,9 +1,16 @@
 //! The simulated machines around the engine: the etcd server (member identity, URLs, TLS
-//! settings, version) and the scenario that lays out a node's files and cluster.
+//! settings, version), the Kubernetes objects kept in it, the kubelet that runs the static
+//! pods, the node's certificates and the TLS handshake, and the scenarios that lay them out.
 //!
 //! Architecture invariant: the cluster knows the engine, never the shell or the web UI.
 
+pub mod clock;
 pub mod etcd_server;
+pub mod kube;
+pub mod kubelet;
+pub mod pki;
 pub mod scenario;
+pub mod tls;
+pub mod yaml;
 
 pub use etcd_server::{EtcdServer, EtcdVersion};

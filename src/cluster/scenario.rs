@@ -6,7 +6,7 @@ use crate::engine::Store;
 use crate::vfs::Vfs;
 
 /// Every scenario name a session can start from.
-pub const SCENARIOS: &[&str] = &["kubeadm", "plain"];
+pub const SCENARIOS: &[&str] = &["kubeadm", "plain", "kubeadm-expired-cert", "kubeadm-wrong-ca", "kubeadm-san-missing"];
 
 /// What a scenario lays out; the shell wraps it in a session.
 pub struct ScenarioState {
@@ -14,12 +14,19 @@ pub struct ScenarioState {
     pub home: String,
     pub vfs: Vfs,
     pub etcd: EtcdServer,
+    /// The node's kubelet, already running the scenario's static pods (default: none).
+    pub kubelet: super::kubelet::Kubelet,
 }
 
 pub fn build(name: &str) -> Option<ScenarioState> {
     match name {
         "plain" => Some(plain()),
-        "kubeadm" => Some(kubeadm()),
+        "kubeadm" => Some(kubeadm("")),
+        // Broken on purpose, for lessons: etcd's server certificate expired a day ago; was
+        // re-issued by the wrong CA; lacks the node IP in its SANs.
+        "kubeadm-expired-cert" => Some(kubeadm("expired")),
+        "kubeadm-wrong-ca" => Some(kubeadm("wrong-ca")),
+        "kubeadm-san-missing" => Some(kubeadm("san-missing")),
         _ => None,
     }
 }
@@ -50,17 +57,30 @@ fn plain() -> ScenarioState {
         version: EtcdVersion::debian_3_4_23(),
         running: true,
         store: Store::new(),
+        stores: Default::default(),
     };
-    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }
 
 /// The seed's kubeadm control-plane node `docker-01`: etcd with TLS on https://127.0.0.1:2379
 /// and the node IP, certificates under /etc/kubernetes/pki/etcd/.
-fn kubeadm() -> ScenarioState {
+fn kubeadm(broken: &str) -> ScenarioState {
     let mut vfs = base_vfs("/root");
-    for f in ["ca.crt", "ca.key", "server.crt", "server.key", "peer.crt", "peer.key", "healthcheck-client.crt", "healthcheck-client.key"] {
-        vfs.install(&format!("/etc/kubernetes/pki/etcd/{f}"), Vec::new());
+    let (ip, created) = (super::kube::CONTROL_PLANE_IP, super::clock::CLUSTER_CREATED);
+    let mut pki = super::pki::kubeadm_etcd_pki("docker-01", ip, created);
+    if !broken.is_empty() {
+        super::pki::broken_server_cert(&mut pki, "docker-01", ip, created, broken);
     }
+    for (path, pem) in &pki.files {
+        vfs.install(path, pem.clone());
+    }
+    vfs.install("/etc/kubernetes/admin.conf", "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: (kubernetes CA)\n    server: https://172.17.0.2:6443\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: kubernetes-admin\n  name: kubernetes-admin@kubernetes\ncurrent-context: kubernetes-admin@kubernetes\nkind: Config\nusers:\n- name: kubernetes-admin\n  user: {}\n");
+    let manifests = super::kube::static_manifests();
+    for (file, m) in &manifests {
+        vfs.install(&format!("/etc/kubernetes/manifests/{file}"), super::yaml::to_yaml(m));
+    }
+    let mut store = Store::new();
+    super::kube::seed(&mut store, &manifests);
     let etcd = EtcdServer {
         name: "docker-01".into(),
         member_id: 0x5e0e4f1a3e2b1c07,
@@ -78,7 +98,8 @@ fn kubeadm() -> ScenarioState {
         }),
         version: EtcdVersion::v3_5_16(),
         running: true,
-        store: Store::new(),
+        store,
+        stores: Default::default(),
     };
-    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), vfs, etcd }
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }

@@ -21,9 +21,49 @@
 //! assert_eq!(ki.get(3), None);
 //! assert_eq!(ki.get(4), Some((Revision::new(4, 0), Revision::new(4, 0), 1)));
 //! ```
+//!
+//! Compaction at `rev` removes the revisions at or below `rev` except the largest one of the
+//! generation that was open at `rev`; a generation left with only its tombstone is dropped, and
+//! a key index left with only the empty generation is removed from the index by the store.
+//!
+//! ```
+//! use etcd_playground::engine::{key_index::KeyIndex, Revision};
+//! use std::collections::BTreeSet;
+//! let history = || {
+//!     let mut ki = KeyIndex::default();
+//!     ki.put(Revision::new(1, 0));
+//!     ki.put(Revision::new(2, 0));
+//!     ki.tombstone(Revision::new(3, 0));
+//!     ki.put(Revision::new(4, 0));
+//!     ki.tombstone(Revision::new(5, 0));
+//!     ki
+//! };
+//! let revs = |ki: &KeyIndex| -> Vec<Vec<i64>> {
+//!     ki.generations.iter().map(|g| g.revs.iter().map(|r| r.main).collect()).collect()
+//! };
+//! let mut kept = BTreeSet::new();
+//! let mut ki = history();
+//! ki.compact(2, &mut kept); // {2.0, 3.0(t)} {4.0, 5.0(t)} {empty}
+//! assert_eq!(revs(&ki), vec![vec![2, 3], vec![4, 5], vec![]]);
+//! assert!(kept.contains(&Revision::new(2, 0)));
+//! ki.compact(4, &mut kept); // {4.0, 5.0(t)} {empty}
+//! assert_eq!(revs(&ki), vec![vec![4, 5], vec![]]);
+//! ki.compact(5, &mut kept); // {empty}: the store removes the key
+//! assert!(ki.is_empty());
+//! let mut ki = history();
+//! ki.compact(6, &mut kept);
+//! assert!(ki.is_empty());
+//! // The version is still counted from the whole generation after compaction.
+//! let mut ki = KeyIndex::default();
+//! for m in 1..=4 { ki.put(Revision::new(m, 0)); }
+//! ki.compact(3, &mut kept);
+//! assert_eq!(ki.get(3), Some((Revision::new(3, 0), Revision::new(1, 0), 3)));
+//! assert_eq!(ki.get(4), Some((Revision::new(4, 0), Revision::new(1, 0), 4)));
+//! ```
 
 use super::Revision;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Generation {
@@ -52,7 +92,10 @@ impl Default for KeyIndex {
 impl KeyIndex {
     /// Records a put at `rev` in the current (last) generation.
     pub fn put(&mut self, rev: Revision) {
-        let g = self.generations.last_mut().expect("a key index always has a generation");
+        if self.generations.is_empty() {
+            self.generations.push(Generation::default());
+        }
+        let Some(g) = self.generations.last_mut() else { return };
         if g.revs.is_empty() {
             g.created = rev;
         }
@@ -85,20 +128,79 @@ impl KeyIndex {
 
     /// The generation that was open at main revision `at`, if the key lived then.
     fn find_generation(&self, at: i64) -> Option<&Generation> {
-        let last = self.generations.len() - 1;
+        let last = self.generations.len().checked_sub(1)?;
         for (i, g) in self.generations.iter().enumerate().rev() {
-            if g.revs.is_empty() {
-                continue;
-            }
-            let tomb = *g.revs.last().unwrap();
+            let (Some(first), Some(tomb)) = (g.revs.first(), g.revs.last()) else { continue };
             // A closed generation whose tombstone is at or before `at`: the key was deleted.
             if i != last && tomb.main <= at {
                 return None;
             }
-            if g.revs[0].main <= at {
+            if first.main <= at {
                 return Some(g);
             }
         }
         None
+    }
+
+    /// True when nothing of the key is left (only the empty generation): etcd removes such a
+    /// key index from the tree after compaction.
+    pub fn is_empty(&self) -> bool {
+        self.generations.len() <= 1 && self.generations.first().is_none_or(|g| g.revs.is_empty())
+    }
+
+    /// etcd's `doCompact`: the generation that holds `at` (or the first created after it),
+    /// and the index in it of the largest revision at or below `at` (added to `available`).
+    fn do_compact(&self, at: i64, available: &mut BTreeSet<Revision>) -> (usize, Option<usize>) {
+        let mut gen_idx = 0;
+        while gen_idx + 1 < self.generations.len() {
+            match self.generations[gen_idx].revs.last() {
+                Some(tomb) if tomb.main > at => break,
+                _ => gen_idx += 1,
+            }
+        }
+        let g = &self.generations[gen_idx];
+        let rev_idx = g.revs.iter().rposition(|r| r.main <= at);
+        if let Some(i) = rev_idx {
+            available.insert(g.revs[i]);
+        }
+        (gen_idx, rev_idx)
+    }
+
+    /// Removes the revisions at or below `at` except the largest one, recording the revisions
+    /// that stay (whose backend entries must survive) in `available`, as etcd's
+    /// `keyIndex.compact` does.
+    pub fn compact(&mut self, at: i64, available: &mut BTreeSet<Revision>) {
+        if self.generations.is_empty() {
+            self.generations.push(Generation::default());
+            return;
+        }
+        let (mut gen_idx, rev_idx) = self.do_compact(at, available);
+        let last = self.generations.len() - 1;
+        let g = &mut self.generations[gen_idx];
+        if !g.revs.is_empty() {
+            if let Some(i) = rev_idx {
+                g.revs.drain(..i);
+            }
+            // A closed generation left with only its tombstone goes away entirely.
+            if g.revs.len() == 1 && gen_idx != last {
+                available.remove(&g.revs[0]);
+                gen_idx += 1;
+            }
+        }
+        self.generations.drain(..gen_idx);
+    }
+
+    /// The revisions a compaction at `at` would keep (etcd's `keyIndex.keep`, used by HashKV).
+    pub fn keep(&self, at: i64, available: &mut BTreeSet<Revision>) {
+        if self.is_empty() {
+            return;
+        }
+        let (gen_idx, rev_idx) = self.do_compact(at, available);
+        let g = &self.generations[gen_idx];
+        if let Some(i) = rev_idx {
+            if i + 1 == g.revs.len() && gen_idx + 1 != self.generations.len() {
+                available.remove(&g.revs[i]);
+            }
+        }
     }
 }

@@ -10,20 +10,39 @@
 //! assert_eq!(r.kvs[0].value, b"AAA,BBB,CCC");
 //! assert_eq!((r.kvs[0].create_revision, r.kvs[0].mod_revision, r.kvs[0].version), (2, 2, 1));
 //! ```
+//!
+//! Every write goes through a write transaction ([`TxnWrite`]): its changes share one main
+//! revision and count sub-revisions from 0; a transaction that changes nothing does not move
+//! the revision (deleting a missing key leaves the store at the same revision).
+//!
+//! ```
+//! use etcd_playground::engine::{Store, PutRequest, DeleteRangeRequest};
+//! let mut s = Store::new();
+//! s.put(PutRequest { key: b"a".to_vec(), value: b"1".to_vec(), ..Default::default() }).unwrap();
+//! let d = s.delete_range(DeleteRangeRequest { key: b"zz".to_vec(), ..Default::default() }).unwrap();
+//! assert_eq!((d.deleted, s.current_revision()), (0, 2));
+//! ```
 
 use super::key_index::KeyIndex;
+use super::lease::Lessor;
 use super::types::*;
+use super::watchable_store::Watchers;
 use super::{EngineError, Revision};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 /// What the backend holds at one revision: the key-value as written, and whether the
-/// write was a delete (etcd marks tombstones with a trailing `t` in the bbolt key).
+/// write was a delete (etcd marks tombstones with a trailing `t` in the bbolt key, and
+/// stores a tombstone's value as a `KeyValue` holding only the key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackendEntry {
     pub kv: KeyValue,
     pub tombstone: bool,
 }
+
+/// etcd's default `--quota-backend-bytes`: 2 GiB.
+pub const DEFAULT_QUOTA_BYTES: i64 = 2 * 1024 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Store {
@@ -31,8 +50,39 @@ pub struct Store {
     pub backend: BTreeMap<Revision, BackendEntry>,
     /// The main revision of the last committed write transaction.
     pub current_rev: i64,
-    /// Revisions at or below this one have been compacted away (0: never compacted).
+    /// etcd's `compactMainRev`: revisions below it have been compacted away. It is -1 until
+    /// the first compaction (etcd reports `compact_revision: -1` in HashKV then), and
+    /// `compact(0)` on a fresh store is valid and sets it to 0.
     pub compact_rev: i64,
+    /// etcd's consistent index: the raft index of the last applied entry. Every operation
+    /// that goes through raft in etcd bumps it (put, delete, txn with writes, compaction,
+    /// lease grant/revoke, alarm changes), even when the entry fails at apply time.
+    #[serde(default)]
+    pub consistent_index: u64,
+    /// The lessor: leases and the keys attached to them.
+    #[serde(default)]
+    pub lessor: Lessor,
+    /// Watchers and their pending events.
+    #[serde(default)]
+    pub watchers: Watchers,
+    /// `--quota-backend-bytes`.
+    #[serde(default = "default_quota")]
+    pub quota_bytes: i64,
+    /// Estimated bytes of the backend in use and the file size (see [`Store::db_size`]).
+    #[serde(default)]
+    pub size_in_use: i64,
+    #[serde(default)]
+    pub size_file: i64,
+    /// Active alarms (`etcdctl alarm list`).
+    #[serde(default)]
+    pub alarms: BTreeSet<AlarmMember>,
+    /// The member id alarms are raised for (set by the cluster layer).
+    #[serde(default)]
+    pub member_id: u64,
+}
+
+fn default_quota() -> i64 {
+    DEFAULT_QUOTA_BYTES
 }
 
 impl Default for Store {
@@ -52,50 +102,188 @@ pub fn in_range(start: &[u8], end: &[u8], key: &[u8]) -> bool {
     }
 }
 
+/// An open write transaction: its main revision and the changes made so far (etcd's
+/// `storeTxnWrite`). Reads inside it see its own writes.
+#[derive(Debug, Default)]
+pub struct TxnWrite {
+    pub(crate) main: i64,
+    pub(crate) changes: Vec<Event>,
+}
+
 impl Store {
     pub fn new() -> Self {
-        Store { index: BTreeMap::new(), backend: BTreeMap::new(), current_rev: 1, compact_rev: 0 }
+        Store {
+            index: BTreeMap::new(),
+            backend: BTreeMap::new(),
+            current_rev: 1,
+            compact_rev: -1,
+            consistent_index: 0,
+            lessor: Lessor::default(),
+            watchers: Watchers::default(),
+            quota_bytes: DEFAULT_QUOTA_BYTES,
+            size_in_use: 0,
+            size_file: 0,
+            alarms: BTreeSet::new(),
+            member_id: 0,
+        }
     }
 
     pub fn current_revision(&self) -> i64 {
         self.current_rev
     }
 
+    /// The compacted revision as etcd reports it (-1 before the first compaction).
     pub fn compact_revision(&self) -> i64 {
         self.compact_rev
     }
 
-    fn keys_in<'a>(&'a self, start: &'a [u8], end: &'a [u8]) -> impl Iterator<Item = (&'a Vec<u8>, &'a KeyIndex)> + 'a {
-        self.index
-            .range(start.to_vec()..)
-            .take_while(move |(k, _)| end.is_empty() && k.as_slice() == start || end == [0] || (!end.is_empty() && k.as_slice() < end))
-            .filter(move |(k, _)| in_range(start, end, k))
+    /// The consistent (applied raft) index.
+    pub fn consistent_index(&self) -> u64 {
+        self.consistent_index
     }
 
+    /// Marks one raft entry as applied (the engine calls it for every request that goes
+    /// through raft in etcd; the cluster layer may call it for entries the engine does not
+    /// see, e.g. `alarm list`, member changes).
+    pub fn applied(&mut self) {
+        self.consistent_index += 1;
+        self.lessor.next_request_id();
+    }
+
+    /// The keys of the index in `[start, end)` (or the single key `start` when `end` is
+    /// empty, or every key from `start` when `end == [0]`), in key order.
+    pub(crate) fn keys_in<'a>(&'a self, start: &'a [u8], end: &'a [u8]) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a KeyIndex)> + 'a> {
+        if end.is_empty() {
+            return Box::new(self.index.get_key_value(start).into_iter());
+        }
+        let upper: Bound<&[u8]> = if end == [0] {
+            Bound::Unbounded
+        } else if end <= start {
+            return Box::new(std::iter::empty());
+        } else {
+            Bound::Excluded(end)
+        };
+        Box::new(self.index.range::<[u8], _>((Bound::Included(start), upper)))
+    }
+
+    /// The key-values live at main revision `at` in the span, in key order.
+    pub(crate) fn kvs_at(&self, start: &[u8], end: &[u8], at: i64) -> Vec<KeyValue> {
+        self.keys_in(start, end)
+            .filter_map(|(_, ki)| ki.get(at))
+            .filter_map(|(modified, _, _)| self.backend.get(&modified))
+            .map(|e| e.kv.clone())
+            .collect()
+    }
+
+    /// How many keys are live at `at` in the span (count-only ranges).
+    fn count_at(&self, start: &[u8], end: &[u8], at: i64) -> i64 {
+        self.keys_in(start, end).filter(|(_, ki)| ki.get(at).is_some()).count() as i64
+    }
+
+    /// The live key-value of `key` at main revision `at`.
+    pub(crate) fn kv_at(&self, key: &[u8], at: i64) -> Option<KeyValue> {
+        let (modified, _, _) = self.index.get(key)?.get(at)?;
+        self.backend.get(&modified).map(|e| e.kv.clone())
+    }
+
+    /// `Range`, as etcd's server applies it: the store read (`rev` 0 = current; below the
+    /// compacted revision `Compacted`, above the current one `FutureRev`), then the
+    /// min/max revision filters, the sort, the limit (`more`), keys-only. `count` is the
+    /// number of keys in the span before filters and limit.
+    ///
+    /// ```
+    /// use etcd_playground::engine::*;
+    /// let mut s = Store::new();
+    /// for (k, v) in [("b", "2"), ("a", "3"), ("c", "1")] {
+    ///     s.put(PutRequest { key: k.into(), value: v.into(), ..Default::default() }).unwrap();
+    /// }
+    /// // A sort target without an order sorts ascending (etcd's default).
+    /// let r = s.range(&RangeRequest { key: b"a".to_vec(), range_end: vec![0], sort_target: SortTarget::Value, limit: 2, ..Default::default() }).unwrap();
+    /// let keys: Vec<&[u8]> = r.kvs.iter().map(|kv| kv.key.as_slice()).collect();
+    /// assert_eq!((keys, r.more, r.count), (vec![&b"c"[..], &b"b"[..]], true, 3));
+    /// ```
     pub fn range(&self, req: &RangeRequest) -> Result<RangeResponse, EngineError> {
-        let at = if req.revision <= 0 { self.current_rev } else { req.revision };
-        if at > self.current_rev {
+        if req.key.is_empty() {
+            return Err(EngineError::EmptyKey);
+        }
+        self.range_in(req, self.current_rev)
+    }
+
+    /// A range as seen from a transaction whose reads happen at `cur` (the store's current
+    /// revision, or the txn's own revision once it has written).
+    pub(crate) fn range_in(&self, req: &RangeRequest, cur: i64) -> Result<RangeResponse, EngineError> {
+        if req.revision > cur {
             return Err(EngineError::FutureRev);
         }
-        if req.revision > 0 && at <= self.compact_rev {
+        let at = if req.revision <= 0 { cur } else { req.revision };
+        if at < self.compact_rev {
             return Err(EngineError::Compacted);
         }
-        let mut kvs = Vec::new();
-        for (_, ki) in self.keys_in(&req.key, &req.range_end) {
-            if let Some((modified, _, _)) = ki.get(at) {
-                let entry = &self.backend[&modified];
-                kvs.push(entry.kv.clone());
+        if req.count_only {
+            return Ok(RangeResponse { kvs: Vec::new(), more: false, count: self.count_at(&req.key, &req.range_end, at) });
+        }
+        let filtered = req.sort_order != SortOrder::None
+            || req.min_mod_revision != 0
+            || req.max_mod_revision != 0
+            || req.min_create_revision != 0
+            || req.max_create_revision != 0;
+        let (mut kvs, count) = if req.limit > 0 && !filtered {
+            // Fetch one more than the limit (to know whether there is `more`); count the rest.
+            let mut kvs = Vec::new();
+            let mut count = 0i64;
+            for (_, ki) in self.keys_in(&req.key, &req.range_end) {
+                if let Some((modified, _, _)) = ki.get(at) {
+                    if count <= req.limit {
+                        if let Some(e) = self.backend.get(&modified) {
+                            kvs.push(e.kv.clone());
+                        }
+                    }
+                    count += 1;
+                }
+            }
+            (kvs, count)
+        } else {
+            let kvs = self.kvs_at(&req.key, &req.range_end, at);
+            let n = kvs.len() as i64;
+            (kvs, n)
+        };
+        if req.max_mod_revision != 0 {
+            kvs.retain(|kv| kv.mod_revision <= req.max_mod_revision);
+        }
+        if req.min_mod_revision != 0 {
+            kvs.retain(|kv| kv.mod_revision >= req.min_mod_revision);
+        }
+        if req.max_create_revision != 0 {
+            kvs.retain(|kv| kv.create_revision <= req.max_create_revision);
+        }
+        if req.min_create_revision != 0 {
+            kvs.retain(|kv| kv.create_revision >= req.min_create_revision);
+        }
+        let mut order = req.sort_order;
+        if req.sort_target != SortTarget::Key && order == SortOrder::None {
+            order = SortOrder::Ascend;
+        }
+        if order != SortOrder::None {
+            let cmp = |a: &KeyValue, b: &KeyValue| match req.sort_target {
+                SortTarget::Key => a.key.cmp(&b.key),
+                SortTarget::Version => a.version.cmp(&b.version),
+                SortTarget::Create => a.create_revision.cmp(&b.create_revision),
+                SortTarget::Mod => a.mod_revision.cmp(&b.mod_revision),
+                SortTarget::Value => a.value.cmp(&b.value),
+            };
+            // Stable, like Go's insertion sort on the small slices etcdctl users see: equal
+            // elements keep key order in both directions.
+            match order {
+                SortOrder::Descend => kvs.sort_by(|a, b| cmp(b, a)),
+                _ => kvs.sort_by(cmp),
             }
         }
-        let count = kvs.len() as i64;
         let mut more = false;
         if req.limit > 0 && kvs.len() as i64 > req.limit {
             kvs.truncate(req.limit as usize);
             more = true;
         }
-        if req.count_only {
-            kvs.clear();
-        } else if req.keys_only {
+        if req.keys_only {
             for kv in &mut kvs {
                 kv.value.clear();
             }
@@ -103,51 +291,154 @@ impl Store {
         Ok(RangeResponse { kvs, more, count })
     }
 
+    /// `Put`: writes `value` at a new revision. `prev_kv` returns the value it replaced;
+    /// `ignore_value`/`ignore_lease` keep the current value/lease (the key must exist);
+    /// `lease` attaches the key to a lease (which must exist).
+    ///
+    /// ```
+    /// use etcd_playground::engine::*;
+    /// let mut s = Store::new();
+    /// let put = |s: &mut Store, r: PutRequest| s.put(r).map_err(|e| e.to_string());
+    /// assert_eq!(put(&mut s, PutRequest { key: b"k".to_vec(), ignore_value: true, ..Default::default() }),
+    ///            Err("etcdserver: key not found".to_string()));
+    /// assert_eq!(put(&mut s, PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ignore_value: true, ..Default::default() }),
+    ///            Err("etcdserver: value is provided".to_string()));
+    /// assert_eq!(put(&mut s, PutRequest { key: b"k".to_vec(), lease: 7, ..Default::default() }),
+    ///            Err("etcdserver: requested lease not found".to_string()));
+    /// put(&mut s, PutRequest { key: b"k".to_vec(), value: b"v1".to_vec(), ..Default::default() }).unwrap();
+    /// let r = put(&mut s, PutRequest { key: b"k".to_vec(), value: b"v2".to_vec(), prev_kv: true, ..Default::default() }).unwrap();
+    /// assert_eq!(r.prev_kv.unwrap().value, b"v1");
+    /// ```
     pub fn put(&mut self, req: PutRequest) -> Result<PutResponse, EngineError> {
+        self.quota_check(cost_put(&req))?;
+        check_put(&req)?;
+        self.applied();
+        if self.nospace_active() {
+            return Err(EngineError::NoSpace);
+        }
+        if req.lease != 0 && !self.lessor.leases.contains_key(&req.lease) {
+            return Err(EngineError::LeaseNotFound);
+        }
+        let mut tw = self.begin_write();
+        let resp = self.apply_put(&mut tw, req);
+        self.end_write(tw);
+        resp
+    }
+
+    /// `DeleteRange`: writes a tombstone for every live key in the span, all at one
+    /// revision (sub-revisions in key order).
+    pub fn delete_range(&mut self, req: DeleteRangeRequest) -> Result<DeleteRangeResponse, EngineError> {
         if req.key.is_empty() {
             return Err(EngineError::EmptyKey);
         }
-        let rev = Revision::new(self.current_rev + 1, 0);
-        let prev = self.latest(&req.key);
-        let ki = self.index.entry(req.key.clone()).or_default();
-        ki.put(rev);
-        let (_, created, version) = ki.get(rev.main).expect("just written");
-        let kv = KeyValue {
-            key: req.key,
-            create_revision: created.main,
-            mod_revision: rev.main,
-            version,
-            value: req.value,
-            lease: req.lease,
-        };
-        self.backend.insert(rev, BackendEntry { kv, tombstone: false });
-        self.current_rev = rev.main;
+        self.applied();
+        let mut tw = self.begin_write();
+        let resp = self.apply_delete_range(&mut tw, &req);
+        self.end_write(tw);
+        Ok(resp)
+    }
+
+    pub(crate) fn begin_write(&self) -> TxnWrite {
+        TxnWrite { main: self.current_rev + 1, changes: Vec::new() }
+    }
+
+    /// The revision reads inside `tw` happen at: its own once it has written.
+    pub(crate) fn read_rev(&self, tw: &TxnWrite) -> i64 {
+        if tw.changes.is_empty() {
+            self.current_rev
+        } else {
+            tw.main
+        }
+    }
+
+    pub(crate) fn apply_put(&mut self, tw: &mut TxnWrite, req: PutRequest) -> Result<PutResponse, EngineError> {
+        let at = self.read_rev(tw);
+        let prev = self.kv_at(&req.key, at);
+        if (req.ignore_value || req.ignore_lease) && prev.is_none() {
+            return Err(EngineError::KeyNotFound);
+        }
+        let mut value = req.value;
+        let mut lease = req.lease;
+        if let Some(p) = &prev {
+            if req.ignore_value {
+                value = p.value.clone();
+            }
+            if req.ignore_lease {
+                lease = p.lease;
+            }
+        }
+        self.tx_put(tw, req.key, value, lease, prev.clone());
         Ok(PutResponse { prev_kv: if req.prev_kv { prev } else { None } })
     }
 
-    pub fn delete_range(&mut self, req: DeleteRangeRequest) -> Result<DeleteRangeResponse, EngineError> {
-        let live: Vec<KeyValue> = self
-            .keys_in(&req.key, &req.range_end)
-            .filter(|(_, ki)| ki.is_live())
-            .map(|(_, ki)| self.backend[&ki.modified].kv.clone())
-            .collect();
-        if live.is_empty() {
-            return Ok(DeleteRangeResponse::default());
+    pub(crate) fn apply_delete_range(&mut self, tw: &mut TxnWrite, req: &DeleteRangeRequest) -> DeleteRangeResponse {
+        let at = self.read_rev(tw);
+        let live = self.kvs_at(&req.key, &req.range_end, at);
+        for kv in &live {
+            self.tx_delete(tw, kv);
         }
-        let main = self.current_rev + 1;
-        for (sub, kv) in live.iter().enumerate() {
-            let rev = Revision::new(main, sub as i64);
-            self.index.get_mut(&kv.key).expect("live key is indexed").tombstone(rev);
-            let tomb = KeyValue { key: kv.key.clone(), mod_revision: main, ..Default::default() };
-            self.backend.insert(rev, BackendEntry { kv: tomb, tombstone: true });
-        }
-        self.current_rev = main;
-        Ok(DeleteRangeResponse { deleted: live.len() as i64, prev_kvs: if req.prev_kv { live } else { Vec::new() } })
+        DeleteRangeResponse { deleted: live.len() as i64, prev_kvs: if req.prev_kv { live } else { Vec::new() } }
     }
 
-    /// The live key-value of `key` at the current revision.
-    fn latest(&self, key: &[u8]) -> Option<KeyValue> {
-        let ki = self.index.get(key)?;
-        ki.is_live().then(|| self.backend[&ki.modified].kv.clone())
+    /// etcd's `storeTxnWrite.put`.
+    fn tx_put(&mut self, tw: &mut TxnWrite, key: Vec<u8>, value: Vec<u8>, lease: i64, prev: Option<KeyValue>) {
+        let rev = Revision::new(tw.main, tw.changes.len() as i64);
+        let (create_revision, version, old_lease) = match &prev {
+            Some(p) => (p.create_revision, p.version + 1, p.lease),
+            None => (rev.main, 1, 0),
+        };
+        self.index.entry(key.clone()).or_default().put(rev);
+        if old_lease != 0 {
+            self.lessor.detach(old_lease, &key);
+        }
+        if lease != 0 {
+            self.lessor.attach(lease, &key);
+        }
+        let kv = KeyValue { key, create_revision, mod_revision: rev.main, version, value, lease };
+        self.backend_insert(rev, BackendEntry { kv: kv.clone(), tombstone: false });
+        tw.changes.push(Event { kind: EventType::Put, kv, prev_kv: prev });
     }
+
+    /// etcd's `storeTxnWrite.delete`: the tombstone holds only the key.
+    pub(crate) fn tx_delete(&mut self, tw: &mut TxnWrite, prev: &KeyValue) {
+        let rev = Revision::new(tw.main, tw.changes.len() as i64);
+        if let Some(ki) = self.index.get_mut(&prev.key) {
+            ki.tombstone(rev);
+        }
+        if prev.lease != 0 {
+            self.lessor.detach(prev.lease, &prev.key);
+        }
+        let tomb = KeyValue { key: prev.key.clone(), ..Default::default() };
+        self.backend_insert(rev, BackendEntry { kv: tomb, tombstone: true });
+        let kv = KeyValue { key: prev.key.clone(), mod_revision: rev.main, ..Default::default() };
+        tw.changes.push(Event { kind: EventType::Delete, kv, prev_kv: Some(prev.clone()) });
+    }
+
+    /// Commits `tw`: the revision moves only if something changed; watchers get the events.
+    pub(crate) fn end_write(&mut self, tw: TxnWrite) {
+        if tw.changes.is_empty() {
+            return;
+        }
+        self.current_rev = tw.main;
+        self.watchers.notify(&tw.changes);
+    }
+}
+
+/// The request checks etcd's gRPC layer makes before a put reaches raft.
+pub(crate) fn check_put(req: &PutRequest) -> Result<(), EngineError> {
+    if req.key.is_empty() {
+        return Err(EngineError::EmptyKey);
+    }
+    if req.ignore_value && !req.value.is_empty() {
+        return Err(EngineError::ValueProvided);
+    }
+    if req.ignore_lease && req.lease != 0 {
+        return Err(EngineError::LeaseProvided);
+    }
+    Ok(())
+}
+
+/// etcd's quota cost of a put: a fixed overhead plus key and value.
+pub(crate) fn cost_put(req: &PutRequest) -> i64 {
+    256 + req.key.len() as i64 + req.value.len() as i64
 }

@@ -141,3 +141,131 @@ pub struct TxnResponse {
     pub succeeded: bool,
     pub responses: Vec<ResponseOp>,
 }
+
+impl KeyValue {
+    /// The protobuf encoding of `mvccpb.KeyValue`, byte for byte what etcd stores as the value
+    /// in bbolt's `key` bucket (proto3: zero fields are left out).
+    ///
+    /// ```
+    /// use etcd_playground::engine::KeyValue;
+    /// let kv = KeyValue { key: b"a".to_vec(), create_revision: 2, mod_revision: 2, version: 1, value: b"1".to_vec(), lease: 0 };
+    /// assert_eq!(kv.encode_proto(), vec![0x0a, 1, b'a', 0x10, 2, 0x18, 2, 0x20, 1, 0x2a, 1, b'1']);
+    /// // A tombstone is stored as a KeyValue holding only the key.
+    /// assert_eq!(KeyValue { key: b"a".to_vec(), ..Default::default() }.encode_proto(), vec![0x0a, 1, b'a']);
+    /// ```
+    pub fn encode_proto(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.key.len() + self.value.len() + 24);
+        proto_bytes(&mut out, 1, &self.key);
+        proto_varint_field(&mut out, 2, self.create_revision);
+        proto_varint_field(&mut out, 3, self.mod_revision);
+        proto_varint_field(&mut out, 4, self.version);
+        proto_bytes(&mut out, 5, &self.value);
+        proto_varint_field(&mut out, 6, self.lease);
+        out
+    }
+}
+
+fn proto_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn proto_varint_field(out: &mut Vec<u8>, field: u64, v: i64) {
+    if v != 0 {
+        proto_varint(out, field << 3);
+        proto_varint(out, v as u64);
+    }
+}
+
+fn proto_bytes(out: &mut Vec<u8>, field: u64, b: &[u8]) {
+    if !b.is_empty() {
+        proto_varint(out, (field << 3) | 2);
+        proto_varint(out, b.len() as u64);
+        out.extend_from_slice(b);
+    }
+}
+
+/// `mvccpb.Event_EventType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum EventType {
+    #[default]
+    Put,
+    Delete,
+}
+
+/// `mvccpb.Event`: one change seen by a watcher. For a delete, `kv` holds only the key and
+/// the delete's `mod_revision` (as etcd sends it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Event {
+    pub kind: EventType,
+    pub kv: KeyValue,
+    /// The key-value before this change, when the watcher asked for it and it still exists.
+    pub prev_kv: Option<KeyValue>,
+}
+
+/// `etcdserverpb.WatchCreateRequest_FilterType`: events a watcher does not want.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WatchFilter {
+    NoPut,
+    NoDelete,
+}
+
+/// `etcdserverpb.WatchCreateRequest`. `start_revision` 0 watches from the next revision;
+/// `watch_id` 0 lets the store pick the lowest free id (etcd's `AutoWatchID`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WatchCreate {
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+    pub start_revision: i64,
+    pub prev_kv: bool,
+    pub filters: Vec<WatchFilter>,
+    pub progress_notify: bool,
+    pub watch_id: i64,
+}
+
+/// `etcdserverpb.LeaseGrantResponse` (without the header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LeaseGrantResponse {
+    pub id: i64,
+    /// The TTL granted: the requested one raised to the minimum TTL.
+    pub ttl: i64,
+}
+
+/// `etcdserverpb.LeaseTimeToLiveResponse` (without the header). As etcd's server does, an
+/// unknown lease is answered with `ttl == -1` rather than an error (etcdctl then prints
+/// `lease … already expired`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LeaseTimeToLiveResponse {
+    pub id: i64,
+    /// Remaining seconds, truncated; -1 when the lease does not exist.
+    pub ttl: i64,
+    pub granted_ttl: i64,
+    /// The attached keys (sorted; etcd returns them in map order), only when asked for.
+    pub keys: Vec<Vec<u8>>,
+}
+
+/// `etcdserverpb.AlarmType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AlarmType {
+    NoSpace,
+    Corrupt,
+}
+
+impl std::fmt::Display for AlarmType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AlarmType::NoSpace => "NOSPACE",
+            AlarmType::Corrupt => "CORRUPT",
+        })
+    }
+}
+
+/// `etcdserverpb.AlarmMember`: etcdctl prints it as `memberID:<id> alarm:NOSPACE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AlarmMember {
+    pub member_id: u64,
+    pub alarm: AlarmType,
+}

@@ -74,25 +74,29 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     }
 }
 
-/// Dials the first endpoint. A TLS server reached without client certificates times out, as
-/// the real client does after its 5 s dial timeout.
+/// Dials the first endpoint through the simulated TLS handshake ([`crate::cluster::tls`]);
+/// on failure prints what etcdctl 3.4 prints (an immediate `Error: ...` for bad client files,
+/// or the retry warning and `context deadline exceeded` after the 5 s command timeout) and the
+/// real cause as an explanation.
 pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'w mut EtcdServer> {
+    use crate::cluster::tls;
+    crate::cluster::kubelet::sync(world);
     let ep = g.endpoints.first().cloned().unwrap_or_default();
-    let (scheme, host_port) = match ep.split_once("://") {
-        Some((s, hp)) => (s.to_string(), hp.to_string()),
-        None => (if g.cacert.is_some() || g.cert.is_some() { "https" } else { "http" }.to_string(), ep.clone()),
-    };
-    let server = &mut world.etcd;
-    if server.running && server.listens_on(&scheme, &host_port) {
-        return Some(server);
+    let client = tls::ClientTls { cacert: g.cacert.clone(), cert: g.cert.clone(), key: g.key.clone() };
+    match tls::dial(world, &ep, &client) {
+        Ok(()) => Some(&mut world.etcd),
+        Err(f) => {
+            if f.kind == tls::FailureKind::Timeout {
+                world.clock_ms += 5000;
+                p.eprintln(tls::etcdctl_warning(world, &ep, &client));
+                p.eprintln("Error: context deadline exceeded");
+            } else {
+                p.eprintln(format!("Error: {}", f.error));
+            }
+            p.explain(f.cause_en, f.cause_pt);
+            None
+        }
     }
-    world.clock_ms += 5000;
-    p.eprintln("Error: context deadline exceeded");
-    p.explain(
-        format!("No etcd answered at '{ep}' with the client settings given (scheme {scheme}). Check --endpoints and, for a TLS etcd, --cacert, --cert and --key."),
-        format!("Nenhum etcd respondeu em '{ep}' com essas configurações (esquema {scheme}). Confira --endpoints e, para um etcd com TLS, --cacert, --cert e --key."),
-    );
-    None
 }
 
 /// Prints an engine error the way etcdctl does and returns its exit status.

@@ -1,0 +1,400 @@
+//! The kubelet of `docker-01`, as far as static pods go: it watches
+//! `/etc/kubernetes/manifests/`, and when a manifest appears, changes or goes away it starts,
+//! restarts or stops that pod — and posts (or removes) its mirror pod through the API server,
+//! which is how `kubectl get pods` learns about `etcd-docker-01`.
+//!
+//! The simulation is lazy: [`sync`] runs before any program that talks to etcd or the API
+//! server, and compares each manifest's text with the one it last acted on. So `sed -i` on
+//! `etcd.yaml` restarts etcd with the new flags the next time anyone looks; a manifest that
+//! does not parse, or flags etcd rejects, leave etcd down (and with it the API server); moving
+//! the file away stops the pod.
+
+use super::clock::{now_unix, CLUSTER_CREATED};
+use super::etcd_server::ServerTls;
+use super::kube;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const MANIFESTS: &str = "/etc/kubernetes/manifests";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kubelet {
+    /// False until the first sync, which adopts the scenario's manifests as already running.
+    pub initialized: bool,
+    /// Manifest path → the text the kubelet last acted on.
+    pub seen: BTreeMap<String, String>,
+    /// Manifest path → the static pod's name (`etcd`, `kube-apiserver`) while it runs.
+    pub running: BTreeMap<String, String>,
+    /// Why etcd is not running (its last fatal log line, or the kubelet's complaint).
+    pub etcd_error: Option<String>,
+}
+
+fn manifest_files(vfs: &crate::vfs::Vfs) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Ok(names) = vfs.list(MANIFESTS) {
+        for n in names {
+            if n.starts_with('.') || !(n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json")) {
+                continue;
+            }
+            let path = format!("{MANIFESTS}/{n}");
+            if let Ok(data) = vfs.read(&path) {
+                out.insert(path, String::from_utf8_lossy(data).into_owned());
+            }
+        }
+    }
+    out
+}
+
+fn pod_name(m: &Value) -> Option<String> {
+    m.get("metadata")?.get("name")?.as_str().map(str::to_string)
+}
+
+impl Kubelet {
+    /// The kubelet of a freshly laid-out node: every manifest on disk is already running.
+    pub fn adopt(vfs: &crate::vfs::Vfs) -> Kubelet {
+        let mut k = Kubelet { initialized: true, ..Default::default() };
+        let files = manifest_files(vfs);
+        for (path, text) in &files {
+            if let Some(name) = super::yaml::parse(text).ok().as_ref().and_then(pod_name) {
+                k.running.insert(path.clone(), name);
+            }
+        }
+        k.seen = files;
+        k
+    }
+}
+
+/// Brings the running static pods in line with the manifests on disk.
+pub fn sync(world: &mut World) {
+    if !world.kubelet.initialized {
+        // A node without a kubelet (the `plain` scenario) or a session saved before it had one.
+        if !world.vfs.is_dir(MANIFESTS) {
+            return;
+        }
+        world.kubelet = Kubelet::adopt(&world.vfs);
+        return;
+    }
+    let files = manifest_files(&world.vfs);
+    if files == world.kubelet.seen {
+        return;
+    }
+    let mut changed: Vec<String> = files.iter().filter(|(p, t)| world.kubelet.seen.get(*p) != Some(t)).map(|(p, _)| p.clone()).collect();
+    changed.extend(world.kubelet.seen.keys().filter(|p| !files.contains_key(*p)).cloned());
+    // etcd first: the API server (and mirror pods) depend on it.
+    changed.sort_by_key(|p| !p.ends_with("/etcd.yaml"));
+    let mut mirror_updates: Vec<(Option<String>, Option<Value>)> = Vec::new();
+    for path in changed {
+        let old_name = world.kubelet.running.remove(&path);
+        let parsed = files.get(&path).map(|t| super::yaml::parse(t));
+        let was_etcd = old_name.as_deref() == Some("etcd");
+        match parsed {
+            None => {
+                // Manifest removed: the pod stops, its mirror pod goes away.
+                if was_etcd {
+                    world.etcd.running = false;
+                    world.kubelet.etcd_error = Some(format!("the static pod manifest {path} was removed, so the kubelet stopped etcd"));
+                }
+                mirror_updates.push((old_name, None));
+            }
+            Some(Err(e)) => {
+                if was_etcd || path.ends_with("/etcd.yaml") {
+                    world.etcd.running = false;
+                    world.kubelet.etcd_error = Some(format!("the kubelet could not read {path}: {e}"));
+                }
+                mirror_updates.push((old_name, None));
+            }
+            Some(Ok(m)) => {
+                let Some(name) = pod_name(&m) else {
+                    mirror_updates.push((old_name, None));
+                    continue;
+                };
+                let is_etcd = m["spec"]["containers"][0]["command"][0].as_str().is_some_and(|c| c.rsplit('/').next() == Some("etcd"));
+                if is_etcd {
+                    match start_etcd(world, &m) {
+                        Ok(()) => world.kubelet.etcd_error = None,
+                        Err(e) => {
+                            world.etcd.running = false;
+                            world.kubelet.etcd_error = Some(e);
+                        }
+                    }
+                } else if was_etcd {
+                    world.etcd.running = false;
+                }
+                world.kubelet.running.insert(path.clone(), name.clone());
+                if old_name.as_deref().is_some_and(|o| o != name) {
+                    mirror_updates.push((old_name.clone(), None));
+                }
+                let created = now_unix(world.clock_ms) - CLUSTER_CREATED;
+                let text = files.get(&path).cloned().unwrap_or_default();
+                mirror_updates.push((Some(name), Some(kube::mirror_pod(&m, &text, &world.hostname, kube::CONTROL_PLANE_IP, created))));
+            }
+        }
+    }
+    world.kubelet.seen = files;
+    if apiserver_up(world) {
+        let pods = kube::resource("pods").expect("pods");
+        for (old, new) in mirror_updates {
+            if let Some(old) = old {
+                kube::delete(&mut world.etcd.store, pods, "kube-system", &format!("{old}-{}", world.hostname));
+            }
+            if let Some(mut new) = new {
+                if world.etcd.running || new["metadata"]["labels"]["component"] != "etcd" {
+                    kube::put(&mut world.etcd.store, pods, &new);
+                } else {
+                    new["status"]["phase"] = Value::from("Running");
+                }
+            }
+        }
+    }
+}
+
+/// etcd's flags as the kubeadm manifest passes them (`--name=value`).
+fn flags(m: &Value) -> Vec<(String, Option<String>)> {
+    let c = &m["spec"]["containers"][0];
+    let mut words: Vec<String> = c["command"].as_array().map(|a| a.iter().skip(1).filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    words.extend(c["args"].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default());
+    words
+        .iter()
+        .map(|w| {
+            let w = w.trim_start_matches('-');
+            match w.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (w.to_string(), None),
+            }
+        })
+        .collect()
+}
+
+const ETCD_FLAGS: &[&str] = &[
+    "name", "data-dir", "wal-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls", "initial-advertise-peer-urls",
+    "initial-cluster", "initial-cluster-state", "initial-cluster-token", "listen-metrics-urls", "cert-file", "key-file", "trusted-ca-file",
+    "client-cert-auth", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file", "peer-client-cert-auth", "snapshot-count",
+    "heartbeat-interval", "election-timeout", "quota-backend-bytes", "auto-compaction-retention", "auto-compaction-mode", "max-request-bytes",
+    "auto-tls", "peer-auto-tls", "log-level", "logger", "log-outputs", "enable-v2", "metrics", "cipher-suites", "tls-min-version",
+    "max-snapshots", "max-wals", "strict-reconfig-check", "enable-pprof", "force-new-cluster", "client-crl-file", "peer-crl-file",
+    "experimental-initial-corrupt-check", "experimental-watch-progress-notify-interval", "experimental-snapshot-catchup-entries",
+    "experimental-compact-hash-check-enabled", "debug", "cors",
+];
+
+/// Starts etcd from a manifest: validates the flags the way etcd does at startup, moves to the
+/// data directory the container really writes to (through its hostPath volume), and applies
+/// the URLs and TLS settings. On error etcd stays down; the text is etcd's complaint.
+fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
+    let fl = flags(m);
+    let mut get = BTreeMap::new();
+    for (k, v) in &fl {
+        if !ETCD_FLAGS.contains(&k.as_str()) {
+            return Err(format!("etcd exited: flag provided but not defined: -{k}"));
+        }
+        get.insert(k.as_str(), v.clone().unwrap_or_else(|| "true".into()));
+    }
+    let urls = |k: &str, default: &str| -> Vec<String> { get.get(k).map(String::as_str).unwrap_or(default).split(',').filter(|s| !s.is_empty()).map(str::to_string).collect() };
+    let listen = urls("listen-client-urls", "http://localhost:2379");
+    let advertise = urls("advertise-client-urls", "http://localhost:2379");
+    let peers = urls("listen-peer-urls", "http://localhost:2380");
+    for u in listen.iter().chain(&peers) {
+        let Some((scheme, hp)) = u.split_once("://") else { return Err(format!("etcd exited: URL scheme must be http, https, unix, or unixs: {u}")) };
+        if !matches!(scheme, "http" | "https") {
+            return Err(format!("etcd exited: URL scheme must be http, https, unix, or unixs: {u}"));
+        }
+        let host = hp.rsplit_once(':').map_or(hp, |(h, _)| h);
+        if !matches!(host, "127.0.0.1" | "localhost" | "0.0.0.0" | "[::]" | "[::1]") && host != kube::CONTROL_PLANE_IP {
+            return Err(format!("etcd exited: listen tcp {hp}: bind: cannot assign requested address"));
+        }
+    }
+    let file = |k: &str| get.get(k).filter(|v| !v.is_empty()).cloned();
+    for k in ["cert-file", "key-file", "trusted-ca-file", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file"] {
+        if let Some(f) = file(k) {
+            if !world.vfs.exists(&f) {
+                return Err(format!("etcd exited: open {f}: no such file or directory (--{k})"));
+            }
+        }
+    }
+    let tls = match (file("cert-file"), file("key-file")) {
+        (Some(cert_file), Some(key_file)) => Some(ServerTls {
+            cert_file,
+            key_file,
+            trusted_ca_file: file("trusted-ca-file").unwrap_or_default(),
+            client_cert_auth: get.get("client-cert-auth").is_some_and(|v| v == "true"),
+        }),
+        _ => {
+            if let Some(u) = listen.iter().find(|u| u.starts_with("https://")) {
+                return Err(format!("etcd exited: TLS key/cert (--cert-file, --key-file) must be provided for client url {u} with HTTPS scheme"));
+            }
+            None
+        }
+    };
+    let name = get.get("name").cloned().unwrap_or_else(|| "default".into());
+    let data_dir = get.get("data-dir").cloned().unwrap_or_else(|| format!("{name}.etcd"));
+    let host_dir = host_path_of(m, &data_dir);
+    let e = &mut world.etcd;
+    e.switch_data_dir(&host_dir);
+    e.name = name;
+    e.listen_client_urls = listen;
+    e.advertise_client_urls = advertise;
+    e.peer_urls = urls("initial-advertise-peer-urls", "http://localhost:2380");
+    e.tls = tls;
+    // A restarted single-member cluster elects itself again: a new raft term.
+    e.raft_term += 1;
+    e.running = true;
+    Ok(())
+}
+
+/// Where a path inside the container lives on the node: through the hostPath volume mounted
+/// over it, or — with no volume — in the container's own throwaway filesystem.
+fn host_path_of(m: &Value, path: &str) -> String {
+    let c = &m["spec"]["containers"][0];
+    let mut best: Option<(usize, String)> = None;
+    for mnt in c["volumeMounts"].as_array().cloned().unwrap_or_default() {
+        let mp = mnt["mountPath"].as_str().unwrap_or("").trim_end_matches('/').to_string();
+        if mp.is_empty() || !(path == mp || path.starts_with(&format!("{mp}/"))) {
+            continue;
+        }
+        let vol = m["spec"]["volumes"].as_array().and_then(|vs| vs.iter().find(|v| v["name"] == mnt["name"]).cloned());
+        if let Some(hp) = vol.as_ref().and_then(|v| v["hostPath"]["path"].as_str()) {
+            if best.as_ref().is_none_or(|(l, _)| mp.len() > *l) {
+                best = Some((mp.len(), format!("{}{}", hp.trim_end_matches('/'), &path[mp.len()..])));
+            }
+        }
+    }
+    best.map(|(_, p)| p).unwrap_or_else(|| format!("container:{path}"))
+}
+
+/// True while the API server's static pod runs and it reaches etcd.
+pub fn apiserver_up(world: &World) -> bool {
+    if !world.kubelet.running.values().any(|n| n == "kube-apiserver") {
+        return false;
+    }
+    let Some(cfg) = apiserver_etcd_client(world) else { return false };
+    world.etcd.running && super::tls::dial(world, &cfg.0, &cfg.1).is_ok()
+}
+
+/// The API server's `--etcd-servers` and client TLS, read from its manifest.
+fn apiserver_etcd_client(world: &World) -> Option<(String, super::tls::ClientTls)> {
+    let path = world.kubelet.running.iter().find(|(_, n)| *n == "kube-apiserver").map(|(p, _)| p.clone())?;
+    let text = world.kubelet.seen.get(&path)?;
+    let m = super::yaml::parse(text).ok()?;
+    let mut get = BTreeMap::new();
+    for (k, v) in flags(&m) {
+        get.insert(k, v.unwrap_or_default());
+    }
+    let server = get.get("etcd-servers")?.split(',').next()?.to_string();
+    let client = super::tls::ClientTls { cacert: get.get("etcd-cafile").cloned(), cert: get.get("etcd-certfile").cloned(), key: get.get("etcd-keyfile").cloned() };
+    Some((server, client))
+}
+
+/// Why the API server is refusing connections, for the explanation beside kubectl's error.
+pub fn apiserver_down_reason(world: &World) -> (String, String) {
+    if !world.vfs.is_dir(MANIFESTS) {
+        return (
+            "This node has no kubeconfig and no control plane, so kubectl falls back to localhost:8080 where nothing listens.".into(),
+            "Este nó não tem kubeconfig nem control plane, então o kubectl tenta localhost:8080, onde nada escuta.".into(),
+        );
+    }
+    if !world.kubelet.running.values().any(|n| n == "kube-apiserver") {
+        return (
+            format!("The kube-apiserver static pod is not running: its manifest is missing from {MANIFESTS} or does not parse."),
+            format!("O static pod do kube-apiserver não está rodando: o manifesto sumiu de {MANIFESTS} ou não é YAML válido."),
+        );
+    }
+    if !world.etcd.running {
+        let why = world.kubelet.etcd_error.clone().unwrap_or_else(|| "etcd is stopped".into());
+        return (
+            format!("etcd is down ({why}), so the API server cannot start. Fix /etc/kubernetes/manifests/etcd.yaml; the kubelet restarts etcd when the file changes."),
+            format!("O etcd está parado ({why}), então o API server não sobe. Corrija /etc/kubernetes/manifests/etcd.yaml; o kubelet reinicia o etcd quando o arquivo muda."),
+        );
+    }
+    let detail = apiserver_etcd_client(world).map(|(s, c)| match super::tls::dial(world, &s, &c) {
+        Err(f) => f.cause_en,
+        Ok(()) => String::new(),
+    });
+    let d = detail.unwrap_or_default();
+    (
+        format!("The API server cannot reach etcd with its --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile settings: {d}"),
+        format!("O API server não alcança o etcd com --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile: {d}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        World::from_scenario("kubeadm").unwrap().0
+    }
+
+    fn edit(w: &mut World, file: &str, from: &str, to: &str) {
+        let path = format!("{MANIFESTS}/{file}");
+        let text = String::from_utf8(w.vfs.read(&path).unwrap().to_vec()).unwrap();
+        assert!(text.contains(from), "{from} not in {file}");
+        w.vfs.write(&path, text.replace(from, to).into_bytes()).unwrap();
+    }
+
+    fn pods(w: &World) -> Vec<String> {
+        kube::list(&w.etcd.store, kube::resource("pods").unwrap(), Some("kube-system")).iter().map(|p| p.obj["metadata"]["name"].as_str().unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn nothing_changes_without_an_edit() {
+        let mut w = world();
+        let before = w.clone();
+        sync(&mut w);
+        assert_eq!(w, before);
+    }
+
+    #[test]
+    fn moving_a_manifest_away_stops_the_pod_and_back_starts_it() {
+        let mut w = world();
+        let path = format!("{MANIFESTS}/kube-scheduler.yaml");
+        let text = w.vfs.read(&path).unwrap().to_vec();
+        w.vfs.remove(&path, false).unwrap();
+        sync(&mut w);
+        assert!(!pods(&w).contains(&"kube-scheduler-docker-01".to_string()));
+        w.vfs.write(&path, text).unwrap();
+        sync(&mut w);
+        assert!(pods(&w).contains(&"kube-scheduler-docker-01".to_string()));
+        // etcd's manifest gone: etcd stops, and with it the API server.
+        let etcd = format!("{MANIFESTS}/etcd.yaml");
+        w.vfs.remove(&etcd, false).unwrap();
+        sync(&mut w);
+        assert!(!w.etcd.running && !apiserver_up(&w));
+    }
+
+    #[test]
+    fn data_dir_follows_the_hostpath_volume() {
+        let mut w = world();
+        let seeded = w.etcd.store.current_revision();
+        // The flag alone points inside the container: a fresh, empty etcd.
+        edit(&mut w, "etcd.yaml", "--data-dir=/var/lib/etcd\n", "--data-dir=/var/lib/etcd-new\n");
+        sync(&mut w);
+        assert!(w.etcd.running);
+        assert_eq!(w.etcd.data_dir, "container:/var/lib/etcd-new");
+        // Only the kubelet's fresh mirror pod is in it: the cluster's objects stayed behind.
+        assert_eq!(pods(&w), vec!["etcd-docker-01".to_string()]);
+        assert!(kube::list(&w.etcd.store, kube::resource("nodes").unwrap(), None).is_empty());
+        // Back to the old flag: the node's /var/lib/etcd is still there.
+        edit(&mut w, "etcd.yaml", "--data-dir=/var/lib/etcd-new\n", "--data-dir=/var/lib/etcd\n");
+        sync(&mut w);
+        assert_eq!(w.etcd.data_dir, "/var/lib/etcd");
+        assert!(w.etcd.store.current_revision() >= seeded);
+        // Changing the hostPath moves the node directory under the same container path.
+        edit(&mut w, "etcd.yaml", "path: /var/lib/etcd\n", "path: /var/lib/etcd-from-backup\n");
+        sync(&mut w);
+        assert_eq!(w.etcd.data_dir, "/var/lib/etcd-from-backup");
+    }
+
+    #[test]
+    fn bad_flags_leave_etcd_down_with_the_reason() {
+        let mut w = world();
+        edit(&mut w, "etcd.yaml", "--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--cert-file=/etc/kubernetes/pki/etcd/missing.crt");
+        sync(&mut w);
+        assert!(!w.etcd.running);
+        assert!(w.kubelet.etcd_error.as_deref().unwrap().contains("missing.crt"));
+        edit(&mut w, "etcd.yaml", "missing.crt", "server.crt");
+        edit(&mut w, "etcd.yaml", "https://127.0.0.1:2379,https://172.17.0.2:2379", "https://10.9.9.9:2379");
+        sync(&mut w);
+        assert!(w.kubelet.etcd_error.as_deref().unwrap().contains("cannot assign requested address"));
+    }
+}

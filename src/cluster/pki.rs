@@ -1,0 +1,342 @@
+//! Simulated X.509: the certificates and keys a kubeadm node keeps in `/etc/kubernetes/pki/`.
+//! A certificate is plain data — subject, issuer, SANs, validity, key usage, serial — plus
+//! two key identities: the key pair it certifies (`public_key`) and the key that signed it
+//! (`signed_by`). "Signed by this CA" means `signed_by` is the CA's key; "the key matches the
+//! certificate" means the private key file holds the same identity.
+//!
+//! On disk they look like PEM (`-----BEGIN CERTIFICATE-----` and base64 lines); the base64
+//! body is this crate's CBOR encoding of the struct, so [`parse_cert`] reads back exactly what
+//! [`Certificate::to_pem`] wrote, and an edited or truncated file fails to parse, as it
+//! would for Go's `crypto/tls`.
+//!
+//! ```
+//! use etcd_playground::cluster::pki::*;
+//! let ca_key = PrivateKey::new(1);
+//! let ca = Certificate::ca("etcd-ca", &ca_key, 0, 3650);
+//! let key = PrivateKey::new(2);
+//! let server = Certificate::leaf("docker-01", &key, &ca, &ca_key, 0, 365, &[San::Ip("127.0.0.1".into())], Usage::ServerClient);
+//! assert!(server.signed_by(&ca));
+//! assert_eq!(parse_cert(server.to_pem().as_bytes()).unwrap(), server);
+//! assert!(key.matches(&server) && !ca_key.matches(&server));
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// A key pair's identity (real keys are 2048-bit RSA; only identity matters to a handshake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateKey {
+    pub id: u64,
+    pub bits: u32,
+}
+
+impl PrivateKey {
+    pub fn new(id: u64) -> Self {
+        PrivateKey { id, bits: 2048 }
+    }
+
+    pub fn matches(&self, cert: &Certificate) -> bool {
+        self.id == cert.public_key
+    }
+
+    pub fn to_pem(&self) -> String {
+        pem("RSA PRIVATE KEY", &cbor(self))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum San {
+    Dns(String),
+    Ip(String),
+}
+
+/// Extended key usage of a leaf certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Usage {
+    Server,
+    Client,
+    ServerClient,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub serial: u64,
+    /// The subject's common name (kubeadm's etcd certificates carry only a CN).
+    pub subject_cn: String,
+    pub issuer_cn: String,
+    /// Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    pub public_key: u64,
+    pub signed_by: u64,
+    pub is_ca: bool,
+    pub usage: Option<Usage>,
+    pub sans: Vec<San>,
+}
+
+impl Certificate {
+    /// A self-signed CA as kubeadm makes it (`etcd-ca`, ten years).
+    pub fn ca(cn: &str, key: &PrivateKey, created: i64, days: i64) -> Self {
+        Certificate {
+            serial: serial(key.id, created),
+            subject_cn: cn.into(),
+            issuer_cn: cn.into(),
+            not_before: created - 300,
+            not_after: created + days * 86_400,
+            public_key: key.id,
+            signed_by: key.id,
+            is_ca: true,
+            usage: None,
+            sans: vec![San::Dns(cn.into())],
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn leaf(cn: &str, key: &PrivateKey, ca: &Certificate, ca_key: &PrivateKey, created: i64, days: i64, sans: &[San], usage: Usage) -> Self {
+        Certificate {
+            serial: serial(key.id ^ ca.public_key, created),
+            subject_cn: cn.into(),
+            issuer_cn: ca.subject_cn.clone(),
+            not_before: created - 300,
+            not_after: created + days * 86_400,
+            public_key: key.id,
+            signed_by: ca_key.id,
+            is_ca: false,
+            usage: Some(usage),
+            sans: sans.to_vec(),
+        }
+    }
+
+    /// Verifies the signature chain to `ca` (one level, as kubeadm's etcd PKI has).
+    pub fn signed_by(&self, ca: &Certificate) -> bool {
+        ca.is_ca && self.signed_by == ca.public_key && self.issuer_cn == ca.subject_cn
+    }
+
+    pub fn to_pem(&self) -> String {
+        pem("CERTIFICATE", &cbor(self))
+    }
+
+    pub fn valid_at(&self, t: i64) -> bool {
+        t >= self.not_before && t <= self.not_after
+    }
+
+    pub fn server_auth(&self) -> bool {
+        matches!(self.usage, Some(Usage::Server | Usage::ServerClient))
+    }
+
+    pub fn client_auth(&self) -> bool {
+        matches!(self.usage, Some(Usage::Client | Usage::ServerClient))
+    }
+
+    /// The 20-byte key identifier openssl prints (`Subject Key Identifier`), from a key id.
+    pub fn key_identifier(id: u64) -> String {
+        let h = super::kube::hex_id(&format!("ski{id}")).to_uppercase();
+        h.as_bytes()[..40].chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(":")
+    }
+}
+
+fn serial(a: u64, b: i64) -> u64 {
+    let mut x = a ^ (b as u64).rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 29;
+    x & 0x7fff_ffff_ffff_ffff
+}
+
+fn cbor<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = ciborium::into_writer(v, &mut out);
+    out
+}
+
+fn pem(label: &str, body: &[u8]) -> String {
+    let b64 = base64_encode(body);
+    let mut s = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        s.push_str(&String::from_utf8_lossy(chunk));
+        s.push('\n');
+    }
+    s.push_str(&format!("-----END {label}-----\n"));
+    s
+}
+
+/// The blocks of a PEM file: (label, decoded body). Non-PEM text around them is skipped, as
+/// Go's `pem.Decode` does.
+pub fn pem_blocks(data: &[u8]) -> Vec<(String, Option<Vec<u8>>)> {
+    let text = String::from_utf8_lossy(data);
+    let mut out = Vec::new();
+    let mut cur: Option<(String, String)> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) {
+            cur = Some((label.to_string(), String::new()));
+        } else if let Some(label) = line.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
+            if let Some((l, body)) = cur.take() {
+                if l == label {
+                    out.push((l, base64_decode(&body)));
+                }
+            }
+        } else if let Some((_, body)) = cur.as_mut() {
+            body.push_str(line);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PemError {
+    /// No PEM block of the right kind: Go's `tls: failed to find any PEM data in ... input`.
+    NoPem,
+    /// A block that does not decode: Go's `x509: malformed certificate` and friends.
+    Malformed,
+}
+
+/// Every certificate in a file (a CA bundle may hold several).
+pub fn parse_certs(data: &[u8]) -> Result<Vec<Certificate>, PemError> {
+    let blocks: Vec<_> = pem_blocks(data).into_iter().filter(|(l, _)| l == "CERTIFICATE").collect();
+    if blocks.is_empty() {
+        return Err(PemError::NoPem);
+    }
+    blocks.into_iter().map(|(_, b)| b.and_then(|b| ciborium::from_reader::<Certificate, _>(b.as_slice()).ok()).ok_or(PemError::Malformed)).collect()
+}
+
+pub fn parse_cert(data: &[u8]) -> Result<Certificate, PemError> {
+    parse_certs(data).map(|mut v| v.remove(0))
+}
+
+pub fn parse_key(data: &[u8]) -> Result<PrivateKey, PemError> {
+    let Some((_, body)) = pem_blocks(data).into_iter().find(|(l, _)| l.ends_with("PRIVATE KEY")) else { return Err(PemError::NoPem) };
+    body.and_then(|b| ciborium::from_reader::<PrivateKey, _>(b.as_slice()).ok()).ok_or(PemError::Malformed)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = B64.iter().position(|&b| b == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The files `kubeadm init` writes for etcd on `node` (path, contents), all issued at
+/// `created` (unix seconds): the etcd CA, the server and peer certificates with the node's
+/// names and addresses, the healthcheck client and the API server's etcd client.
+pub struct KubeadmPki {
+    pub ca_key: PrivateKey,
+    pub ca: Certificate,
+    pub files: Vec<(String, String)>,
+}
+
+pub fn kubeadm_etcd_pki(node: &str, ip: &str, created: i64) -> KubeadmPki {
+    let ca_key = PrivateKey::new(0xe7cd_ca00_0000_0001);
+    let ca = Certificate::ca("etcd-ca", &ca_key, created, 3650);
+    let sans = vec![San::Dns(node.into()), San::Dns("localhost".into()), San::Ip(ip.into()), San::Ip("127.0.0.1".into()), San::Ip("0:0:0:0:0:0:0:1".into())];
+    let mut files = vec![("/etc/kubernetes/pki/etcd/ca.crt".to_string(), ca.to_pem()), ("/etc/kubernetes/pki/etcd/ca.key".to_string(), ca_key.to_pem())];
+    let leaves: [(&str, &str, Vec<San>, Usage, u64); 4] = [
+        ("/etc/kubernetes/pki/etcd/server", node, sans.clone(), Usage::ServerClient, 2),
+        ("/etc/kubernetes/pki/etcd/peer", node, sans, Usage::ServerClient, 3),
+        ("/etc/kubernetes/pki/etcd/healthcheck-client", "kube-etcd-healthcheck-client", vec![], Usage::Client, 4),
+        ("/etc/kubernetes/pki/apiserver-etcd-client", "kube-apiserver-etcd-client", vec![], Usage::Client, 5),
+    ];
+    for (path, cn, sans, usage, n) in leaves {
+        let key = PrivateKey::new(0xe7cd_0000_0000_0000 | n);
+        let cert = Certificate::leaf(cn, &key, &ca, &ca_key, created + n as i64, 365, &sans, usage);
+        files.push((format!("{path}.crt"), cert.to_pem()));
+        files.push((format!("{path}.key"), key.to_pem()));
+    }
+    // The cluster's main CA (the API server's), which learners often pass to etcdctl by mistake.
+    let k8s_key = PrivateKey::new(0x6b85_ca00_0000_0001);
+    let k8s_ca = Certificate::ca("kubernetes", &k8s_key, created, 3650);
+    files.push(("/etc/kubernetes/pki/ca.crt".into(), k8s_ca.to_pem()));
+    files.push(("/etc/kubernetes/pki/ca.key".into(), k8s_key.to_pem()));
+    let kc_key = PrivateKey::new(0x6b85_0000_0000_0002);
+    let kc = Certificate::leaf("kube-apiserver-kubelet-client", &kc_key, &k8s_ca, &k8s_key, created + 6, 365, &[], Usage::Client);
+    files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.crt".into(), kc.to_pem()));
+    files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.key".into(), kc_key.to_pem()));
+    KubeadmPki { ca_key, ca, files }
+}
+
+/// The kubeadm set with etcd's server certificate replaced, for the broken-on-purpose
+/// scenarios: `expired` (notAfter a day before the session starts), `wrong-ca` (re-issued by
+/// the Kubernetes CA instead of etcd-ca), `san-missing` (without the node IP).
+pub fn broken_server_cert(pki: &mut KubeadmPki, node: &str, ip: &str, created: i64, how: &str) {
+    let key = PrivateKey::new(0xe7cd_0000_0000_0002);
+    let all = vec![San::Dns(node.into()), San::Dns("localhost".into()), San::Ip(ip.into()), San::Ip("127.0.0.1".into()), San::Ip("0:0:0:0:0:0:0:1".into())];
+    let cert = match how {
+        "expired" => {
+            let start = super::clock::now_unix(0) - 86_400 - 365 * 86_400;
+            Certificate::leaf(node, &key, &pki.ca, &pki.ca_key, start, 365, &all, Usage::ServerClient)
+        }
+        "wrong-ca" => {
+            let k8s_key = PrivateKey::new(0x6b85_ca00_0000_0001);
+            let k8s_ca = Certificate::ca("kubernetes", &k8s_key, created, 3650);
+            Certificate::leaf(node, &key, &k8s_ca, &k8s_key, created + 7 * 86_400, 365, &all, Usage::ServerClient)
+        }
+        _ => {
+            let sans: Vec<San> = all.into_iter().filter(|s| *s != San::Ip(ip.into())).collect();
+            Certificate::leaf(node, &key, &pki.ca, &pki.ca_key, created + 7 * 86_400, 365, &sans, Usage::ServerClient)
+        }
+    };
+    for (path, pem) in pki.files.iter_mut() {
+        if path == "/etc/kubernetes/pki/etcd/server.crt" {
+            *pem = cert.to_pem();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trip() {
+        for n in 0..10 {
+            let data: Vec<u8> = (0..n).map(|i| (i * 37 + 5) as u8).collect();
+            assert_eq!(base64_decode(&base64_encode(&data)).unwrap(), data);
+        }
+        assert_eq!(base64_encode(b"hi!"), "aGkh");
+        assert_eq!(base64_encode(b"h"), "aA==");
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert_eq!(parse_cert(b""), Err(PemError::NoPem));
+        assert_eq!(parse_cert(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), Err(PemError::Malformed));
+        assert_eq!(parse_key(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), Err(PemError::NoPem));
+    }
+
+    #[test]
+    fn kubeadm_set_chains_to_the_etcd_ca() {
+        let pki = kubeadm_etcd_pki("docker-01", "172.17.0.2", 1_736_154_761);
+        let server = parse_cert(pki.files.iter().find(|(p, _)| p.ends_with("etcd/server.crt")).unwrap().1.as_bytes()).unwrap();
+        assert!(server.signed_by(&pki.ca));
+        assert!(server.sans.contains(&San::Ip("172.17.0.2".into())));
+        assert_eq!(pki.files.len(), 14);
+    }
+}

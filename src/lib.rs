@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod inspect;
 pub mod persist;
 pub mod lessons;
+pub mod markdown;
 pub mod netless;
 pub mod kubectl;
 pub mod openssl;

@@ -19,6 +19,14 @@ pub const VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PageState {
     pub lang: Lang,
+    /// Lesson progress, the open lesson (None: the sandbox), and lessons the learner loaded
+    /// from a file or URL (name, text) so they come back after a reload.
+    #[serde(default)]
+    pub progress: crate::lessons::Progress,
+    #[serde(default)]
+    pub active: Option<String>,
+    #[serde(default)]
+    pub loaded: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -107,11 +115,13 @@ mod tests {
     #[test]
     fn round_trip_keeps_engine_vfs_clock_history_and_language() {
         let s = busy_session();
-        let page = PageState { lang: Lang::En };
+        let mut page = PageState { lang: Lang::En, active: Some("01-what-is-etcd".into()), ..Default::default() };
+        page.progress.complete_step("01-what-is-etcd", "put-k1");
+        page.loaded.push(("mine.toml".into(), "id = \"mine\"".into()));
         let text = encode(&s, &page).unwrap();
         let (back, p) = decode(&text).unwrap();
         assert_eq!(back, s);
-        assert_eq!(p.lang, Lang::En);
+        assert_eq!(p, page);
         assert_eq!(back.world.etcd.store.current_revision(), 2);
         assert_eq!(back.history.last().map(String::as_str), Some("cd /tmp"));
         assert_eq!(back.cwd, "/tmp");

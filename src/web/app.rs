@@ -3,6 +3,7 @@
 
 use super::files::Files;
 use super::inspector::Inspector;
+use super::lessons::Lessons;
 use super::state::{Action, AppState};
 use super::terminal::Terminal;
 use crate::i18n::{t, Lang};
@@ -14,7 +15,10 @@ use yew::prelude::*;
 enum Tab {
     Keys,
     Files,
+    Lessons,
 }
+
+const TABS: [(Tab, &str, &str); 3] = [(Tab::Keys, "tab-keys", "tab.keys"), (Tab::Files, "tab-files", "tab.files"), (Tab::Lessons, "tab-lessons", "tab.lessons")];
 
 /// Save this long after the last change (a burst of pasted lines saves once).
 const SAVE_DELAY_MS: u32 = 300;
@@ -113,10 +117,15 @@ pub fn app() -> Html {
     let tab_keys = {
         let tab = tab.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if matches!(e.key().as_str(), "ArrowLeft" | "ArrowRight") {
-                let next = if *tab == Tab::Keys { Tab::Files } else { Tab::Keys };
+            let step = match e.key().as_str() {
+                "ArrowRight" => 1,
+                "ArrowLeft" => TABS.len() - 1,
+                _ => 0,
+            };
+            if step > 0 {
+                let pos = TABS.iter().position(|(t, _, _)| *t == *tab).unwrap_or(0);
+                let (next, id, _) = TABS[(pos + step) % TABS.len()];
                 tab.set(next);
-                let id = if next == Tab::Keys { "tab-keys" } else { "tab-files" };
                 if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
                     use wasm_bindgen::JsCast;
                     if let Ok(b) = el.dyn_into::<web_sys::HtmlElement>() {
@@ -163,13 +172,13 @@ pub fn app() -> Html {
                 </div>
                 <section class="side" aria-label={ t(l, "side.label") }>
                     <div role="tablist" class="tabs" aria-label={ t(l, "side.label") } onkeydown={ tab_keys }>
-                        { tab_button(Tab::Keys, "tab-keys", "tab.keys") }
-                        { tab_button(Tab::Files, "tab-files", "tab.files") }
+                        { for TABS.iter().map(|(which, id, key)| tab_button(*which, id, key)) }
                     </div>
-                    <div id="panel" role="tabpanel" aria-labelledby={ if *tab == Tab::Keys { "tab-keys" } else { "tab-files" } }>
+                    <div id="panel" role="tabpanel" aria-labelledby={ TABS.iter().find(|(t, _, _)| *t == *tab).map(|(_, id, _)| *id).unwrap_or("tab-keys") }>
                         { match *tab {
                             Tab::Keys => html! { <Inspector state={ state.clone() } /> },
                             Tab::Files => html! { <Files state={ state.clone() } /> },
+                            Tab::Lessons => html! { <Lessons state={ state.clone() } /> },
                         } }
                     </div>
                 </section>

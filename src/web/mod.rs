@@ -6,6 +6,7 @@ mod app;
 mod dom;
 mod files;
 mod inspector;
+mod lessons;
 mod state;
 mod terminal;
 

@@ -50,6 +50,11 @@ build_dist() {
   local profile="${1:-release}"
   log "building the wasm bundle ($profile)"
   (cd "$ROOT" && wasm-pack --quiet build --target web --no-typescript --no-pack "--$profile" --out-dir pkg >/dev/null)
+  if [ "$profile" = release ]; then
+    # The debug-name section was about a third of the gzipped page: ship without it.
+    (cd "$ROOT" && wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+      --out-dir pkg target/wasm32-unknown-unknown/release/etcd_playground.wasm)
+  fi
   rm -rf "$ROOT/dist"
   mkdir -p "$ROOT/dist/pkg"
   cp "$ROOT/index.html" "$ROOT/dist/"

@@ -5,6 +5,7 @@
 //! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
 
 pub mod cluster;
+pub mod cluster_view;
 pub mod commands;
 pub mod engine;
 pub mod etcdctl;

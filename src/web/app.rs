@@ -1,6 +1,7 @@
 //! The page: header (title, language, reset), a notice banner, the terminal, and the side
 //! panels. Owns the one reducer, saves it to localStorage, and runs the simulated clock.
 
+use super::cluster::Cluster;
 use super::files::Files;
 use super::inspector::Inspector;
 use super::lessons::Lessons;
@@ -16,9 +17,11 @@ enum Tab {
     Keys,
     Files,
     Lessons,
+    Cluster,
 }
 
-const TABS: [(Tab, &str, &str); 3] = [(Tab::Keys, "tab-keys", "tab.keys"), (Tab::Files, "tab-files", "tab.files"), (Tab::Lessons, "tab-lessons", "tab.lessons")];
+const TABS: [(Tab, &str, &str); 4] =
+    [(Tab::Keys, "tab-keys", "tab.keys"), (Tab::Files, "tab-files", "tab.files"), (Tab::Lessons, "tab-lessons", "tab.lessons"), (Tab::Cluster, "tab-cluster", "tab.cluster")];
 
 /// Save this long after the last change (a burst of pasted lines saves once).
 const SAVE_DELAY_MS: u32 = 300;
@@ -64,10 +67,21 @@ pub fn app() -> Html {
     // The simulated clock follows real time, so leases run out while the learner reads.
     {
         let session = state.session.clone();
+        let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let iv = Interval::new(1000, move || {
-                if let Ok(mut s) = session.try_borrow_mut() {
-                    s.world.clock_ms += 1000;
+                let changed = match session.try_borrow_mut() {
+                    Ok(mut s) => {
+                        s.world.clock_ms += 1000;
+                        // The kubelet notices manifest edits on its own, as on a real node.
+                        let before = s.world.kubelet.clone();
+                        crate::cluster::kubelet::sync(&mut s.world);
+                        s.world.kubelet != before
+                    }
+                    Err(_) => false,
+                };
+                if changed {
+                    dispatcher.dispatch(Action::Refresh);
                 }
             });
             move || drop(iv)
@@ -174,11 +188,12 @@ pub fn app() -> Html {
                     <div role="tablist" class="tabs" aria-label={ t(l, "side.label") } onkeydown={ tab_keys }>
                         { for TABS.iter().map(|(which, id, key)| tab_button(*which, id, key)) }
                     </div>
-                    <div id="panel" role="tabpanel" aria-labelledby={ TABS.iter().find(|(t, _, _)| *t == *tab).map(|(_, id, _)| *id).unwrap_or("tab-keys") }>
+                    <div id="panel" role="tabpanel" tabindex="0" aria-labelledby={ TABS.iter().find(|(t, _, _)| *t == *tab).map(|(_, id, _)| *id).unwrap_or("tab-keys") }>
                         { match *tab {
                             Tab::Keys => html! { <Inspector state={ state.clone() } /> },
                             Tab::Files => html! { <Files state={ state.clone() } /> },
                             Tab::Lessons => html! { <Lessons state={ state.clone() } /> },
+                            Tab::Cluster => html! { <Cluster state={ state.clone() } /> },
                         } }
                     </div>
                 </section>

@@ -3,6 +3,7 @@
 //! what the panels show is computed by `crate::inspect` / `crate::term`.
 
 mod app;
+mod cluster;
 mod dom;
 mod files;
 mod inspector;

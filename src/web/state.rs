@@ -60,6 +60,8 @@ pub enum Action {
     /// Start over: a fresh session, stored data erased.
     Reset,
     DismissNotice,
+    /// Something changed outside an action (the kubelet acted): redraw.
+    Refresh,
     /// Open a lesson: a fresh session from its scenario and setup.
     OpenLesson(String),
     /// Restart the open lesson from scratch (its progress too).
@@ -302,6 +304,8 @@ impl AppState {
                 let n = data.len();
                 let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/").to_string();
                 let res = if s.world.vfs.is_dir(&parent) { s.world.vfs.write(&path, data) } else { Err(crate::vfs::VfsError::NotFound) };
+                // The kubelet watches its manifests: a saved manifest acts as after `sed -i`.
+                crate::cluster::kubelet::sync(&mut s.world);
                 match (res, uploaded) {
                     (Ok(()), true) => term.push(LineKind::Note { en: format!("Uploaded {path} ({n} bytes)."), pt: format!("Arquivo enviado: {path} ({n} bytes).") }),
                     (Ok(()), false) => term.push(LineKind::Note { en: format!("Saved {path} ({n} bytes)."), pt: format!("Salvo: {path} ({n} bytes).") }),

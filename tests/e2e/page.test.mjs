@@ -39,6 +39,14 @@ for (const lang of ['en', 'pt']) {
     await page.click('#tab-files');
     await page.click('button.file[data-path="/etc/kubernetes/pki/etcd/ca.crt"]');
     assert.deepEqual(await axe(page), []);
+    await page.click('#tab-cluster'); // with a broken trust edge (etcdctl without certificates)
+    await run(page, 'unset ETCDCTL_CERT');
+    assert.match(await page.getAttribute('#edge-etcdctl', 'class'), /broken/);
+    assert.deepEqual(await axe(page), []);
+    await page.click('#tab-lessons');
+    await page.click('[data-lesson="01-what-is-etcd"] button');
+    await page.click('#hint');
+    assert.deepEqual(await axe(page), []);
     await page.click('#reset');
     assert.deepEqual(await axe(page), []);
     assert.deepEqual(errors, []);

@@ -201,7 +201,7 @@ pub fn timeline_layout(h: &KeyHistory, max_marks: usize) -> TimelineLayout {
         }
     }
     let compacted_until_x = marks.iter().rev().find(|(_, e)| e.compacted).map(|(x, _)| x + STEP / 2);
-    TimelineLayout { width: current_x + 40, height: 96, axis_y: 48, marks, hidden, generations, compacted_until_x, current_x }
+    TimelineLayout { width: current_x + 90, height: 96, axis_y: 48, marks, hidden, generations, compacted_until_x, current_x }
 }
 
 /// One row of the files tree.

@@ -25,6 +25,7 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         "kubectl" => crate::kubectl::main,
         "openssl" => crate::openssl::main,
         "sed" => crate::sed::main,
+        c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })
 }

@@ -151,7 +151,7 @@ fn x509(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
                 }
             }
             Out::CheckEnd(secs) => {
-                if now_unix(world.clock_ms) + secs > cert.not_after {
+                if now_unix(world.clock_ms).saturating_add(secs) > cert.not_after {
                     p.println("Certificate will expire");
                     status = 1;
                 } else {
@@ -161,7 +161,7 @@ fn x509(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     if !noout {
-        p.print(String::from_utf8_lossy(&data).into_owned());
+        p.print(String::from_utf8_lossy(&data));
     }
     status
 }

@@ -116,7 +116,7 @@ fn compaction_keeps_latest_and_drops_tombstones() {
     let mut s = store();
     s.delete_range(DeleteRangeRequest { key: b"b".to_vec(), ..Default::default() }).unwrap(); // 7
     s.compact(7).unwrap();
-    assert!(!s.index.contains_key(&b"b".to_vec()), "a key deleted at or before the compaction goes away");
+    assert!(!s.index.contains_key(b"b".as_slice()), "a key deleted at or before the compaction goes away");
     let revs: Vec<i64> = s.backend.keys().map(|r| r.main).collect();
     assert_eq!(revs, [4, 5, 6]);
     // Reading at the compacted revision works and sees the kept versions.

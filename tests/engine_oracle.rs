@@ -118,3 +118,44 @@ fn size_estimate_tracks_etcd() {
     }
     assert_eq!((s.db_size(), s.db_size_in_use()), (45056, 45056));
 }
+
+/// etcd started with `--quota-backend-bytes=100000`; `etcdctl put k$i <3000 × x>` succeeded 17
+/// times in one run (19 in another: bbolt's batching varies), then failed with NOSPACE; then, as etcdctl did: alarm list, put small (fails),
+/// del k1, txn { del k2 }, read-only txn, lease grant (fails), compact 5, put small (fails),
+/// defrag, put small (fails), alarm disarm, alarm list, put small (OK). `raftIndex` went from
+/// 4 (a fresh member) to 34.
+#[test]
+fn nospace_sequence_matches_etcd() {
+    let mut s = Store::new();
+    s.quota_bytes = 100_000;
+    let v = "x".repeat(3000);
+    let mut ok = 0;
+    let err = loop {
+        match s.put(PutRequest { key: format!("k{}", ok + 1).into_bytes(), value: v.clone().into_bytes(), ..Default::default() }) {
+            Ok(_) => ok += 1,
+            Err(e) => break e,
+        }
+    };
+    assert!((17..=19).contains(&ok), "{ok} puts before NOSPACE");
+    assert_eq!(err, EngineError::NoSpace);
+    s.applied(); // etcdctl alarm list
+    assert_eq!(s.alarm_list().len(), 1);
+    let small = || PutRequest { key: b"small".to_vec(), value: b"1".to_vec(), ..Default::default() };
+    assert_eq!(s.put(small()), Err(EngineError::NoSpace));
+    assert_eq!(s.delete_range(DeleteRangeRequest { key: b"k1".to_vec(), ..Default::default() }).unwrap().deleted, 1);
+    let del = TxnRequest { success: vec![RequestOp::DeleteRange(DeleteRangeRequest { key: b"k2".to_vec(), ..Default::default() })], ..Default::default() };
+    assert!(s.txn(del).unwrap().succeeded);
+    let read = TxnRequest { success: vec![RequestOp::Range(RangeRequest { key: b"k3".to_vec(), keys_only: true, ..Default::default() })], ..Default::default() };
+    assert_eq!(s.txn(read).unwrap().responses.len(), 1);
+    assert_eq!(s.lease_grant(0, 10, 0), Err(EngineError::NoSpace));
+    s.compact(5).unwrap();
+    assert_eq!(s.put(small()), Err(EngineError::NoSpace));
+    s.defrag();
+    assert_eq!(s.put(small()), Err(EngineError::NoSpace));
+    assert_eq!(s.alarm_disarm().len(), 1);
+    s.applied(); // etcdctl alarm list
+    assert!(s.alarm_list().is_empty());
+    s.put(small()).unwrap();
+    assert_eq!(s.current_revision(), 21);
+    assert_eq!(4 + s.consistent_index(), 34);
+}

@@ -80,6 +80,13 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("01-what-is-etcd", "get-k1", &["echo k1; echo AAA,BBB,CCC; false"], &[true, false]),
     ("01-what-is-etcd", "get-prefix", &["etcdctl get k1 k5"], &[false]),
     ("01-what-is-etcd", "get-prefix", &["etcdctl get k5 --prefix"], &[false]),
+    ("02-etcd-in-kubernetes", "etcd-pod", &["kubectl get pods"], &[false]),
+    ("02-etcd-in-kubernetes", "etcd-pod", &["kubectl get pods -n default"], &[false]),
+    ("02-etcd-in-kubernetes", "registry-keys", &["etcdctl get /registry/pods/default --prefix --keys-only"], &[false]),
+    ("02-etcd-in-kubernetes", "registry-keys", &["etcdctl --endpoints http://127.0.0.1:2379 get /registry/pods/kube-system --prefix --keys-only"], &[false]),
+    ("02-etcd-in-kubernetes", "new-pod-key", &["kubectl run web --image=nginx -n kube-system"], &[false, false]),
+    ("02-etcd-in-kubernetes", "new-pod-key", &["kubectl run webserver --image=nginx"], &[false, false]),
+    ("02-etcd-in-kubernetes", "new-pod-key", &["kubectl create deployment web --image=nginx"], &[false, false]),
     ("03-certificates", "etcd-flags", &["kubectl describe pod kube-apiserver -n kube-system"], &[false]),
     ("03-certificates", "etcd-flags", &["kubectl describe pod etcd-docker-01"], &[false]),
     ("03-certificates", "apiserver-flags", &["kubectl describe pod etcd-docker-01 -n kube-system"], &[false]),
@@ -87,7 +94,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.crt", "KEY=/etc/kubernetes/pki/etcd/server.key"], &[false, true, true]),
     ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/etcd/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.key", "KEY=/etc/kubernetes/pki/etcd/server.crt"], &[true, false, false]),
     ("04-talking-to-etcd", "no-tls", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 get k"], &[false, false]),
-    ("04-talking-to-etcd", "no-tls", &["etcdctl get"], &[false, true]),
+    ("04-talking-to-etcd", "no-tls", &["etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/peer.key get k"], &[false, false]),
     ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=172.17.0.2:2379"], &[false]),
     ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=https://172.17.0.2:2380"], &[false]),
     ("04-talking-to-etcd", "advertise-url", &["echo ADVERTISE_URL=https://172.17.0.2:2379"], &[false]),
@@ -114,6 +121,20 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/ca.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -n kube-system -- etcdctl put from-the-pod yes"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put from-the-pod yes"], &[false]),
+    ("05-revisions", "three-versions", &["etcdctl put color red", "etcdctl put color blue"], &[true, false]),
+    ("05-revisions", "three-versions", &["etcdctl put colour red", "etcdctl put colour green", "etcdctl put colour blue"], &[false, true]),
+    ("05-revisions", "read-the-past", &["etcdctl get color"], &[false]),
+    ("05-revisions", "read-the-past", &["etcdctl get color --rev=3"], &[false]),
+    ("05-revisions", "delete", &["etcdctl put color ''"], &[false, true]),
+    ("05-revisions", "compact", &["etcdctl compaction 2", "etcdctl get color --rev=2"], &[false]),
+    ("05-revisions", "compact", &["etcdctl compaction 4"], &[false]),
+    ("09-leases-and-watch", "grant", &["etcdctl lease grant 30"], &[false]),
+    ("09-leases-and-watch", "attach", &["etcdctl put session alive"], &[true, false]),
+    ("09-leases-and-watch", "revoke", &["etcdctl del session"], &[false, true]),
+    ("09-leases-and-watch", "revoke", &["etcdctl lease revoke $(etcdctl lease grant 7 | cut -d' ' -f2)"], &[true, false]),
+    ("09-leases-and-watch", "watch", &["etcdctl put color red", "etcdctl put color blue", "etcdctl watch color"], &[false]),
     ("10-troubleshooting-tls", "key-pair", &["export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/peer.key"], &[false]),
     ("10-troubleshooting-tls", "key-pair", &["ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key"], &[true]),
     ("10-troubleshooting-tls", "key-pair", &["unset ETCDCTL_KEY"], &[false]),
@@ -172,7 +193,7 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));
@@ -327,4 +348,48 @@ fn curl_and_tar_never_panic() {
             Ok(())
         })
         .unwrap();
+}
+
+/// Checks see the node as the kubelet settles it: editing etcd's static pod manifest is
+/// enough for "etcd runs with data dir D", without another command to wake the kubelet.
+#[test]
+fn checks_see_the_kubelet_applied_manifest() {
+    let text = r#"id = "m"
+scenario = "kubeadm"
+title = { en = "T", pt = "T" }
+summary = { en = "S", pt = "S" }
+[[steps]]
+id = "move"
+solution = ["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-new#' /etc/kubernetes/manifests/etcd.yaml"]
+title = { en = "Move", pt = "Mova" }
+instructions = { en = "Move etcd's data.", pt = "Mova os dados do etcd." }
+[[steps.checks]]
+kind = "etcd_running"
+data_dir = "/var/lib/etcd-new"
+"#;
+    let l = Lesson::parse_file("lessons/m.toml", text).unwrap();
+    verify(&l).unwrap_or_else(|e| panic!("{e}"));
+    // A broken manifest leaves etcd down: the same check fails.
+    let (mut s, _) = etcd_playground::lessons::start_session(&l).unwrap();
+    let r = s.execute("sed -i 's#--data-dir=/var/lib/etcd#--data-dir-typo=/var/lib/etcd#' /etc/kubernetes/manifests/etcd.yaml");
+    let res = evaluate(&l.steps[0], &s, &LastRun::from(&r));
+    assert!(!res[0].passed);
+}
+
+#[test]
+fn exam_lessons_are_timed_and_scored_on_the_final_state() {
+    let text = GOOD.replace("scenario = \"plain\"", "scenario = \"plain\"\ntime_limit_minutes = 15");
+    let l = Lesson::parse_file("lessons/t.toml", &text).unwrap();
+    assert_eq!(l.time_limit_minutes, Some(15));
+    assert!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"plain\"\ntime_limit_minutes = 0")).contains("lessons/t.toml:3: time_limit_minutes must be between 1 and 600"));
+    let (mut s, last) = etcd_playground::lessons::start_session(&l).unwrap();
+    assert_eq!(etcd_playground::lessons::score(&l, &s, &last), etcd_playground::lessons::Score { passed: 0, total: 1 });
+    let r = s.execute("etcdctl put a 1");
+    assert_eq!(etcd_playground::lessons::score(&l, &s, &LastRun::from(&r)).passed, 1);
+    // Progress records a step once all its checks pass, and keeps it.
+    let mut p = Progress::default();
+    assert!(!p.record(&l, "one", &evaluate(&l.steps[0], &etcd_playground::lessons::start_session(&l).unwrap().0, &last)));
+    assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)));
+    s.execute("etcdctl put a 2");
+    assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)), "a completed step stays completed");
 }

@@ -3,7 +3,8 @@
 //! server certificate with the node's SANs, healthcheck-client, the Kubernetes CA and one of
 //! its client certificates), real `etcd` serves with `--client-cert-auth`, real `etcdctl` runs
 //! each case; the simulator runs the same command against the `kubeadm` scenarios. Paths,
-//! ports, timestamps and the random client id are normalized; everything else must match.
+//! ports, timestamps and the random client id are normalized; everything else, exit status
+//! included, must match.
 //!
 //! Needs /usr/bin/etcd, /usr/bin/etcdctl and openssl: without them the test fails loudly.
 
@@ -124,6 +125,8 @@ const CASES: &[Case] = &[
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/healthcheck-client.crt --key {P}/healthcheck-client.key put foo bar", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
     // No scheme, but TLS flags: etcdctl speaks TLS and succeeds (a key nobody writes: no output).
     Case { args: "--endpoints {E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get never-written", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
+    Case { args: "--endpoints https://{E} --cacert {P}/ca.crt endpoint health", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
+    Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/peer.key endpoint health", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "expired", scenario: "kubeadm-expired-cert", sim_host: "127.0.0.1:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "nosan", scenario: "kubeadm-san-missing", sim_host: "172.17.0.2:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "server", scenario: "kubeadm-wrong-ca", sim_host: "127.0.0.1:2379" },
@@ -154,14 +157,15 @@ fn real(case: &Case, root: &Path, port: u16, wrong_ca_root: &Path) -> String {
     let root = if case.scenario == "kubeadm-wrong-ca" { wrong_ca_root } else { root };
     let args = case.args.replace("{P}", &format!("{}/pki/etcd", root.display())).replace("{K}", &format!("{}/pki", root.display())).replace("{E}", &format!("127.0.0.1:{port}"));
     let out = Command::new("/usr/bin/etcdctl").args(args.split(' ')).env("ETCDCTL_API", "3").output().expect("run etcdctl");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!("{}{}exit {}\n", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr), out.status.code().unwrap_or(-1));
     text.replace(&format!("{}/pki", root.display()), "/etc/kubernetes/pki").replace(&format!("127.0.0.1:{port}"), case.sim_host)
 }
 
 fn simulated(case: &Case) -> String {
     let mut s = Session::new(case.scenario).unwrap();
     let args = case.args.replace("{P}", "/etc/kubernetes/pki/etcd").replace("{K}", "/etc/kubernetes/pki").replace("{E}", case.sim_host);
-    s.execute(&format!("etcdctl {args}")).text()
+    let r = s.execute(&format!("etcdctl {args}"));
+    format!("{}exit {}\n", r.text(), r.exit)
 }
 
 #[test]

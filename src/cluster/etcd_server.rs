@@ -64,6 +64,9 @@ pub struct EtcdServer {
     /// `--data-dir`), by host path. Switching `--data-dir` parks the current one here.
     #[serde(default)]
     pub stores: std::collections::BTreeMap<String, Store>,
+    /// Users, roles and whether authentication is on (`etcdctl auth enable`).
+    #[serde(default)]
+    pub auth: super::auth::AuthStore,
 }
 
 impl EtcdServer {

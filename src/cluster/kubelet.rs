@@ -317,6 +317,33 @@ pub fn apiserver_down_reason(world: &World) -> (String, String) {
     )
 }
 
+/// The kubelet re-posts the mirror pod of every static pod it runs when the API server has
+/// lost it (`kubectl delete pod etcd-docker-01` or `etcdctl del` of its key): the pod comes
+/// back at once, with a new UID and age.
+pub fn ensure_mirror_pods(world: &mut World) {
+    if !apiserver_up(world) {
+        return;
+    }
+    let pods = kube::resource("pods").expect("pods");
+    let running: Vec<(String, String)> = world.kubelet.running.iter().map(|(p, n)| (p.clone(), n.clone())).collect();
+    for (path, name) in running {
+        let mirror = format!("{name}-{}", world.hostname);
+        if kube::get(&world.etcd.store, pods, "kube-system", &mirror).is_some() {
+            continue;
+        }
+        let Some(text) = world.kubelet.seen.get(&path).cloned() else { continue };
+        let Ok(m) = super::yaml::parse(&text) else { continue };
+        let created = now_unix(world.clock_ms) - CLUSTER_CREATED;
+        let pod = kube::mirror_pod(&m, &text, &world.hostname, kube::CONTROL_PLANE_IP, created);
+        kube::put(&mut world.etcd.store, pods, &pod);
+    }
+}
+
+/// Whether a static pod (`kube-scheduler`, `kube-controller-manager`) is running.
+pub fn static_pod_running(world: &World, name: &str) -> bool {
+    world.kubelet.running.values().any(|n| n == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

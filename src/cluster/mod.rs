@@ -4,7 +4,9 @@
 //!
 //! Architecture invariant: the cluster knows the engine, never the shell or the web UI.
 
+pub mod auth;
 pub mod clock;
+pub mod controllers;
 pub mod etcd_server;
 pub mod kube;
 pub mod kubelet;

@@ -58,6 +58,7 @@ fn plain() -> ScenarioState {
         running: true,
         store: Store::new(),
         stores: Default::default(),
+        auth: Default::default(),
     };
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }
@@ -75,12 +76,11 @@ fn kubeadm(broken: &str) -> ScenarioState {
         vfs.install(path, pem.clone());
     }
     vfs.install("/etc/kubernetes/admin.conf", "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: (kubernetes CA)\n    server: https://172.17.0.2:6443\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: kubernetes-admin\n  name: kubernetes-admin@kubernetes\ncurrent-context: kubernetes-admin@kubernetes\nkind: Config\nusers:\n- name: kubernetes-admin\n  user: {}\n");
-    let manifests = super::kube::static_manifests();
-    for (file, m) in &manifests {
-        vfs.install(&format!("/etc/kubernetes/manifests/{file}"), super::yaml::to_yaml(m));
+    for (file, text) in super::kube::STATIC_MANIFESTS {
+        vfs.install(&format!("/etc/kubernetes/manifests/{file}"), text);
     }
     let mut store = Store::new();
-    super::kube::seed(&mut store, &manifests);
+    super::kube::seed(&mut store);
     let etcd = EtcdServer {
         name: "docker-01".into(),
         member_id: 0x5e0e4f1a3e2b1c07,
@@ -100,6 +100,7 @@ fn kubeadm(broken: &str) -> ScenarioState {
         running: true,
         store,
         stores: Default::default(),
+        auth: Default::default(),
     };
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
 }

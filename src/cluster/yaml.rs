@@ -100,7 +100,7 @@ fn scalar(v: &Value, _indent: usize) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => number(n),
         Value::String(s) => quote(s),
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
@@ -141,12 +141,18 @@ fn plain_scalar(s: &str) -> Value {
     if let Ok(i) = s.parse::<i64>() {
         return Value::from(i);
     }
-    if s.contains('.') && s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        if let Ok(f) = s.parse::<f64>() {
-            return Value::from(f);
-        }
-    }
+    // Floats stay strings: manifests have none, and float formatting would cost the page
+    // ~20 KB of wasm (core's flt2dec/dec2flt).
     Value::String(s.to_string())
+}
+
+/// An integer as text without going through `Number`'s float-capable `Display`.
+pub fn number(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(u)) => u.to_string(),
+        _ => "0".to_string(),
+    }
 }
 
 struct Line {
@@ -186,7 +192,7 @@ pub fn parse(src: &str) -> Result<Value, String> {
                     break;
                 }
                 let b = *bi.get_or_insert(ri);
-                block.push(if r.len() >= b { &r[b..] } else { "" });
+                block.push(r.get(b..).unwrap_or_else(|| r.trim_start()));
                 j += 1;
             }
             while block.last().is_some_and(|l| l.is_empty()) {
@@ -234,7 +240,13 @@ fn is_seq_item(t: &str) -> bool {
     t == "-" || t.starts_with("- ")
 }
 
+/// Nesting deeper than this is refused (a hostile manifest must not exhaust the stack).
+const MAX_DEPTH: usize = 64;
+
 fn node(lines: &mut Vec<Line>, i: usize, indent: usize) -> Result<(Value, usize), String> {
+    if indent > MAX_DEPTH * 4 || lines[i].text.starts_with("- ".repeat(MAX_DEPTH / 4).as_str()) {
+        return Err(format!("yaml: line {}: exceeded max depth of {MAX_DEPTH}", lines[i].no));
+    }
     if is_seq_item(&lines[i].text) {
         seq(lines, i, indent)
     } else if split_key(&lines[i].text).is_some() {

@@ -107,7 +107,11 @@ pub fn in_range(start: &[u8], end: &[u8], key: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct TxnWrite {
     pub(crate) main: i64,
+    /// How many changes were made (the next sub-revision).
+    pub(crate) n: i64,
+    /// The changes as events, kept only when someone watches.
     pub(crate) changes: Vec<Event>,
+    record: bool,
 }
 
 impl Store {
@@ -150,40 +154,54 @@ impl Store {
         self.lessor.next_request_id();
     }
 
-    /// The keys of the index in `[start, end)` (or the single key `start` when `end` is
-    /// empty, or every key from `start` when `end == [0]`), in key order.
-    pub(crate) fn keys_in<'a>(&'a self, start: &'a [u8], end: &'a [u8]) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a KeyIndex)> + 'a> {
+    /// Calls `f` for the key indexes in `[start, end)` (or the single key `start` when `end`
+    /// is empty, or every key from `start` when `end == [0]`), in key order.
+    pub(crate) fn for_each_key<'a>(&'a self, start: &[u8], end: &[u8], mut f: impl FnMut(&'a KeyIndex)) {
         if end.is_empty() {
-            return Box::new(self.index.get_key_value(start).into_iter());
+            if let Some(ki) = self.index.get(start) {
+                f(ki);
+            }
+            return;
         }
         let upper: Bound<&[u8]> = if end == [0] {
             Bound::Unbounded
         } else if end <= start {
-            return Box::new(std::iter::empty());
+            return;
         } else {
             Bound::Excluded(end)
         };
-        Box::new(self.index.range::<[u8], _>((Bound::Included(start), upper)))
+        for (_, ki) in self.index.range::<[u8], _>((Bound::Included(start), upper)) {
+            f(ki);
+        }
+    }
+
+    /// The key-value `ki` had at main revision `at`, borrowed from the backend.
+    fn kv_ref(&self, ki: &KeyIndex, at: i64) -> Option<&KeyValue> {
+        let (modified, _, _) = ki.get(at)?;
+        self.backend.get(&modified).map(|e| &e.kv)
     }
 
     /// The key-values live at main revision `at` in the span, in key order.
     pub(crate) fn kvs_at(&self, start: &[u8], end: &[u8], at: i64) -> Vec<KeyValue> {
-        self.keys_in(start, end)
-            .filter_map(|(_, ki)| ki.get(at))
-            .filter_map(|(modified, _, _)| self.backend.get(&modified))
-            .map(|e| e.kv.clone())
-            .collect()
+        let mut out = Vec::new();
+        self.for_each_key(start, end, |ki| {
+            if let Some(kv) = self.kv_ref(ki, at) {
+                out.push(kv.clone());
+            }
+        });
+        out
     }
 
     /// How many keys are live at `at` in the span (count-only ranges).
     fn count_at(&self, start: &[u8], end: &[u8], at: i64) -> i64 {
-        self.keys_in(start, end).filter(|(_, ki)| ki.get(at).is_some()).count() as i64
+        let mut n = 0;
+        self.for_each_key(start, end, |ki| n += ki.get(at).is_some() as i64);
+        n
     }
 
     /// The live key-value of `key` at main revision `at`.
     pub(crate) fn kv_at(&self, key: &[u8], at: i64) -> Option<KeyValue> {
-        let (modified, _, _) = self.index.get(key)?.get(at)?;
-        self.backend.get(&modified).map(|e| e.kv.clone())
+        self.kv_ref(self.index.get(key)?, at).cloned()
     }
 
     /// `Range`, as etcd's server applies it: the store read (`rev` 0 = current; below the
@@ -231,16 +249,16 @@ impl Store {
             // Fetch one more than the limit (to know whether there is `more`); count the rest.
             let mut kvs = Vec::new();
             let mut count = 0i64;
-            for (_, ki) in self.keys_in(&req.key, &req.range_end) {
-                if let Some((modified, _, _)) = ki.get(at) {
-                    if count <= req.limit {
-                        if let Some(e) = self.backend.get(&modified) {
-                            kvs.push(e.kv.clone());
-                        }
+            self.for_each_key(&req.key, &req.range_end, |ki| {
+                if count <= req.limit {
+                    if let Some(kv) = self.kv_ref(ki, at) {
+                        kvs.push(kv.clone());
+                        count += 1;
                     }
+                } else if ki.get(at).is_some() {
                     count += 1;
                 }
-            }
+            });
             (kvs, count)
         } else {
             let kvs = self.kvs_at(&req.key, &req.range_end, at);
@@ -339,12 +357,12 @@ impl Store {
     }
 
     pub(crate) fn begin_write(&self) -> TxnWrite {
-        TxnWrite { main: self.current_rev + 1, changes: Vec::new() }
+        TxnWrite { main: self.current_rev + 1, n: 0, changes: Vec::new(), record: !self.watchers.by_id.is_empty() }
     }
 
     /// The revision reads inside `tw` happen at: its own once it has written.
     pub(crate) fn read_rev(&self, tw: &TxnWrite) -> i64 {
-        if tw.changes.is_empty() {
+        if tw.n == 0 {
             self.current_rev
         } else {
             tw.main
@@ -353,22 +371,34 @@ impl Store {
 
     pub(crate) fn apply_put(&mut self, tw: &mut TxnWrite, req: PutRequest) -> Result<PutResponse, EngineError> {
         let at = self.read_rev(tw);
-        let prev = self.kv_at(&req.key, at);
-        if (req.ignore_value || req.ignore_lease) && prev.is_none() {
-            return Err(EngineError::KeyNotFound);
-        }
+        // The index alone gives the previous create revision and version, and the lessor the
+        // previous lease; the backend is read only when the previous value is needed. The key
+        // index is looked up once and updated in place.
+        let found = self.index.get_mut(&req.key).and_then(|ki| ki.get(at).map(|g| (ki, g)));
+        let Some((ki, (modified, created, ver))) = found else {
+            if req.ignore_value || req.ignore_lease {
+                return Err(EngineError::KeyNotFound);
+            }
+            self.tx_put(tw, req.key, req.value, req.lease, None, None, false);
+            return Ok(PutResponse { prev_kv: None });
+        };
+        ki.put(Revision::new(tw.main, tw.n));
+        let old_lease = self.lessor.lease_of(&req.key);
         let mut value = req.value;
         let mut lease = req.lease;
-        if let Some(p) = &prev {
-            if req.ignore_value {
-                value = p.value.clone();
-            }
-            if req.ignore_lease {
-                lease = p.lease;
-            }
+        let mut prev = None;
+        if req.ignore_value || req.prev_kv || tw.record {
+            prev = self.backend.get(&modified).map(|e| e.kv.clone());
         }
-        self.tx_put(tw, req.key, value, lease, prev.clone());
-        Ok(PutResponse { prev_kv: if req.prev_kv { prev } else { None } })
+        if req.ignore_value {
+            value = prev.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+        }
+        if req.ignore_lease {
+            lease = old_lease;
+        }
+        let prev_kv = if req.prev_kv { prev.clone() } else { None };
+        self.tx_put(tw, req.key, value, lease, Some((created.main, ver, old_lease)), prev, true);
+        Ok(PutResponse { prev_kv })
     }
 
     pub(crate) fn apply_delete_range(&mut self, tw: &mut TxnWrite, req: &DeleteRangeRequest) -> DeleteRangeResponse {
@@ -380,14 +410,35 @@ impl Store {
         DeleteRangeResponse { deleted: live.len() as i64, prev_kvs: if req.prev_kv { live } else { Vec::new() } }
     }
 
-    /// etcd's `storeTxnWrite.put`.
-    fn tx_put(&mut self, tw: &mut TxnWrite, key: Vec<u8>, value: Vec<u8>, lease: i64, prev: Option<KeyValue>) {
-        let rev = Revision::new(tw.main, tw.changes.len() as i64);
-        let (create_revision, version, old_lease) = match &prev {
-            Some(p) => (p.create_revision, p.version + 1, p.lease),
+    /// etcd's `storeTxnWrite.put`. `meta` is the previous (create revision, version, lease).
+    /// `indexed`: the key index already holds this revision.
+    #[allow(clippy::too_many_arguments)]
+    fn tx_put(
+        &mut self,
+        tw: &mut TxnWrite,
+        key: Vec<u8>,
+        value: Vec<u8>,
+        lease: i64,
+        meta: Option<(i64, i64, i64)>,
+        prev: Option<KeyValue>,
+        indexed: bool,
+    ) {
+        let rev = Revision::new(tw.main, tw.n);
+        tw.n += 1;
+        let (create_revision, version, old_lease) = match meta {
+            Some((c, v, l)) => (c, v + 1, l),
             None => (rev.main, 1, 0),
         };
-        self.index.entry(key.clone()).or_default().put(rev);
+        if !indexed {
+            match self.index.get_mut(&key) {
+                Some(ki) => ki.put(rev),
+                None => {
+                    let mut ki = KeyIndex::default();
+                    ki.put(rev);
+                    self.index.insert(key.clone(), ki);
+                }
+            }
+        }
         if old_lease != 0 {
             self.lessor.detach(old_lease, &key);
         }
@@ -395,13 +446,16 @@ impl Store {
             self.lessor.attach(lease, &key);
         }
         let kv = KeyValue { key, create_revision, mod_revision: rev.main, version, value, lease };
-        self.backend_insert(rev, BackendEntry { kv: kv.clone(), tombstone: false });
-        tw.changes.push(Event { kind: EventType::Put, kv, prev_kv: prev });
+        if tw.record {
+            tw.changes.push(Event { kind: EventType::Put, kv: kv.clone(), prev_kv: prev });
+        }
+        self.backend_insert(rev, BackendEntry { kv, tombstone: false });
     }
 
     /// etcd's `storeTxnWrite.delete`: the tombstone holds only the key.
     pub(crate) fn tx_delete(&mut self, tw: &mut TxnWrite, prev: &KeyValue) {
-        let rev = Revision::new(tw.main, tw.changes.len() as i64);
+        let rev = Revision::new(tw.main, tw.n);
+        tw.n += 1;
         if let Some(ki) = self.index.get_mut(&prev.key) {
             ki.tombstone(rev);
         }
@@ -410,17 +464,21 @@ impl Store {
         }
         let tomb = KeyValue { key: prev.key.clone(), ..Default::default() };
         self.backend_insert(rev, BackendEntry { kv: tomb, tombstone: true });
-        let kv = KeyValue { key: prev.key.clone(), mod_revision: rev.main, ..Default::default() };
-        tw.changes.push(Event { kind: EventType::Delete, kv, prev_kv: Some(prev.clone()) });
+        if tw.record {
+            let kv = KeyValue { key: prev.key.clone(), mod_revision: rev.main, ..Default::default() };
+            tw.changes.push(Event { kind: EventType::Delete, kv, prev_kv: Some(prev.clone()) });
+        }
     }
 
     /// Commits `tw`: the revision moves only if something changed; watchers get the events.
     pub(crate) fn end_write(&mut self, tw: TxnWrite) {
-        if tw.changes.is_empty() {
+        if tw.n == 0 {
             return;
         }
         self.current_rev = tw.main;
-        self.watchers.notify(&tw.changes);
+        if !tw.changes.is_empty() {
+            self.watchers.notify(&tw.changes);
+        }
     }
 }
 

@@ -59,11 +59,14 @@ pub struct Lessor {
     pub id_prefix: u16,
     /// The generator's counter (48 bits are used).
     pub id_suffix: u64,
+    /// Which lease each attached key belongs to (etcd's `itemMap`).
+    #[serde(default)]
+    pub item_map: BTreeMap<Vec<u8>, i64>,
 }
 
 impl Default for Lessor {
     fn default() -> Self {
-        let mut l = Lessor { leases: BTreeMap::new(), id_prefix: 0, id_suffix: 0 };
+        let mut l = Lessor { leases: BTreeMap::new(), id_prefix: 0, id_suffix: 0, item_map: BTreeMap::new() };
         l.seed(0x694d, DEFAULT_BOOT_MS);
         l
     }
@@ -85,6 +88,7 @@ impl Lessor {
     pub(crate) fn attach(&mut self, id: i64, key: &[u8]) {
         if let Some(l) = self.leases.get_mut(&id) {
             l.keys.insert(key.to_vec());
+            self.item_map.insert(key.to_vec(), id);
         }
     }
 
@@ -92,6 +96,17 @@ impl Lessor {
         if let Some(l) = self.leases.get_mut(&id) {
             l.keys.remove(key);
         }
+        if self.item_map.get(key) == Some(&id) {
+            self.item_map.remove(key);
+        }
+    }
+
+    /// The lease `key` is attached to (0: none).
+    pub fn lease_of(&self, key: &[u8]) -> i64 {
+        if self.item_map.is_empty() {
+            return 0;
+        }
+        self.item_map.get(key).copied().unwrap_or(0)
     }
 }
 
@@ -143,6 +158,9 @@ impl Store {
             return Err(EngineError::LeaseNotFound);
         };
         self.size_in_use -= LEASE_OVERHEAD;
+        for key in &lease.keys {
+            self.lessor.item_map.remove(key);
+        }
         let mut tw = self.begin_write();
         for key in &lease.keys {
             let at = self.read_rev(&tw);
@@ -199,6 +217,46 @@ impl Store {
         let mut ls: Vec<&Lease> = self.lessor.leases.values().collect();
         ls.sort_by_key(|l| (l.expiry_ms, l.id));
         ls.into_iter().map(|l| l.id).collect()
+    }
+
+    /// After a store was built from a snapshot (index + backend filled directly): recreates
+    /// the leases of its `lease` bucket as (id, TTL) pairs, each with a fresh TTL from `now_ms`
+    /// (as a restored member's lessor promotes them), attaches every live key whose value names
+    /// one of them, and recomputes the derived sizes. Keys naming a lease that is not there stay
+    /// as they are (etcd logs "failed to attach a lease" and goes on).
+    ///
+    /// ```
+    /// use etcd_playground::engine::*;
+    /// let mut old = Store::new();
+    /// let l = old.lease_grant(0, 60, 0).unwrap().id;
+    /// old.put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), lease: l, ..Default::default() }).unwrap();
+    /// let mut s = Store::new();
+    /// s.index = old.index.clone();
+    /// s.backend = old.backend.clone();
+    /// s.current_rev = old.current_rev;
+    /// s.restore_leases([(l, 60)], 5_000);
+    /// let ttl = s.lease_time_to_live(l, true, 5_000);
+    /// assert_eq!((ttl.ttl, ttl.keys), (60, vec![b"k".to_vec()]));
+    /// s.lease_revoke(l).unwrap();
+    /// assert_eq!(s.range(&RangeRequest { key: b"k".to_vec(), ..Default::default() }).unwrap().count, 0);
+    /// ```
+    pub fn restore_leases(&mut self, leases: impl IntoIterator<Item = (i64, i64)>, now_ms: u64) {
+        for (id, ttl) in leases {
+            let ttl = ttl.max(MIN_LEASE_TTL);
+            let expiry_ms = now_ms.saturating_add((ttl as u64).saturating_mul(1000));
+            self.lessor.leases.insert(id, Lease { id, ttl, expiry_ms, keys: BTreeSet::new() });
+        }
+        let attached: Vec<(i64, Vec<u8>)> = self
+            .index
+            .iter()
+            .filter_map(|(k, ki)| ki.get(self.current_rev).map(|(m, _, _)| (k, m)))
+            .filter_map(|(k, m)| self.backend.get(&m).map(|e| (e.kv.lease, k.clone())))
+            .filter(|(l, _)| *l != 0)
+            .collect();
+        for (l, k) in attached {
+            self.lessor.attach(l, &k);
+        }
+        self.recompute_sizes();
     }
 
     /// Revokes every lease expired at `now_ms` (expiry ≤ now), earliest first, each in its

@@ -165,6 +165,25 @@ impl KeyValue {
     }
 }
 
+impl KeyValue {
+    /// `encode_proto().len()`, without encoding.
+    ///
+    /// ```
+    /// use etcd_playground::engine::KeyValue;
+    /// let kv = KeyValue { key: vec![b'k'; 200], create_revision: 300, mod_revision: 1 << 40, version: 1, value: vec![1; 5], lease: -1 };
+    /// assert_eq!(kv.proto_len(), kv.encode_proto().len());
+    /// ```
+    pub fn proto_len(&self) -> usize {
+        let bytes = |b: &[u8]| if b.is_empty() { 0 } else { 1 + varint_len(b.len() as u64) + b.len() };
+        let int = |v: i64| if v == 0 { 0 } else { 1 + varint_len(v as u64) };
+        bytes(&self.key) + int(self.create_revision) + int(self.mod_revision) + int(self.version) + bytes(&self.value) + int(self.lease)
+    }
+}
+
+fn varint_len(v: u64) -> usize {
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 fn proto_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);

@@ -50,11 +50,8 @@ impl Watcher {
     }
 
     fn deliver(&mut self, ev: &Event) {
-        let mut ev = ev.clone();
-        if !self.prev_kv {
-            ev.prev_kv = None;
-        }
-        self.pending.push(ev);
+        let prev_kv = if self.prev_kv { ev.prev_kv.clone() } else { None };
+        self.pending.push(Event { kind: ev.kind, kv: ev.kv.clone(), prev_kv });
     }
 }
 
@@ -139,7 +136,7 @@ impl Store {
             EventType::Put
         };
         let created = kind == EventType::Put && kv.create_revision == kv.mod_revision;
-        let prev_kv = if with_prev && !created && rev.main - 1 >= self.compact_rev { self.kv_at(&kv.key, rev.main - 1) } else { None };
+        let prev_kv = if with_prev && !created && rev.main > self.compact_rev { self.kv_at(&kv.key, rev.main - 1) } else { None };
         Event { kind, kv, prev_kv }
     }
 

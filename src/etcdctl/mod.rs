@@ -1,12 +1,45 @@
 //! `etcdctl` (v3 API): global flags, connecting to the simulated etcd, and one module per
 //! command (`put.rs`, `get.rs`, ...), each with its flags, parse and run.
+//!
+//! How a command line is taken apart, as cobra does it for the real etcdctl:
+//! 1. `ETCDCTL_API` picks the API (3.4: unset or `3` → v3, `2` → the v2 client, else an error).
+//! 2. The command words are found among the arguments ([`flags::strip_flags`]).
+//! 3. Every flag of that command and every global flag is parsed, wherever it appears
+//!    ([`flags::parse`]); errors print pflag's message and the command's usage.
+//! 4. The command runs; when it needs the server it calls [`connect`], which first applies
+//!    `ETCDCTL_*` variables and checks `--write-out` ([`preflight`]), as `mustClientFromCmd` does.
 
+pub mod alarm;
+pub mod auth;
+pub mod compaction;
+pub mod defrag;
+pub mod del;
+pub mod endpoint;
+pub mod flags;
 pub mod get;
+pub mod help;
+pub mod lease;
+pub mod member;
+pub mod output;
 pub mod put;
+pub mod txn;
+pub mod v2;
+pub mod version;
+pub mod watch;
 
 use crate::cluster::EtcdServer;
 use crate::process::Proc;
 use crate::world::World;
+use flags::Value;
+use std::cell::Cell;
+
+/// etcdctl's exit codes (`ctlv3/command/error.go`).
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_BAD_CONNECTION: i32 = 2;
+pub const EXIT_INVALID_INPUT: i32 = 3;
+pub const EXIT_BAD_FEATURE: i32 = 4;
+pub const EXIT_INTERRUPTED: i32 = 5;
+pub const EXIT_BAD_ARGS: i32 = 128;
 
 /// Global flags shared by every command (etcdctl's `GlobalFlags`).
 #[derive(Debug, Clone, Default)]
@@ -16,62 +49,344 @@ pub struct Globals {
     pub cacert: Option<String>,
     pub cert: Option<String>,
     pub key: Option<String>,
+    pub insecure_skip_tls_verify: bool,
+    pub insecure_transport: bool,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub dial_timeout_ms: u64,
+    pub command_timeout_ms: u64,
+    pub hex: bool,
+    /// Flags given on the command line (long names), to detect env/flag conflicts.
+    pub on_command_line: Vec<String>,
+    /// `ETCDCTL_*` variables of the process, applied by [`preflight`].
+    pub env: Vec<(String, String)>,
+    /// The exit status a failed [`connect`] asks the command to return.
+    pub exit: Cell<i32>,
+}
+
+impl Globals {
+    /// The exit status to return after [`connect`] gave `None`.
+    pub fn failed(&self) -> i32 {
+        match self.exit.get() {
+            0 => EXIT_ERROR,
+            c => c,
+        }
+    }
+
+    fn from_parsed(a: &flags::Parsed, p: &Proc) -> Globals {
+        let mut g = Globals {
+            endpoints: vec!["127.0.0.1:2379".into()],
+            write_out: "simple".into(),
+            insecure_transport: true,
+            dial_timeout_ms: 2000,
+            command_timeout_ms: 5000,
+            ..Default::default()
+        };
+        for (k, v) in &a.set {
+            g.on_command_line.push(k.clone());
+            g.apply(k, v.clone());
+        }
+        g.env = p.env.iter().filter(|(k, _)| k.starts_with("ETCDCTL_") && k.as_str() != "ETCDCTL_API").map(|(k, v)| (k.clone(), v.clone())).collect();
+        // ETCDCTL_* fill the global flags not given on the command line; a value that does
+        // not parse is ignored, as the real client does.
+        for spec in flags::global_specs() {
+            let var = format!("ETCDCTL_{}", spec.long.to_uppercase().replace('-', "_"));
+            if g.on_command_line.contains(&spec.long) {
+                continue;
+            }
+            if let Some(val) = p.env.get(&var) {
+                if let Ok(a) = flags::parse_with(std::slice::from_ref(&spec), &[format!("--{}={val}", spec.long)]) {
+                    if let Some(v) = a.set.get(&spec.long) {
+                        g.apply(&spec.long, v.clone());
+                    }
+                }
+            }
+        }
+        g
+    }
+
+    fn apply(&mut self, name: &str, v: Value) {
+        match (name, v) {
+            ("endpoints", Value::StrSlice(e)) => self.endpoints = e,
+            ("write-out", Value::Str(s)) => self.write_out = s,
+            ("cacert", Value::Str(s)) => self.cacert = Some(s).filter(|s| !s.is_empty()),
+            ("cert", Value::Str(s)) => self.cert = Some(s).filter(|s| !s.is_empty()),
+            ("key", Value::Str(s)) => self.key = Some(s).filter(|s| !s.is_empty()),
+            ("user", Value::Str(s)) => self.user = Some(s).filter(|s| !s.is_empty()),
+            ("password", Value::Str(s)) => self.password = Some(s).filter(|s| !s.is_empty()),
+            ("insecure-skip-tls-verify", Value::Bool(b)) => self.insecure_skip_tls_verify = b,
+            ("insecure-transport", Value::Bool(b)) => self.insecure_transport = b,
+            ("hex", Value::Bool(b)) => self.hex = b,
+            ("dial-timeout", Value::Duration(d)) => self.dial_timeout_ms = d,
+            ("command-timeout", Value::Duration(d)) => self.command_timeout_ms = d,
+            _ => {}
+        }
+    }
 }
 
 /// Entry point: `etcdctl [global flags] <command> [flags] [args]`.
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
-    let mut g = Globals {
-        endpoints: vec![p.env.get("ETCDCTL_ENDPOINTS").cloned().unwrap_or_else(|| "127.0.0.1:2379".to_string())],
-        write_out: "simple".into(),
-        cacert: p.env.get("ETCDCTL_CACERT").cloned(),
-        cert: p.env.get("ETCDCTL_CERT").cloned(),
-        key: p.env.get("ETCDCTL_KEY").cloned(),
-    };
-    let mut rest = Vec::new();
-    let args = p.args[1..].to_vec();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if a.starts_with("--") => (n.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        let slot = match name.as_str() {
-            "--endpoints" => 0,
-            "--cacert" => 1,
-            "--cert" => 2,
-            "--key" => 3,
-            "-w" | "--write-out" => 4,
-            _ => {
-                rest.push(a.clone());
-                continue;
-            }
-        };
-        let Some(value) = inline.or_else(|| it.next().cloned()) else {
-            p.eprintln(format!("Error: flag needs an argument: {name}"));
-            return 1;
-        };
-        match slot {
-            0 => g.endpoints = value.split(',').map(str::to_string).collect(),
-            1 => g.cacert = Some(value),
-            2 => g.cert = Some(value),
-            3 => g.key = Some(value),
-            _ => g.write_out = value,
-        }
-    }
-    let Some(cmd) = rest.first().cloned() else {
-        p.println("NAME:\n\tetcdctl - A simple command line client for etcd3.");
-        return 0;
-    };
-    let args = &rest[1..];
-    match cmd.as_str() {
-        "put" => put::run(world, p, &g, args),
-        "get" => get::run(world, p, &g, args),
+    let api = p.env.get("ETCDCTL_API").cloned().unwrap_or_default();
+    let is_3_5 = world.etcd.version.is_3_5();
+    match api.as_str() {
+        "" | "3" => {}
+        "2" if !is_3_5 => return v2::main(world, p),
         other => {
-            p.eprintln(format!("Error: unknown command \"{other}\" for \"etcdctl\""));
-            p.eprintln("Run 'etcdctl --help' for usage.");
-            1
+            if is_3_5 {
+                p.eprintln(format!("unsupported API version: {other}"));
+            } else {
+                p.eprintln(format!("unsupported API version {other}"));
+            }
+            return EXIT_ERROR;
         }
     }
+    let args: Vec<String> = p.args.iter().skip(1).cloned().collect();
+    run_args(world, p, &args)
+}
+
+/// Finds the command words in `args`: its path (`"lease grant"`) and the indices they used.
+fn find_command(args: &[String]) -> (String, Vec<usize>, Option<String>) {
+    let root_specs = flags::specs_for("");
+    let words = flags::strip_flags(args, &root_specs);
+    let mut path = String::new();
+    let mut used = Vec::new();
+    let mut unknown = None;
+    for (i, w) in words {
+        let children = help::children(&path);
+        if children.contains(&w.as_str()) && !(path.is_empty() && w == "help") || (path.is_empty() && w == "help") {
+            path = if path.is_empty() { w } else { format!("{path} {w}") };
+            used.push(i);
+            if path == "help" {
+                break;
+            }
+        } else {
+            if path.is_empty() {
+                unknown = Some(w);
+            }
+            break;
+        }
+    }
+    (path, used, unknown)
+}
+
+fn flag_error(p: &mut Proc, path: &str, e: &str) -> i32 {
+    p.eprintln(format!("Error: {e}"));
+    p.print(help::full(path));
+    p.eprintln(format!("\nError: {e}"));
+    EXIT_ERROR
+}
+
+fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
+    let (path, used, unknown) = find_command(args);
+    if let Some(w) = unknown {
+        let mut e = format!("unknown command {} for \"etcdctl\"", flags::go_quote(&w));
+        let suggestions: Vec<&str> = help::children("").into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
+        if !suggestions.is_empty() {
+            e.push_str("\n\nDid you mean this?\n");
+            for s in suggestions {
+                e.push_str(&format!("\t{s}\n"));
+            }
+        }
+        p.eprintln(format!("Error: {e}"));
+        p.eprintln("Run 'etcdctl --help' for usage.");
+        p.eprintln(format!("Error: {e}"));
+        return EXIT_ERROR;
+    }
+    let rest: Vec<String> = args.iter().enumerate().filter(|(i, _)| !used.contains(i)).map(|(_, a)| a.clone()).collect();
+    if path == "help" {
+        let topic: Vec<String> = flags::parse_with(&flags::specs_for(""), &rest).map(|a| a.positionals).unwrap_or_default();
+        let topic = topic.join(" ");
+        if topic.is_empty() {
+            p.print(help::ROOT);
+            return 0;
+        }
+        if help::local(&topic).is_some() {
+            p.print(help::full(&topic));
+        } else {
+            p.println(format!("Unknown help topic [`{topic}`]"));
+            // cobra's help command prints the root usage without the root's own -h line.
+            p.print(help::ROOT.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""));
+        }
+        return 0;
+    }
+    let parsed = match flags::parse(&path, &rest) {
+        Ok(a) => a,
+        Err(e) => return flag_error(p, &path, &e),
+    };
+    if parsed.bool("help") || path.is_empty() {
+        p.print(help::full(&path));
+        return 0;
+    }
+    let g = Globals::from_parsed(&parsed, p);
+    if !help::children(&path).is_empty() && path != "completion" {
+        // A command group (`lease`, `member`, ...) typed without a subcommand: its help.
+        p.print(help::full(&path));
+        return 0;
+    }
+    let ctx = Ctx { path: path.clone(), args: parsed };
+    let code = match path.as_str() {
+        "put" => put::run(world, p, &g, &rest),
+        "get" => get::run(world, p, &g, &rest),
+        "del" => del::run(world, p, &g, &rest),
+        "txn" => txn::run(world, p, &g, &rest),
+        "compaction" => compaction::run(world, p, &g, &rest),
+        "defrag" => defrag::run(world, p, &g, &rest),
+        "version" => version::run(world, p, &g, &rest),
+        "watch" => watch::run(world, p, &g, &rest),
+        "member list" => member::list(world, p, &g, &rest),
+        // Snapshot commands take everything after the word `snapshot` (the subcommand first):
+        // "snapshot save" | "snapshot status" | "snapshot restore" => snapshot::run(world, p, &g, &args_after_snapshot),
+        _ if path.starts_with("lease ") => lease::run(world, p, &g, &ctx),
+        _ if path.starts_with("endpoint ") => endpoint::run(world, p, &g, &ctx),
+        _ if path.starts_with("alarm ") => alarm::run(world, p, &g, &ctx),
+        _ if path.starts_with("auth ") || path.starts_with("user ") || path.starts_with("role ") => auth::run(world, p, &g, &ctx),
+        other => {
+            // Commands the playground does not simulate (elect, lock, make-mirror, ...).
+            p.eprintln(format!("Error: {other}: not available in this playground"));
+            p.explain(
+                format!("`etcdctl {other}` exists in the real etcdctl, but this playground does not simulate it."),
+                format!("`etcdctl {other}` existe no etcdctl real, mas este playground não o simula."),
+            );
+            EXIT_ERROR
+        }
+    };
+    code
+}
+
+/// Edit distance, for cobra's "Did you mean this?" (distance 2 or less).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// After a failed [`connect`]: some commands word the timeout their own way
+/// (`Error: failed to revoke lease (context deadline exceeded)`), or not at all (`None`).
+pub fn reword_deadline(p: &mut Proc, wrap: Option<&str>) {
+    for c in p.out.iter_mut().rev() {
+        if let crate::process::Chunk::Stderr(s) = c {
+            if let Some(i) = s.rfind("Error: context deadline exceeded\n") {
+                let new = match wrap {
+                    Some(w) => format!("Error: {w} (context deadline exceeded)\n"),
+                    None => String::new(),
+                };
+                s.replace_range(i..i + "Error: context deadline exceeded\n".len(), &new);
+                break;
+            }
+        }
+    }
+    p.out.retain(|c| !matches!(c, crate::process::Chunk::Stderr(s) if s.is_empty()));
+}
+
+/// A parsed command line for commands with subcommands (lease, endpoint, auth, ...).
+pub struct Ctx {
+    pub path: String,
+    pub args: flags::Parsed,
+}
+
+/// Parses a command's arguments (already checked by [`main`], so this does not fail there).
+pub fn parse_args(command: &str, args: &[String]) -> flags::Parsed {
+    flags::parse(command, args).unwrap_or_default()
+}
+
+/// The simulated wall clock as etcd's logs print it (`2024-06-01T10:00:00.000Z` plus the
+/// session's clock).
+pub fn timestamp(world: &World) -> (String, String) {
+    const BASE_S: u64 = 1_717_236_000; // 2024-06-01T10:00:00Z
+    let ms = world.clock_ms;
+    let secs = BASE_S + ms / 1000;
+    let days = secs / 86_400;
+    let tod = secs % 86_400;
+    // civil_from_days (Howard Hinnant).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    let (h, mi, s) = (tod / 3600, tod % 3600 / 60, tod % 60);
+    (
+        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms % 1000),
+        format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:06}", (ms % 1000) * 1000),
+    )
+}
+
+/// What `mustClientFromCmd` does before dialing: `ETCDCTL_*` variables fill flags not given on
+/// the command line (a variable and its flag both set is fatal), then `--write-out` is checked.
+pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals, i32> {
+    let mut g2 = g.clone();
+    let specs = flags::global_specs();
+    let (_, log_ts) = timestamp(world);
+    let mut used = Vec::new();
+    for spec in &specs {
+        let var = format!("ETCDCTL_{}", spec.long.to_uppercase().replace('-', "_"));
+        let Some((_, val)) = g.env.iter().find(|(k, _)| *k == var) else { continue };
+        used.push(var.clone());
+        if g.on_command_line.contains(&spec.long) {
+            p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
+            return Err(EXIT_ERROR);
+        }
+        if let Ok(a) = flags::parse_with(std::slice::from_ref(spec), &[format!("--{}={val}", spec.long)]) {
+            if let Some(v) = a.set.get(&spec.long) {
+                g2.apply(&spec.long, v.clone());
+            }
+        }
+    }
+    for (k, v) in &g.env {
+        if !used.contains(k) {
+            p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
+        }
+    }
+    if !matches!(g2.write_out.as_str(), "simple" | "json" | "table" | "fields" | "protobuf") {
+        p.eprintln("Error: unsupported output format");
+        return Err(EXIT_BAD_FEATURE);
+    }
+    Ok(g2)
+}
+
+/// Splits `--endpoints` the way the gRPC client sees each entry: `[127.0.0.1:2379]` (the
+/// tutorial's brackets) stays one target that no resolver understands, so nothing answers.
+pub fn endpoint_target(ep: &str, g: &Globals) -> (String, String) {
+    match ep.split_once("://") {
+        Some((s, hp)) => (s.to_string(), hp.to_string()),
+        None => (if g.cacert.is_some() || g.cert.is_some() { "https" } else { "http" }.to_string(), ep.to_string()),
+    }
+}
+
+/// A request that no server answered: after `--command-timeout` the client gives up, printing
+/// the retry interceptor's warning and `context deadline exceeded`.
+pub fn deadline_exceeded(world: &mut World, p: &mut Proc, g: &Globals, ep: &str) {
+    world.clock_ms += g.command_timeout_ms.max(1);
+    let (ts, _) = timestamp(world);
+    p.eprintln(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{ep}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}}",
+        client_uuid(world)
+    ));
+    p.eprintln("Error: context deadline exceeded");
+    if ep.starts_with('[') {
+        p.explain(
+            format!("The endpoint '{ep}' has square brackets. In etcdctl's own help `--endpoints=[127.0.0.1:2379]` shows the default list; the brackets are not part of the syntax. The client took '[127.0.0.1' as a host name, could not connect, and gave up after --command-timeout. Write --endpoints=127.0.0.1:2379."),
+            format!("O endpoint '{ep}' tem colchetes. Na ajuda do etcdctl, `--endpoints=[127.0.0.1:2379]` mostra a lista padrão; os colchetes não fazem parte da sintaxe. O cliente tomou '[127.0.0.1' como nome de host, não conectou e desistiu após o --command-timeout. Escreva --endpoints=127.0.0.1:2379."),
+        );
+    }
+}
+
+fn client_uuid(world: &World) -> String {
+    let x = (world.clock_ms ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let y = x.rotate_left(29).wrapping_mul(0x94d0_49bb_1331_11eb);
+    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", x >> 32, (x >> 16) & 0xffff, x & 0xfff, 0x8000 | (y >> 48 & 0x3fff), y & 0xffff_ffff_ffff)
 }
 
 /// Dials the first endpoint through the simulated TLS handshake ([`crate::cluster::tls`]);
@@ -80,20 +395,30 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
 /// real cause as an explanation.
 pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'w mut EtcdServer> {
     use crate::cluster::tls;
+    let g2 = match preflight(world, p, g) {
+        Ok(g2) => g2,
+        Err(code) => {
+            g.exit.set(code);
+            return None;
+        }
+    };
     crate::cluster::kubelet::sync(world);
-    let ep = g.endpoints.first().cloned().unwrap_or_default();
-    let client = tls::ClientTls { cacert: g.cacert.clone(), cert: g.cert.clone(), key: g.key.clone() };
+    let ep = g2.endpoints.first().cloned().unwrap_or_default();
+    let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
     match tls::dial(world, &ep, &client) {
         Ok(()) => Some(&mut world.etcd),
         Err(f) => {
             if f.kind == tls::FailureKind::Timeout {
-                world.clock_ms += 5000;
-                p.eprintln(tls::etcdctl_warning(world, &ep, &client));
-                p.eprintln("Error: context deadline exceeded");
+                // The gRPC target names host:port without the scheme (checked against 3.4.23).
+                let (_, host_port) = tls::split_endpoint(&ep, &client);
+                deadline_exceeded(world, p, &g2, &host_port);
             } else {
                 p.eprintln(format!("Error: {}", f.error));
+                g.exit.set(EXIT_BAD_ARGS);
             }
-            p.explain(f.cause_en, f.cause_pt);
+            if !ep.starts_with('[') {
+                p.explain(f.cause_en, f.cause_pt);
+            }
             None
         }
     }
@@ -103,4 +428,38 @@ pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'
 pub fn fail(p: &mut Proc, err: impl std::fmt::Display) -> i32 {
     p.eprintln(format!("Error: {err}"));
     1
+}
+
+/// Wrong arguments for a command: `Error: <text>`, exit status 128 (`ExitBadArgs`).
+pub fn bad_args(p: &mut Proc, err: impl std::fmt::Display) -> i32 {
+    p.eprintln(format!("Error: {err}"));
+    EXIT_BAD_ARGS
+}
+
+/// A request the server refused: the client's retry interceptor logs a warning with the gRPC
+/// code, then etcdctl prints `Error: <prefix><text>`.
+pub fn grpc_fail(world: &World, p: &mut Proc, g: &Globals, code: &str, err: impl std::fmt::Display, wrap: Option<&str>) -> i32 {
+    let (ts, _) = timestamp(world);
+    let ep = g.endpoints.first().cloned().unwrap_or_default();
+    p.eprintln(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{ep}\",\"attempt\":0,\"error\":\"rpc error: code = {code} desc = {err}\"}}",
+        client_uuid(world)
+    ));
+    match wrap {
+        Some(w) => p.eprintln(format!("Error: {w} ({err})")),
+        None => p.eprintln(format!("Error: {err}")),
+    }
+    EXIT_ERROR
+}
+
+/// The gRPC status code etcd sends with an engine error.
+pub fn grpc_code(e: &crate::engine::EngineError) -> &'static str {
+    use crate::engine::EngineError::*;
+    match e {
+        Compacted | FutureRev => "OutOfRange",
+        LeaseNotFound => "NotFound",
+        LeaseExists => "FailedPrecondition",
+        NoSpace => "ResourceExhausted",
+        _ => "InvalidArgument",
+    }
 }

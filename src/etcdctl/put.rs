@@ -1,27 +1,119 @@
-//! `etcdctl put [options] <key> <value>` — puts the given key into the store.
+//! `etcdctl put [options] <key> <value> (<value> can also be given from stdin) [flags]` —
+//! puts the given key into the store.
 //!
 //! ```text
 //! $ etcdctl put k1 AAA,BBB,CCC
 //! OK
+//! $ etcdctl put k1 new --prev-kv
+//! OK
+//! k1
+//! AAA,BBB,CCC
 //! ```
 
-use super::{connect, fail, Globals};
+use super::output::{header, header_fields, kv_json, simple_bytes};
+use super::{bad_args, connect, grpc_code, grpc_fail, parse_args, Globals};
 use crate::engine::PutRequest;
 use crate::process::Proc;
 use crate::world::World;
 
-pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
-    let (key, value) = match args {
-        [k, v] => (k.clone(), v.clone()),
-        [k] if !p.stdin.is_empty() => (k.clone(), String::from_utf8_lossy(&p.stdin).trim_end_matches('\n').to_string()),
-        _ => return fail(p, "put command needs 1 argument and input from stdin or 2 arguments"),
+/// The parsed command: what `getPutOp` builds in etcdctl.
+pub struct Put {
+    pub key: String,
+    pub value: Option<Vec<u8>>,
+    pub lease: i64,
+    pub prev_kv: bool,
+    pub ignore_value: bool,
+    pub ignore_lease: bool,
+}
+
+/// Parses the arguments with etcdctl's own checks and messages (exit status 128).
+pub fn parse(p: &Proc, args: &[String]) -> Result<Put, String> {
+    let a = parse_args("put", args);
+    let pos = &a.positionals;
+    let Some(key) = pos.first().cloned() else {
+        return Err("put command needs 1 argument and input from stdin or 2 arguments".into());
     };
-    let Some(server) = connect(world, p, g) else { return 1 };
-    match server.store.put(PutRequest { key: key.into_bytes(), value: value.into_bytes(), ..Default::default() }) {
-        Ok(_) => {
-            p.println("OK");
+    let ignore_value = a.bool("ignore-value");
+    let ignore_lease = a.bool("ignore-lease");
+    if ignore_value && pos.len() > 1 {
+        return Err("put command needs only 1 argument when 'ignore-value' is set".into());
+    }
+    let value = if ignore_value {
+        None
+    } else if let Some(v) = pos.get(1) {
+        Some(v.clone().into_bytes())
+    } else {
+        // The value comes from stdin, byte for byte (a trailing newline included).
+        if p.stdin.is_empty() {
+            return Err("put command needs 1 argument and input from stdin or 2 arguments".into());
+        }
+        Some(p.stdin.clone())
+    };
+    let lease_s = a.str("lease").unwrap_or_else(|| "0".into());
+    let lease = match u64::from_str_radix(lease_s.trim_start_matches("0x"), 16) {
+        Ok(l) => l as i64,
+        Err(_) => {
+            let e = super::flags::parse_go_int(&format!("0x{lease_s}")).err().unwrap_or_default().replace(&format!("\"0x{lease_s}\""), &super::flags::go_quote(&lease_s));
+            return Err(format!("bad lease ID ({e}), expecting ID in Hex"));
+        }
+    };
+    Ok(Put { key, value, lease, prev_kv: a.bool("prev-kv"), ignore_value, ignore_lease })
+}
+
+pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
+    let put = match parse(p, args) {
+        Ok(x) => x,
+        Err(e) => return bad_args(p, e),
+    };
+    if connect(world, p, g).is_none() {
+        return g.failed();
+    }
+    if let Some(c) = super::auth::check(world, p, g, super::auth::Access::Kv { key: put.key.as_bytes(), range_end: &[], write: true }) {
+        return c;
+    }
+    let server = &mut world.etcd;
+    let req = PutRequest {
+        key: put.key.into_bytes(),
+        value: put.value.unwrap_or_default(),
+        lease: put.lease,
+        prev_kv: put.prev_kv,
+        ignore_value: put.ignore_value,
+        ignore_lease: put.ignore_lease,
+    };
+    match server.store.put(req) {
+        Ok(r) => {
+            let rev = server.store.current_revision();
+            match g.write_out.as_str() {
+                "json" => {
+                    let mut o = super::output::Obj::new().obj("header", header(server, rev));
+                    if let Some(kv) = &r.prev_kv {
+                        o = o.raw("prev_kv", kv_json(kv));
+                    }
+                    p.println(o.build());
+                }
+                "fields" => {
+                    p.print(header_fields(server, rev));
+                    if let Some(kv) = &r.prev_kv {
+                        p.print(super::del::prev_fields(kv, g.hex));
+                    }
+                }
+                "table" => {
+                    p.eprintln("Error: table not supported as output format");
+                    return super::EXIT_BAD_FEATURE;
+                }
+                _ => {
+                    p.println("OK");
+                    if let Some(kv) = &r.prev_kv {
+                        p.println(simple_bytes(&kv.key, g.hex));
+                        p.println(simple_bytes(&kv.value, g.hex));
+                    }
+                }
+            }
             0
         }
-        Err(e) => fail(p, e),
+        Err(e) => {
+            let code = grpc_code(&e);
+            grpc_fail(world, p, g, code, e, None)
+        }
     }
 }

@@ -20,6 +20,45 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
     };
     // `kubectl get pod/etcd-docker-01` and `kubectl get pods,nodes` are out of scope but the
     // first form is common enough to accept.
+    // `kubectl get all` is the workload types, in kubectl's order.
+    let what = if what == "all" { "pods,services,daemonsets,deployments,replicasets".to_string() } else { what.clone() };
+    // `kubectl get deploy,rs`: one table per type, names prefixed with the type.
+    if what.contains(',') && !what.contains('/') {
+        let types: Vec<&str> = what.split(',').filter(|t| !t.is_empty()).collect();
+        for t in &types {
+            if resource_or_fail(p, t).is_none() {
+                return 1;
+            }
+        }
+        let mut status = 0;
+        let mut printed = false;
+        for t in types {
+            let mut sub = a.clone();
+            sub.positional = vec![t.to_string()];
+            let mut inner = Proc { args: Vec::new(), env: p.env.clone(), cwd: p.cwd.clone(), ..Default::default() };
+            status = status.max(list_one(world, &mut inner, &sub, true));
+            let text = inner.stdout_text();
+            if !text.is_empty() && printed {
+                p.print("\n");
+            }
+            printed |= !text.is_empty();
+            for c in inner.out {
+                match c {
+                    crate::process::Chunk::Stderr(e) if e.starts_with("No resources found") => {}
+                    c => p.out.push(c),
+                }
+            }
+        }
+        if !printed {
+            p.eprintln(if a.all_namespaces { "No resources found".to_string() } else { format!("No resources found in {} namespace.", a.ns()) });
+        }
+        return status;
+    }
+    list_one(world, p, a, false)
+}
+
+fn list_one(world: &mut World, p: &mut Proc, a: &Args, prefixed: bool) -> i32 {
+    let what = a.positional[0].clone();
     let (what, mut names): (String, Vec<String>) = match what.split_once('/') {
         Some((r, n)) => (r.to_string(), vec![n.to_string()]),
         None => (what.clone(), Vec::new()),
@@ -38,6 +77,15 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
     if names.is_empty() {
         let scope = if a.all_namespaces || !res.namespaced { None } else { Some(ns.as_str()) };
         objs = kube::list(store, res, scope);
+        if let Some(sel) = a.flag("--selector") {
+            match Selector::parse(sel) {
+                Ok(sel) => objs.retain(|o| sel.matches(&o.obj["metadata"]["labels"])),
+                Err(e) => {
+                    p.eprintln(e);
+                    return 1;
+                }
+            }
+        }
     } else {
         for n in &names {
             match kube::get(store, res, &ns, n) {
@@ -74,7 +122,10 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
         }
         _ => {
             let with_ns = a.all_namespaces && res.namespaced;
-            let text = table(world, res, &objs, output == "wide", with_ns);
+            let mut text = table(world, res, &objs, output == "wide", with_ns);
+            if prefixed {
+                text = prefix_names(&text, &type_name(res), with_ns);
+            }
             p.print(tabwriter::table(&text));
         }
     }
@@ -139,7 +190,15 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
         "services" => ("NAME\tTYPE\tCLUSTER-IP\tEXTERNAL-IP\tPORT(S)\tAGE", "\tSELECTOR"),
         "secrets" => ("NAME\tTYPE\tDATA\tAGE", ""),
         "configmaps" => ("NAME\tDATA\tAGE", ""),
-        _ => ("NAME\tSECRETS\tAGE", ""),
+        "serviceaccounts" => ("NAME\tSECRETS\tAGE", ""),
+        "endpoints" => ("NAME\tENDPOINTS\tAGE", ""),
+        "leases" => ("NAME\tHOLDER\tAGE", ""),
+        "clusterroles" | "roles" => ("NAME\tCREATED AT", ""),
+        "clusterrolebindings" | "rolebindings" => ("NAME\tROLE\tAGE", "\tUSERS\tGROUPS\tSERVICEACCOUNTS"),
+        "priorityclasses" => ("NAME\tVALUE\tGLOBAL-DEFAULT\tAGE\tPREEMPTIONPOLICY", ""),
+        "apiservices" => ("NAME\tSERVICE\tAVAILABLE\tAGE", ""),
+        "controllerrevisions" => ("NAME\tCONTROLLER\tREVISION\tAGE", ""),
+        _ => ("NAME\tAGE", ""),
     };
     let mut out = String::new();
     if with_ns {
@@ -162,7 +221,7 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
                 let cs = status["containerStatuses"].as_array().cloned().unwrap_or_default();
                 let total = spec["containers"].as_array().map_or(0, Vec::len);
                 let ready = cs.iter().filter(|c| c["ready"] == true).count();
-                let restarts: i64 = cs.iter().map(|c| n(&c["restartCount"])).sum();
+                let restarts: i64 = cs.iter().map(|c| n(&c["restartCount"])).fold(0, i64::saturating_add);
                 let phase = if o["metadata"]["deletionTimestamp"].is_string() { "Terminating".to_string() } else { s(&status["phase"]).to_string() };
                 cols.extend([format!("{ready}/{total}"), or_none(phase), restarts.to_string(), ag]);
                 wide_cols.extend([or_none(s(&status["podIP"]).to_string()), or_none(s(&spec["nodeName"]).to_string()), "<none>".into(), "<none>".into()]);
@@ -206,7 +265,37 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
             }
             "secrets" => cols.extend([s(&o["type"]).to_string(), o["data"].as_object().map_or(0, |m| m.len()).to_string(), ag]),
             "configmaps" => cols.extend([(o["data"].as_object().map_or(0, |m| m.len()) + o["binaryData"].as_object().map_or(0, |m| m.len())).to_string(), ag]),
-            _ => cols.extend([o["secrets"].as_array().map_or(0, Vec::len).to_string(), ag]),
+            "serviceaccounts" => cols.extend([o["secrets"].as_array().map_or(0, Vec::len).to_string(), ag]),
+            "endpoints" => {
+                let mut eps = Vec::new();
+                for sub in o["subsets"].as_array().cloned().unwrap_or_default() {
+                    for port in sub["ports"].as_array().cloned().unwrap_or_default() {
+                        for addr in sub["addresses"].as_array().cloned().unwrap_or_default() {
+                            eps.push(format!("{}:{}", s(&addr["ip"]), n(&port["port"])));
+                        }
+                    }
+                }
+                let shown = if eps.len() > 3 { format!("{} + {} more...", eps[..3].join(","), eps.len() - 3) } else { eps.join(",") };
+                cols.extend([or_none(shown), ag]);
+            }
+            "leases" => cols.extend([s(&spec["holderIdentity"]).to_string(), ag]),
+            "clusterroles" | "roles" => cols.push(s(&o["metadata"]["creationTimestamp"]).to_string()),
+            "clusterrolebindings" | "rolebindings" => {
+                cols.extend([format!("{}/{}", s(&o["roleRef"]["kind"]), s(&o["roleRef"]["name"])), ag]);
+                let subj = |kind: &str| o["subjects"].as_array().map(|a| a.iter().filter(|x| x["kind"] == kind).map(|x| if kind == "ServiceAccount" { format!("{}/{}", s(&x["namespace"]), s(&x["name"])) } else { s(&x["name"]).to_string() }).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                wide_cols.extend([subj("User"), subj("Group"), subj("ServiceAccount")]);
+            }
+            "priorityclasses" => cols.extend([n(&o["value"]).to_string(), (o["globalDefault"] == true).to_string(), ag, s(&o["preemptionPolicy"]).to_string()]),
+            "apiservices" => {
+                let svc = if o["spec"]["service"].is_object() { format!("{}/{}", s(&o["spec"]["service"]["namespace"]), s(&o["spec"]["service"]["name"])) } else { "Local".into() };
+                let avail = o["status"]["conditions"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "Available")).map(|c| s(&c["status"]).to_string()).unwrap_or_else(|| "Unknown".into());
+                cols.extend([svc, avail, ag]);
+            }
+            "controllerrevisions" => {
+                let owner = o["metadata"]["ownerReferences"][0]["name"].as_str().map(|n| format!("daemonset.apps/{n}")).unwrap_or_else(|| format!("daemonset.apps/{}", s(&o["metadata"]["name"]).rsplit_once('-').map_or("", |(a, _)| a)));
+                cols.extend([owner, n(&o["revision"]).to_string(), ag]);
+            }
+            _ => cols.push(ag),
         }
         if with_ns {
             out.push_str(s(&o["metadata"]["namespace"]));
@@ -222,4 +311,59 @@ fn table(world: &World, res: &Resource, objs: &[Stored], wide: bool, with_ns: bo
         out.push('\n');
     }
     out
+}
+
+/// Prefixes the NAME column with the type (`deployment.apps/coredns`), as kubectl does when
+/// one `get` lists several types.
+fn prefix_names(text: &str, ty: &str, with_ns: bool) -> String {
+    let col = usize::from(with_ns);
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut cells: Vec<String> = l.split('\t').map(str::to_string).collect();
+            if i > 0 {
+                if let Some(c) = cells.get_mut(col) {
+                    *c = format!("{ty}/{c}");
+                }
+            }
+            cells.join("\t") + "\n"
+        })
+        .collect()
+}
+
+/// A label selector: `k=v`, `k==v`, `k!=v`, `k`, `!k`, comma-separated (all must hold).
+pub struct Selector(Vec<(String, Option<String>, bool)>);
+
+impl Selector {
+    pub fn parse(s: &str) -> Result<Selector, String> {
+        let mut terms = Vec::new();
+        for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            let term = if let Some((k, v)) = t.split_once("!=") {
+                (k.to_string(), Some(v.to_string()), false)
+            } else if let Some((k, v)) = t.split_once("==").or_else(|| t.split_once('=')) {
+                (k.to_string(), Some(v.to_string()), true)
+            } else if let Some(k) = t.strip_prefix('!') {
+                (k.to_string(), None, false)
+            } else {
+                (t.to_string(), None, true)
+            };
+            if term.0.is_empty() || term.0.contains(' ') {
+                return Err(format!("error: unable to parse requirement: found '{t}', expected: identifier"));
+            }
+            terms.push(term);
+        }
+        Ok(Selector(terms))
+    }
+
+    pub fn matches(&self, labels: &Value) -> bool {
+        self.0.iter().all(|(k, v, eq)| {
+            let have = labels.get(k).and_then(Value::as_str);
+            match (v, eq) {
+                (Some(v), true) => have == Some(v.as_str()),
+                (Some(v), false) => have != Some(v.as_str()),
+                (None, true) => have.is_some(),
+                (None, false) => have.is_none(),
+            }
+        })
+    }
 }

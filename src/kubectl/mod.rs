@@ -79,8 +79,9 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
             None => (arg.clone(), None),
         };
         // `-nkube-system` is `-n kube-system` to pflag.
-        let (name, inline) = if !name.starts_with("--") && name.len() > 2 && inline.is_none() {
-            (name[..2].to_string(), Some(name[2..].to_string()))
+        let (name, inline) = if !name.starts_with("--") && name.chars().count() > 2 && inline.is_none() {
+            let split = name.char_indices().nth(2).map_or(name.len(), |(i, _)| i);
+            (name[..split].to_string(), Some(name[split..].to_string()))
         } else {
             (name, inline)
         };
@@ -137,6 +138,22 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         "run" => run::run(world, p, &a),
         "scale" => scale::run(world, p, &a),
         "exec" => exec::run(world, p, &a),
+        "version" => {
+            p.println(format!("Client Version: {}\nKustomize Version: v5.5.0", kube::K8S_VERSION));
+            if api(world, p).is_none() {
+                return 1;
+            }
+            p.println(format!("Server Version: {}", kube::K8S_VERSION));
+            0
+        }
+        "logs" | "apply" | "edit" | "label" | "annotate" | "rollout" | "top" | "cp" | "port-forward" | "cluster-info" | "config" | "api-resources" | "explain" | "patch" | "replace" | "expose" | "set" | "auth" | "certificate" | "drain" | "cordon" | "uncordon" | "taint" | "wait" | "attach" | "proxy" | "debug" | "diff" | "kustomize" | "autoscale" | "api-versions" | "events" => {
+            p.eprintln(format!("kubectl {verb}: not simulated in this playground"));
+            p.explain(
+                format!("Real kubectl has `{verb}`; this playground simulates get, describe, create, delete, run, scale, exec and version."),
+                format!("O kubectl real tem `{verb}`; este playground simula get, describe, create, delete, run, scale, exec e version."),
+            );
+            1
+        }
         other => {
             p.eprintln(format!("error: unknown command \"{other}\" for \"kubectl\""));
             1
@@ -158,7 +175,19 @@ pub fn api<'w>(world: &'w mut World, p: &mut Proc) -> Option<&'w mut Store> {
         );
         return None;
     }
+    reconcile(world);
     Some(&mut world.etcd.store)
+}
+
+/// Lets the control plane catch up: the kubelet's mirror pods, then the controllers and the
+/// scheduler (each only while its static pod runs).
+pub fn reconcile(world: &mut World) {
+    use crate::cluster::kubelet;
+    kubelet::ensure_mirror_pods(world);
+    let now = crate::cluster::clock::now_unix(world.clock_ms);
+    let cm = kubelet::static_pod_running(world, "kube-controller-manager");
+    let sched = kubelet::static_pod_running(world, "kube-scheduler");
+    crate::cluster::controllers::reconcile(&mut world.etcd.store, now, cm, sched);
 }
 
 /// Resolves a resource argument or prints kubectl's error.

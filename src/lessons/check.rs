@@ -6,6 +6,7 @@
 use super::Text;
 use crate::engine::RangeRequest;
 use crate::shell::{Executed, Session};
+use crate::world::World;
 use serde::{Deserialize, Serialize};
 
 /// One condition on the session's state.
@@ -13,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub enum CheckKind {
     /// The key exists in etcd (and holds `value`, when given).
     Key { key: String, value: Option<String> },
+    /// The key exists and is attached to a lease.
+    KeyLeased { key: String },
     /// The key does not exist in etcd (never put, or deleted).
     KeyAbsent { key: String },
     /// At least `count` keys start with `prefix`.
@@ -72,6 +75,7 @@ impl CheckKind {
         match self {
             CheckKind::Key { key, value: Some(v) } => Text::new(format!("key `{key}` holds `{v}`"), format!("a chave `{key}` contém `{v}`")),
             CheckKind::Key { key, value: None } => Text::new(format!("key `{key}` exists"), format!("a chave `{key}` existe")),
+            CheckKind::KeyLeased { key } => Text::new(format!("key `{key}` is attached to a lease"), format!("a chave `{key}` está ligada a um lease")),
             CheckKind::KeyAbsent { key } => Text::new(format!("key `{key}` does not exist"), format!("a chave `{key}` não existe")),
             CheckKind::KeysWithPrefix { prefix, count } => Text::new(
                 format!("at least {count} keys start with `{prefix}`"),
@@ -92,9 +96,10 @@ impl CheckKind {
         }
     }
 
-    /// Whether the session's state satisfies this check.
-    pub fn holds(&self, s: &Session, last: &LastRun) -> bool {
-        let store = &s.world.etcd.store;
+    /// Whether the state satisfies this check: `world` is the session's world as the node's
+    /// kubelet has settled it (see [`evaluate`]), `s` gives the shell's variables.
+    pub fn holds(&self, world: &World, s: &Session, last: &LastRun) -> bool {
+        let store = &world.etcd.store;
         match self {
             CheckKind::Key { key, value } => {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
@@ -102,6 +107,10 @@ impl CheckKind {
                     Ok(r) => r.kvs.first().is_some_and(|kv| value.as_ref().map_or(true, |v| kv.value == v.as_bytes())),
                     Err(_) => false,
                 }
+            }
+            CheckKind::KeyLeased { key } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                store.range(&req).is_ok_and(|r| r.kvs.first().is_some_and(|kv| kv.lease != 0))
             }
             CheckKind::KeyAbsent { key } => {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
@@ -112,23 +121,23 @@ impl CheckKind {
                 store.range(&req).is_ok_and(|r| r.count >= *count)
             }
             CheckKind::RevisionAtLeast { revision } => store.current_revision() >= *revision,
-            CheckKind::EtcdRunning { data_dir } => s.world.etcd.running && data_dir.as_ref().map_or(true, |d| &s.world.etcd.data_dir == d),
-            CheckKind::FileExists { path } => s.world.vfs.exists(path),
-            CheckKind::FileContains { path, text } => s.world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
+            CheckKind::EtcdRunning { data_dir } => world.etcd.running && data_dir.as_ref().map_or(true, |d| &world.etcd.data_dir == d),
+            CheckKind::FileExists { path } => world.vfs.exists(path),
+            CheckKind::FileContains { path, text } => world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
             CheckKind::EnvVar { name, value, exported } => {
                 s.vars.get(name).is_some_and(|v| value.as_ref().map_or(true, |want| v == want)) && (!exported || s.exported.contains(name))
             }
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
-            CheckKind::Pod { namespace, name } => pod_exists(s, namespace, name),
-            CheckKind::PodAbsent { namespace, name } => !pod_exists(s, namespace, name),
+            CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),
+            CheckKind::PodAbsent { namespace, name } => !pod_exists(world, namespace, name),
         }
     }
 }
 
-fn pod_exists(s: &Session, namespace: &str, name: &str) -> bool {
+fn pod_exists(world: &World, namespace: &str, name: &str) -> bool {
     use crate::cluster::kube;
-    kube::resource("pods").is_some_and(|pods| kube::get(&s.world.etcd.store, pods, namespace, name).is_some())
+    kube::resource("pods").is_some_and(|pods| kube::get(&world.etcd.store, pods, namespace, name).is_some())
 }
 
 /// The end of the range of keys starting with `prefix` (etcdctl's `GetPrefixRangeEnd`).
@@ -147,8 +156,15 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
 }
 
 /// Evaluates every check of a step against the session's current state.
+///
+/// The node's kubelet applies edits of `/etc/kubernetes/manifests` lazily, when a client next
+/// talks to the cluster; a real kubelet does it within seconds on its own. So the checks look
+/// at a copy of the world with the kubelet caught up: editing etcd's manifest and then
+/// checking "etcd runs with data dir D" works without typing another command first.
 pub fn evaluate(step: &super::Step, session: &Session, last: &LastRun) -> Vec<CheckResult> {
-    step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(session, last) }).collect()
+    let mut world = session.world.clone();
+    crate::cluster::kubelet::sync(&mut world);
+    step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(&world, session, last) }).collect()
 }
 
 #[cfg(test)]
@@ -161,4 +177,17 @@ mod tests {
         assert_eq!(prefix_end(b"a\xff"), b"b".to_vec());
         assert_eq!(prefix_end(b"\xff"), vec![0]);
     }
+}
+
+/// An exam-style lesson's grade: every check of every step, evaluated once on the final state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub passed: usize,
+    pub total: usize,
+}
+
+/// Grades a whole lesson on the session's current state (the end of a timed practice).
+pub fn score(lesson: &super::Lesson, session: &Session, last: &LastRun) -> Score {
+    let results: Vec<CheckResult> = lesson.steps.iter().flat_map(|s| evaluate(s, session, last)).collect();
+    Score { passed: results.iter().filter(|r| r.passed).count(), total: results.len() }
 }

@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
 
 type Table = [(String, Node)];
 
@@ -172,7 +172,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
     let root = toml_lite::parse(src).map_err(|e| LessonError { file: file.to_string(), issues: vec![LessonIssue { line: e.line, message: e.message }] })?;
     let last_line = src.lines().count().max(1);
     let mut cx = Ctx { issues: Vec::new() };
-    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "steps"], "the lesson");
+    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "time_limit_minutes", "steps"], "the lesson");
     let id_line = get(&root, "id").map_or(1, |n| n.line);
     let id = match cx.str(&root, "id", "the lesson") {
         Some(v) => {
@@ -204,6 +204,14 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         }
     };
     let setup = cx.strings(&root, "setup", "the lesson");
+    let time_limit_minutes = match cx.int(&root, "time_limit_minutes", "the lesson") {
+        None => None,
+        Some(m) if (1..=600).contains(&m) => Some(m as u32),
+        Some(m) => {
+            cx.err(get(&root, "time_limit_minutes").map_or(1, |n| n.line), format!("time_limit_minutes must be between 1 and 600, not {m}"));
+            None
+        }
+    };
     let title = cx.text(get(&root, "title"), 1, "the lesson", "title");
     let summary = cx.text(get(&root, "summary"), 1, "the lesson", "summary");
     let raw_steps = cx.tables(&root, "steps", "the lesson");
@@ -262,14 +270,14 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         cx.issues.sort_by_key(|i| i.line);
         return Err(LessonError { file: file.to_string(), issues: cx.issues });
     }
-    Ok(Lesson { id, scenario, setup, title, summary, steps, file: file.to_string(), line: id_line })
+    Ok(Lesson { id, scenario, setup, title, summary, steps, time_limit_minutes, file: file.to_string(), line: id_line })
 }
 
 /// Fields each check kind reads; any other field is reported.
 fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "key" => &["key", "value"],
-        "key_absent" => &["key"],
+        "key_absent" | "key_leased" => &["key"],
         "keys_with_prefix" => &["prefix", "count"],
         "revision_at_least" => &["revision"],
         "etcd_running" => &["data_dir"],
@@ -309,6 +317,7 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
     let k = match kind.as_str() {
         "key" => CheckKind::Key { key: need(cx, "key"), value: cx.str(t, "value", whose) },
         "key_absent" => CheckKind::KeyAbsent { key: need(cx, "key") },
+        "key_leased" => CheckKind::KeyLeased { key: need(cx, "key") },
         "keys_with_prefix" => CheckKind::KeysWithPrefix { prefix: need(cx, "prefix"), count: cx.int(t, "count", whose).unwrap_or(1) },
         "revision_at_least" => {
             let r = cx.int(t, "revision", whose);

@@ -42,7 +42,7 @@ pub mod progress;
 pub mod toml_lite;
 pub mod verify;
 
-pub use check::{evaluate, Check, CheckResult, LastRun};
+pub use check::{evaluate, score, Check, CheckResult, LastRun, Score};
 pub use format::{LessonError, LessonIssue};
 pub use progress::{LessonProgress, Progress};
 pub use verify::{start_session, validate_set, verify};
@@ -77,6 +77,9 @@ pub struct Lesson {
     pub title: Text,
     pub summary: Text,
     pub steps: Vec<Step>,
+    /// For exam-style lessons: the time allowed, in minutes (the page shows a timer and, at
+    /// the end, [`check::score`]).
+    pub time_limit_minutes: Option<u32>,
     /// The file the lesson came from (for messages), e.g. `lessons/01-what-is-etcd.toml`.
     pub file: String,
     /// Line of the `id` key (for set-wide messages such as duplicate ids).

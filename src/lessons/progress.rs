@@ -30,6 +30,15 @@ impl Progress {
         self.lesson(lesson).completed.insert(step.to_string());
     }
 
+    /// Records a step's live check results: a step whose checks all pass is completed (and
+    /// stays completed). Returns whether it is completed.
+    pub fn record(&mut self, lesson: &Lesson, step: &str, results: &[super::CheckResult]) -> bool {
+        if !results.is_empty() && results.iter().all(|r| r.passed) {
+            self.complete_step(&lesson.id, step);
+        }
+        self.lessons.get(&lesson.id).is_some_and(|p| p.completed.contains(step))
+    }
+
     /// Reveals the next hint of a step; returns how many are now shown (never more than exist).
     pub fn reveal_hint(&mut self, lesson: &Lesson, step: &str) -> usize {
         let available = lesson.step(step).map_or(0, |s| s.hints.len());

@@ -94,6 +94,22 @@ pub fn client_version(world: &World, p: &Proc) -> Option<EtcdVersion> {
     downloaded(world, p).map(|(_, r)| r.etcd_version())
 }
 
+/// The first word of an etcdctl command line that is not a global flag or a flag's value
+/// (`etcdctl --endpoints x version` → `version`).
+fn command_word<'a>(args: &[&'a str]) -> Option<&'a str> {
+    const TAKES_VALUE: &[&str] =
+        &["--endpoints", "--cacert", "--cert", "--key", "-w", "--write-out", "--dial-timeout", "--command-timeout", "--keepalive-time", "--keepalive-timeout", "--user", "--password", "--discovery-srv", "--discovery-srv-name"];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if TAKES_VALUE.contains(a) {
+            it.next();
+        } else if !a.starts_with('-') {
+            return Some(a);
+        }
+    }
+    None
+}
+
 /// Runs a downloaded binary (its program and release come from the file it was started from).
 pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
     let Some((prog, rel)) = downloaded(world, p) else {
@@ -119,11 +135,12 @@ pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
                 1
             }
         },
-        "etcdctl" | "etcdutl" if args == ["version"] => {
+        "etcdctl" | "etcdutl" if command_word(&args) == Some("version") => {
             p.println(format!("{prog} version: {}", rel.version));
             p.println(format!("API version: {}", if rel.is_3_5() { "3.5" } else { "3.4" }));
             0
         }
+        // Everything else is the playground's etcdctl (it speaks 3.4 and 3.5 alike).
         "etcdctl" => crate::etcdctl::main(world, p),
         _ => {
             p.explain(
@@ -132,5 +149,27 @@ pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
             );
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_word_skips_global_flags() {
+        assert_eq!(command_word(&["version"]), Some("version"));
+        assert_eq!(command_word(&["--endpoints", "https://x:2379", "-w", "json", "version"]), Some("version"));
+        assert_eq!(command_word(&["--endpoints=https://x:2379", "--insecure-skip-tls-verify", "get", "version"]), Some("get"));
+        assert_eq!(command_word(&["--cacert"]), None);
+    }
+
+    #[test]
+    fn markers_name_a_known_release() {
+        let m = binary_marker("etcdctl", "3.4.7");
+        let (prog, rel) = parse_marker(m.as_bytes()).unwrap();
+        assert_eq!((prog.as_str(), rel.git_sha), ("etcdctl", "e694b7bb0"));
+        assert!(parse_marker(binary_marker("etcd", "9.9.9").as_bytes()).is_none());
+        assert!(parse_marker(b"#!/bin/sh\n").is_none());
     }
 }

@@ -3,6 +3,8 @@
 //! so they print the same thing.
 
 pub mod builtins;
+pub mod complete;
+pub mod coreutils;
 pub mod parse;
 
 use crate::process::{Chunk, Proc};
@@ -119,7 +121,107 @@ impl Session {
         }
     }
 
+    /// `$(command)` and `` `command` ``: runs the inner command and puts its output (trailing
+    /// newlines removed) in its place — quoted inside double quotes, split into words outside.
+    /// Its stderr goes to the terminal.
+    fn substitute(&mut self, line: &str, depth: usize) -> (String, Vec<Chunk>) {
+        let chars: Vec<char> = line.chars().collect();
+        let mut out = String::new();
+        let mut side = Vec::new();
+        let (mut in_single, mut in_double) = (false, false);
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let opens = !in_single && ((c == '$' && chars.get(i + 1) == Some(&'(') && chars.get(i + 2) != Some(&'(')) || c == '`');
+            if opens && depth < 8 {
+                let (start, close) = if c == '`' { (i + 1, '`') } else { (i + 2, ')') };
+                let mut j = start;
+                let mut nest = 0;
+                while j < chars.len() {
+                    if close == ')' && chars[j] == '(' {
+                        nest += 1;
+                    } else if chars[j] == close {
+                        if nest == 0 {
+                            break;
+                        }
+                        nest -= 1;
+                    }
+                    j += 1;
+                }
+                if j >= chars.len() {
+                    out.extend(&chars[i..]);
+                    break;
+                }
+                let inner: String = chars[start..j].iter().collect();
+                let (inner, mut pre) = self.substitute(&inner, depth + 1);
+                side.append(&mut pre);
+                let r = self.run_line(&inner, None);
+                let mut text = String::new();
+                for ch in r.chunks {
+                    match ch {
+                        Chunk::Stdout(s) => text.push_str(&s),
+                        other => side.push(other),
+                    }
+                }
+                let text = text.trim_end_matches('\n');
+                // In `NAME=$(...)` the value is not split into words.
+                let word_start = out.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
+                let word = &out[word_start..];
+                let assignment = word.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !n.starts_with(|c: char| c.is_ascii_digit()));
+                for ch in text.chars() {
+                    if assignment && !in_double {
+                        if !(ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | '/' | ':' | ',' | '=' | '+')) {
+                            out.push('\\');
+                        }
+                        out.push(ch);
+                    } else if in_double {
+                        if matches!(ch, '"' | '\\' | '$' | '`') {
+                            out.push('\\');
+                        }
+                        out.push(ch);
+                    } else if ch.is_whitespace() {
+                        out.push(' ');
+                    } else if ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | '/' | ':' | ',' | '=' | '+') {
+                        out.push(ch);
+                    } else {
+                        out.push('\\');
+                        out.push(ch);
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+            match c {
+                '\'' if !in_double => in_single = !in_single,
+                '"' if !in_single => in_double = !in_double,
+                '\\' if !in_single => {
+                    out.push(c);
+                    if let Some(&n) = chars.get(i + 1) {
+                        out.push(n);
+                    }
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+            i += 1;
+        }
+        (out, side)
+    }
+
     fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
+        let (line, side) = if line.contains("$(") || line.contains('`') { self.substitute(line, 0) } else { (line.to_string(), Vec::new()) };
+        let mut r = self.run_line_inner(&line, heredoc);
+        if !side.is_empty() {
+            let mut chunks = side;
+            chunks.append(&mut r.chunks);
+            r.chunks = chunks;
+        }
+        r
+    }
+
+    fn run_line_inner(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
         let list = match parse::parse(line, heredoc) {
             Ok(l) => l,
             Err(e) => {
@@ -211,6 +313,10 @@ impl Session {
                 }
                 RedirectOp::In => {
                     let path = proc.path(&parse::expand(target, &vars, true));
+                    if path == "/dev/null" {
+                        proc.stdin = Vec::new();
+                        continue;
+                    }
                     match self.world.vfs.read(&path) {
                         Ok(d) => proc.stdin = d.to_vec(),
                         Err(e) => {
@@ -292,6 +398,9 @@ impl Session {
         }
         for (target, buf) in [(stdout_to, out_buf), (stderr_to, err_buf)] {
             if let Some((path, append)) = target {
+                if path == "/dev/null" {
+                    continue;
+                }
                 let mut data = if append { self.world.vfs.read(&path).map(|d| d.to_vec()).unwrap_or_default() } else { Vec::new() };
                 data.extend_from_slice(buf.as_bytes());
                 if let Err(e) = self.world.vfs.write(&path, data) {

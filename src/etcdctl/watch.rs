@@ -1,0 +1,105 @@
+//! `etcdctl watch [options] [key or prefix] [range_end] [--] [exec-command arg1 arg2 ...]` —
+//! watches events stream on keys or prefixes.
+//!
+//! ```text
+//! $ etcdctl watch k --prefix --rev 2
+//! PUT
+//! k1
+//! AAA,BBB,CCC
+//! ```
+//!
+//! The real command never ends by itself: it prints the history from `--rev` and then waits
+//! for new events until Ctrl+C. The playground's bounded model: a command runs to its end
+//! before the next line is read, so `watch` prints the replay (the events already in history
+//! from `--rev`), then stops, and an explanation says what the real one would keep doing.
+
+use super::output::{header, kv_json, simple_bytes, Obj};
+use super::{bad_args, connect, parse_args, Globals, EXIT_INTERRUPTED, EXIT_INVALID_INPUT};
+use crate::engine::{Event, EventType, WatchCreate, WatchFilter};
+use crate::process::Proc;
+use crate::world::World;
+
+pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
+    let a = parse_args("watch", args);
+    if a.bool("interactive") {
+        p.eprintln("Error: Error reading watch request line: EOF");
+        return EXIT_INVALID_INPUT;
+    }
+    // Words after `--` are a command to run on each event (not simulated).
+    let dash = args.iter().position(|x| x == "--");
+    let pos: Vec<String> = match dash {
+        Some(i) => {
+            let before = super::flags::parse("watch", &args[..i]).map(|x| x.positionals).unwrap_or_default();
+            before
+        }
+        None => a.positionals.clone(),
+    };
+    if pos.is_empty() || pos.len() > 2 {
+        return bad_args(p, "bad number of arguments");
+    }
+    let prefix = a.bool("prefix");
+    if prefix && pos.len() == 2 {
+        return bad_args(p, "unexpected range_end with --prefix");
+    }
+    let key = if pos[0].is_empty() && prefix { vec![0] } else { pos[0].clone().into_bytes() };
+    let range_end = if prefix { if key.is_empty() { vec![0] } else { super::get::prefix_end(&key) } } else { pos.get(1).map(|s| s.clone().into_bytes()).unwrap_or_default() };
+    if connect(world, p, g).is_none() {
+        return g.failed();
+    }
+    if let Some(c) = super::auth::check(world, p, g, super::auth::Access::Kv { key: &key, range_end: &range_end, write: false }) {
+        return c;
+    }
+    let s = &mut world.etcd;
+    let req = WatchCreate { key, range_end, start_revision: a.int("rev"), prev_kv: a.bool("prev-kv"), filters: Vec::<WatchFilter>::new(), ..Default::default() };
+    let (id, events) = match s.store.watch_create(req) {
+        Ok(x) => x,
+        Err(e) => {
+            p.println(format!("watch was canceled ({e})"));
+            p.eprintln("Error: watch is canceled by the server");
+            return EXIT_INTERRUPTED;
+        }
+    };
+    s.store.watch_cancel(id);
+    // Events of one revision arrive in one response.
+    let mut groups: Vec<Vec<Event>> = Vec::new();
+    for ev in events {
+        match groups.last_mut() {
+            Some(gr) if gr[0].kv.mod_revision == ev.kv.mod_revision => gr.push(ev),
+            _ => groups.push(vec![ev]),
+        }
+    }
+    let mut out = String::new();
+    for gr in &groups {
+        let rev = gr.last().map(|e| e.kv.mod_revision).unwrap_or(0);
+        match g.write_out.as_str() {
+            "json" => {
+                let evs: Vec<String> = gr
+                    .iter()
+                    .map(|e| {
+                        let mut o = Obj::new().int("type", if e.kind == EventType::Delete { 1 } else { 0 }).raw("kv", kv_json(&e.kv));
+                        if let Some(pk) = &e.prev_kv {
+                            o = o.raw("prev_kv", kv_json(pk));
+                        }
+                        o.build()
+                    })
+                    .collect();
+                out.push_str(&format!("{{\"Header\":{},\"Events\":[{}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n", header(s, rev).build(), evs.join(",")));
+            }
+            _ => {
+                for e in gr {
+                    out.push_str(if e.kind == EventType::Delete { "DELETE\n" } else { "PUT\n" });
+                    if let Some(pk) = &e.prev_kv {
+                        out.push_str(&format!("{}\n{}\n", simple_bytes(&pk.key, g.hex), simple_bytes(&pk.value, g.hex)));
+                    }
+                    out.push_str(&format!("{}\n{}\n", simple_bytes(&e.kv.key, g.hex), simple_bytes(&e.kv.value, g.hex)));
+                }
+            }
+        }
+    }
+    p.print(out);
+    p.explain(
+        "The real `etcdctl watch` keeps running after this, printing each new event on these keys until you press Ctrl+C. The playground showed the events already in history (from --rev) and stopped; run the command with --rev to replay changes made since.",
+        "O `etcdctl watch` real continua rodando depois disso, imprimindo cada novo evento nessas chaves até você apertar Ctrl+C. O playground mostrou os eventos que já estão no histórico (a partir de --rev) e parou; use --rev para rever as mudanças feitas desde então.",
+    );
+    0
+}

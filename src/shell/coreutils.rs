@@ -1,0 +1,942 @@
+//! The coreutils learners pipe etcdctl into and manage files with: `cat grep head tail wc
+//! sort uniq base64 cut tr ls mkdir rm cp mv touch sleep printf`, over the virtual
+//! filesystem, with GNU's messages (in a UTF-8 locale: ‘quotes’ where GNU uses them).
+//!
+//! ```
+//! use etcd_playground::shell::Session;
+//! let mut s = Session::new("plain").unwrap();
+//! assert_eq!(s.execute("printf 'b\\na\\nb\\n' | sort | uniq -c").text(), "      1 a\n      2 b\n");
+//! assert_eq!(s.execute("echo -n k1 | base64").text(), "azE=\n");
+//! assert_eq!(s.execute("echo a:b:c | cut -d: -f2,3").text(), "b:c\n");
+//! ```
+
+use crate::process::Proc;
+use crate::world::World;
+
+/// The program for a coreutils name, if it is one.
+pub fn lookup(name: &str) -> Option<fn(&mut World, &mut Proc) -> i32> {
+    Some(match name {
+        "cat" => cat,
+        "grep" | "egrep" => grep,
+        "head" => head,
+        "tail" => tail,
+        "wc" => wc,
+        "sort" => sort,
+        "uniq" => uniq,
+        "base64" => base64,
+        "cut" => cut,
+        "tr" => tr,
+        "ls" => ls,
+        "mkdir" => mkdir,
+        "rm" => rm,
+        "cp" => cp,
+        "mv" => mv,
+        "touch" => touch,
+        "sleep" => sleep,
+        "printf" => printf,
+        "tee" => tee,
+        _ => return None,
+    })
+}
+
+/// Splits `args` into short/long options and operands (`--` ends options, `-` is an operand).
+fn split_opts(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut opts = Vec::new();
+    let mut ops = Vec::new();
+    let mut done = false;
+    for a in args {
+        if done || a == "-" || !a.starts_with('-') {
+            ops.push(a.clone());
+        } else if a == "--" {
+            done = true;
+        } else {
+            opts.push(a.clone());
+        }
+    }
+    (opts, ops)
+}
+
+fn has(opts: &[String], c: char) -> bool {
+    opts.iter().any(|o| !o.starts_with("--") && o[1..].contains(c))
+}
+
+/// Reads the operands (or stdin when there are none / for `-`), reporting missing files as
+/// `prog: X: No such file or directory`. Returns the inputs and whether one failed.
+fn inputs(w: &World, p: &mut Proc, prog: &str, files: &[String]) -> (Vec<Vec<u8>>, bool) {
+    if files.is_empty() {
+        return (vec![p.stdin.clone()], false);
+    }
+    let mut out = Vec::new();
+    let mut failed = false;
+    for f in files {
+        if f == "-" {
+            out.push(p.stdin.clone());
+            continue;
+        }
+        if f == "/dev/null" {
+            out.push(Vec::new());
+            continue;
+        }
+        match w.vfs.read(&p.path(f)) {
+            Ok(d) => out.push(d.to_vec()),
+            Err(e) => {
+                p.eprintln(format!("{prog}: {f}: {}", e.strerror()));
+                failed = true;
+            }
+        }
+    }
+    (out, failed)
+}
+
+fn lines_of(data: &[u8]) -> Vec<String> {
+    let s = String::from_utf8_lossy(data);
+    let mut v: Vec<String> = s.split('\n').map(str::to_string).collect();
+    if v.last().is_some_and(|l| l.is_empty()) {
+        v.pop();
+    }
+    v
+}
+
+fn cat(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, files) = split_opts(&p.args[1..]);
+    let (ins, failed) = inputs(w, p, "cat", &files);
+    let number = has(&opts, 'n');
+    let mut out = String::new();
+    let mut n = 0;
+    for d in ins {
+        if number {
+            for l in lines_of(&d) {
+                n += 1;
+                out.push_str(&format!("{n:>6}\t{l}\n"));
+            }
+        } else {
+            out.push_str(&String::from_utf8_lossy(&d));
+        }
+    }
+    p.print(out);
+    i32::from(failed)
+}
+
+fn grep(w: &mut World, p: &mut Proc) -> i32 {
+    let args = p.args[1..].to_vec();
+    let mut pattern: Option<String> = None;
+    let mut files = Vec::new();
+    let (mut ic, mut inv, mut count, mut num, mut only, mut quiet, mut word) = (false, false, false, false, false, false, false);
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-e" {
+            pattern = args.get(i + 1).cloned();
+            i += 2;
+            continue;
+        }
+        if a.starts_with("--") {
+            match a.as_str() {
+                "--ignore-case" => ic = true,
+                "--invert-match" => inv = true,
+                "--count" => count = true,
+                "--color=auto" | "--color" | "--colour=auto" => {}
+                _ => {
+                    p.eprintln(format!("grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
+                    return 2;
+                }
+            }
+        } else if a.len() > 1 && a.starts_with('-') {
+            for c in a[1..].chars() {
+                match c {
+                    'i' => ic = true,
+                    'v' => inv = true,
+                    'c' => count = true,
+                    'n' => num = true,
+                    'o' => only = true,
+                    'q' => quiet = true,
+                    'w' => word = true,
+                    'E' | 'F' | 'a' | 's' | 'h' => {}
+                    _ => {
+                        p.eprintln(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
+                        return 2;
+                    }
+                }
+            }
+        } else if pattern.is_none() {
+            pattern = Some(a.clone());
+        } else {
+            files.push(a.clone());
+        }
+        i += 1;
+    }
+    let Some(pat) = pattern else {
+        p.eprintln("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.");
+        return 2;
+    };
+    let (ins, failed) = inputs(w, p, "grep", &files);
+    // Patterns are matched as fixed strings, with `^`/`$` anchors and `|` alternatives (the
+    // forms learners use on etcdctl's output).
+    let alts: Vec<String> = pat.split("\\|").flat_map(|s| s.split('|')).map(|s| if ic { s.to_lowercase() } else { s.to_string() }).collect();
+    let matches = |line: &str| -> Option<String> {
+        let l = if ic { line.to_lowercase() } else { line.to_string() };
+        for a in &alts {
+            let (start, body) = match a.strip_prefix('^') {
+                Some(b) => (true, b),
+                None => (false, a.as_str()),
+            };
+            let (end, body) = match body.strip_suffix('$') {
+                Some(b) => (true, b),
+                None => (false, body),
+            };
+            let found = if start && end {
+                (l == body).then_some(0)
+            } else if start {
+                l.starts_with(body).then_some(0)
+            } else if end {
+                l.ends_with(body).then(|| l.len() - body.len())
+            } else {
+                l.find(body)
+            };
+            if let Some(pos) = found {
+                if word {
+                    let before = l[..pos].chars().last();
+                    let after = l[pos + body.len()..].chars().next();
+                    let wc = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    if wc(before) || wc(after) {
+                        continue;
+                    }
+                }
+                return Some(line.get(pos..pos + body.len()).unwrap_or("").to_string());
+            }
+        }
+        None
+    };
+    let multi = files.len() > 1;
+    let mut out = String::new();
+    let mut any = false;
+    for (fi, d) in ins.iter().enumerate() {
+        let mut c = 0;
+        for (n, l) in lines_of(d).iter().enumerate() {
+            let m = matches(l);
+            if m.is_some() != inv {
+                any = true;
+                c += 1;
+                if count || quiet {
+                    continue;
+                }
+                let mut prefix = String::new();
+                if multi {
+                    prefix.push_str(&format!("{}:", files.get(fi).cloned().unwrap_or_default()));
+                }
+                if num {
+                    prefix.push_str(&format!("{}:", n + 1));
+                }
+                let text = if only && !inv { m.unwrap_or_default() } else { l.clone() };
+                out.push_str(&format!("{prefix}{text}\n"));
+            }
+        }
+        if count {
+            if multi {
+                out.push_str(&format!("{}:", files.get(fi).cloned().unwrap_or_default()));
+            }
+            out.push_str(&format!("{c}\n"));
+        }
+    }
+    if !quiet {
+        p.print(out);
+    }
+    if failed {
+        2
+    } else if any {
+        0
+    } else {
+        1
+    }
+}
+
+/// `-n N`, `-nN`, `-N`, `--lines=N` for head and tail; `+N` for tail (from line N).
+fn line_count(prog: &str, p: &mut Proc) -> Result<(i64, bool, Vec<String>), i32> {
+    let args = p.args[1..].to_vec();
+    let mut n: i64 = 10;
+    let mut from = false;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let val = if a == "-n" {
+            i += 1;
+            args.get(i).cloned()
+        } else if let Some(v) = a.strip_prefix("--lines=") {
+            Some(v.to_string())
+        } else if let Some(v) = a.strip_prefix("-n") {
+            Some(v.to_string())
+        } else if a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b.is_ascii_digit()) {
+            Some(a[1..].to_string())
+        } else {
+            if a.starts_with('-') && a.len() > 1 {
+                p.eprintln(format!("{prog}: invalid option -- '{}'\nTry '{prog} --help' for more information.", &a[1..2]));
+                return Err(1);
+            }
+            files.push(a.clone());
+            i += 1;
+            continue;
+        };
+        let Some(v) = val else {
+            p.eprintln(format!("{prog}: option requires an argument -- 'n'\nTry '{prog} --help' for more information."));
+            return Err(1);
+        };
+        if let Some(r) = v.strip_prefix('+') {
+            from = true;
+            n = r.parse().unwrap_or(1);
+        } else {
+            match v.parse::<i64>() {
+                Ok(x) => n = x,
+                Err(_) => {
+                    p.eprintln(format!("{prog}: invalid number of lines: ‘{v}’"));
+                    return Err(1);
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok((n, from, files))
+}
+
+fn head(w: &mut World, p: &mut Proc) -> i32 {
+    let (n, _, files) = match line_count("head", p) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let (ins, failed) = inputs_quoted(w, p, "head", &files);
+    let mut out = String::new();
+    for (i, d) in ins.iter().enumerate() {
+        if files.len() > 1 {
+            out.push_str(&format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, files[i]));
+        }
+        let ls = lines_of(d);
+        let take = if n >= 0 { (n as usize).min(ls.len()) } else { ls.len().saturating_sub((-n) as usize) };
+        for l in &ls[..take] {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    p.print(out);
+    i32::from(failed)
+}
+
+fn tail(w: &mut World, p: &mut Proc) -> i32 {
+    let (n, from, files) = match line_count("tail", p) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let (ins, failed) = inputs_quoted(w, p, "tail", &files);
+    let mut out = String::new();
+    for (i, d) in ins.iter().enumerate() {
+        if files.len() > 1 {
+            out.push_str(&format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, files[i]));
+        }
+        let ls = lines_of(d);
+        let skip = if from { (n.max(1) - 1) as usize } else { ls.len().saturating_sub(n.unsigned_abs() as usize) };
+        for l in ls.iter().skip(skip.min(ls.len())) {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    p.print(out);
+    i32::from(failed)
+}
+
+/// head/tail say `cannot open 'X' for reading: ...`.
+fn inputs_quoted(w: &World, p: &mut Proc, prog: &str, files: &[String]) -> (Vec<Vec<u8>>, bool) {
+    if files.is_empty() {
+        return (vec![p.stdin.clone()], false);
+    }
+    let mut out = Vec::new();
+    let mut failed = false;
+    for f in files {
+        match w.vfs.read(&p.path(f)) {
+            Ok(d) => out.push(d.to_vec()),
+            Err(crate::vfs::VfsError::IsADirectory) => {
+                p.eprintln(format!("{prog}: error reading '{f}': Is a directory"));
+                failed = true;
+                out.push(Vec::new());
+            }
+            Err(e) => {
+                p.eprintln(format!("{prog}: cannot open '{f}' for reading: {}", e.strerror()));
+                failed = true;
+                out.push(Vec::new());
+            }
+        }
+    }
+    (out, failed)
+}
+
+fn wc(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, files) = split_opts(&p.args[1..]);
+    let (mut l, mut wd, mut c) = (has(&opts, 'l') || opts.iter().any(|o| o == "--lines"), has(&opts, 'w'), has(&opts, 'c') || has(&opts, 'm'));
+    if !l && !wd && !c {
+        l = true;
+        wd = true;
+        c = true;
+    }
+    let (ins, failed) = inputs(w, p, "wc", &files);
+    let counts: Vec<(usize, usize, usize)> = ins.iter().map(|d| (d.iter().filter(|&&b| b == b'\n').count(), String::from_utf8_lossy(d).split_whitespace().count(), d.len())).collect();
+    let single = [l, wd, c].iter().filter(|x| **x).count() == 1;
+    let total = counts.iter().fold((0, 0, 0), |a, x| (a.0 + x.0, a.1 + x.1, a.2 + x.2));
+    let width = if single && files.len() <= 1 { 0 } else if files.is_empty() { 7 } else { total.2.max(1).to_string().len() };
+    let fmt = |x: &(usize, usize, usize)| {
+        let mut parts = Vec::new();
+        if l {
+            parts.push(format!("{:>width$}", x.0));
+        }
+        if wd {
+            parts.push(format!("{:>width$}", x.1));
+        }
+        if c {
+            parts.push(format!("{:>width$}", x.2));
+        }
+        parts.join(" ")
+    };
+    let mut out = String::new();
+    if files.is_empty() {
+        out.push_str(&format!("{}\n", fmt(&counts[0])));
+    } else {
+        for (x, f) in counts.iter().zip(files.iter()) {
+            out.push_str(&format!("{} {f}\n", fmt(x)));
+        }
+        if files.len() > 1 {
+            out.push_str(&format!("{} total\n", fmt(&total)));
+        }
+    }
+    p.print(out);
+    i32::from(failed)
+}
+
+fn sort(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, files) = split_opts(&p.args[1..]);
+    let (ins, failed) = inputs(w, p, "sort", &files);
+    let mut ls: Vec<String> = ins.iter().flat_map(|d| lines_of(d)).collect();
+    if has(&opts, 'n') {
+        let num = |s: &str| s.trim_start().split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).next().and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+        ls.sort_by(|a, b| num(a).partial_cmp(&num(b)).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.cmp(b)));
+    } else {
+        ls.sort();
+    }
+    if has(&opts, 'r') {
+        ls.reverse();
+    }
+    if has(&opts, 'u') {
+        ls.dedup();
+    }
+    p.print(ls.iter().map(|l| format!("{l}\n")).collect::<String>());
+    i32::from(failed)
+}
+
+fn uniq(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, files) = split_opts(&p.args[1..]);
+    let (ins, failed) = inputs(w, p, "uniq", &files[..files.len().min(1)]);
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    for l in ins.iter().flat_map(|d| lines_of(d)) {
+        match groups.last_mut() {
+            Some((g, n)) if *g == l => *n += 1,
+            _ => groups.push((l, 1)),
+        }
+    }
+    let mut out = String::new();
+    for (l, n) in groups {
+        if has(&opts, 'd') && n < 2 || has(&opts, 'u') && n > 1 {
+            continue;
+        }
+        if has(&opts, 'c') {
+            out.push_str(&format!("{n:>7} {l}\n"));
+        } else {
+            out.push_str(&format!("{l}\n"));
+        }
+    }
+    p.print(out);
+    i32::from(failed)
+}
+
+fn base64(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, files) = split_opts(&p.args[1..]);
+    let decode = has(&opts, 'd') || opts.iter().any(|o| o == "--decode");
+    let (ins, failed) = inputs(w, p, "base64", &files);
+    if failed {
+        return 1;
+    }
+    let data: Vec<u8> = ins.concat();
+    if decode {
+        let clean: Vec<u8> = data.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+        match decode_b64(&clean) {
+            Some(d) => {
+                p.print(String::from_utf8_lossy(&d));
+                0
+            }
+            None => {
+                p.eprintln("base64: invalid input");
+                1
+            }
+        }
+    } else {
+        let enc = crate::etcdctl::output::base64(&data);
+        let wrap = opts.iter().any(|o| o == "-w0" || o == "--wrap=0");
+        let mut out = String::new();
+        if wrap {
+            out.push_str(&enc);
+            out.push('\n');
+        } else {
+            for chunk in enc.as_bytes().chunks(76) {
+                out.push_str(&String::from_utf8_lossy(chunk));
+                out.push('\n');
+            }
+        }
+        p.print(out);
+        0
+    }
+}
+
+fn decode_b64(s: &[u8]) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let s: Vec<u8> = s.iter().copied().take_while(|&c| c != b'=').collect();
+    let mut out = Vec::new();
+    for chunk in s.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        let k = match chunk.len() {
+            4 => 3,
+            3 => 2,
+            2 => 1,
+            _ => return None,
+        };
+        out.extend_from_slice(&bytes[..k]);
+    }
+    Some(out)
+}
+
+fn cut(w: &mut World, p: &mut Proc) -> i32 {
+    let args = p.args[1..].to_vec();
+    let mut delim = '\t';
+    let mut fields: Option<String> = None;
+    let mut chars: Option<String> = None;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let mut take = |flag: &str| -> Option<String> {
+            if a == flag {
+                i += 1;
+                args.get(i).cloned()
+            } else {
+                a.strip_prefix(flag).map(str::to_string)
+            }
+        };
+        if let Some(d) = take("-d") {
+            delim = d.chars().next().unwrap_or('\t');
+        } else if let Some(f) = take("-f") {
+            fields = Some(f);
+        } else if let Some(c) = take("-c") {
+            chars = Some(c);
+        } else {
+            files.push(a.clone());
+        }
+        i += 1;
+    }
+    let Some(spec) = fields.clone().or(chars.clone()) else {
+        p.eprintln("cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.");
+        return 1;
+    };
+    // A list like 1,3-4,6-
+    let mut ranges = Vec::new();
+    for part in spec.split(',') {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.parse().unwrap_or(1), if b.is_empty() { usize::MAX } else { b.parse().unwrap_or(0) }),
+            None => match part.parse::<usize>() {
+                Ok(n) => (n, n),
+                Err(_) => {
+                    p.eprintln(format!("cut: invalid field value ‘{part}’\nTry 'cut --help' for more information."));
+                    return 1;
+                }
+            },
+        };
+        if a == 0 {
+            p.eprintln("cut: fields and positions are numbered from 1\nTry 'cut --help' for more information.");
+            return 1;
+        }
+        ranges.push((a, b));
+    }
+    let sel = |n: usize| ranges.iter().any(|(a, b)| n >= *a && n <= *b);
+    let (ins, failed) = inputs(w, p, "cut", &files);
+    let mut out = String::new();
+    for l in ins.iter().flat_map(|d| lines_of(d)) {
+        if chars.is_some() {
+            out.push_str(&l.chars().enumerate().filter(|(i, _)| sel(i + 1)).map(|(_, c)| c).collect::<String>());
+        } else if !l.contains(delim) {
+            out.push_str(&l);
+        } else {
+            let parts: Vec<&str> = l.split(delim).enumerate().filter(|(i, _)| sel(i + 1)).map(|(_, s)| s).collect();
+            out.push_str(&parts.join(&delim.to_string()));
+        }
+        out.push('\n');
+    }
+    p.print(out);
+    i32::from(failed)
+}
+
+fn tr(_w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, ops) = split_opts(&p.args[1..]);
+    let input = String::from_utf8_lossy(&p.stdin).into_owned();
+    let expand = |s: &str| -> Vec<char> {
+        let s = s.replace("\\n", "\n").replace("\\t", "\t");
+        let cs: Vec<char> = s.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < cs.len() {
+            if i + 2 < cs.len() && cs[i + 1] == '-' {
+                let (a, b) = (cs[i] as u32, cs[i + 2] as u32);
+                out.extend((a..=b).filter_map(char::from_u32));
+                i += 3;
+            } else {
+                out.push(cs[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    let Some(set1) = ops.first().map(|s| expand(s)) else {
+        p.eprintln("tr: missing operand\nTry 'tr --help' for more information.");
+        return 1;
+    };
+    let out: String = if has(&opts, 'd') {
+        input.chars().filter(|c| !set1.contains(c)).collect()
+    } else {
+        let Some(set2) = ops.get(1).map(|s| expand(s)) else {
+            p.eprintln(format!("tr: missing operand after ‘{}’\nTry 'tr --help' for more information.", ops[0]));
+            return 1;
+        };
+        input
+            .chars()
+            .map(|c| match set1.iter().position(|x| *x == c) {
+                Some(i) => *set2.get(i).or(set2.last()).unwrap_or(&c),
+                None => c,
+            })
+            .collect()
+    };
+    p.print(out);
+    0
+}
+
+fn ls(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, mut ops) = split_opts(&p.args[1..]);
+    let all = has(&opts, 'a');
+    let long = has(&opts, 'l');
+    if ops.is_empty() {
+        ops.push(".".into());
+    }
+    let mut out = String::new();
+    let mut code = 0;
+    let multi = ops.len() > 1;
+    let fmt_entry = |w: &World, path: &str, name: &str| -> String {
+        if !long {
+            return name.to_string();
+        }
+        match w.vfs.get(path) {
+            Some(crate::vfs::Node::Dir) => format!("drwxr-xr-x 2 root root 4096 Jan  1 00:00 {name}"),
+            Some(crate::vfs::Node::File { data, executable }) => format!("{} 1 root root {} Jan  1 00:00 {name}", if *executable { "-rwxr-xr-x" } else { "-rw-r--r--" }, data.len()),
+            None => name.to_string(),
+        }
+    };
+    for (i, op) in ops.iter().enumerate() {
+        let path = p.path(op);
+        match w.vfs.get(&path) {
+            None => {
+                p.eprintln(format!("ls: cannot access '{op}': No such file or directory"));
+                code = 2;
+            }
+            Some(crate::vfs::Node::File { .. }) => out.push_str(&format!("{}\n", fmt_entry(w, &path, op))),
+            Some(crate::vfs::Node::Dir) => {
+                if multi {
+                    out.push_str(&format!("{}{op}:\n", if i > 0 { "\n" } else { "" }));
+                }
+                let mut names = w.vfs.list(&path).unwrap_or_default();
+                if all {
+                    names.insert(0, "..".into());
+                    names.insert(0, ".".into());
+                }
+                names.retain(|n| all || !n.starts_with('.'));
+                if long {
+                    out.push_str(&format!("total {}\n", names.len() * 4));
+                }
+                let entries: Vec<String> = names.iter().map(|n| fmt_entry(w, &crate::vfs::normalize(&path, n), n)).collect();
+                if long || has(&opts, '1') {
+                    for e in entries {
+                        out.push_str(&format!("{e}\n"));
+                    }
+                } else if !entries.is_empty() {
+                    out.push_str(&format!("{}\n", entries.join("  ")));
+                }
+            }
+        }
+    }
+    p.print(out);
+    code
+}
+
+fn mkdir(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, ops) = split_opts(&p.args[1..]);
+    if ops.is_empty() {
+        p.eprintln("mkdir: missing operand\nTry 'mkdir --help' for more information.");
+        return 1;
+    }
+    let parents = has(&opts, 'p') || opts.iter().any(|o| o == "--parents");
+    let mut code = 0;
+    for op in ops {
+        let path = p.path(&op);
+        let parent = crate::vfs::normalize(&path, "..");
+        let r = if parents {
+            w.vfs.mkdir_p(&path)
+        } else if w.vfs.exists(&path) {
+            Err(crate::vfs::VfsError::Exists)
+        } else if !w.vfs.is_dir(&parent) {
+            Err(crate::vfs::VfsError::NotFound)
+        } else {
+            w.vfs.mkdir_p(&path)
+        };
+        if let Err(e) = r {
+            p.eprintln(format!("mkdir: cannot create directory ‘{op}’: {}", e.strerror()));
+            code = 1;
+        }
+    }
+    code
+}
+
+fn rm(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, ops) = split_opts(&p.args[1..]);
+    let rec = has(&opts, 'r') || has(&opts, 'R') || opts.iter().any(|o| o == "--recursive");
+    let force = has(&opts, 'f') || opts.iter().any(|o| o == "--force");
+    if ops.is_empty() && !force {
+        p.eprintln("rm: missing operand\nTry 'rm --help' for more information.");
+        return 1;
+    }
+    let mut code = 0;
+    for op in ops {
+        let path = p.path(&op);
+        if path == "/" {
+            p.eprintln("rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe");
+            code = 1;
+            continue;
+        }
+        match w.vfs.remove(&path, rec) {
+            Ok(()) => {}
+            Err(crate::vfs::VfsError::NotFound) if force => {}
+            Err(e) => {
+                p.eprintln(format!("rm: cannot remove '{op}': {}", e.strerror()));
+                code = 1;
+            }
+        }
+    }
+    code
+}
+
+fn copy_or_move(w: &mut World, p: &mut Proc, prog: &str, remove: bool) -> i32 {
+    let (opts, ops) = split_opts(&p.args[1..]);
+    let rec = remove || has(&opts, 'r') || has(&opts, 'R') || has(&opts, 'a');
+    if ops.len() < 2 {
+        if ops.is_empty() {
+            p.eprintln(format!("{prog}: missing file operand\nTry '{prog} --help' for more information."));
+        } else {
+            p.eprintln(format!("{prog}: missing destination file operand after '{}'\nTry '{prog} --help' for more information.", ops[0]));
+        }
+        return 1;
+    }
+    let (srcs, dst) = ops.split_at(ops.len() - 1);
+    let dst_path = p.path(&dst[0]);
+    let mut code = 0;
+    for s in srcs {
+        let sp = p.path(s);
+        let target = if w.vfs.is_dir(&dst_path) { crate::vfs::normalize(&dst_path, sp.rsplit('/').next().unwrap_or("")) } else { dst_path.clone() };
+        if !w.vfs.exists(&sp) {
+            p.eprintln(format!("{prog}: cannot stat '{s}': No such file or directory"));
+            code = 1;
+            continue;
+        }
+        if w.vfs.is_dir(&sp) && !rec {
+            p.eprintln(format!("{prog}: -r not specified; omitting directory '{s}'"));
+            code = 1;
+            continue;
+        }
+        if target == sp || target.starts_with(&format!("{sp}/")) {
+            p.eprintln(format!("{prog}: cannot {} '{s}' to a subdirectory of itself", if remove { "move" } else { "copy" }));
+            code = 1;
+            continue;
+        }
+        // Copy every node under the source.
+        let nodes: Vec<(String, crate::vfs::Node)> = w.vfs.paths().filter(|(k, _)| **k == sp || k.starts_with(&format!("{sp}/"))).map(|(k, n)| (k.clone(), n.clone())).collect();
+        for (k, n) in nodes {
+            let dest = format!("{target}{}", &k[sp.len()..]);
+            let r = match n {
+                crate::vfs::Node::Dir => w.vfs.mkdir_p(&dest),
+                crate::vfs::Node::File { data, executable } => w.vfs.write(&dest, data).map(|_| w.vfs.set_executable(&dest, executable)),
+            };
+            if let Err(e) = r {
+                p.eprintln(format!("{prog}: cannot create regular file '{}': {}", dst[0], e.strerror()));
+                code = 1;
+                break;
+            }
+        }
+        if remove && code == 0 {
+            let _ = w.vfs.remove(&sp, true);
+        }
+    }
+    code
+}
+
+fn cp(w: &mut World, p: &mut Proc) -> i32 {
+    copy_or_move(w, p, "cp", false)
+}
+
+fn mv(w: &mut World, p: &mut Proc) -> i32 {
+    copy_or_move(w, p, "mv", true)
+}
+
+fn touch(w: &mut World, p: &mut Proc) -> i32 {
+    let (_, ops) = split_opts(&p.args[1..]);
+    if ops.is_empty() {
+        p.eprintln("touch: missing file operand\nTry 'touch --help' for more information.");
+        return 1;
+    }
+    let mut code = 0;
+    for op in ops {
+        let path = p.path(&op);
+        if w.vfs.exists(&path) {
+            continue;
+        }
+        if let Err(e) = w.vfs.write(&path, Vec::new()) {
+            p.eprintln(format!("touch: cannot touch '{op}': {}", e.strerror()));
+            code = 1;
+        }
+    }
+    code
+}
+
+/// `sleep N[smhd]`: the simulated clock jumps ahead; nothing waits.
+fn sleep(w: &mut World, p: &mut Proc) -> i32 {
+    let ops: Vec<String> = p.args[1..].to_vec();
+    if ops.is_empty() {
+        p.eprintln("sleep: missing operand\nTry 'sleep --help' for more information.");
+        return 1;
+    }
+    let mut total_ms: u64 = 0;
+    for op in &ops {
+        let (num, mult) = match op.chars().last() {
+            Some('s') => (&op[..op.len() - 1], 1000.0),
+            Some('m') => (&op[..op.len() - 1], 60_000.0),
+            Some('h') => (&op[..op.len() - 1], 3_600_000.0),
+            Some('d') => (&op[..op.len() - 1], 86_400_000.0),
+            _ => (op.as_str(), 1000.0),
+        };
+        match num.parse::<f64>() {
+            Ok(v) if v >= 0.0 && v.is_finite() => total_ms = total_ms.saturating_add((v * mult) as u64),
+            _ => {
+                p.eprintln(format!("sleep: invalid time interval ‘{op}’\nTry 'sleep --help' for more information."));
+                return 1;
+            }
+        }
+    }
+    w.clock_ms = w.clock_ms.saturating_add(total_ms);
+    w.etcd.store.expire_leases(w.clock_ms);
+    0
+}
+
+/// `printf FORMAT [ARGS]`: `%s %d %b %%` and the escapes `\n \t \\`; the format is reused
+/// while arguments remain, as in bash.
+fn printf(_w: &mut World, p: &mut Proc) -> i32 {
+    let Some(fmt) = p.args.get(1).cloned() else {
+        p.eprintln("printf: usage: printf [-v var] format [arguments]");
+        return 2;
+    };
+    let args: Vec<String> = p.args[2..].to_vec();
+    let unescape = |s: &str| s.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+    let mut out = String::new();
+    let mut ai = 0;
+    loop {
+        let cs: Vec<char> = fmt.chars().collect();
+        let mut i = 0;
+        let mut used = false;
+        while i < cs.len() {
+            let c = cs[i];
+            if c == '\\' && i + 1 < cs.len() {
+                match cs[i + 1] {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    '\\' => out.push('\\'),
+                    '"' => out.push('"'),
+                    o => {
+                        out.push('\\');
+                        out.push(o);
+                    }
+                }
+                i += 2;
+            } else if c == '%' && i + 1 < cs.len() {
+                let spec = cs[i + 1];
+                let arg = args.get(ai).cloned();
+                match spec {
+                    '%' => out.push('%'),
+                    's' => {
+                        out.push_str(&arg.unwrap_or_default());
+                        ai += 1;
+                        used = true;
+                    }
+                    'b' => {
+                        out.push_str(&unescape(&arg.unwrap_or_default()));
+                        ai += 1;
+                        used = true;
+                    }
+                    'd' | 'i' => {
+                        out.push_str(&arg.and_then(|a| a.parse::<i64>().ok()).unwrap_or(0).to_string());
+                        ai += 1;
+                        used = true;
+                    }
+                    o => {
+                        out.push('%');
+                        out.push(o);
+                    }
+                }
+                i += 2;
+            } else {
+                out.push(c);
+                i += 1;
+            }
+        }
+        if !used || ai >= args.len() {
+            break;
+        }
+    }
+    p.print(out);
+    0
+}
+
+fn tee(w: &mut World, p: &mut Proc) -> i32 {
+    let (opts, ops) = split_opts(&p.args[1..]);
+    let append = has(&opts, 'a');
+    let data = p.stdin.clone();
+    let mut code = 0;
+    for op in ops {
+        let path = p.path(&op);
+        let mut d = if append { w.vfs.read(&path).map(|x| x.to_vec()).unwrap_or_default() } else { Vec::new() };
+        d.extend_from_slice(&data);
+        if let Err(e) = w.vfs.write(&path, d) {
+            p.eprintln(format!("tee: {op}: {}", e.strerror()));
+            code = 1;
+        }
+    }
+    p.print(String::from_utf8_lossy(&data));
+    code
+}

@@ -1,9 +1,8 @@
 //! The terminal's line-editing logic, apart from any browser code: the scrollback (capped so
-//! long output stays fast), Ctrl+R reverse search over history, multi-line paste, and Tab
-//! completion. The page (`web`) only wires keys and renders what these return.
+//! long output stays fast), Ctrl+R reverse search over history, multi-line paste, and applying
+//! Tab completion candidates (from `Session::complete`) to the line. The page (`web`) only wires keys and renders what these return.
 
 use crate::process::Chunk;
-use crate::shell::Session;
 use std::collections::VecDeque;
 
 /// The scrollback keeps at most this many lines; older ones are dropped (like a terminal's
@@ -188,42 +187,6 @@ fn common_prefix(words: &[String]) -> String {
     first[..floor_char_boundary(first, n)].to_string()
 }
 
-/// Programs and builtins the first word completes to.
-const COMMANDS: &[&str] = &["cd", "clear", "echo", "env", "etcdctl", "export", "false", "history", "printenv", "pwd", "true", "unset"];
-const ETCDCTL_SUBCOMMANDS: &[&str] = &[
-    "alarm", "auth", "check", "compaction", "defrag", "del", "elect", "endpoint", "get", "help", "lease", "lock", "make-mirror", "member", "move-leader", "put", "role", "snapshot", "txn", "user", "version", "watch",
-];
-
-/// A local completion over command names, etcdctl's subcommands and the virtual filesystem's
-/// paths: the candidates for the word before the caret (full replacements of that word).
-pub fn complete(session: &Session, line: &str, cursor: usize) -> Vec<String> {
-    let cursor = floor_char_boundary(line, cursor);
-    let start = word_start(line, cursor);
-    let word = &line[start..cursor];
-    let before: Vec<&str> = line[..start].split_whitespace().collect();
-    let mut out: Vec<String> = Vec::new();
-    if before.is_empty() && !word.contains('/') {
-        out.extend(COMMANDS.iter().filter(|c| c.starts_with(word)).map(|c| c.to_string()));
-    } else if before.len() == 1 && before[0] == "etcdctl" && !word.starts_with('-') && !word.contains('/') {
-        out.extend(ETCDCTL_SUBCOMMANDS.iter().filter(|c| c.starts_with(word)).map(|c| c.to_string()));
-    } else {
-        // A path: list the directory part, keep names starting with the rest.
-        let (dir_part, name_part) = match word.rfind('/') {
-            Some(i) => (&word[..=i], &word[i + 1..]),
-            None => ("", word),
-        };
-        let dir = crate::vfs::normalize(&session.cwd, if dir_part.is_empty() { "." } else { dir_part });
-        if let Ok(names) = session.world.vfs.list(&dir) {
-            for name in names.into_iter().filter(|n| n.starts_with(name_part)) {
-                let full = crate::vfs::normalize(&dir, &name);
-                let slash = if session.world.vfs.is_dir(&full) { "/" } else { "" };
-                out.push(format!("{dir_part}{name}{slash}"));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,7 +253,8 @@ mod tests {
 
     #[test]
     fn completion_of_commands_subcommands_and_paths() {
-        let s = Session::new("kubeadm").unwrap();
+        let s = crate::shell::Session::new("kubeadm").unwrap();
+        let complete = |s: &crate::shell::Session, line: &str, cur: usize| s.complete(line, cur);
         assert_eq!(complete(&s, "etcd", 4), vec!["etcdctl"]);
         let c = apply_completion("etcd", 4, &complete(&s, "etcd", 4));
         assert_eq!((c.line.as_str(), c.cursor), ("etcdctl ", 8));

@@ -115,7 +115,7 @@ pub fn terminal(props: &Props) -> Html {
                     e.prevent_default();
                     let line = input.value();
                     let cursor = dom::caret(&input, &line);
-                    let cands = term::complete(&state.session.borrow(), &line, cursor);
+                    let cands = state.session.borrow().complete(&line, cursor);
                     let c = term::apply_completion(&line, cursor, &cands);
                     if c.choices.is_empty() {
                         input.set_value(&c.line);

@@ -18,7 +18,7 @@ async function keyRow(page, key) {
   return row.locator('td').allTextContents();
 }
 
-test('the inspector updates after each put and draws the key history', async () => {
+test('the inspector updates after put, delete and compact and draws the key history', async () => {
   const errors = [];
   const page = await openAt(browser, server.url, { errors });
   const r0 = await revision(page);
@@ -47,6 +47,25 @@ test('the inspector updates after each put and draws the key history', async () 
   await page.click('#lang-en');
   assert.equal(await page.locator('#timeline g.ev').count(), 3);
   assert.equal(await page.textContent('#timeline .now'), `now ${r(4)}`);
+  // A delete: the key leaves the table, its timeline gets a tombstone that closes generation 0.
+  await run(page, 'etcdctl del k1');
+  assert.equal(await page.locator('tr.key[data-key="k1"]').count(), 0);
+  const marks = () => page.locator('#timeline g.ev').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-rev'), g.getAttribute('class')]));
+  assert.deepEqual((await marks()).at(-1), [r(5), 'ev del']);
+  assert.equal(await page.locator('#timeline line.gen0:not(.open)').count(), 1);
+  // A new put starts generation 1.
+  await run(page, 'etcdctl put k1 again');
+  assert.deepEqual(await keyRow(page, 'k1'), ['k1', 'again', r(6), r(6), '1', '-']);
+  assert.equal(await page.locator('#timeline line.gen1.open').count(), 1);
+  // Compaction: older history disappears or is greyed; the compacted band is drawn.
+  await run(page, `etcdctl compaction ${r(3)}`);
+  assert.match(await page.textContent('#insp-compact'), new RegExp(`${r(3)}$`));
+  const after = await marks();
+  // k1 was written at r+1, r+2, r+4, r+5 (delete), r+6: compacting at r+3 drops r+1 and keeps
+  // r+2, the newest at or below the compaction point, greyed.
+  assert.deepEqual(after.map(([rev]) => rev), [r(2), r(4), r(5), r(6)]);
+  assert.deepEqual(after[0], [r(2), 'ev put compacted']);
+  assert.equal(await page.locator('#timeline rect.compacted-band').count(), 1);
   assert.deepEqual(errors, []);
 });
 

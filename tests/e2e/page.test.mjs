@@ -111,7 +111,15 @@ for (const [name, size] of [['1280x720', { width: 1280, height: 720 }], ['390x84
       const cmd = await page.locator('#cmd').boundingBox();
       assert.ok(cmd && cmd.width > 150 && cmd.x >= 0 && cmd.x + cmd.width <= size.width + 1, JSON.stringify(cmd));
       assert.ok(await page.locator('#panel').isVisible());
+      await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('#cmd').focus({ preventScroll: true }); });
       await page.screenshot({ path: join(SHOTS, `main-${lang}-${name}.png`) });
+      if (size.width > 500) {
+        await page.click('#tab-cluster');
+        await page.screenshot({ path: join(SHOTS, `cluster-${lang}-${name}.png`) });
+        await page.click('#tab-lessons');
+        await page.click('[data-lesson="01-what-is-etcd"] button');
+        await page.screenshot({ path: join(SHOTS, `lesson-${lang}-${name}.png`) });
+      }
       if (size.width < 500) await page.screenshot({ path: join(SHOTS, `main-${lang}-${name}-full.png`), fullPage: true });
       assert.deepEqual(errors, []);
     });

@@ -39,7 +39,7 @@ pub fn app() -> Html {
         let state = state.clone();
         let save_timer = save_timer.clone();
         let save_failed = save_failed.clone();
-        use_effect_with((state.gen, state.lang), move |_| {
+        use_effect_with((state.dirty, state.lang), move |_| {
             let st = state.clone();
             *save_timer.borrow_mut() = Some(Timeout::new(SAVE_DELAY_MS, move || {
                 if let Err(e) = st.save() {
@@ -70,18 +70,24 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let iv = Interval::new(1000, move || {
-                let changed = match session.try_borrow_mut() {
+                let (changed, leases) = match session.try_borrow_mut() {
                     Ok(mut s) => {
                         s.world.clock_ms += 1000;
                         // The kubelet notices manifest edits on its own, as on a real node.
                         let before = s.world.kubelet.clone();
                         crate::cluster::kubelet::sync(&mut s.world);
-                        s.world.kubelet != before
+                        let now = s.world.clock_ms;
+                        // A running etcd expires leases (and deletes their keys) as time passes,
+                        // as `sleep` does in the terminal.
+                        let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
+                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty())
                     }
-                    Err(_) => false,
+                    Err(_) => (false, false),
                 };
                 if changed {
-                    dispatcher.dispatch(Action::Refresh);
+                    dispatcher.dispatch(Action::WorldChanged);
+                } else if leases {
+                    dispatcher.dispatch(Action::Refresh); // lease countdowns
                 }
             });
             move || drop(iv)

@@ -74,7 +74,7 @@ pub fn inspector(props: &Props) -> Html {
                     <td class="num">{ row.create_revision }</td>
                     <td class="num">{ row.mod_revision }</td>
                     <td class="num">{ row.version }</td>
-                    <td class="num">{ if row.lease == 0 { "-".to_string() } else { format!("{:x}", row.lease) } }</td>
+                    <td class="num lease">{ lease_cell(store, row.lease, session.world.clock_ms) }</td>
                 </tr>
             }
         }
@@ -109,6 +109,17 @@ pub fn inspector(props: &Props) -> Html {
             </div>
             { for timeline }
         </div>
+    }
+}
+
+/// A key's lease: its id in hex and the seconds it has left.
+fn lease_cell(store: &crate::engine::Store, lease: i64, now_ms: u64) -> String {
+    if lease == 0 {
+        return "-".to_string();
+    }
+    match store.lessor.leases.get(&lease) {
+        Some(l) => format!("{lease:x} ({}s)", l.remaining_secs(now_ms)),
+        None => format!("{lease:x}"),
     }
 }
 

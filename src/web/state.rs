@@ -27,6 +27,8 @@ pub struct AppState {
     pub lang: Lang,
     /// Bumped on every change so views know to redraw.
     pub gen: u64,
+    /// Bumped on every change worth saving (not on a mere redraw).
+    pub dirty: u64,
     pub notice: Option<Notice>,
     /// The shipped course plus lessons the learner loaded.
     pub lessons: Rc<Vec<Lesson>>,
@@ -60,8 +62,10 @@ pub enum Action {
     /// Start over: a fresh session, stored data erased.
     Reset,
     DismissNotice,
-    /// Something changed outside an action (the kubelet acted): redraw.
+    /// Time passed: redraw (lease countdowns), nothing to save.
     Refresh,
+    /// Time passed and the world changed (the kubelet acted, leases expired): redraw and save.
+    WorldChanged,
     /// Open a lesson: a fresh session from its scenario and setup.
     OpenLesson(String),
     /// Restart the open lesson from scratch (its progress too).
@@ -130,6 +134,7 @@ impl AppState {
             term: Rc::new(RefCell::new(term)),
             lang: page.lang,
             gen: 0,
+            dirty: 0,
             notice,
             lessons: Rc::new(all),
             loaded: page.loaded,
@@ -196,6 +201,7 @@ impl AppState {
             term: self.term.clone(),
             lang: self.lang,
             gen: self.gen + 1,
+            dirty: self.dirty,
             notice: self.notice.clone(),
             lessons: self.lessons.clone(),
             loaded: self.loaded.clone(),
@@ -211,7 +217,10 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = self.next();
-        let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. });
+        if !matches!(action, Action::Refresh) {
+            next.dirty += 1;
+        }
+        let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. } | Action::WorldChanged);
         match action {
             Action::OpenLesson(id) => next.open_lesson(&id),
             Action::ResetLesson => {

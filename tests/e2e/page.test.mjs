@@ -150,8 +150,9 @@ test('offline once loaded: a reload without network still gives a working prompt
 
 test('timing: navigation to first usable prompt, and a command with 10k keys in the store', async () => {
   // First usable prompt: the input exists and accepts a command, measured from navigation start.
+  // Best of 5: the machine running the tests is shared, and the minimum is the page's own cost.
   const times = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await ctx.newPage();
     await page.goto(server.url);

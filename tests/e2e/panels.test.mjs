@@ -132,3 +132,25 @@ test('keys, values and file contents with HTML render as text', async () => {
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.deepEqual(errors, []);
 });
+
+test('the clock runs in real time: a lease counts down and its key vanishes when it expires', async () => {
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await run(page, TLS_ENV, 'etcdctl lease grant 5');
+  const granted = (await terminalLines(page)).at(-1);
+  const id = granted.match(/^lease ([0-9a-f]+) granted with TTL\((\d+)s\)$/);
+  assert.ok(id, granted);
+  await run(page, `etcdctl put --lease=${id[1]} lk v`);
+  assert.equal((await terminalLines(page)).at(-1), 'OK');
+  const cell = page.locator('tr.key[data-key="lk"] td.lease');
+  const first = Number((await cell.textContent()).match(/\((\d+)s\)/)[1]);
+  await page.waitForFunction((f) => {
+    const c = document.querySelector('tr.key[data-key="lk"] td.lease');
+    const m = c && c.textContent.match(/\((\d+)s\)/);
+    return m && Number(m[1]) < f;
+  }, first, { timeout: 5000 });
+  await page.waitForSelector('tr.key[data-key="lk"]', { state: 'detached', timeout: Number(id[2]) * 1000 + 5000 });
+  await run(page, 'etcdctl get lk');
+  assert.equal((await terminalLines(page)).at(-1), 'root@docker-01:~# etcdctl get lk');
+  assert.deepEqual(errors, []);
+});

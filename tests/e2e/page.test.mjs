@@ -177,12 +177,13 @@ test('timing: navigation to first usable prompt, and a command with 10k keys in 
   await page.waitForTimeout(1500);
   const samples = {};
   for (const cmd of ['etcdctl get key05000', 'etcdctl put key05000 changed', 'etcdctl get key0999 --prefix --keys-only', 'echo hi']) {
+    await timeCommand(page, cmd); // warm-up, not counted
     const ms = [];
-    for (let i = 0; i < 5; i++) ms.push(await timeCommand(page, cmd));
+    for (let i = 0; i < 7; i++) ms.push(await timeCommand(page, cmd));
     ms.sort((a, b) => a - b);
-    samples[cmd] = ms[2];
+    samples[cmd] = ms[3];
   }
-  for (const [cmd, ms] of Object.entries(samples)) console.log(`with ${N} keys: "${cmd}" answered in ${ms.toFixed(1)} ms (median of 5; budget 16)`);
+  for (const [cmd, ms] of Object.entries(samples)) console.log(`with ${N} keys: "${cmd}" answered in ${ms.toFixed(1)} ms (median of 7 after a warm-up; budget 16)`);
   assert.equal((await terminalLines(page)).at(-1), 'hi');
   for (const [cmd, ms] of Object.entries(samples)) assert.ok(ms <= 16, `${cmd}: ${ms} ms`);
 });

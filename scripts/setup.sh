@@ -39,8 +39,8 @@ ensure_wasm_tools() {
 
 ensure_node_deps() {
   ensure_apt node nodejs npm
-  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
-    log "installing npm playwright-core for the browser tests"
+  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ] || [ ! -d "$ROOT/tests/e2e/node_modules/axe-core" ]; then
+    log "installing npm playwright-core and axe-core for the browser tests"
     (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund --silent)
   fi
 }
@@ -50,10 +50,17 @@ build_dist() {
   local profile="${1:-release}"
   log "building the wasm bundle ($profile)"
   (cd "$ROOT" && wasm-pack --quiet build --target web --no-typescript --no-pack "--$profile" --out-dir pkg >/dev/null)
+  if [ "$profile" = release ]; then
+    # The debug-name section was about a third of the gzipped page: ship without it.
+    (cd "$ROOT" && wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+      --out-dir pkg target/wasm32-unknown-unknown/release/etcd_playground.wasm)
+  fi
   rm -rf "$ROOT/dist"
   mkdir -p "$ROOT/dist/pkg"
   cp "$ROOT/index.html" "$ROOT/dist/"
   cp -r "$ROOT/www" "$ROOT/dist/www"
+  # The service worker must sit at the root to serve index.html (its scope is its folder).
+  mv "$ROOT/dist/www/sw.js" "$ROOT/dist/sw.js"
   cp "$ROOT/pkg/etcd_playground.js" "$ROOT/pkg/etcd_playground_bg.wasm" "$ROOT/dist/pkg/"
   if [ -d "$ROOT/lessons" ]; then cp -r "$ROOT/lessons" "$ROOT/dist/lessons"; fi
 }

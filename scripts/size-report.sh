@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../dist"
 total=0
-for f in index.html www/boot.js www/style.css pkg/etcd_playground.js pkg/etcd_playground_bg.wasm; do
+for f in index.html www/boot.js www/style.css sw.js pkg/etcd_playground.js pkg/etcd_playground_bg.wasm; do
   raw=$(wc -c < "$f"); gz=$(gzip -9 -c "$f" | wc -c); total=$((total + gz))
   printf '%-32s %9d bytes raw %9d bytes gzip\n' "$f" "$raw" "$gz"
 done

@@ -5,12 +5,16 @@
 //! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
 
 pub mod cluster;
+pub mod cluster_view;
 pub mod commands;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
 pub mod i18n;
+pub mod inspect;
+pub mod persist;
 pub mod lessons;
+pub mod markdown;
 pub mod netless;
 pub mod kubectl;
 pub mod openssl;
@@ -19,6 +23,7 @@ pub mod process;
 pub mod session_file;
 pub mod shell;
 pub mod snapshot;
+pub mod term;
 pub mod vfs;
 pub mod world;
 

@@ -7,3 +7,8 @@ init().then(() => {
   document.body.textContent = 'Failed to load the playground / Falha ao carregar o playground: ' + err;
   document.documentElement.dataset.ready = 'error';
 });
+
+// Offline once loaded: a service worker keeps a copy of the page's files (see sw.js).
+if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  navigator.serviceWorker.register('sw.js').catch(() => {});
+}

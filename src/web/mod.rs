@@ -1,6 +1,14 @@
 //! The page (wasm only): a Yew app whose view is a function of the session state.
-//! No etcd or shell logic lives here: every typed line goes through `Session::execute`.
+//! No etcd or shell logic lives here: every typed line goes through `Session::execute`, and
+//! what the panels show is computed by `crate::inspect` / `crate::term`.
 
+mod app;
+mod cluster;
+mod dom;
+mod files;
+mod inspector;
+mod lessons;
+mod state;
 mod terminal;
 
 use wasm_bindgen::prelude::*;
@@ -9,5 +17,5 @@ use wasm_bindgen::prelude::*;
 pub fn start() {
     // A Rust panic must reach the console with its message instead of an opaque trap.
     console_error_panic_hook::set_once();
-    yew::Renderer::<terminal::App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }

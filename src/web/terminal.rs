@@ -1,105 +1,191 @@
-//! The terminal view: scrollback, prompt, input with history, and the language switch.
+//! The terminal: scrollback (only the last lines drawn), prompt and input, with the keys a
+//! bash user expects. Line editing logic lives in `crate::term`; this file wires events.
 
+use super::dom;
+use super::state::{Action, Handle};
 use crate::i18n::{t, Lang};
-use crate::process::Chunk;
-use crate::shell::Session;
-use web_sys::HtmlInputElement;
+use crate::term::{self, LineKind, Scrollback};
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-/// One rendered line of scrollback.
-#[derive(Clone, PartialEq)]
-enum Line {
-    Prompt(String, String),
-    Out(String),
-    Err(String),
-    Explain { en: String, pt: String },
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: Handle,
 }
 
-fn lines_of(chunks: &[Chunk]) -> Vec<Line> {
-    let mut out = Vec::new();
-    for c in chunks {
-        match c {
-            Chunk::Stdout(s) => out.extend(s.strip_suffix('\n').unwrap_or(s).split('\n').map(|l| Line::Out(l.to_string()))),
-            Chunk::Stderr(s) => out.extend(s.strip_suffix('\n').unwrap_or(s).split('\n').map(|l| Line::Err(l.to_string()))),
-            Chunk::Explain { en, pt } => out.push(Line::Explain { en: en.clone(), pt: pt.clone() }),
-        }
-    }
-    out
+/// Ctrl+R state: what is searched and which history entry matches.
+#[derive(Clone, PartialEq, Default)]
+struct Search {
+    query: String,
+    found: Option<usize>,
 }
 
-#[function_component(App)]
-pub fn app() -> Html {
-    let session = use_mut_ref(|| Session::new("kubeadm").expect("the default scenario exists"));
-    let scrollback = use_state(Vec::<Line>::new);
-    let prompt = use_state(|| session.borrow().prompt());
-    let lang = use_state(|| Lang::Pt);
-    // Position while walking history with Up/Down; None = editing a new line.
+#[function_component(Terminal)]
+pub fn terminal(props: &Props) -> Html {
+    let state = props.state.clone();
+    let l = state.lang;
     let hist_pos = use_mut_ref(|| None::<usize>);
+    let search = use_state(|| None::<Search>);
+    // After Esc, Tab leaves the input instead of completing (no keyboard trap).
+    let tab_leaves = use_mut_ref(|| false);
     let input_ref = use_node_ref();
-    let end_ref = use_node_ref();
+    let scroll_ref = use_node_ref();
 
     {
-        let end_ref = end_ref.clone();
-        use_effect_with(scrollback.len(), move |_| {
-            if let Some(el) = end_ref.cast::<web_sys::Element>() {
-                el.scroll_into_view();
+        let scroll_ref = scroll_ref.clone();
+        use_effect_with(state.gen, move |_| {
+            if let Some(el) = scroll_ref.cast::<HtmlElement>() {
+                el.set_scroll_top(el.scroll_height());
             }
         });
     }
 
+    let history_entry = {
+        let state = state.clone();
+        move |i: usize| state.session.borrow().history.get(i).cloned().unwrap_or_default()
+    };
+
     let onkeydown = {
-        let session = session.clone();
-        let scrollback = scrollback.clone();
-        let prompt = prompt.clone();
+        let history_entry = history_entry.clone();
+        let state = state.clone();
         let hist_pos = hist_pos.clone();
+        let search = search.clone();
+        let tab_leaves = tab_leaves.clone();
         Callback::from(move |e: KeyboardEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            match e.key().as_str() {
+            let key = e.key();
+            let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            let leave_tab = std::mem::replace(&mut *tab_leaves.borrow_mut(), false);
+            if let Some(sr) = (*search).clone() {
+                match key.as_str() {
+                    "r" if ctrl => {
+                        e.prevent_default();
+                        let h = state.session.borrow().history.clone();
+                        let found = term::reverse_search(&h, &sr.query, sr.found).or(sr.found);
+                        search.set(Some(Search { found, ..sr }));
+                    }
+                    "Enter" => {
+                        e.prevent_default();
+                        let line = sr.found.map(&history_entry).unwrap_or_default();
+                        search.set(None);
+                        input.set_value("");
+                        *hist_pos.borrow_mut() = None;
+                        state.dispatch(Action::Run(vec![line]));
+                    }
+                    "c" | "g" if ctrl => {
+                        e.prevent_default();
+                        search.set(None);
+                        input.set_value("");
+                    }
+                    "Escape" | "ArrowLeft" | "ArrowRight" | "Tab" | "ArrowUp" | "ArrowDown" => {
+                        e.prevent_default();
+                        input.set_value(&sr.found.map(&history_entry).unwrap_or_default());
+                        search.set(None);
+                    }
+                    _ => {}
+                }
+                return;
+            }
+            match key.as_str() {
                 "Enter" => {
+                    e.prevent_default();
                     let line = input.value();
                     input.set_value("");
                     *hist_pos.borrow_mut() = None;
-                    let mut s = session.borrow_mut();
-                    let mut lines = (*scrollback).clone();
-                    lines.push(Line::Prompt((*prompt).clone(), line.clone()));
-                    let r = s.execute(&line);
-                    if r.clear {
-                        lines.clear();
-                    }
-                    lines.extend(lines_of(&r.chunks));
-                    scrollback.set(lines);
-                    prompt.set(s.prompt());
+                    state.dispatch(Action::Run(vec![line]));
                 }
                 "ArrowUp" | "ArrowDown" => {
                     e.prevent_default();
-                    let s = session.borrow();
-                    let n = s.history.len();
+                    let n = state.session.borrow().history.len();
                     if n == 0 {
                         return;
                     }
                     let mut pos = hist_pos.borrow_mut();
-                    *pos = match (e.key().as_str(), *pos) {
+                    *pos = match (key.as_str(), *pos) {
                         ("ArrowUp", None) => Some(n - 1),
                         ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
                         ("ArrowDown", Some(p)) if p + 1 < n => Some(p + 1),
                         _ => None,
                     };
-                    input.set_value(pos.map(|p| s.history[p].as_str()).unwrap_or(""));
+                    input.set_value(&pos.map(&history_entry).unwrap_or_default());
                 }
-                "c" if e.ctrl_key() => {
-                    let mut s = session.borrow_mut();
-                    s.cancel_pending();
-                    let mut lines = (*scrollback).clone();
-                    lines.push(Line::Prompt((*prompt).clone(), format!("{}^C", input.value())));
-                    input.set_value("");
-                    scrollback.set(lines);
-                    prompt.set(s.prompt());
-                }
-                "l" if e.ctrl_key() => {
+                "Tab" if !leave_tab && !e.shift_key() => {
                     e.prevent_default();
-                    scrollback.set(Vec::new());
+                    let line = input.value();
+                    let cursor = dom::caret(&input, &line);
+                    let cands = state.session.borrow().complete(&line, cursor);
+                    let c = term::apply_completion(&line, cursor, &cands);
+                    if c.choices.is_empty() {
+                        input.set_value(&c.line);
+                        let pos = c.line[..c.cursor].encode_utf16().count() as u32;
+                        let _ = input.set_selection_range(pos, pos);
+                    } else {
+                        state.dispatch(Action::Choices(line, c.choices));
+                    }
+                }
+                "Escape" => *tab_leaves.borrow_mut() = true,
+                "c" if ctrl => {
+                    // With text selected, Ctrl+C copies; otherwise it interrupts, as in a terminal.
+                    if input.selection_start().ok().flatten() != input.selection_end().ok().flatten() {
+                        return;
+                    }
+                    e.prevent_default();
+                    state.dispatch(Action::Interrupt(input.value()));
+                    input.set_value("");
+                    *hist_pos.borrow_mut() = None;
+                }
+                "l" if ctrl => {
+                    e.prevent_default();
+                    state.dispatch(Action::Clear);
+                }
+                "r" if ctrl => {
+                    e.prevent_default();
+                    let query = input.value();
+                    let found = term::reverse_search(&state.session.borrow().history, &query, None);
+                    search.set(Some(Search { query, found }));
                 }
                 _ => {}
+            }
+        })
+    };
+
+    let oninput = {
+        let state = state.clone();
+        let search = search.clone();
+        Callback::from(move |e: InputEvent| {
+            if search.is_some() {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                let query = input.value();
+                let found = term::reverse_search(&state.session.borrow().history, &query, None);
+                search.set(Some(Search { query, found }));
+            }
+        })
+    };
+
+    let onpaste = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let Some(text) = dom::pasted_text(&e) else { return };
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let value = input.value();
+            let cursor = dom::caret(&input, &value);
+            if let Some((lines, rest)) = term::split_paste(&value, cursor, &text) {
+                e.prevent_default();
+                input.set_value(&rest);
+                state.dispatch(Action::Run(lines));
+            }
+        })
+    };
+
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let state = state.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                dom::upload(files, state.clone());
             }
         })
     };
@@ -107,57 +193,79 @@ pub fn app() -> Html {
     let focus_input = {
         let input_ref = input_ref.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(i) = input_ref.cast::<HtmlInputElement>() {
-                let _ = i.focus();
-            }
-        })
-    };
-
-    let set_lang = |l: Lang| {
-        let lang = lang.clone();
-        Callback::from(move |_: MouseEvent| {
-            lang.set(l);
-            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                if let Some(root) = doc.document_element() {
-                    let _ = root.set_attribute("lang", l.code());
+            // Clicking to select text must not steal the selection.
+            let selecting = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
+            if !selecting {
+                if let Some(i) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = i.focus();
                 }
             }
         })
     };
 
-    let l = *lang;
+    let term = state.term.clone();
+    let (blocks, hidden) = {
+        let sb = state.term.borrow();
+        let hidden = sb.visible().1;
+        (sb.blocks(), hidden)
+    };
+    let prompt = state.session.borrow().prompt();
+    let search_line = (*search).clone().map(|sr| {
+        let found = sr.found.map(&history_entry).unwrap_or_default();
+        let label = if sr.found.is_none() && !sr.query.is_empty() { "(failed reverse-i-search)" } else { "(reverse-i-search)" };
+        format!("{label}`{}': {found}", sr.query)
+    });
     html! {
-        <div class="app">
-            <header class="top">
-                <h1>{ t(l, "app.title") }</h1>
-                <p class="tagline">{ t(l, "app.tagline") }</p>
-                <nav class="lang" aria-label={ t(l, "lang.switch") }>
-                    <span id="lang-label">{ t(l, "lang.switch") }</span>
-                    <button id="lang-pt" aria-pressed={ (l == Lang::Pt).to_string() } onclick={ set_lang(Lang::Pt) }>{ "PT" }</button>
-                    <button id="lang-en" aria-pressed={ (l == Lang::En).to_string() } onclick={ set_lang(Lang::En) }>{ "EN" }</button>
-                </nav>
-            </header>
-            <main>
-                <section class="terminal" aria-label={ t(l, "terminal.label") } onclick={ focus_input }>
-                    <div class="scrollback" role="log" aria-live="polite">
-                        { for scrollback.iter().map(|line| match line {
-                            Line::Prompt(p, cmd) => html! { <div class="line cmd"><span class="prompt">{ p }</span>{ cmd }</div> },
-                            Line::Out(s) => html! { <div class="line out">{ s }</div> },
-                            Line::Err(s) => html! { <div class="line err">{ s }</div> },
-                            Line::Explain { en, pt } => html! {
-                                <aside class="explain"><strong>{ t(l, "explain.title") }{ ": " }</strong>{ l.pick(en, pt) }</aside>
-                            },
-                        }) }
-                        <div ref={ end_ref }></div>
-                    </div>
-                    <div class="input-line">
-                        <label for="cmd" class="prompt" id="prompt">{ (*prompt).clone() }</label>
-                        <input id="cmd" ref={ input_ref } type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
-                            autofocus=true aria-label={ t(l, "terminal.input") } {onkeydown} />
-                    </div>
-                </section>
-                <p class="help">{ t(l, "terminal.help") }</p>
-            </main>
-        </div>
+        <section class="terminal" aria-label={ t(l, "terminal.label") } onclick={ focus_input } {ondragover} {ondrop}>
+            <div class="scrollback" ref={ scroll_ref } role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label={ t(l, "terminal.output") }>
+                if hidden > 0 {
+                    <div class="line hidden-note">{ t(l, "terminal.hidden").replace("{n}", &hidden.to_string()) }</div>
+                }
+                { for blocks.into_iter().map(|(lo, hi)| html! { <Block key={ lo.to_string() } term={ term.clone() } {lo} {hi} lang={ l } /> }) }
+            </div>
+            if let Some(s) = search_line {
+                <div id="rsearch" class="line rsearch" aria-live="polite">{ s }</div>
+            }
+            <div class="input-line">
+                <label for="cmd" class="prompt" id="prompt">{ prompt }</label>
+                <input id="cmd" ref={ input_ref } type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
+                    autofocus=true aria-label={ t(l, "terminal.input") } aria-describedby="term-help" {onkeydown} {oninput} {onpaste} />
+            </div>
+        </section>
+    }
+}
+
+/// A run of scrollback lines; redrawn only when its id range or the language changes (lines
+/// never change once written), so a long scrollback costs nothing per command.
+#[derive(Properties)]
+struct BlockProps {
+    term: Rc<RefCell<Scrollback>>,
+    lo: u64,
+    hi: u64,
+    lang: Lang,
+}
+
+impl PartialEq for BlockProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.term, &o.term) && self.lo == o.lo && self.hi == o.hi && self.lang == o.lang
+    }
+}
+
+#[function_component(Block)]
+fn block(p: &BlockProps) -> Html {
+    let sb = p.term.borrow();
+    html! { <div class="block">{ for sb.range(p.lo, p.hi).map(|line| render_line(p.lang, line)) }</div> }
+}
+
+fn render_line(l: Lang, line: &term::Line) -> Html {
+    let key = line.id.to_string();
+    match &line.kind {
+        LineKind::Prompt(p, cmd) => html! { <div {key} class="line cmd"><span class="prompt">{ p }</span>{ cmd }</div> },
+        LineKind::Out(s) => html! { <div {key} class="line out">{ s }</div> },
+        LineKind::Err(s) => html! { <div {key} class="line err">{ s }</div> },
+        LineKind::Explain { en, pt } => html! {
+            <aside {key} class="explain"><strong>{ t(l, "explain.title") }{ ": " }</strong>{ l.pick(en, pt) }</aside>
+        },
+        LineKind::Note { en, pt } => html! { <div {key} class="line note" >{ l.pick(en, pt) }</div> },
     }
 }

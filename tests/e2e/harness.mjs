@@ -55,3 +55,47 @@ export async function typeCommand(page, line) {
 export async function terminalLines(page) {
   return page.$$eval('.scrollback .line', (els) => els.map((e) => e.textContent));
 }
+
+export const TLS_ENV = 'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key';
+
+/// Opens the page at a given viewport size; `errors` collects page errors and console errors
+/// (a CSP violation is a console error, so it fails the tests that assert none).
+export async function openAt(browser, url, { width = 1280, height = 720, errors = [], context } = {}) {
+  const ctx = context || await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('#cmd', { timeout: 15000 });
+  return page;
+}
+
+/// Runs lines one by one and waits until the scrollback shows the last one's prompt line.
+export async function run(page, ...lines) {
+  for (const line of lines) await typeCommand(page, line);
+}
+
+/// Pastes text into the terminal input as a real clipboard paste event.
+export async function paste(page, text) {
+  await page.focus('#cmd');
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    const ev = new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true });
+    document.querySelector('#cmd').dispatchEvent(ev);
+  }, text);
+}
+
+/// Time from pressing Enter on `cmd` until its output is in the DOM, measured in the page.
+export async function timeCommand(page, cmd) {
+  return page.evaluate(async (c) => {
+    const input = document.querySelector('#cmd');
+    const sb = document.querySelector('.scrollback');
+    input.value = c;
+    const done = new Promise((r) => new MutationObserver((_, o) => { o.disconnect(); r(); }).observe(sb, { childList: true, subtree: true, characterData: true }));
+    const t0 = performance.now();
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await done;
+    return performance.now() - t0;
+  }, cmd);
+}

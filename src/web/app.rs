@@ -1,0 +1,214 @@
+//! The page: header (title, language, reset), a notice banner, the terminal, and the side
+//! panels. Owns the one reducer, saves it to localStorage, and runs the simulated clock.
+
+use super::cluster::Cluster;
+use super::files::Files;
+use super::inspector::Inspector;
+use super::lessons::Lessons;
+use super::state::{Action, AppState};
+use super::terminal::Terminal;
+use crate::i18n::{t, Lang};
+use gloo::events::EventListener;
+use gloo::timers::callback::{Interval, Timeout};
+use yew::prelude::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Keys,
+    Files,
+    Lessons,
+    Cluster,
+}
+
+const TABS: [(Tab, &str, &str); 4] =
+    [(Tab::Keys, "tab-keys", "tab.keys"), (Tab::Files, "tab-files", "tab.files"), (Tab::Lessons, "tab-lessons", "tab.lessons"), (Tab::Cluster, "tab-cluster", "tab.cluster")];
+
+/// Save this long after the last change (a burst of pasted lines saves once).
+const SAVE_DELAY_MS: u32 = 300;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(AppState::load);
+    let tab = use_state(|| Tab::Keys);
+    let confirm_reset = use_state(|| false);
+    let save_timer = use_mut_ref(|| None::<Timeout>);
+    let save_failed = use_mut_ref(|| false);
+
+    // Save after each change (debounced), and right away when the page goes away.
+    {
+        let state = state.clone();
+        let save_timer = save_timer.clone();
+        let save_failed = save_failed.clone();
+        use_effect_with((state.dirty, state.lang), move |_| {
+            let st = state.clone();
+            *save_timer.borrow_mut() = Some(Timeout::new(SAVE_DELAY_MS, move || {
+                if let Err(e) = st.save() {
+                    if !std::mem::replace(&mut *save_failed.borrow_mut(), true) {
+                        st.dispatch(Action::Note(
+                            format!("Could not save the session in this browser ({e}); it will be lost on reload."),
+                            format!("Não foi possível salvar a sessão neste navegador ({e}); ela será perdida ao recarregar."),
+                        ));
+                    }
+                }
+            }));
+        });
+    }
+    {
+        let state = state.clone();
+        use_effect_with(state.gen, move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "pagehide", move |_| {
+                    let _ = state.save();
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // The simulated clock follows real time, so leases run out while the learner reads.
+    {
+        let session = state.session.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let iv = Interval::new(1000, move || {
+                let (changed, leases) = match session.try_borrow_mut() {
+                    Ok(mut s) => {
+                        s.world.clock_ms += 1000;
+                        // The kubelet notices manifest edits on its own, as on a real node.
+                        let before = s.world.kubelet.clone();
+                        crate::cluster::kubelet::sync(&mut s.world);
+                        let now = s.world.clock_ms;
+                        // A running etcd expires leases (and deletes their keys) as time passes,
+                        // as `sleep` does in the terminal.
+                        let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
+                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty())
+                    }
+                    Err(_) => (false, false),
+                };
+                if changed {
+                    dispatcher.dispatch(Action::WorldChanged);
+                } else if leases {
+                    dispatcher.dispatch(Action::Refresh); // lease countdowns
+                }
+            });
+            move || drop(iv)
+        });
+    }
+    {
+        let lang = state.lang;
+        use_effect_with(lang, move |l| {
+            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", l.code());
+            }
+        });
+    }
+
+    let l = state.lang;
+    let set_lang = |lang: Lang| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetLang(lang)))
+    };
+    let ask_reset = {
+        let c = confirm_reset.clone();
+        Callback::from(move |_: MouseEvent| c.set(true))
+    };
+    let do_reset = {
+        let (state, c) = (state.clone(), confirm_reset.clone());
+        Callback::from(move |_: MouseEvent| {
+            c.set(false);
+            state.dispatch(Action::Reset);
+        })
+    };
+    let cancel_reset = {
+        let c = confirm_reset.clone();
+        Callback::from(move |_: MouseEvent| c.set(false))
+    };
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::DismissNotice))
+    };
+    let tab_button = |which: Tab, id: &'static str, key: &'static str| {
+        let tab_s = tab.clone();
+        let sel = *tab == which;
+        html! {
+            <button role="tab" id={ id } aria-selected={ sel.to_string() } aria-controls="panel" tabindex={ if sel { "0" } else { "-1" } }
+                onclick={ Callback::from(move |_: MouseEvent| tab_s.set(which)) }>{ t(l, key) }</button>
+        }
+    };
+    let tab_keys = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let step = match e.key().as_str() {
+                "ArrowRight" => 1,
+                "ArrowLeft" => TABS.len() - 1,
+                _ => 0,
+            };
+            if step > 0 {
+                let pos = TABS.iter().position(|(t, _, _)| *t == *tab).unwrap_or(0);
+                let (next, id, _) = TABS[(pos + step) % TABS.len()];
+                tab.set(next);
+                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+                    use wasm_bindgen::JsCast;
+                    if let Ok(b) = el.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = b.focus();
+                    }
+                }
+            }
+        })
+    };
+
+    html! {
+        <div class="app">
+            <header class="top">
+                <h1>{ t(l, "app.title") }</h1>
+                <p class="tagline">{ t(l, "app.tagline") }</p>
+                <nav class="lang" aria-label={ t(l, "lang.switch") }>
+                    <span id="lang-label">{ t(l, "lang.switch") }</span>
+                    <button id="lang-pt" aria-pressed={ (l == Lang::Pt).to_string() } onclick={ set_lang(Lang::Pt) }>{ "PT" }</button>
+                    <button id="lang-en" aria-pressed={ (l == Lang::En).to_string() } onclick={ set_lang(Lang::En) }>{ "EN" }</button>
+                </nav>
+                if *confirm_reset {
+                    <span class="confirm" role="group" aria-label={ t(l, "reset.confirm") }>
+                        { t(l, "reset.confirm") }{ " " }
+                        <button id="reset-yes" class="danger" onclick={ do_reset }>{ t(l, "reset.yes") }</button>
+                        <button id="reset-no" onclick={ cancel_reset }>{ t(l, "reset.no") }</button>
+                    </span>
+                } else {
+                    <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
+                }
+            </header>
+            if let Some(n) = &state.notice {
+                <div class="notice" role="alert" id="notice">
+                    <p>{ l.pick(&n.en, &n.pt) }</p>
+                    if n.offer_reset {
+                        <button id="notice-reset" class="danger" onclick={ do_reset_notice(&state) }>{ t(l, "notice.reset") }</button>
+                    }
+                    <button id="notice-dismiss" onclick={ dismiss }>{ t(l, "notice.dismiss") }</button>
+                </div>
+            }
+            <main>
+                <div class="term-col">
+                    <Terminal state={ state.clone() } />
+                    <p class="help" id="term-help">{ t(l, "terminal.help") }</p>
+                </div>
+                <section class="side" aria-label={ t(l, "side.label") }>
+                    <div role="tablist" class="tabs" aria-label={ t(l, "side.label") } onkeydown={ tab_keys }>
+                        { for TABS.iter().map(|(which, id, key)| tab_button(*which, id, key)) }
+                    </div>
+                    <div id="panel" role="tabpanel" tabindex="0" aria-labelledby={ TABS.iter().find(|(t, _, _)| *t == *tab).map(|(_, id, _)| *id).unwrap_or("tab-keys") }>
+                        { match *tab {
+                            Tab::Keys => html! { <Inspector state={ state.clone() } /> },
+                            Tab::Files => html! { <Files state={ state.clone() } /> },
+                            Tab::Lessons => html! { <Lessons state={ state.clone() } /> },
+                            Tab::Cluster => html! { <Cluster state={ state.clone() } /> },
+                        } }
+                    </div>
+                </section>
+            </main>
+        </div>
+    }
+}
+
+fn do_reset_notice(state: &UseReducerHandle<AppState>) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| state.dispatch(Action::Reset))
+}

@@ -1,0 +1,81 @@
+//! The cluster panel: the etcd member (red when down), the API server, static pods, nodes and
+//! pods, and the trust diagram of who dials etcd with which files. Data from `crate::cluster_view`.
+
+use super::state::Handle;
+use crate::cluster_view;
+use crate::i18n::t;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: Handle,
+}
+
+#[function_component(Cluster)]
+pub fn cluster(props: &Props) -> Html {
+    let l = props.state.lang;
+    let v = cluster_view::view(&props.state.session.borrow());
+    let m = &v.member;
+    let up = |ok: bool| if ok { "up" } else { "down" };
+    html! {
+        <div class="cluster">
+            <section id="cluster-etcd" class={ classes!("card", up(m.running)) } aria-label="etcd">
+                <h2>{ "etcd " }<span class="badge">{ if m.running { t(l, "cluster.running") } else { t(l, "cluster.down") } }</span></h2>
+                <p class="small">{ format!("{} · v{} · {} · data-dir {}", m.name, m.version, m.client_urls.join(", "), m.data_dir) }</p>
+                if let Some(e) = &m.error {
+                    <p class="diagnosis">{ e }</p>
+                }
+            </section>
+            if !v.static_pods.is_empty() {
+                <section id="cluster-api" class={ classes!("card", up(v.apiserver_up)) }>
+                    <h2>{ "kube-apiserver " }<span class="badge">{ if v.apiserver_up { t(l, "cluster.running") } else { t(l, "cluster.down") } }</span></h2>
+                    if let Some((en, pt)) = &v.apiserver_down {
+                        <p class="diagnosis">{ l.pick(en, pt) }</p>
+                    }
+                    <h3>{ t(l, "cluster.static") }</h3>
+                    <ul class="plain">
+                        { for v.static_pods.iter().map(|(path, pod)| html! {
+                            <li class={ up(pod.is_some()) }>{ format!("{} {path}", if pod.is_some() { "●" } else { "○" }) }</li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            if v.apiserver_up {
+                <section class="card">
+                    <h3>{ t(l, "cluster.nodes") }</h3>
+                    <ul class="plain" id="cluster-nodes">{ for v.nodes.iter().map(|(n, s)| html! { <li>{ format!("{n} {s}") }</li> }) }</ul>
+                    <h3>{ t(l, "cluster.pods") }</h3>
+                    <table class="keys" id="cluster-pods">
+                        <thead><tr><th scope="col">{ "NAMESPACE" }</th><th scope="col">{ "NAME" }</th><th scope="col">{ "STATUS" }</th></tr></thead>
+                        <tbody>{ for v.pods.iter().map(|(ns, n, p)| html! { <tr><td>{ ns }</td><td>{ n }</td><td>{ p }</td></tr> }) }</tbody>
+                    </table>
+                </section>
+            }
+            <section class="card trust" aria-label={ t(l, "cluster.trust") }>
+                <h2>{ t(l, "cluster.trust") }</h2>
+                <p class="muted small">{ t(l, "cluster.trust_help") }</p>
+                { for v.edges.iter().map(|e| {
+                    let ok = e.status.is_ok();
+                    html! {
+                        <div id={ format!("edge-{}", e.client) } class={ classes!("edge", if ok { "ok" } else { "broken" }) }>
+                            <div class="edge-line">
+                                <span class="node">{ e.client }</span>
+                                <span class="arrow" aria-hidden="true">{ if ok { "──TLS──▶" } else { "──✕──▶" } }</span>
+                                <span class="node">{ format!("etcd {}", e.endpoint) }</span>
+                                <span class="badge">{ if ok { t(l, "cluster.edge_ok") } else { t(l, "cluster.edge_broken") } }</span>
+                            </div>
+                            <ul class="plain small material">
+                                { for e.material.iter().map(|(flag, file)| html! {
+                                    <li><code>{ flag }</code>{ " → " }{ file.clone().unwrap_or_else(|| t(l, "cluster.unset").to_string()) }</li>
+                                }) }
+                            </ul>
+                            if let Err((err, en, pt)) = &e.status {
+                                <p class="diagnosis"><code>{ err }</code><br />{ l.pick(en, pt) }</p>
+                            }
+                        </div>
+                    }
+                }) }
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,129 @@
+//! The files panel: the virtual filesystem as a tree; view, edit, download and upload files.
+
+use super::dom;
+use super::state::{Action, Handle};
+use crate::i18n::t;
+use crate::inspect;
+use std::collections::BTreeSet;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: Handle,
+}
+
+#[function_component(Files)]
+pub fn files(props: &Props) -> Html {
+    let state = props.state.clone();
+    let l = state.lang;
+    let closed = use_state(|| BTreeSet::from(["/usr".to_string(), "/var".to_string()]));
+    let selected = use_state(|| None::<String>);
+    let editing = use_state(|| false);
+    let editor_ref = use_node_ref();
+
+    let session = state.session.borrow();
+    let vfs = &session.world.vfs;
+    let rows = inspect::file_tree(vfs, &closed);
+
+    let toggle = |p: String| {
+        let closed = closed.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut c = (*closed).clone();
+            if !c.remove(&p) {
+                c.insert(p.clone());
+            }
+            closed.set(c);
+        })
+    };
+    let select = |p: String| {
+        let selected = selected.clone();
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| {
+            selected.set(Some(p.clone()));
+            editing.set(false);
+        })
+    };
+    let onupload = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(files) = input.files() {
+                dom::upload(files, state.clone());
+            }
+            input.set_value("");
+        })
+    };
+
+    let tree = rows.iter().map(|r| {
+        let pad = super::inspector::indent(r.depth);
+        if r.is_dir {
+            html! { <li class={ pad.clone() }><button class="linkish dir" aria-expanded={ r.open.to_string() } onclick={ toggle(r.path.clone()) }>{ if r.open { "▾ " } else { "▸ " } }{ &r.name }{ "/" }</button></li> }
+        } else {
+            let sel = selected.as_deref() == Some(r.path.as_str());
+            html! { <li class={ pad.clone() }><button class="linkish file" data-path={ r.path.clone() } aria-pressed={ sel.to_string() } onclick={ select(r.path.clone()) }>{ &r.name }</button><span class="muted">{ format!(" {} B", r.size) }</span></li> }
+        }
+    });
+
+    let viewer = selected.as_ref().and_then(|p| vfs.read(p).ok().map(|d| (p.clone(), d.to_vec()))).map(|(path, data)| {
+        let text = inspect::is_text(&data);
+        let ondownload = {
+            let (path, data) = (path.clone(), data.clone());
+            Callback::from(move |_: MouseEvent| dom::download(path.rsplit('/').next().unwrap_or("file"), &data))
+        };
+        let onedit = {
+            let editing = editing.clone();
+            Callback::from(move |_: MouseEvent| editing.set(true))
+        };
+        let oncancel = {
+            let editing = editing.clone();
+            Callback::from(move |_: MouseEvent| editing.set(false))
+        };
+        let onsave = {
+            let (editing, editor_ref, state, path) = (editing.clone(), editor_ref.clone(), state.clone(), path.clone());
+            Callback::from(move |_: MouseEvent| {
+                if let Some(ta) = editor_ref.cast::<HtmlTextAreaElement>() {
+                    state.dispatch(Action::WriteFile { path: path.clone(), data: ta.value().into_bytes(), uploaded: false });
+                }
+                editing.set(false);
+            })
+        };
+        let content = String::from_utf8_lossy(&data).into_owned();
+        html! {
+            <div class="viewer">
+                <div class="viewer-bar">
+                    <strong id="viewer-path">{ &path }</strong>
+                    <button id="file-download" onclick={ ondownload }>{ t(l, "files.download") }</button>
+                    if text && !*editing {
+                        <button id="file-edit" onclick={ onedit }>{ t(l, "files.edit") }</button>
+                    }
+                </div>
+                if !text {
+                    <p class="muted">{ t(l, "files.binary").replace("{n}", &data.len().to_string()) }</p>
+                } else if *editing {
+                    <label for="file-editor" class="sr-only">{ t(l, "files.editor") }</label>
+                    <textarea id="file-editor" ref={ editor_ref.clone() } spellcheck="false" value={ content } />
+                    <div class="viewer-bar">
+                        <button id="file-save" onclick={ onsave }>{ t(l, "files.save") }</button>
+                        <button onclick={ oncancel }>{ t(l, "files.cancel") }</button>
+                    </div>
+                } else {
+                    <pre id="file-content" tabindex="0">{ content }</pre>
+                }
+            </div>
+        }
+    });
+
+    html! {
+        <div class="files">
+            <div class="files-bar">
+                <span class="muted">{ t(l, "files.cwd") }{ ": " }<code>{ &session.cwd }</code></span>
+                <input id="file-upload" class="sr-only" type="file" multiple=true onchange={ onupload } />
+                <label class="button" for="file-upload">{ t(l, "files.upload") }</label>
+            </div>
+            <p class="muted small">{ t(l, "files.hint") }</p>
+            <ul class="tree" aria-label={ t(l, "files.tree") }>{ for tree }</ul>
+            { for viewer }
+        </div>
+    }
+}

@@ -1,0 +1,344 @@
+//! The app's one reducer: the session, the scrollback and the page's own state. Actions are
+//! what the learner did; `reduce` applies them through the session (no shell logic here).
+
+use crate::i18n::Lang;
+use crate::lessons::{self, LastRun, Lesson, Progress};
+use crate::persist::{self, PageState};
+use crate::shell::Session;
+use crate::term::{LineKind, Scrollback};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+pub const SCENARIO: &str = "kubeadm";
+
+/// A message the page shows in a banner, in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub en: String,
+    pub pt: String,
+    /// The stored data is unreadable: offer to erase it.
+    pub offer_reset: bool,
+}
+
+pub struct AppState {
+    pub session: Rc<RefCell<Session>>,
+    pub term: Rc<RefCell<Scrollback>>,
+    pub lang: Lang,
+    /// Bumped on every change so views know to redraw.
+    pub gen: u64,
+    /// Bumped on every change worth saving (not on a mere redraw).
+    pub dirty: u64,
+    pub notice: Option<Notice>,
+    /// The shipped course plus lessons the learner loaded.
+    pub lessons: Rc<Vec<Lesson>>,
+    pub loaded: Vec<(String, String)>,
+    pub progress: Progress,
+    /// The open lesson's id; None is the sandbox.
+    pub active: Option<String>,
+    /// What the last complete command printed (checks on output look at it).
+    pub last: LastRun,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, o: &Self) -> bool {
+        self.gen == o.gen && self.lang == o.lang && self.notice == o.notice
+    }
+}
+
+pub enum Action {
+    /// Lines typed or pasted, run one by one.
+    Run(Vec<String>),
+    /// Ctrl+C with what was typed so far.
+    Interrupt(String),
+    Clear,
+    /// Tab found several choices: echo the line and list them, as bash does.
+    Choices(String, Vec<String>),
+    /// A file arrived (upload or editor save); `what` tells which, for the note.
+    WriteFile { path: String, data: Vec<u8>, uploaded: bool },
+    /// A message from the page into the scrollback.
+    Note(String, String),
+    SetLang(Lang),
+    /// Start over: a fresh session, stored data erased.
+    Reset,
+    DismissNotice,
+    /// Time passed: redraw (lease countdowns), nothing to save.
+    Refresh,
+    /// Time passed and the world changed (the kubelet acted, leases expired): redraw and save.
+    WorldChanged,
+    /// Open a lesson: a fresh session from its scenario and setup.
+    OpenLesson(String),
+    /// Restart the open lesson from scratch (its progress too).
+    ResetLesson,
+    /// Leave the lesson for a fresh sandbox session.
+    Sandbox,
+    /// Back to the lesson list, keeping the session.
+    CloseLesson,
+    StepTo(usize),
+    Hint,
+    ShowSolution,
+    /// A lesson file's text from a local file or a URL.
+    LoadLesson { name: String, text: String },
+}
+
+/// The shipped course with the learner's loaded lessons (a loaded lesson replaces a shipped
+/// one with the same id).
+fn all_lessons(loaded: &[(String, String)]) -> Vec<Lesson> {
+    let mut all = lessons::course::course();
+    for (name, text) in loaded {
+        if let Ok(l) = Lesson::parse_file(name, text) {
+            match all.iter_mut().find(|x| x.id == l.id) {
+                Some(slot) => *slot = l,
+                None => all.push(l),
+            }
+        }
+    }
+    all
+}
+
+fn fresh_session() -> Session {
+    // The default scenario is built into the binary; failing to build it is a bug caught by the
+    // native tests, but the page still must not trap: fall back to the plain scenario.
+    Session::new(SCENARIO).or_else(|_| Session::new("plain")).unwrap_or_else(|e| panic!("no scenario: {e}"))
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+impl AppState {
+    /// The state saved by the last visit, or a fresh one with a notice saying why not.
+    pub fn load() -> AppState {
+        let mut notice = None;
+        let mut restored = None;
+        if let Some(st) = storage() {
+            if let Ok(Some(text)) = st.get_item(persist::STORAGE_KEY) {
+                match persist::decode(&text) {
+                    Ok(ok) => restored = Some(ok),
+                    Err(e) => {
+                        let (en, pt) = e.describe();
+                        notice = Some(Notice { en, pt, offer_reset: true });
+                    }
+                }
+            }
+        }
+        let (session, page) = restored.unwrap_or_else(|| (fresh_session(), PageState::default()));
+        let all = all_lessons(&page.loaded);
+        let active = page.active.filter(|id| all.iter().any(|l| &l.id == id));
+        let mut term = Scrollback::default();
+        if notice.is_none() && !session.history.is_empty() {
+            term.push(LineKind::Note { en: "Session restored from this browser.".into(), pt: "Sessão restaurada deste navegador.".into() });
+        }
+        AppState {
+            session: Rc::new(RefCell::new(session)),
+            term: Rc::new(RefCell::new(term)),
+            lang: page.lang,
+            gen: 0,
+            dirty: 0,
+            notice,
+            lessons: Rc::new(all),
+            loaded: page.loaded,
+            progress: page.progress,
+            active,
+            last: LastRun::default(),
+        }
+    }
+
+    pub fn lesson(&self) -> Option<&Lesson> {
+        let id = self.active.as_ref()?;
+        self.lessons.iter().find(|l| &l.id == id)
+    }
+
+    /// The open lesson's current step index (clamped).
+    pub fn step_index(&self) -> usize {
+        match self.lesson() {
+            Some(l) => self.progress.lessons.get(&l.id).map_or(0, |p| p.current_step).min(l.steps.len().saturating_sub(1)),
+            None => 0,
+        }
+    }
+
+    fn page_state(&self) -> PageState {
+        PageState { lang: self.lang, progress: self.progress.clone(), active: self.active.clone(), loaded: self.loaded.clone() }
+    }
+
+    /// Marks the current step done when all its checks pass now.
+    fn check_step(&mut self) {
+        let Some(l) = self.lesson().cloned() else { return };
+        let i = self.step_index();
+        let Some(step) = l.steps.get(i) else { return };
+        let ok = lessons::evaluate(step, &self.session.borrow(), &self.last).iter().all(|r| r.passed);
+        if ok && !step.checks.is_empty() {
+            self.progress.complete_step(&l.id, &step.id);
+        }
+    }
+
+    /// Starts the lesson `id` in a fresh session; a note says what happened.
+    fn open_lesson(&mut self, id: &str) {
+        let Some(l) = self.lessons.iter().find(|l| l.id == id).cloned() else { return };
+        match lessons::verify::start_session(&l) {
+            Ok((session, last)) => {
+                *self.session.borrow_mut() = session;
+                self.last = last;
+                self.active = Some(l.id.clone());
+                let mut term = self.term.borrow_mut();
+                term.clear();
+                term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
+            }
+            Err(e) => self.term.borrow_mut().push(LineKind::Note { en: format!("The lesson could not start: {e}"), pt: format!("A lição não pôde começar: {e}") }),
+        }
+    }
+
+    /// Writes the state to localStorage; the error text when that fails (quota, disabled).
+    pub fn save(&self) -> Result<(), String> {
+        let st = storage().ok_or("localStorage is not available")?;
+        let text = persist::encode(&self.session.borrow(), &self.page_state())?;
+        st.set_item(persist::STORAGE_KEY, &text).map_err(|e| format!("{e:?}"))
+    }
+
+    fn next(&self) -> AppState {
+        AppState {
+            session: self.session.clone(),
+            term: self.term.clone(),
+            lang: self.lang,
+            gen: self.gen + 1,
+            dirty: self.dirty,
+            notice: self.notice.clone(),
+            lessons: self.lessons.clone(),
+            loaded: self.loaded.clone(),
+            progress: self.progress.clone(),
+            active: self.active.clone(),
+            last: self.last.clone(),
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = self.next();
+        if !matches!(action, Action::Refresh) {
+            next.dirty += 1;
+        }
+        let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. } | Action::WorldChanged);
+        match action {
+            Action::OpenLesson(id) => next.open_lesson(&id),
+            Action::ResetLesson => {
+                if let Some(id) = next.active.clone() {
+                    next.progress.reset(&id);
+                    next.open_lesson(&id);
+                }
+            }
+            Action::Sandbox => {
+                next.active = None;
+                *next.session.borrow_mut() = fresh_session();
+                next.last = LastRun::default();
+                let mut term = next.term.borrow_mut();
+                term.clear();
+                term.push(LineKind::Note { en: "Sandbox: a fresh node, no lesson.".into(), pt: "Sandbox: um nó novo, sem lição.".into() });
+            }
+            Action::CloseLesson => next.active = None,
+            Action::StepTo(i) => {
+                if let Some(l) = next.lesson().cloned() {
+                    next.progress.lesson(&l.id).current_step = i.min(l.steps.len().saturating_sub(1));
+                    next.check_step();
+                }
+            }
+            Action::Hint => {
+                if let Some(l) = next.lesson().cloned() {
+                    let i = next.step_index();
+                    if let Some(step) = l.steps.get(i) {
+                        next.progress.reveal_hint(&l, &step.id);
+                    }
+                }
+            }
+            Action::ShowSolution => {
+                if let Some(l) = next.lesson().cloned() {
+                    let i = next.step_index();
+                    if let Some(step) = l.steps.get(i) {
+                        next.progress.lesson(&l.id).solution_shown.insert(step.id.clone());
+                    }
+                }
+            }
+            Action::LoadLesson { name, text } => match Lesson::parse_file(&name, &text) {
+                Ok(l) => {
+                    next.loaded.retain(|(_, t)| Lesson::parse(t).map(|x| x.id != l.id).unwrap_or(false));
+                    next.loaded.push((name, text));
+                    next.lessons = Rc::new(all_lessons(&next.loaded));
+                    next.open_lesson(&l.id);
+                }
+                Err(e) => next.term.borrow_mut().push(LineKind::Note {
+                    en: format!("This lesson file has errors:\n{e}"),
+                    pt: format!("Este arquivo de lição tem erros:\n{e}"),
+                }),
+            },
+            other => next.apply(other),
+        }
+        if check_after {
+            next.check_step();
+        }
+        Rc::new(next)
+    }
+}
+
+impl AppState {
+    /// The terminal and page actions (everything but lessons).
+    fn apply(&mut self, action: Action) {
+        let mut s = self.session.borrow_mut();
+        let mut term = self.term.borrow_mut();
+        match action {
+            Action::Run(lines) => {
+                for line in lines {
+                    term.push(LineKind::Prompt(s.prompt(), line.clone()));
+                    let r = s.execute(&line);
+                    if r.clear {
+                        term.clear();
+                    }
+                    term.push_chunks(&r.chunks);
+                    if !r.needs_more {
+                        self.last = LastRun::from(&r);
+                    }
+                }
+            }
+            Action::Interrupt(typed) => {
+                term.push(LineKind::Prompt(s.prompt(), format!("{typed}^C")));
+                s.cancel_pending();
+            }
+            Action::Clear => term.clear(),
+            Action::Choices(line, choices) => {
+                term.push(LineKind::Prompt(s.prompt(), line));
+                term.push(LineKind::Out(choices.join("  ")));
+            }
+            Action::WriteFile { path, data, uploaded } => {
+                let n = data.len();
+                let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/").to_string();
+                let res = if s.world.vfs.is_dir(&parent) { s.world.vfs.write(&path, data) } else { Err(crate::vfs::VfsError::NotFound) };
+                // The kubelet watches its manifests: a saved manifest acts as after `sed -i`.
+                crate::cluster::kubelet::sync(&mut s.world);
+                match (res, uploaded) {
+                    (Ok(()), true) => term.push(LineKind::Note { en: format!("Uploaded {path} ({n} bytes)."), pt: format!("Arquivo enviado: {path} ({n} bytes).") }),
+                    (Ok(()), false) => term.push(LineKind::Note { en: format!("Saved {path} ({n} bytes)."), pt: format!("Salvo: {path} ({n} bytes).") }),
+                    (Err(e), _) => term.push(LineKind::Note { en: format!("Could not write {path}: {}", e.strerror()), pt: format!("Não foi possível gravar {path}: {}", e.strerror()) }),
+                }
+            }
+            Action::Note(en, pt) => term.push(LineKind::Note { en, pt }),
+            Action::SetLang(l) => self.lang = l,
+            Action::Reset => {
+                if let Some(st) = storage() {
+                    let _ = st.remove_item(persist::STORAGE_KEY);
+                }
+                *s = fresh_session();
+                term.clear();
+                self.notice = None;
+                self.active = None;
+                self.progress = Progress::default();
+                self.last = LastRun::default();
+            }
+            Action::DismissNotice => self.notice = None,
+            _ => {}
+        }
+    }
+}
+
+/// A handle views take as their only prop.
+pub type Handle = UseReducerHandle<AppState>;

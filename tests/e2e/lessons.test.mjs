@@ -1,0 +1,141 @@
+// The lesson panel: a lesson played with the keyboard only, in both languages; live checks,
+// hints, solution, progress across reloads; lessons loaded from a file or URL; Markdown safety.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openAt, run, terminalLines } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+/// Presses Tab (or Shift+Tab) until `pred` holds for the focused element.
+async function tabTo(page, pred, shift = false, max = 60) {
+  for (let i = 0; i < max; i++) {
+    // In the terminal input Tab completes; Esc first lets Tab move on (as the help says).
+    if (await page.evaluate(() => document.activeElement?.id === 'cmd')) await page.keyboard.press('Escape');
+    await page.keyboard.press(shift ? 'Shift+Tab' : 'Tab');
+    if (await page.evaluate(pred)) return;
+  }
+  throw new Error(`focus never reached the target: ${pred}`);
+}
+
+const focusIs = (id) => new Function(`return document.activeElement && document.activeElement.id === ${JSON.stringify(id)}`);
+
+for (const lang of ['en', 'pt']) {
+  test(`lesson 1 played with the keyboard only (${lang})`, async () => {
+    const errors = [];
+    const page = await openAt(browser, server.url, { errors });
+    // Language, then the Lessons tab, by keyboard.
+    await page.keyboard.press('Escape');
+    await tabTo(page, focusIs(`lang-${lang}`));
+    await page.keyboard.press('Enter');
+    await tabTo(page, focusIs('tab-keys'));
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#tab-lessons', 'aria-selected'), 'true');
+    await tabTo(page, () => document.activeElement?.closest('[data-lesson="01-what-is-etcd"]') !== null);
+    await page.keyboard.press('Enter');
+    const steps = Number((await page.textContent('#step-pos')).match(/(\d+)\D*$/)[1]);
+    assert.ok(steps >= 2);
+    for (let s = 0; s < steps; s++) {
+      assert.equal(await page.locator('#step-done').count(), 0, 'not solved before acting');
+      assert.ok(await page.locator('#checks li.fail').count() > 0);
+      // Ask for the solution, read it, type it at the prompt.
+      await tabTo(page, focusIs('solution'));
+      await page.keyboard.press('Enter');
+      const solution = (await page.textContent('#solution-text')).split('\n');
+      await tabTo(page, focusIs('cmd'), true);
+      for (const cmd of solution) {
+        await page.keyboard.type(cmd);
+        await page.keyboard.press('Enter');
+      }
+      await page.waitForSelector('#step-done');
+      const total = await page.locator('#checks li').count();
+      assert.equal(await page.locator('#checks li.pass').count(), total);
+      if (s + 1 < steps) {
+        await page.keyboard.press('Escape');
+        await tabTo(page, focusIs('step-next'));
+        await page.keyboard.press('Enter');
+      }
+    }
+    assert.equal(await page.textContent('#step-done'), lang === 'en' ? 'Lesson complete!' : 'Lição concluída!');
+    // Progress survives a reload, in the lesson list.
+    await page.reload();
+    await page.waitForSelector('#cmd');
+    await page.click('#tab-lessons');
+    await page.click('#lesson-back');
+    assert.equal((await page.textContent('[data-lesson="01-what-is-etcd"] .progress')).trim(), `${steps}/${steps}`);
+    assert.deepEqual(errors, []);
+  });
+}
+
+test('hints one by one, wrong attempts fail the checks, restart and sandbox', async () => {
+  const page = await openAt(browser, server.url);
+  await page.click('#lang-en');
+  await page.click('#tab-lessons');
+  await page.click('[data-lesson="01-what-is-etcd"] button');
+  const hints = await page.locator('#hint').textContent();
+  const n = Number(hints.match(/(\d+)/)[1]);
+  for (let i = 1; i <= n; i++) {
+    await page.click('#hint');
+    assert.equal(await page.locator('#hints .hint').count(), i);
+  }
+  assert.equal(await page.locator('#hint').count(), 0);
+  await run(page, 'etcdctl put k1 wrong-value');
+  assert.equal(await page.locator('#checks li.pass').count(), 0);
+  assert.equal(await page.locator('#step-done').count(), 0);
+  await page.click('#lesson-reset');
+  assert.equal(await page.locator('#hints .hint').count(), 0, 'restart forgets the hints');
+  await run(page, 'etcdctl get k1');
+  assert.equal((await terminalLines(page)).at(-1), 'root@docker-01:~# etcdctl get k1', 'a restarted lesson has a fresh store');
+  await page.click('#sandbox');
+  assert.equal(await page.locator('.lesson-list').count(), 1);
+  assert.match((await terminalLines(page)).join('\n'), /Sandbox/);
+});
+
+test('a lesson from a file renders Markdown as text; a bad file is reported; a URL loads', async () => {
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await page.click('#lang-en');
+  await page.click('#tab-lessons');
+  const evil = `id = "evil"
+scenario = "plain"
+title = { en = "Evil <img src=x onerror=window.__pwned=1>", pt = "Mal <script>window.__pwned=2</script>" }
+summary = { en = "s", pt = "s" }
+[[steps]]
+id = "one"
+title = { en = "One", pt = "Um" }
+solution = ["etcdctl put k v"]
+[steps.instructions]
+en = """
+<script>window.__pwned = 3</script> and <img src=x onerror="window.__pwned=4"> and **bold** and \`code\`
+[bad](javascript:window.__pwned=5)
+"""
+pt = "<b>negrito?</b>"
+[[steps.checks]]
+kind = "key"
+key = "k"
+value = "v"
+`;
+  await page.setInputFiles('#lesson-file', { name: 'evil.toml', mimeType: 'text/plain', buffer: Buffer.from(evil) });
+  await page.waitForSelector('#step-text');
+  const text = await page.textContent('#step-text');
+  assert.equal(text, '<script>window.__pwned = 3</script> and <img src=x onerror="window.__pwned=4"> and bold and code bad');
+  assert.equal(await page.locator('#step-text strong').textContent(), 'bold');
+  assert.equal(await page.locator('#step-text code').textContent(), 'code');
+  assert.equal(await page.locator('#panel img, #panel script, #panel a[href^="javascript"]').count(), 0);
+  assert.match(await page.textContent('.lesson-title'), /Evil <img src=x onerror=window.__pwned=1>/);
+  await page.click('#lang-pt');
+  assert.equal(await page.textContent('#step-text'), '<b>negrito?</b>');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  // A broken file: its errors are reported with file and line, nothing else changes.
+  await page.click('#lesson-back');
+  await page.setInputFiles('#lesson-file', { name: 'broken.toml', mimeType: 'text/plain', buffer: Buffer.from('id = "x"\nscenario = "plain"\n') });
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .note')].some((n) => n.textContent.includes('broken.toml:')));
+  // From a URL on the page's own site.
+  await page.fill('#lesson-url', 'lessons/01-what-is-etcd.toml');
+  await page.click('#lesson-url-go');
+  await page.waitForSelector('#step-text');
+  assert.equal(await page.locator('.lesson-img').count() >= 1, true, 'the lesson picture is shown');
+  assert.deepEqual(errors, []);
+});

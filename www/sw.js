@@ -1,0 +1,28 @@
+// Keeps the playground usable offline once it has loaded. Network first, so a rebuilt page is
+// never served stale; the cached copy only when the network is gone. Paths are relative, so
+// the page works from any folder of any static host.
+const CACHE = 'etcd-playground-v1';
+const FILES = ['./', 'index.html', 'www/style.css', 'www/boot.js', 'www/favicon.svg', 'pkg/etcd_playground.js', 'pkg/etcd_playground_bg.wasm'];
+
+self.addEventListener('install', (e) => {
+  self.skipWaiting();
+  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).catch(() => {}));
+});
+
+self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
+
+self.addEventListener('fetch', (e) => {
+  const req = e.request;
+  if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
+  e.respondWith(
+    fetch(req)
+      .then((res) => {
+        if (res.ok) {
+          const copy = res.clone();
+          caches.open(CACHE).then((c) => c.put(req, copy));
+        }
+        return res;
+      })
+      .catch(() => caches.match(req, { ignoreSearch: true }).then((hit) => hit || Response.error())),
+  );
+});

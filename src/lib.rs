@@ -12,6 +12,7 @@ pub mod etcdctl;
 pub mod etcdutl;
 pub mod i18n;
 pub mod inspect;
+pub mod jobs;
 pub mod persist;
 pub mod lessons;
 pub mod markdown;

@@ -21,6 +21,9 @@ pub struct Proc {
     pub cwd: String,
     pub stdin: Vec<u8>,
     pub out: Vec<Chunk>,
+    /// A command that keeps running after its first output (`etcdctl watch`, `lease
+    /// keep-alive`, a hanging `snapshot save`) leaves its job here; see [`crate::jobs`].
+    pub job: Option<crate::jobs::Job>,
 }
 
 impl Proc {

@@ -9,8 +9,8 @@
 //! ```
 //!
 //! `keep-alive` without `--once` runs until Ctrl+C in the real client, printing a line each
-//! time it renews (every TTL/3 seconds). The playground's bounded model: it renews once,
-//! prints that line, and ends, with an explanation of what the real one would keep doing.
+//! time it renews (every TTL/3 seconds): here it leaves a running
+//! [`crate::jobs::Job::KeepAlive`] that renews as the simulated clock advances.
 
 use super::output::{header, header_fields, Obj};
 use super::{bad_args, connect, grpc_code, grpc_fail, Ctx, Globals, EXIT_BAD_CONNECTION};
@@ -163,10 +163,8 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
                     p.println(format!("lease {id:016x} keepalived with TTL({ttl})"));
                 }
                 if !ctx.args.bool("once") {
-                    p.explain(
-                        format!("The real `etcdctl lease keep-alive` keeps running until Ctrl+C, renewing the lease every {}s (a third of its TTL) and printing this line each time. The playground renewed it once and stopped.", (ttl / 3).max(1)),
-                        format!("O `etcdctl lease keep-alive` real continua rodando até Ctrl+C, renovando o lease a cada {}s (um terço do TTL) e imprimindo esta linha a cada vez. O playground renovou uma vez e parou.", (ttl / 3).max(1)),
-                    );
+                    let every_ms = ((ttl.max(0) as u64) * 1000 / 3).max(100);
+                    p.job = Some(crate::jobs::Job::KeepAlive { lease: id, every_ms, next_ms: now.saturating_add(every_ms), json, renewals: 1 });
                 }
                 0
             }
@@ -177,5 +175,14 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
             }
         },
         _ => super::fail(p, format!("unknown lease command {sub}")),
+    }
+}
+
+/// One keep-alive response as etcdctl prints it.
+pub fn keepalive_line(s: &crate::cluster::EtcdServer, id: i64, ttl: i64, json: bool) -> String {
+    if json {
+        format!("{}\n", flat_header(s, s.store.current_revision()).raw("ID", id).raw("TTL", ttl).build())
+    } else {
+        format!("lease {id:016x} keepalived with TTL({ttl})\n")
     }
 }

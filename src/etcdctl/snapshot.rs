@@ -158,14 +158,36 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
     let (c_tmp, c_fetching, c_fetched, c_saved) = if v35 { ("snapshot/v3_snapshot.go:65", "snapshot/v3_snapshot.go:73", "snapshot/v3_snapshot.go:88", "snapshot/v3_snapshot.go:97") } else { ("snapshot/v3_snapshot.go:119", "snapshot/v3_snapshot.go:127", "snapshot/v3_snapshot.go:142", "snapshot/v3_snapshot.go:152") };
     let (c_open, c_done) = if v35 { (format!("v3@v{}/maintenance.go:212", world.etcd.version.version), format!("v3@v{}/maintenance.go:220", world.etcd.version.version)) } else { ("clientv3/maintenance.go:200".to_string(), "clientv3/maintenance.go:208".to_string()) };
     p.eprintln(client_log(world, c_tmp, "created temporary db file", &[("path", q(&part))], None));
-    let Some(server) = connect(world, p, g) else {
+    let before_ms = world.clock_ms;
+    let mut dial = Proc { env: p.env.clone(), cwd: p.cwd.clone(), ..Default::default() };
+    let connected = connect(world, &mut dial, g).is_some();
+    if !connected {
+        let timed_out = dial.stdout_text().is_empty() && dial.out.iter().any(|c| matches!(c, crate::process::Chunk::Stderr(e) if e.contains("context deadline exceeded")));
+        let hang_en = "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C, and leaves the empty .part file behind.";
+        let hang_pt = "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.";
+        if timed_out && !g.on_command_line.iter().any(|f| f == "command-timeout") {
+            // It hangs: the terminal waits for Ctrl+C; `run` mode prints the timeout instead.
+            let mut bounded = dial.out.clone();
+            bounded.push(crate::process::Chunk::Explain {
+                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C. Here nothing can press Ctrl+C, so the playground stops after the command timeout instead (the lines above are what a request with a deadline prints).".into(),
+                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C. Aqui ninguém aperta Ctrl+C, então o playground para após o timeout do comando (as linhas acima são o que uma requisição com prazo imprime).".into(),
+            });
+            let mut interrupted: Vec<crate::process::Chunk> = dial.out.into_iter().filter(|c| matches!(c, crate::process::Chunk::Explain { .. })).collect();
+            interrupted.push(crate::process::Chunk::Explain { en: hang_en.into(), pt: hang_pt.into() });
+            p.job = Some(crate::jobs::Job::Hang { bounded, bounded_exit: EXIT_INTERRUPTED, bounded_clock_ms: world.clock_ms, interrupted, part: Some(abs_part) });
+            world.clock_ms = before_ms;
+            return EXIT_INTERRUPTED;
+        }
+        p.out.extend(dial.out);
         let _ = world.vfs.remove(&abs_part, false);
         p.explain(
             "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C. The playground stops here instead.",
             "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C. O playground para aqui.",
         );
         return EXIT_INTERRUPTED;
-    };
+    }
+    p.out.extend(dial.out);
+    let server = &mut world.etcd;
     let file = snapshot::save(server);
     let endpoint = g.endpoints[0].clone();
     p.eprintln(client_log(world, &c_open, "opened snapshot stream; downloading", &[], Some("client")));

@@ -9,9 +9,9 @@
 //! ```
 //!
 //! The real command never ends by itself: it prints the history from `--rev` and then waits
-//! for new events until Ctrl+C. The playground's bounded model: a command runs to its end
-//! before the next line is read, so `watch` prints the replay (the events already in history
-//! from `--rev`), then stops, and an explanation says what the real one would keep doing.
+//! for new events until Ctrl+C. Here it prints the replay and leaves a running
+//! [`crate::jobs::Job::Watch`]: the terminal streams new events until Ctrl+C, `run` mode
+//! stops it after a bounded stretch of simulated time (see [`crate::jobs`]).
 
 use super::output::{header, kv_json, simple_bytes, Obj};
 use super::{bad_args, connect, parse_args, Globals, EXIT_INTERRUPTED, EXIT_INVALID_INPUT};
@@ -59,7 +59,15 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             return EXIT_INTERRUPTED;
         }
     };
-    s.store.watch_cancel(id);
+    let out = format_events(s, events, g.write_out == "json", g.hex);
+    p.print(out);
+    p.job = Some(crate::jobs::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex });
+    0
+}
+
+/// Events as `etcdctl watch` prints them: one response per revision (simple: `PUT`/`DELETE`,
+/// then prev key/value with --prev-kv, then key and value; json: one response object a line).
+pub fn format_events(s: &crate::cluster::EtcdServer, events: Vec<Event>, json: bool, hex: bool) -> String {
     // Events of one revision arrive in one response.
     let mut groups: Vec<Vec<Event>> = Vec::new();
     for ev in events {
@@ -71,35 +79,27 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     let mut out = String::new();
     for gr in &groups {
         let rev = gr.last().map(|e| e.kv.mod_revision).unwrap_or(0);
-        match g.write_out.as_str() {
-            "json" => {
-                let evs: Vec<String> = gr
-                    .iter()
-                    .map(|e| {
-                        let mut o = Obj::new().int("type", if e.kind == EventType::Delete { 1 } else { 0 }).raw("kv", kv_json(&e.kv));
-                        if let Some(pk) = &e.prev_kv {
-                            o = o.raw("prev_kv", kv_json(pk));
-                        }
-                        o.build()
-                    })
-                    .collect();
-                out.push_str(&format!("{{\"Header\":{},\"Events\":[{}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n", header(s, rev).build(), evs.join(",")));
-            }
-            _ => {
-                for e in gr {
-                    out.push_str(if e.kind == EventType::Delete { "DELETE\n" } else { "PUT\n" });
+        if json {
+            let evs: Vec<String> = gr
+                .iter()
+                .map(|e| {
+                    let mut o = Obj::new().int("type", if e.kind == EventType::Delete { 1 } else { 0 }).raw("kv", kv_json(&e.kv));
                     if let Some(pk) = &e.prev_kv {
-                        out.push_str(&format!("{}\n{}\n", simple_bytes(&pk.key, g.hex), simple_bytes(&pk.value, g.hex)));
+                        o = o.raw("prev_kv", kv_json(pk));
                     }
-                    out.push_str(&format!("{}\n{}\n", simple_bytes(&e.kv.key, g.hex), simple_bytes(&e.kv.value, g.hex)));
+                    o.build()
+                })
+                .collect();
+            out.push_str(&format!("{{\"Header\":{},\"Events\":[{}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n", header(s, rev).build(), evs.join(",")));
+        } else {
+            for e in gr {
+                out.push_str(if e.kind == EventType::Delete { "DELETE\n" } else { "PUT\n" });
+                if let Some(pk) = &e.prev_kv {
+                    out.push_str(&format!("{}\n{}\n", simple_bytes(&pk.key, hex), simple_bytes(&pk.value, hex)));
                 }
+                out.push_str(&format!("{}\n{}\n", simple_bytes(&e.kv.key, hex), simple_bytes(&e.kv.value, hex)));
             }
         }
     }
-    p.print(out);
-    p.explain(
-        "The real `etcdctl watch` keeps running after this, printing each new event on these keys until you press Ctrl+C. The playground showed the events already in history (from --rev) and stopped; run the command with --rev to replay changes made since.",
-        "O `etcdctl watch` real continua rodando depois disso, imprimindo cada novo evento nessas chaves até você apertar Ctrl+C. O playground mostrou os eventos que já estão no histórico (a partir de --rev) e parou; use --rev para rever as mudanças feitas desde então.",
-    );
-    0
+    out
 }

@@ -28,6 +28,9 @@ pub struct Executed {
     pub needs_more: bool,
     /// `clear` ran: the terminal should drop what it shows.
     pub clear: bool,
+    /// A job is running in the foreground (`etcdctl watch`): no prompt until it ends; the page
+    /// calls [`Session::poll`] as time passes and [`Session::interrupt`] on Ctrl+C.
+    pub running: bool,
 }
 
 impl Executed {
@@ -55,6 +58,15 @@ pub struct Session {
     pub last_exit: i32,
     /// Lines typed so far of a command that is not complete yet.
     pending: Vec<String>,
+    /// The foreground job still running (see [`crate::jobs`]).
+    #[serde(default)]
+    pub job: Option<crate::jobs::Job>,
+    /// True while [`Session::execute_interactive`] runs a line: a job may stay in the foreground.
+    #[serde(skip)]
+    interactive: bool,
+    /// True while the command being run may become the foreground job (alone in its pipeline).
+    #[serde(skip)]
+    fg_slot: bool,
 }
 
 impl Session {
@@ -68,11 +80,14 @@ impl Session {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new() })
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false })
     }
 
-    /// The prompt the terminal shows before the next line.
+    /// The prompt the terminal shows before the next line (none while a job runs).
     pub fn prompt(&self) -> String {
+        if self.job.is_some() {
+            return String::new();
+        }
         if !self.pending.is_empty() {
             return "> ".to_string();
         }
@@ -91,7 +106,50 @@ impl Session {
         self.pending.clear();
     }
 
-    /// Runs one typed line. Never panics on any input: errors become shell messages.
+    /// Runs one line typed at the terminal: like [`Session::execute`], but a command that keeps
+    /// running (`etcdctl watch`) stays as the foreground job (`running: true`) until
+    /// [`Session::interrupt`] or until it ends by itself (seen by [`Session::poll`]). While a
+    /// job runs, lines are not executed (a terminal shows them; the foreground process does
+    /// not read them): the result is empty with `running: true`.
+    pub fn execute_interactive(&mut self, line: &str) -> Executed {
+        if self.job.is_some() {
+            return Executed { exit: self.last_exit, running: true, ..Default::default() };
+        }
+        self.interactive = true;
+        let r = self.execute(line);
+        self.interactive = false;
+        r
+    }
+
+    /// New output of the foreground job up to the world's clock (the caller advances
+    /// `world.clock_ms`), and whether it still runs. Nothing when no job runs.
+    pub fn poll(&mut self) -> Executed {
+        let Some(mut job) = self.job.take() else { return Executed { exit: self.last_exit, ..Default::default() } };
+        let p = job.poll(&mut self.world);
+        match p.ended {
+            Some(code) => {
+                self.last_exit = code;
+                Executed { chunks: p.chunks, exit: code, ..Default::default() }
+            }
+            None => {
+                self.job = Some(job);
+                Executed { chunks: p.chunks, exit: self.last_exit, running: true, ..Default::default() }
+            }
+        }
+    }
+
+    /// Ctrl+C while a job runs: stops it (`$?` becomes 130). What real etcdctl prints then is
+    /// nothing; the result may hold an explanation.
+    pub fn interrupt(&mut self) -> Executed {
+        let Some(job) = self.job.take() else { return Executed { exit: self.last_exit, ..Default::default() } };
+        let chunks = job.interrupt(&mut self.world);
+        self.last_exit = crate::jobs::EXIT_SIGINT;
+        Executed { chunks, exit: self.last_exit, ..Default::default() }
+    }
+
+    /// Runs one line. Never panics on any input: errors become shell messages. A command that
+    /// would keep running is ended at once by [`crate::jobs::Job::finish_bounded`] unless the
+    /// line came through [`Session::execute_interactive`].
     pub fn execute(&mut self, line: &str) -> Executed {
         self.pending.push(line.to_string());
         let first = self.pending[0].clone();
@@ -155,7 +213,9 @@ impl Session {
                 let inner: String = chars[start..j].iter().collect();
                 let (inner, mut pre) = self.substitute(&inner, depth + 1);
                 side.append(&mut pre);
+                let interactive = std::mem::replace(&mut self.interactive, false);
                 let r = self.run_line(&inner, None);
+                self.interactive = interactive;
                 let mut text = String::new();
                 for ch in r.chunks {
                     match ch {
@@ -237,6 +297,11 @@ impl Session {
                 result.chunks.extend(chunks);
                 result.clear |= clear;
                 self.last_exit = exit;
+                if self.job.is_some() {
+                    // The rest of the list waits for the job; Ctrl+C then drops it, as in bash.
+                    result.running = true;
+                    break;
+                }
             }
             run_next = match conn {
                 Connector::Always => true,
@@ -263,7 +328,9 @@ impl Session {
         let mut clear = false;
         for (i, cmd) in pipeline.iter().enumerate() {
             let last = i + 1 == pipeline.len();
+            self.fg_slot = self.interactive && pipeline.len() == 1;
             let (out, code, cleared) = self.run_simple(cmd, std::mem::take(&mut stdin));
+            self.fg_slot = false;
             clear |= cleared;
             exit = code;
             for c in out {
@@ -366,6 +433,17 @@ impl Session {
                 },
             },
         };
+        let mut code = code;
+        if let Some(job) = proc.job.take() {
+            let redirected = cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
+            if self.fg_slot && !redirected && self.job.is_none() {
+                self.job = Some(job);
+            } else {
+                let (chunks, c) = job.finish_bounded(&mut self.world);
+                proc.out.extend(chunks);
+                code = c;
+            }
+        }
         let out = self.apply_output_redirects(cmd, &vars, proc.out, &proc.cwd);
         match out {
             Ok(chunks) => (chunks, code, clear),

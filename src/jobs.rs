@@ -10,9 +10,10 @@
 //! A hanging `snapshot save` leaves its `<file>.part` behind.
 //!
 //! The bounded end: the simulated clock advances in 1 s steps (leases expire, watch events
-//! arrive, keep-alives renew) until [`IDLE_BOUND_MS`] pass with no new output (for a watch:
-//! and no lease is due to expire within the bound), or [`TOTAL_BOUND_MS`] in all; then the
-//! job is stopped as Ctrl+C would stop it.
+//! arrive, keep-alives renew) until [`IDLE_BOUND_MS`] pass with no new event and no lease is
+//! due to expire within [`TOTAL_BOUND_MS`] (a watch), or [`IDLE_BOUND_MS`] pass (a
+//! keep-alive: it renews on its own schedule, every TTL/3), or [`TOTAL_BOUND_MS`] in all;
+//! then the job is stopped as Ctrl+C would stop it.
 
 use crate::process::Chunk;
 use crate::world::World;
@@ -131,7 +132,10 @@ impl Job {
             total += 1000;
             let p = self.poll(world);
             if !p.chunks.is_empty() {
-                idle = 0;
+                // A keep-alive prints on its own schedule: it gets the idle bound in all.
+                if is_watch {
+                    idle = 0;
+                }
                 chunks.extend(p.chunks);
             }
             if let Some(code) = p.ended {

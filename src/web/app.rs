@@ -70,7 +70,7 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let iv = Interval::new(1000, move || {
-                let (changed, leases) = match session.try_borrow_mut() {
+                let (changed, leases, job) = match session.try_borrow_mut() {
                     Ok(mut s) => {
                         s.world.clock_ms += 1000;
                         // The kubelet notices manifest edits on its own, as on a real node.
@@ -80,11 +80,14 @@ pub fn app() -> Html {
                         // A running etcd expires leases (and deletes their keys) as time passes,
                         // as `sleep` does in the terminal.
                         let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
-                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty())
+                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty(), s.job.is_some())
                     }
-                    Err(_) => (false, false),
+                    Err(_) => (false, false, false),
                 };
-                if changed {
+                if job {
+                    // A running `etcdctl watch` / `lease keep-alive` prints what this second brought.
+                    dispatcher.dispatch(Action::Poll);
+                } else if changed {
                     dispatcher.dispatch(Action::WorldChanged);
                 } else if leases {
                     dispatcher.dispatch(Action::Refresh); // lease countdowns

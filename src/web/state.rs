@@ -51,6 +51,8 @@ pub enum Action {
     Run(Vec<String>),
     /// Ctrl+C with what was typed so far.
     Interrupt(String),
+    /// Time passed while a job (`etcdctl watch`) runs: print its new output.
+    Poll,
     Clear,
     /// Tab found several choices: echo the line and list them, as bash does.
     Choices(String, Vec<String>),
@@ -220,7 +222,7 @@ impl Reducible for AppState {
         if !matches!(action, Action::Refresh) {
             next.dirty += 1;
         }
-        let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. } | Action::WorldChanged);
+        let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. } | Action::WorldChanged | Action::Poll | Action::Interrupt(_));
         match action {
             Action::OpenLesson(id) => next.open_lesson(&id),
             Action::ResetLesson => {
@@ -289,20 +291,36 @@ impl AppState {
         match action {
             Action::Run(lines) => {
                 for line in lines {
+                    // While a job runs the prompt is empty: the line is echoed, not run.
                     term.push(LineKind::Prompt(s.prompt(), line.clone()));
-                    let r = s.execute(&line);
+                    let running = s.job.is_some();
+                    let r = s.execute_interactive(&line);
                     if r.clear {
                         term.clear();
                     }
                     term.push_chunks(&r.chunks);
-                    if !r.needs_more {
+                    if !r.needs_more && !running {
                         self.last = LastRun::from(&r);
                     }
                 }
             }
             Action::Interrupt(typed) => {
                 term.push(LineKind::Prompt(s.prompt(), format!("{typed}^C")));
-                s.cancel_pending();
+                if s.job.is_some() {
+                    // The job's output so far stays the last command's output (lesson checks).
+                    let r = s.interrupt();
+                    term.push_chunks(&r.chunks);
+                    self.last.output.push_str(&r.text());
+                    self.last.exit = r.exit;
+                } else {
+                    s.cancel_pending();
+                }
+            }
+            Action::Poll => {
+                let r = s.poll();
+                term.push_chunks(&r.chunks);
+                self.last.output.push_str(&r.text());
+                self.last.exit = r.exit;
             }
             Action::Clear => term.clear(),
             Action::Choices(line, choices) => {

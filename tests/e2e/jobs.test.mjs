@@ -1,0 +1,56 @@
+// Commands that keep running: a watch streams until Ctrl+C, a bracketed snapshot save hangs
+// until Ctrl+C; while they run there is no prompt and typed lines are not executed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, typeCommand, terminalLines, TLS_ENV } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const PROMPT = 'root@docker-01:~# ';
+
+test('watch shows the delete of a key whose lease expires, then Ctrl+C returns the prompt', async () => {
+  const errors = [];
+  const { page } = await openPage(browser, server.url, { errors });
+  await typeCommand(page, TLS_ENV);
+  await typeCommand(page, 'L=$(etcdctl lease grant 3 | cut -d" " -f2)');
+  await typeCommand(page, 'etcdctl put lesson hello --lease=$L');
+  await typeCommand(page, 'etcdctl watch lesson');
+  assert.equal(await page.textContent('#prompt'), '', 'no prompt while the watch runs');
+  // A line typed now is shown but not run by the shell.
+  await typeCommand(page, 'etcdctl put lesson again');
+  // The lease runs out on the page's clock; the watch prints the deletion.
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((e) => e.textContent === 'DELETE'), null, { timeout: 10000 });
+  let lines = await terminalLines(page);
+  assert.deepEqual(lines.slice(-4), [PROMPT + 'etcdctl watch lesson', 'etcdctl put lesson again', 'DELETE', 'lesson']);
+  assert.equal(await page.textContent('#prompt'), '', 'still running after the event');
+  await page.press('#cmd', 'Control+c');
+  assert.equal(await page.textContent('#prompt'), PROMPT);
+  await typeCommand(page, 'echo $?; etcdctl get lesson --print-value-only | wc -l');
+  lines = await terminalLines(page);
+  assert.deepEqual(lines.slice(-4), ['^C', PROMPT + 'echo $?; etcdctl get lesson --print-value-only | wc -l', '130', '0'], lines.slice(-8).join('\n'));
+  assert.deepEqual(errors, []);
+});
+
+test('the tutorial\'s bracketed snapshot save hangs until Ctrl+C', async () => {
+  const errors = [];
+  const { page } = await openPage(browser, server.url, { errors });
+  await typeCommand(page, TLS_ENV);
+  await typeCommand(page, 'etcdctl --endpoints=[127.0.0.1:2379] snapshot save snapshotdb');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((e) => e.textContent.includes('created temporary db file')), null, { timeout: 5000 });
+  // Well past the 5 s command timeout of other requests: still waiting, no error.
+  await page.waitForTimeout(6500);
+  assert.equal(await page.textContent('#prompt'), '');
+  let lines = await terminalLines(page);
+  assert.ok(lines.at(-1).includes('created temporary db file'), lines.slice(-3).join('\n'));
+  assert.ok(!lines.some((l) => l.includes('deadline')));
+  await page.press('#cmd', 'Control+c');
+  assert.equal(await page.textContent('#prompt'), PROMPT);
+  const notes = await page.$$eval('.scrollback .explain', (els) => els.map((e) => e.textContent));
+  assert.ok(notes.some((n) => n.includes('square brackets')), notes.join('\n'));
+  await typeCommand(page, 'ls snapshotdb*');
+  lines = await terminalLines(page);
+  assert.deepEqual(lines.slice(-3), ['^C', PROMPT + 'ls snapshotdb*', 'snapshotdb.part']);
+  assert.deepEqual(errors, []);
+});

@@ -17,6 +17,9 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "env" | "printenv" => env,
         "true" | ":" => |_, _| 0,
         "false" => |_, _| 1,
+        "jobs" => super::jobctl::jobs,
+        "fg" => super::jobctl::fg,
+        "kill" => super::jobctl::kill,
         _ => return None,
     })
 }

@@ -5,6 +5,7 @@
 pub mod builtins;
 pub mod complete;
 pub mod coreutils;
+pub mod jobctl;
 pub mod parse;
 
 use crate::process::{Chunk, Proc};
@@ -67,6 +68,15 @@ pub struct Session {
     /// True while the command being run may become the foreground job (alone in its pipeline).
     #[serde(skip)]
     fg_slot: bool,
+    /// Background jobs (`cmd &`), see [`jobctl`].
+    #[serde(default)]
+    pub bg: Vec<jobctl::BgJob>,
+    /// While a `cmd &` runs: where its job goes.
+    #[serde(skip)]
+    bg_new: Option<Option<crate::jobs::Job>>,
+    /// The command being run is alone in its pipeline (it may become a background job).
+    #[serde(skip)]
+    fg_slot_bg: bool,
 }
 
 impl Session {
@@ -80,7 +90,7 @@ impl Session {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false })
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false })
     }
 
     /// The prompt the terminal shows before the next line (none while a job runs).
@@ -124,8 +134,14 @@ impl Session {
     /// New output of the foreground job up to the world's clock (the caller advances
     /// `world.clock_ms`), and whether it still runs. Nothing when no job runs.
     pub fn poll(&mut self) -> Executed {
-        let Some(mut job) = self.job.take() else { return Executed { exit: self.last_exit, ..Default::default() } };
-        let p = job.poll(&mut self.world);
+        let bg = if self.bg.is_empty() { Vec::new() } else { jobctl::poll_bg(self, true) };
+        let Some(mut job) = self.job.take() else { return Executed { chunks: bg, exit: self.last_exit, ..Default::default() } };
+        let mut p = job.poll(&mut self.world);
+        if !bg.is_empty() {
+            let mut chunks = bg;
+            chunks.append(&mut p.chunks);
+            p.chunks = chunks;
+        }
         match p.ended {
             Some(code) => {
                 self.last_exit = code;
@@ -161,7 +177,8 @@ impl Session {
             let lines = std::mem::take(&mut self.pending);
             let body: String = lines[1..lines.len() - 1].iter().map(|l| format!("{l}\n")).collect();
             self.record_history(&lines.join("\n"));
-            return self.run_line(&first, Some(&body));
+            let r = self.run_line(&first, Some(&body));
+            return self.with_bg_output(r);
         }
         if line.ends_with('\\') && !line.ends_with("\\\\") {
             return Executed { needs_more: true, ..Default::default() };
@@ -170,7 +187,16 @@ impl Session {
         let lines = std::mem::take(&mut self.pending);
         let joined: String = lines.iter().map(|l| l.strip_suffix('\\').unwrap_or(l)).collect::<Vec<_>>().join("");
         self.record_history(&lines.join("\n"));
-        self.run_line(&joined, None)
+        let r = self.run_line(&joined, None);
+        self.with_bg_output(r)
+    }
+
+    /// After a line: what background jobs printed meanwhile, and bash's notices of ended jobs.
+    fn with_bg_output(&mut self, mut r: Executed) -> Executed {
+        if !self.bg.is_empty() {
+            r.chunks.extend(jobctl::poll_bg(self, true));
+        }
+        r
     }
 
     fn record_history(&mut self, entry: &str) {
@@ -292,11 +318,32 @@ impl Session {
         let mut result = Executed::default();
         let mut run_next = true;
         for (pipeline, conn) in list.items {
+            if conn == Connector::Background {
+                // bash runs it and goes on at once; `[N] PID` first.
+                if run_next {
+                    let n = jobctl::next_number(self);
+                    let command = pipeline.iter().map(|c| c.assigns.iter().chain(c.words.iter()).cloned().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(" | ");
+                    result.chunks.push(Chunk::Stderr(format!("[{n}] 4242\n")));
+                    self.bg_new = Some(None);
+                    let (chunks, exit, _) = self.run_pipeline(&pipeline);
+                    let job = self.bg_new.take().flatten();
+                    result.chunks.extend(chunks);
+                    let state = if job.is_some() { jobctl::BgState::Running } else { jobctl::BgState::Done(exit) };
+                    self.bg.push(jobctl::BgJob { n, command, job, state });
+                    self.last_exit = 0;
+                }
+                run_next = true;
+                continue;
+            }
             if run_next {
                 let (chunks, exit, clear) = self.run_pipeline(&pipeline);
                 result.chunks.extend(chunks);
                 result.clear |= clear;
                 self.last_exit = exit;
+                if !self.bg.is_empty() {
+                    // A background watch sees this pipeline's writes at once.
+                    result.chunks.extend(jobctl::poll_bg(self, false));
+                }
                 if self.job.is_some() {
                     // The rest of the list waits for the job; Ctrl+C then drops it, as in bash.
                     result.running = true;
@@ -304,7 +351,7 @@ impl Session {
                 }
             }
             run_next = match conn {
-                Connector::Always => true,
+                Connector::Always | Connector::Background => true,
                 Connector::And => self.last_exit == 0,
                 Connector::Or => self.last_exit != 0,
             };
@@ -329,8 +376,10 @@ impl Session {
         for (i, cmd) in pipeline.iter().enumerate() {
             let last = i + 1 == pipeline.len();
             self.fg_slot = self.interactive && pipeline.len() == 1;
+            self.fg_slot_bg = pipeline.len() == 1;
             let (out, code, cleared) = self.run_simple(cmd, std::mem::take(&mut stdin));
             self.fg_slot = false;
+            self.fg_slot_bg = false;
             clear |= cleared;
             exit = code;
             for c in out {
@@ -436,7 +485,9 @@ impl Session {
         let mut code = code;
         if let Some(job) = proc.job.take() {
             let redirected = cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
-            if self.fg_slot && !redirected && self.job.is_none() {
+            if self.bg_new.is_some() && !redirected && self.fg_slot_bg {
+                self.bg_new = Some(Some(job));
+            } else if self.fg_slot && !redirected && self.job.is_none() {
                 self.job = Some(job);
             } else {
                 let (chunks, c) = job.finish_bounded(&mut self.world);

@@ -14,6 +14,8 @@ pub enum Connector {
     And,
     /// `||`: run the next one if this one failed.
     Or,
+    /// `&`: run this one in the background, then the next one.
+    Background,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,6 +242,7 @@ pub fn parse(line: &str, heredoc_body: Option<&str>) -> Result<CommandList, Stri
                     let conn = match op {
                         "&&" => Connector::And,
                         "||" => Connector::Or,
+                        "&" => Connector::Background,
                         _ => Connector::Always,
                     };
                     items.push((std::mem::take(&mut pipeline), conn));

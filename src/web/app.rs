@@ -80,12 +80,13 @@ pub fn app() -> Html {
                         // A running etcd expires leases (and deletes their keys) as time passes,
                         // as `sleep` does in the terminal.
                         let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
-                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty(), s.job.is_some())
+                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty(), s.job.is_some() || !s.bg.is_empty())
                     }
                     Err(_) => (false, false, false),
                 };
                 if job {
-                    // A running `etcdctl watch` / `lease keep-alive` prints what this second brought.
+                    // A running `etcdctl watch` / `lease keep-alive` (foreground or `&`) prints what this
+                    // second brought.
                     dispatcher.dispatch(Action::Poll);
                 } else if changed {
                     dispatcher.dispatch(Action::WorldChanged);

@@ -1,0 +1,225 @@
+//! Background jobs: `cmd &`, `jobs`, `fg`, `kill %N` — bash's job control for the commands
+//! that keep running ([`crate::jobs`]). A background `etcdctl watch` prints its events between
+//! later commands (after each line, and as the page's clock ticks), which is how a learner
+//! sees a watch react to their own `put` in one terminal.
+//!
+//! ```text
+//! $ etcdctl watch foo &
+//! [1] 4242
+//! $ etcdctl put foo bar
+//! OK
+//! PUT
+//! foo
+//! bar
+//! $ kill %1
+//! [1]+  Terminated              etcdctl watch foo
+//! ```
+//!
+//! Every job's process id is 4242 (as `$$`); the real order of a put's `OK` and the watch's
+//! event varies, here the event always comes after the command's own output.
+
+use super::Session;
+use crate::jobs::Job;
+use crate::process::{Chunk, Proc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BgState {
+    Running,
+    Done(i32),
+    Terminated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BgJob {
+    /// The job number (`%1`).
+    pub n: u32,
+    /// The command as `jobs` shows it (without the `&`).
+    pub command: String,
+    pub job: Option<Job>,
+    pub state: BgState,
+}
+
+/// The number the next background job gets (bash: one more than the highest in use).
+pub fn next_number(s: &Session) -> u32 {
+    s.bg.iter().map(|j| j.n).max().unwrap_or(0) + 1
+}
+
+/// Output of the background jobs up to the world's clock, then (with `report`, as bash does
+/// before a prompt) the notices for the jobs that ended (`[1]+  Done   cmd`), which leave
+/// the table.
+pub fn poll_bg(s: &mut Session, report: bool) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    for b in s.bg.iter_mut() {
+        if let (BgState::Running, Some(job)) = (&b.state, b.job.as_mut()) {
+            let p = job.poll(&mut s.world);
+            chunks.extend(p.chunks);
+            if let Some(code) = p.ended {
+                b.state = BgState::Done(code);
+                b.job = None;
+            }
+        }
+    }
+    if !report {
+        return chunks;
+    }
+    let len = s.bg.len();
+    let mut notes = String::new();
+    for (i, b) in s.bg.iter().enumerate() {
+        let state = match b.state {
+            BgState::Running => continue,
+            BgState::Done(0) => "Done".to_string(),
+            BgState::Done(c) => format!("Exit {c}"),
+            BgState::Terminated => "Terminated".to_string(),
+        };
+        notes.push_str(&format!("[{}]{}  {state:<24}{}\n", b.n, marker(i, len), b.command));
+    }
+    s.bg.retain(|b| b.state == BgState::Running);
+    if !notes.is_empty() {
+        chunks.push(Chunk::Stdout(notes));
+    }
+    chunks
+}
+
+/// `+` for the current job (the newest), `-` for the one before.
+fn marker(i: usize, len: usize) -> char {
+    if i + 1 == len {
+        '+'
+    } else if i + 2 == len {
+        '-'
+    } else {
+        ' '
+    }
+}
+
+/// The job a jobspec names: `%N`, `%%`, `%+`, `%-`, or the current job when none is given.
+fn find(s: &Session, spec: Option<&str>) -> Option<usize> {
+    let len = s.bg.len();
+    match spec {
+        None | Some("%%") | Some("%+") | Some("%") => len.checked_sub(1),
+        Some("%-") => len.checked_sub(2).or(len.checked_sub(1)),
+        Some(x) => {
+            let n: u32 = x.strip_prefix('%')?.parse().ok()?;
+            s.bg.iter().position(|b| b.n == n)
+        }
+    }
+}
+
+/// `jobs`: the background jobs and their state.
+pub fn jobs(s: &mut Session, p: &mut Proc) -> i32 {
+    let len = s.bg.len();
+    let mut out = String::new();
+    for (i, b) in s.bg.iter().enumerate() {
+        out.push_str(&format!("[{}]{}  {:<24}{} &\n", b.n, marker(i, len), "Running", b.command));
+    }
+    p.print(out);
+    0
+}
+
+/// `fg [%N]`: the job comes to the foreground (it prints its command line, as bash does).
+pub fn fg(s: &mut Session, p: &mut Proc) -> i32 {
+    let spec = p.args.get(1).map(String::as_str);
+    let Some(i) = find(s, spec) else {
+        p.eprintln(format!("bash: fg: {}: no such job", spec.unwrap_or("current")));
+        return 1;
+    };
+    let b = s.bg.remove(i);
+    p.println(&b.command);
+    p.job = b.job;
+    0
+}
+
+/// `kill [-SIGNAL] %N|PID`: stops a background job; bash reports `Terminated` after the line.
+pub fn kill(s: &mut Session, p: &mut Proc) -> i32 {
+    let mut targets = Vec::new();
+    let mut skip_next = false;
+    for a in p.args[1..].iter() {
+        if skip_next {
+            skip_next = false;
+        } else if a == "-s" || a == "-n" {
+            skip_next = true;
+        } else if a.starts_with('-') && a.len() > 1 {
+            // A signal (-9, -INT, -SIGTERM): every one ends the simulated job.
+        } else {
+            targets.push(a.clone());
+        }
+    }
+    if targets.is_empty() {
+        p.eprintln("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]");
+        return 2;
+    }
+    let mut code = 0;
+    for t in targets {
+        if t.starts_with('%') {
+            match find(s, Some(&t)) {
+                Some(i) => {
+                    if let Some(job) = s.bg[i].job.take() {
+                        let _ = job.interrupt(&mut s.world);
+                    }
+                    s.bg[i].state = BgState::Terminated;
+                }
+                None => {
+                    p.eprintln(format!("bash: kill: {t}: no such job"));
+                    code = 1;
+                }
+            }
+        } else if t == "4242" && !s.bg.is_empty() {
+            // Every simulated job has the shell's pid: end them all.
+            for b in s.bg.iter_mut() {
+                if let Some(job) = b.job.take() {
+                    let _ = job.interrupt(&mut s.world);
+                }
+                b.state = BgState::Terminated;
+            }
+        } else if t.chars().all(|c| c.is_ascii_digit()) {
+            p.eprintln(format!("bash: kill: ({t}) - No such process"));
+            code = 1;
+        } else {
+            p.eprintln(format!("bash: kill: {t}: arguments must be process or job IDs"));
+            code = 1;
+        }
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Session;
+
+    #[test]
+    fn a_background_watch_at_the_terminal_comes_to_the_foreground_and_stops() {
+        let mut s = Session::new("plain").unwrap();
+        let r = s.execute_interactive("etcdctl watch k &");
+        assert!(!r.running);
+        assert_eq!(r.text(), "[1] 4242\n");
+        assert!(s.prompt().starts_with("root@"), "the prompt stays");
+        // Time passes (the page's clock tick): a lease expiry reaches the background watch.
+        let id = s.execute_interactive("etcdctl lease grant 2").text().split(' ').nth(1).unwrap().to_string();
+        assert_eq!(s.execute_interactive(&format!("etcdctl put k v --lease={id}")).text(), "OK\nPUT\nk\nv\n");
+        s.world.clock_ms += 3000;
+        s.world.etcd.store.expire_leases(s.world.clock_ms);
+        let r = s.poll();
+        assert_eq!((r.text().as_str(), r.running), ("DELETE\nk\n\n", false));
+        let r = s.execute_interactive("fg %1");
+        assert!(r.running);
+        assert_eq!(r.text(), "etcdctl watch k\n");
+        assert!(s.bg.is_empty() && s.job.is_some());
+        assert_eq!(s.prompt(), "");
+        assert_eq!(s.interrupt().exit, 130);
+        assert!(s.world.etcd.store.watchers.by_id.is_empty());
+    }
+
+    #[test]
+    fn kill_cancels_the_watcher_and_background_jobs_survive_save_and_load() {
+        let mut s = Session::new("plain").unwrap();
+        s.execute_interactive("etcdctl watch a &");
+        s.execute_interactive("etcdctl watch b &");
+        let mut t = crate::session_file::load(&crate::session_file::save(&s)).unwrap();
+        assert_eq!(t.execute("jobs").text(), "[1]-  Running                 etcdctl watch a &\n[2]+  Running                 etcdctl watch b &\n");
+        assert_eq!(t.execute("kill -9 %2").text(), "[2]+  Terminated              etcdctl watch b\n");
+        assert_eq!(t.world.etcd.store.watchers.by_id.len(), 1);
+        assert_eq!(t.execute("etcdctl put b 1; etcdctl put a 2").text(), "OK\nOK\nPUT\na\n2\n");
+        assert_eq!(t.execute("kill 4242").text(), "[1]+  Terminated              etcdctl watch a\n");
+        assert!(t.world.etcd.store.watchers.by_id.is_empty() && t.bg.is_empty());
+    }
+}

@@ -97,6 +97,17 @@ impl Job {
         out
     }
 
+    /// The note shown when the job starts in the foreground of the terminal.
+    pub fn started_note(&self) -> Option<Chunk> {
+        match self {
+            Job::Watch { .. } => Some(Chunk::Explain {
+                en: "The watch keeps running: new events on these keys appear here as they happen (a lease running out, the kubelet, the controllers). Press Ctrl+C to stop it. To make changes yourself while watching, start it in the background: `etcdctl watch KEY &`, then `etcdctl put KEY value`, and `kill %1` when done.".into(),
+                pt: "O watch continua rodando: novos eventos nessas chaves aparecem aqui quando acontecem (um lease expirando, o kubelet, os controllers). Aperte Ctrl+C para parar. Para fazer mudanças você mesmo enquanto observa, rode-o em segundo plano: `etcdctl watch CHAVE &`, depois `etcdctl put CHAVE valor`, e `kill %1` ao terminar.".into(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Ctrl+C: stops the job. Returns what is printed after `^C` (real etcdctl prints nothing;
     /// the playground may add an explanation).
     pub fn interrupt(self, world: &mut World) -> Vec<Chunk> {

@@ -488,6 +488,7 @@ impl Session {
             if self.bg_new.is_some() && !redirected && self.fg_slot_bg {
                 self.bg_new = Some(Some(job));
             } else if self.fg_slot && !redirected && self.job.is_none() {
+                proc.out.extend(job.started_note());
                 self.job = Some(job);
             } else {
                 let (chunks, c) = job.finish_bounded(&mut self.world);

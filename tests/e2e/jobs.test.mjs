@@ -57,3 +57,24 @@ test('the tutorial\'s bracketed snapshot save hangs until Ctrl+C', async () => {
   assert.deepEqual(lines.slice(-4), ['^C', PROMPT + 'ls snapshotdb.part snapshotdb', "ls: cannot access 'snapshotdb': No such file or directory", 'snapshotdb.part']);
   assert.deepEqual(errors, []);
 });
+
+test('a background watch (etcdctl watch KEY &) shows the learner\'s own writes, then kill %1', async () => {
+  const errors = [];
+  const { page } = await openPage(browser, server.url, { errors });
+  await typeCommand(page, TLS_ENV);
+  await typeCommand(page, 'etcdctl watch color &');
+  assert.equal(await page.textContent('#prompt'), PROMPT, 'the prompt stays');
+  await typeCommand(page, 'etcdctl put color red');
+  await typeCommand(page, 'jobs');
+  await typeCommand(page, 'kill %1');
+  await typeCommand(page, 'etcdctl put color blue');
+  const lines = await terminalLines(page);
+  assert.deepEqual(lines.slice(-13), [
+    PROMPT + 'etcdctl watch color &', '[1] 4242',
+    PROMPT + 'etcdctl put color red', 'OK', 'PUT', 'color', 'red',
+    PROMPT + 'jobs', '[1]+  Running                 etcdctl watch color &',
+    PROMPT + 'kill %1', '[1]+  Terminated              etcdctl watch color',
+    PROMPT + 'etcdctl put color blue', 'OK',
+  ], lines.slice(-14).join('\n'));
+  assert.deepEqual(errors, []);
+});

@@ -6,12 +6,14 @@ use std::io::{BufRead, Read, Write};
 
 const USAGE: &str = "usage:
   etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt] [FILE|-]
-  etcd-playground serve [--dir DIR] [--port PORT]";
+  etcd-playground serve [--dir DIR] [--port PORT]
+  etcd-playground lessons check [DIR]";
 
 pub fn main(args: Vec<String>) -> i32 {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("serve") => serve(&args[1..]),
+        Some("lessons") => lessons(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2
@@ -173,5 +175,63 @@ fn mime_of(path: &str) -> &'static str {
         "json" => "application/json",
         "toml" | "md" | "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
+    }
+}
+
+/// `lessons check [DIR]`: validates every `DIR/*.toml` (default `lessons`) and plays each
+/// reference solution from the lesson's scenario. Prints `ok FILE` or `FILE:LINE: problem`
+/// lines; exits 1 if anything failed.
+fn lessons(args: &[String]) -> i32 {
+    use etcd_playground::lessons::{validate_set, verify, Lesson};
+    if args.first().map(String::as_str) != Some("check") || args.len() > 2 {
+        eprintln!("{USAGE}");
+        return 2;
+    }
+    let dir = args.get(1).cloned().unwrap_or_else(|| "lessons".to_string());
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
+        Err(e) => {
+            eprintln!("etcd-playground lessons check: {dir}: {e}");
+            return 2;
+        }
+    };
+    files.sort();
+    if files.is_empty() {
+        eprintln!("etcd-playground lessons check: {dir}: no *.toml lesson files");
+        return 1;
+    }
+    let mut failed = 0;
+    let mut parsed = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("{name}: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        match Lesson::parse_file(&name, &text).and_then(|l| verify(&l).map(|_| l)) {
+            Ok(l) => {
+                println!("ok {name} ({} steps)", l.steps.len());
+                parsed.push(l);
+            }
+            Err(e) => {
+                println!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    for e in validate_set(&parsed) {
+        println!("{e}");
+        failed += 1;
+    }
+    if failed > 0 {
+        println!("{failed} of {} lesson files failed", files.len());
+        1
+    } else {
+        println!("ok: {} lessons", files.len());
+        0
     }
 }

@@ -9,6 +9,8 @@ pub mod commands;
 pub mod engine;
 pub mod etcdctl;
 pub mod i18n;
+pub mod lessons;
+pub mod netless;
 pub mod kubectl;
 pub mod openssl;
 pub mod sed;

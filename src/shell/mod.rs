@@ -330,6 +330,18 @@ impl Session {
                 Some(b) => b(self, &mut proc),
                 None => match crate::commands::lookup(&self.world, &proc.env, &self.cwd, &name) {
                     Some(f) => f(&mut self.world, &mut proc),
+                    None if name.contains('/') => match self.world.vfs.get(&proc.path(&name)) {
+                        // bash's messages for a path that is missing or not executable.
+                        Some(crate::vfs::Node::File { .. }) | Some(crate::vfs::Node::Dir) => {
+                            let why = if self.world.vfs.is_dir(&proc.path(&name)) { "Is a directory" } else { "Permission denied" };
+                            proc.eprintln(format!("bash: {name}: {why}"));
+                            126
+                        }
+                        None => {
+                            proc.eprintln(format!("bash: {name}: No such file or directory"));
+                            127
+                        }
+                    },
                     None => {
                         proc.eprintln(format!("bash: {name}: command not found"));
                         127

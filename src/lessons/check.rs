@@ -1,0 +1,186 @@
+//! Checks: what must be true of the session's state after a step, and how to tell.
+//!
+//! Every check reads state (etcd's keyspace, the vfs, shell variables, the last command's
+//! output and exit status); none reads the line the learner typed.
+
+use super::Text;
+use crate::engine::RangeRequest;
+use crate::shell::{Executed, Session};
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+
+/// One condition on the session's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckKind {
+    /// The key exists in etcd (and holds `value`, when given).
+    Key { key: String, value: Option<String> },
+    /// The key does not exist in etcd (never put, or deleted).
+    KeyAbsent { key: String },
+    /// At least `count` keys start with `prefix`.
+    KeysWithPrefix { prefix: String, count: i64 },
+    /// etcd's current revision is at least this.
+    RevisionAtLeast { revision: i64 },
+    /// etcd is running (with this data dir, when given).
+    EtcdRunning { data_dir: Option<String> },
+    /// A file (or directory) exists at this absolute path.
+    FileExists { path: String },
+    /// A file at this absolute path contains the text.
+    FileContains { path: String, text: String },
+    /// A shell variable is set (to `value`, when given); `exported` also requires `export`.
+    EnvVar { name: String, value: Option<String>, exported: bool },
+    /// The last command's output (stdout and stderr as the terminal shows them) matches.
+    OutputMatches { regex: String },
+    /// The last command's exit status.
+    ExitStatus { status: i32 },
+    /// A pod exists (as the API server reads it from etcd: a decodable object at its key).
+    Pod { namespace: String, name: String },
+    /// No such pod.
+    PodAbsent { namespace: String, name: String },
+}
+
+/// A check with the label shown beside it in the lesson panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub kind: CheckKind,
+    pub label: Text,
+    /// Line where the check starts in its file.
+    pub line: usize,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub label: Text,
+    pub passed: bool,
+}
+
+/// What the last command printed and returned (`Executed` is not serde, this is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LastRun {
+    pub output: String,
+    pub exit: i32,
+}
+
+impl From<&Executed> for LastRun {
+    fn from(e: &Executed) -> LastRun {
+        LastRun { output: e.text(), exit: e.exit }
+    }
+}
+
+impl CheckKind {
+    /// The label used when the lesson gives none.
+    pub fn default_label(&self) -> Text {
+        match self {
+            CheckKind::Key { key, value: Some(v) } => Text::new(format!("key `{key}` holds `{v}`"), format!("a chave `{key}` contém `{v}`")),
+            CheckKind::Key { key, value: None } => Text::new(format!("key `{key}` exists"), format!("a chave `{key}` existe")),
+            CheckKind::KeyAbsent { key } => Text::new(format!("key `{key}` does not exist"), format!("a chave `{key}` não existe")),
+            CheckKind::KeysWithPrefix { prefix, count } => Text::new(
+                format!("at least {count} keys start with `{prefix}`"),
+                format!("pelo menos {count} chaves começam com `{prefix}`"),
+            ),
+            CheckKind::RevisionAtLeast { revision } => Text::new(format!("etcd's revision is at least {revision}"), format!("a revisão do etcd é pelo menos {revision}")),
+            CheckKind::EtcdRunning { data_dir: Some(d) } => Text::new(format!("etcd runs with data dir `{d}`"), format!("o etcd roda com o diretório de dados `{d}`")),
+            CheckKind::EtcdRunning { data_dir: None } => Text::new("etcd is running", "o etcd está rodando"),
+            CheckKind::FileExists { path } => Text::new(format!("`{path}` exists"), format!("`{path}` existe")),
+            CheckKind::FileContains { path, text } => Text::new(format!("`{path}` contains `{text}`"), format!("`{path}` contém `{text}`")),
+            CheckKind::EnvVar { name, value: Some(v), .. } => Text::new(format!("variable `{name}` is `{v}`"), format!("a variável `{name}` vale `{v}`")),
+            CheckKind::EnvVar { name, value: None, .. } => Text::new(format!("variable `{name}` is set"), format!("a variável `{name}` está definida")),
+            CheckKind::OutputMatches { regex } => Text::new(format!("the last output matches `{regex}`"), format!("a última saída casa com `{regex}`")),
+            CheckKind::ExitStatus { status: 0 } => Text::new("the last command succeeded (exit status 0)", "o último comando deu certo (status de saída 0)"),
+            CheckKind::ExitStatus { status } => Text::new(format!("the last command exited with status {status}"), format!("o último comando terminou com status {status}")),
+            CheckKind::Pod { namespace, name } => Text::new(format!("pod `{name}` exists in namespace `{namespace}`"), format!("o pod `{name}` existe no namespace `{namespace}`")),
+            CheckKind::PodAbsent { namespace, name } => Text::new(format!("pod `{name}` does not exist in namespace `{namespace}`"), format!("o pod `{name}` não existe no namespace `{namespace}`")),
+        }
+    }
+
+    /// Whether the state satisfies this check: `world` is the session's world as the node's
+    /// kubelet has settled it (see [`evaluate`]), `s` gives the shell's variables.
+    pub fn holds(&self, world: &World, s: &Session, last: &LastRun) -> bool {
+        let store = &world.etcd.store;
+        match self {
+            CheckKind::Key { key, value } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                match store.range(&req) {
+                    Ok(r) => r.kvs.first().is_some_and(|kv| value.as_ref().map_or(true, |v| kv.value == v.as_bytes())),
+                    Err(_) => false,
+                }
+            }
+            CheckKind::KeyAbsent { key } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                store.range(&req).is_ok_and(|r| r.kvs.is_empty())
+            }
+            CheckKind::KeysWithPrefix { prefix, count } => {
+                let req = RangeRequest { key: prefix.as_bytes().to_vec(), range_end: prefix_end(prefix.as_bytes()), count_only: true, ..Default::default() };
+                store.range(&req).is_ok_and(|r| r.count >= *count)
+            }
+            CheckKind::RevisionAtLeast { revision } => store.current_revision() >= *revision,
+            CheckKind::EtcdRunning { data_dir } => world.etcd.running && data_dir.as_ref().map_or(true, |d| &world.etcd.data_dir == d),
+            CheckKind::FileExists { path } => world.vfs.exists(path),
+            CheckKind::FileContains { path, text } => world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
+            CheckKind::EnvVar { name, value, exported } => {
+                s.vars.get(name).is_some_and(|v| value.as_ref().map_or(true, |want| v == want)) && (!exported || s.exported.contains(name))
+            }
+            CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
+            CheckKind::ExitStatus { status } => last.exit == *status,
+            CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),
+            CheckKind::PodAbsent { namespace, name } => !pod_exists(world, namespace, name),
+        }
+    }
+}
+
+fn pod_exists(world: &World, namespace: &str, name: &str) -> bool {
+    use crate::cluster::kube;
+    kube::resource("pods").is_some_and(|pods| kube::get(&world.etcd.store, pods, namespace, name).is_some())
+}
+
+/// The end of the range of keys starting with `prefix` (etcdctl's `GetPrefixRangeEnd`).
+fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(&last) = end.last() {
+        if last < 0xff {
+            if let Some(b) = end.last_mut() {
+                *b += 1;
+            }
+            return end;
+        }
+        end.pop();
+    }
+    vec![0]
+}
+
+/// Evaluates every check of a step against the session's current state.
+///
+/// The node's kubelet applies edits of `/etc/kubernetes/manifests` lazily, when a client next
+/// talks to the cluster; a real kubelet does it within seconds on its own. So the checks look
+/// at a copy of the world with the kubelet caught up: editing etcd's manifest and then
+/// checking "etcd runs with data dir D" works without typing another command first.
+pub fn evaluate(step: &super::Step, session: &Session, last: &LastRun) -> Vec<CheckResult> {
+    let mut world = session.world.clone();
+    crate::cluster::kubelet::sync(&mut world);
+    step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(&world, session, last) }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_end_increments_the_last_byte_below_ff() {
+        assert_eq!(prefix_end(b"/registry/"), b"/registry0".to_vec());
+        assert_eq!(prefix_end(b"a\xff"), b"b".to_vec());
+        assert_eq!(prefix_end(b"\xff"), vec![0]);
+    }
+}
+
+/// An exam-style lesson's grade: every check of every step, evaluated once on the final state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub passed: usize,
+    pub total: usize,
+}
+
+/// Grades a whole lesson on the session's current state (the end of a timed practice).
+pub fn score(lesson: &super::Lesson, session: &Session, last: &LastRun) -> Score {
+    let results: Vec<CheckResult> = lesson.steps.iter().flat_map(|s| evaluate(s, session, last)).collect();
+    Score { passed: results.iter().filter(|r| r.passed).count(), total: results.len() }
+}

@@ -1,0 +1,358 @@
+//! The lesson file format (TOML) and its validation, with messages that point at file:line.
+//!
+//! The file is read by [`toml_lite`] into a tree of values that know their line; this module
+//! walks that tree, so a missing translation is reported as "step 2 lacks a pt text for
+//! `hint 1`" at the right line, and an unknown key (a typo) is an error too.
+
+use super::check::{Check, CheckKind};
+use super::toml_lite::{self, Node, Value};
+use super::{Lesson, Step, Text};
+
+/// One problem found in a lesson file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonIssue {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Every problem found in one lesson file; displays as `file:line: message`, one per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonError {
+    pub file: String,
+    pub issues: Vec<LessonIssue>,
+}
+
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, is) in self.issues.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}: {}", self.file, is.line, is.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LessonError {}
+
+/// Every check kind a lesson may use, as written in `kind = "..."`.
+pub const CHECK_KINDS: &[&str] =
+    &["key", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
+
+type Table = [(String, Node)];
+
+struct Ctx {
+    issues: Vec<LessonIssue>,
+}
+
+impl Ctx {
+    fn err(&mut self, line: usize, message: String) {
+        self.issues.push(LessonIssue { line, message });
+    }
+
+    /// Reports keys not in `allowed` (likely typos).
+    fn unknown(&mut self, t: &Table, allowed: &[&str], whose: &str) {
+        for (k, n) in t {
+            if !allowed.contains(&k.as_str()) {
+                self.err(n.line, format!("{whose} has an unknown key `{k}` (expected one of: {})", allowed.join(", ")));
+            }
+        }
+    }
+
+    fn str(&mut self, t: &Table, key: &str, whose: &str) -> Option<String> {
+        match get(t, key) {
+            None => None,
+            Some(Node { value: Value::Str(s), .. }) => Some(s.clone()),
+            Some(n) => {
+                self.err(n.line, format!("{whose}: `{key}` must be a string, not {}", n.value.type_name()));
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, t: &Table, key: &str, whose: &str) -> Option<i64> {
+        match get(t, key) {
+            None => None,
+            Some(Node { value: Value::Int(i), .. }) => Some(*i),
+            Some(n) => {
+                self.err(n.line, format!("{whose}: `{key}` must be an integer, not {}", n.value.type_name()));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, t: &Table, key: &str, whose: &str) -> Option<bool> {
+        match get(t, key) {
+            None => None,
+            Some(Node { value: Value::Bool(b), .. }) => Some(*b),
+            Some(n) => {
+                self.err(n.line, format!("{whose}: `{key}` must be true or false, not {}", n.value.type_name()));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, t: &Table, key: &str, whose: &str) -> Vec<String> {
+        match get(t, key) {
+            None => Vec::new(),
+            Some(Node { value: Value::Array(items), .. }) => items
+                .iter()
+                .filter_map(|n| match &n.value {
+                    Value::Str(s) => Some(s.clone()),
+                    other => {
+                        self.err(n.line, format!("{whose}: `{key}` must hold strings, not {}", other.type_name()));
+                        None
+                    }
+                })
+                .collect(),
+            Some(n) => {
+                self.err(n.line, format!("{whose}: `{key}` must be an array of strings, not {}", n.value.type_name()));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Both languages present and non-empty; `what` names the text, `whose` its owner.
+    fn text(&mut self, node: Option<&Node>, at: usize, whose: &str, what: &str) -> Text {
+        let Some(node) = node else {
+            self.err(at, format!("{whose} lacks `{what}` (a text with `en` and `pt`)"));
+            return Text::default();
+        };
+        let Value::Table(t) = &node.value else {
+            self.err(node.line, format!("{whose}: `{what}` must be a table with `en` and `pt`, not {}", node.value.type_name()));
+            return Text::default();
+        };
+        self.unknown(t, &["en", "pt"], &format!("{whose} `{what}`"));
+        let mut out = Text::default();
+        for lang in ["en", "pt"] {
+            let v = self.str(t, lang, whose);
+            let line = get(t, lang).map_or(node.line, |n| n.line);
+            match v {
+                Some(s) if !s.trim().is_empty() => *(if lang == "en" { &mut out.en } else { &mut out.pt }) = s,
+                Some(_) => self.err(line, format!("{whose} has an empty {lang} text for `{what}`")),
+                None if get(t, lang).is_none() => self.err(node.line, format!("{whose} lacks a {lang} text for `{what}`")),
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// An array of tables (`[[steps]]`); anything else is reported.
+    fn tables<'t>(&mut self, t: &'t Table, key: &str, whose: &str) -> Vec<(&'t Table, usize)> {
+        match get(t, key) {
+            None => Vec::new(),
+            Some(Node { value: Value::Array(items), .. }) => items
+                .iter()
+                .filter_map(|n| match &n.value {
+                    Value::Table(t) => Some((t.as_slice(), n.line)),
+                    other => {
+                        self.err(n.line, format!("{whose}: `{key}` must hold tables, not {}", other.type_name()));
+                        None
+                    }
+                })
+                .collect(),
+            Some(n) => {
+                self.err(n.line, format!("{whose}: `{key}` must be an array of tables ([[{key}]]), not {}", n.value.type_name()));
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn get<'t>(t: &'t Table, key: &str) -> Option<&'t Node> {
+    t.iter().find(|(k, _)| k == key).map(|(_, n)| n)
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
+    let root = toml_lite::parse(src).map_err(|e| LessonError { file: file.to_string(), issues: vec![LessonIssue { line: e.line, message: e.message }] })?;
+    let last_line = src.lines().count().max(1);
+    let mut cx = Ctx { issues: Vec::new() };
+    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "time_limit_minutes", "steps"], "the lesson");
+    let id_line = get(&root, "id").map_or(1, |n| n.line);
+    let id = match cx.str(&root, "id", "the lesson") {
+        Some(v) => {
+            if !is_id(&v) {
+                cx.err(id_line, format!("lesson id `{v}` must be lowercase letters, digits, `-` or `_`"));
+            }
+            v
+        }
+        None => {
+            if get(&root, "id").is_none() {
+                cx.err(1, "the lesson lacks `id`".into());
+            }
+            String::new()
+        }
+    };
+    let scenario = match cx.str(&root, "scenario", "the lesson") {
+        Some(v) => {
+            if !crate::cluster::scenario::SCENARIOS.contains(&v.as_str()) {
+                let line = get(&root, "scenario").map_or(1, |n| n.line);
+                cx.err(line, format!("unknown scenario `{v}` (known: {})", crate::cluster::scenario::SCENARIOS.join(", ")));
+            }
+            v
+        }
+        None => {
+            if get(&root, "scenario").is_none() {
+                cx.err(1, "the lesson lacks `scenario`".into());
+            }
+            String::new()
+        }
+    };
+    let setup = cx.strings(&root, "setup", "the lesson");
+    let time_limit_minutes = match cx.int(&root, "time_limit_minutes", "the lesson") {
+        None => None,
+        Some(m) if (1..=600).contains(&m) => Some(m as u32),
+        Some(m) => {
+            cx.err(get(&root, "time_limit_minutes").map_or(1, |n| n.line), format!("time_limit_minutes must be between 1 and 600, not {m}"));
+            None
+        }
+    };
+    let title = cx.text(get(&root, "title"), 1, "the lesson", "title");
+    let summary = cx.text(get(&root, "summary"), 1, "the lesson", "summary");
+    let raw_steps = cx.tables(&root, "steps", "the lesson");
+    if raw_steps.is_empty() && get(&root, "steps").is_none() {
+        cx.err(last_line, "the lesson has no `[[steps]]`".into());
+    }
+    let mut steps = Vec::new();
+    for (i, (st, at)) in raw_steps.into_iter().enumerate() {
+        let n = i + 1;
+        let whose = format!("step {n}");
+        cx.unknown(st, &["id", "title", "instructions", "hints", "solution", "checks"], &whose);
+        let id = match cx.str(st, "id", &whose) {
+            Some(v) => {
+                if !is_id(&v) {
+                    cx.err(at, format!("step {n} id `{v}` must be lowercase letters, digits, `-` or `_`"));
+                }
+                v
+            }
+            None => {
+                if get(st, "id").is_none() {
+                    cx.err(at, format!("step {n} lacks `id`"));
+                }
+                String::new()
+            }
+        };
+        if !id.is_empty() && steps.iter().any(|s: &Step| s.id == id) {
+            cx.err(at, format!("step {n} repeats the step id `{id}`"));
+        }
+        let title = cx.text(get(st, "title"), at, &whose, "title");
+        let instructions = cx.text(get(st, "instructions"), at, &whose, "instructions");
+        let hints = match get(st, "hints") {
+            None => Vec::new(),
+            Some(Node { value: Value::Array(items), .. }) => items.iter().enumerate().map(|(h, node)| cx.text(Some(node), at, &whose, &format!("hint {}", h + 1))).collect(),
+            Some(node) => {
+                cx.err(node.line, format!("{whose}: `hints` must be an array of texts ([[steps.hints]]), not {}", node.value.type_name()));
+                Vec::new()
+            }
+        };
+        let solution = cx.strings(st, "solution", &whose);
+        if solution.is_empty() {
+            cx.err(at, format!("step {n} lacks a `solution` (the commands that solve it)"));
+        }
+        let raw_checks = cx.tables(st, "checks", &whose);
+        if raw_checks.is_empty() {
+            cx.err(at, format!("step {n} has no `[[steps.checks]]`: a step must be checked on the state it leaves"));
+        }
+        let mut checks = Vec::new();
+        for (c, (ct, cat)) in raw_checks.into_iter().enumerate() {
+            if let Some(check) = check(&mut cx, ct, cat, &format!("step {n} check {}", c + 1)) {
+                checks.push(check);
+            }
+        }
+        steps.push(Step { id, title, instructions, hints, solution, checks, line: at });
+    }
+    if !cx.issues.is_empty() {
+        cx.issues.sort_by_key(|i| i.line);
+        return Err(LessonError { file: file.to_string(), issues: cx.issues });
+    }
+    Ok(Lesson { id, scenario, setup, title, summary, steps, time_limit_minutes, file: file.to_string(), line: id_line })
+}
+
+/// Fields each check kind reads; any other field is reported.
+fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "key" => &["key", "value"],
+        "key_absent" => &["key"],
+        "keys_with_prefix" => &["prefix", "count"],
+        "revision_at_least" => &["revision"],
+        "etcd_running" => &["data_dir"],
+        "file_exists" => &["path"],
+        "file_contains" => &["path", "text"],
+        "env_var" => &["name", "value", "exported"],
+        "output_matches" => &["regex"],
+        "exit_status" => &["status"],
+        "pod" | "pod_absent" => &["name", "namespace"],
+        _ => return None,
+    })
+}
+
+fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
+    let Some(kind) = cx.str(t, "kind", whose) else {
+        if get(t, "kind").is_none() {
+            cx.err(at, format!("{whose} lacks `kind` (one of: {})", CHECK_KINDS.join(", ")));
+        }
+        return None;
+    };
+    let Some(fields) = fields_of(&kind) else {
+        cx.err(at, format!("{whose} has unknown kind `{kind}` (one of: {})", CHECK_KINDS.join(", ")));
+        return None;
+    };
+    for (k, n) in t {
+        if k != "kind" && k != "label" && !fields.contains(&k.as_str()) {
+            cx.err(n.line, format!("{whose} ({kind}) does not use `{k}`"));
+        }
+    }
+    let need = |cx: &mut Ctx, name: &str| -> String {
+        let v = cx.str(t, name, whose);
+        if v.is_none() && get(t, name).is_none() {
+            cx.err(at, format!("{whose} ({kind}) lacks `{name}`"));
+        }
+        v.unwrap_or_default()
+    };
+    let k = match kind.as_str() {
+        "key" => CheckKind::Key { key: need(cx, "key"), value: cx.str(t, "value", whose) },
+        "key_absent" => CheckKind::KeyAbsent { key: need(cx, "key") },
+        "keys_with_prefix" => CheckKind::KeysWithPrefix { prefix: need(cx, "prefix"), count: cx.int(t, "count", whose).unwrap_or(1) },
+        "revision_at_least" => {
+            let r = cx.int(t, "revision", whose);
+            if get(t, "revision").is_none() {
+                cx.err(at, format!("{whose} ({kind}) lacks `revision`"));
+            }
+            CheckKind::RevisionAtLeast { revision: r.unwrap_or(0) }
+        }
+        "etcd_running" => CheckKind::EtcdRunning { data_dir: cx.str(t, "data_dir", whose) },
+        "file_exists" => CheckKind::FileExists { path: need(cx, "path") },
+        "file_contains" => CheckKind::FileContains { path: need(cx, "path"), text: need(cx, "text") },
+        "env_var" => CheckKind::EnvVar { name: need(cx, "name"), value: cx.str(t, "value", whose), exported: cx.bool(t, "exported", whose).unwrap_or(false) },
+        "output_matches" => {
+            let regex = need(cx, "regex");
+            if let Err(e) = regex_lite::Regex::new(&regex) {
+                cx.err(at, format!("{whose}: bad regex `{regex}`: {e}"));
+            }
+            CheckKind::OutputMatches { regex }
+        }
+        "pod" | "pod_absent" => {
+            let name = need(cx, "name");
+            let namespace = cx.str(t, "namespace", whose).unwrap_or_else(|| "default".into());
+            if kind == "pod" {
+                CheckKind::Pod { namespace, name }
+            } else {
+                CheckKind::PodAbsent { namespace, name }
+            }
+        }
+        _ => {
+            let s = cx.int(t, "status", whose).unwrap_or(0);
+            CheckKind::ExitStatus { status: i32::try_from(s).unwrap_or(i32::MAX) }
+        }
+    };
+    let label = match get(t, "label") {
+        Some(l) => cx.text(Some(l), at, whose, "label"),
+        None => k.default_label(),
+    };
+    Some(Check { kind: k, label, line: at })
+}

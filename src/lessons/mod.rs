@@ -1,0 +1,118 @@
+//! Lessons: bilingual, file-based exercises checked on the state a learner leaves behind.
+//!
+//! A lesson is one TOML file (see `lessons/README.md`): an id, a start scenario, optional setup
+//! commands, a title and summary, and steps. A step has instructions (Markdown), hints revealed
+//! one at a time, a reference solution (commands) and checks. Every text exists in `en` and
+//! `pt`; a missing or empty one is a validation error that names the file and line.
+//!
+//! Checks look at the **resulting state** — keys in etcd, files in the vfs, shell variables,
+//! the last command's output and exit status — never at the typed string, so any correct way
+//! of getting there passes.
+//!
+//! ```
+//! use etcd_playground::lessons::{Lesson, LastRun, evaluate};
+//! use etcd_playground::shell::Session;
+//! let lesson = Lesson::parse_file("demo.toml", r#"
+//! id = "demo"
+//! scenario = "plain"
+//! title = { en = "Demo", pt = "Demonstração" }
+//! summary = { en = "Put one key.", pt = "Grave uma chave." }
+//! [[steps]]
+//! id = "put"
+//! title = { en = "Put", pt = "Grave" }
+//! instructions = { en = "Store `k1`.", pt = "Grave `k1`." }
+//! solution = ["etcdctl put k1 AAA"]
+//! [[steps.checks]]
+//! kind = "key"
+//! key = "k1"
+//! value = "AAA"
+//! "#).unwrap();
+//! let mut s = Session::new("plain").unwrap();
+//! assert!(!evaluate(&lesson.steps[0], &s, &LastRun::default())[0].passed);
+//! let r = s.execute("etcdctl put k1 AAA");
+//! assert!(evaluate(&lesson.steps[0], &s, &LastRun::from(&r))[0].passed);
+//! ```
+//!
+//! Architecture invariant: the lesson engine knows no particular lesson; lessons are data.
+
+pub mod check;
+pub mod course;
+pub mod format;
+pub mod progress;
+pub mod toml_lite;
+pub mod verify;
+
+pub use check::{evaluate, score, Check, CheckResult, LastRun, Score};
+pub use format::{LessonError, LessonIssue};
+pub use progress::{LessonProgress, Progress};
+pub use verify::{start_session, validate_set, verify};
+
+use serde::{Deserialize, Serialize};
+
+/// A text in both languages of the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Text {
+    pub en: String,
+    pub pt: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, pt: impl Into<String>) -> Text {
+        Text { en: en.into(), pt: pt.into() }
+    }
+
+    pub fn get(&self, lang: crate::i18n::Lang) -> &str {
+        lang.pick(&self.en, &self.pt)
+    }
+}
+
+/// A parsed, validated lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lesson {
+    pub id: String,
+    /// The scenario a session starts from (see [`crate::cluster::scenario::SCENARIOS`]).
+    pub scenario: String,
+    /// Commands run, silently, after the scenario is built and before step 1.
+    pub setup: Vec<String>,
+    pub title: Text,
+    pub summary: Text,
+    pub steps: Vec<Step>,
+    /// For exam-style lessons: the time allowed, in minutes (the page shows a timer and, at
+    /// the end, [`check::score`]).
+    pub time_limit_minutes: Option<u32>,
+    /// The file the lesson came from (for messages), e.g. `lessons/01-what-is-etcd.toml`.
+    pub file: String,
+    /// Line of the `id` key (for set-wide messages such as duplicate ids).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: String,
+    pub title: Text,
+    /// Markdown.
+    pub instructions: Text,
+    /// Revealed one at a time, in order.
+    pub hints: Vec<Text>,
+    /// The reference solution: commands typed in order.
+    pub solution: Vec<String>,
+    pub checks: Vec<Check>,
+    /// Line where the step starts in its file.
+    pub line: usize,
+}
+
+impl Lesson {
+    /// Parses and validates one lesson file's text (file name `<lesson>` in messages).
+    pub fn parse(text: &str) -> Result<Lesson, LessonError> {
+        format::parse(text, "<lesson>")
+    }
+
+    /// Parses and validates one lesson file; `file` is only used in messages.
+    pub fn parse_file(file: &str, text: &str) -> Result<Lesson, LessonError> {
+        format::parse(text, file)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}

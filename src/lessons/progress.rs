@@ -1,0 +1,69 @@
+//! A learner's progress through the course, saved by the page (serde) across reloads.
+
+use super::Lesson;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Progress in every lesson, by lesson id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Progress {
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+/// Progress in one lesson: which steps passed, how many hints of each step are shown, and
+/// the step on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LessonProgress {
+    pub completed: BTreeSet<String>,
+    pub hints_revealed: BTreeMap<String, usize>,
+    pub current_step: usize,
+    pub solution_shown: BTreeSet<String>,
+}
+
+impl Progress {
+    pub fn lesson(&mut self, id: &str) -> &mut LessonProgress {
+        self.lessons.entry(id.to_string()).or_default()
+    }
+
+    /// Marks a step done (its checks all passed).
+    pub fn complete_step(&mut self, lesson: &str, step: &str) {
+        self.lesson(lesson).completed.insert(step.to_string());
+    }
+
+    /// Records a step's live check results: a step whose checks all pass is completed (and
+    /// stays completed). Returns whether it is completed.
+    pub fn record(&mut self, lesson: &Lesson, step: &str, results: &[super::CheckResult]) -> bool {
+        if !results.is_empty() && results.iter().all(|r| r.passed) {
+            self.complete_step(&lesson.id, step);
+        }
+        self.lessons.get(&lesson.id).is_some_and(|p| p.completed.contains(step))
+    }
+
+    /// Reveals the next hint of a step; returns how many are now shown (never more than exist).
+    pub fn reveal_hint(&mut self, lesson: &Lesson, step: &str) -> usize {
+        let available = lesson.step(step).map_or(0, |s| s.hints.len());
+        let n = self.lesson(&lesson.id).hints_revealed.entry(step.to_string()).or_insert(0);
+        *n = (*n + 1).min(available);
+        *n
+    }
+
+    pub fn hints_shown(&self, lesson: &str, step: &str) -> usize {
+        self.lessons.get(lesson).and_then(|l| l.hints_revealed.get(step)).copied().unwrap_or(0)
+    }
+
+    /// Whether every step of the lesson is completed.
+    pub fn is_complete(&self, lesson: &Lesson) -> bool {
+        self.lessons.get(&lesson.id).is_some_and(|p| lesson.steps.iter().all(|s| p.completed.contains(&s.id)))
+    }
+
+    /// (completed steps, total steps) for the lesson list.
+    pub fn counts(&self, lesson: &Lesson) -> (usize, usize) {
+        let done = self.lessons.get(&lesson.id).map_or(0, |p| lesson.steps.iter().filter(|s| p.completed.contains(&s.id)).count());
+        (done, lesson.steps.len())
+    }
+
+    /// Forgets a lesson's progress (the page's "reset lesson").
+    pub fn reset(&mut self, lesson: &str) {
+        self.lessons.remove(lesson);
+    }
+}

@@ -1,0 +1,378 @@
+//! The lesson engine and the shipped course: every lesson file parses, every reference
+//! solution passes its own checks, wrong-but-plausible attempts fail the checks they should,
+//! and malformed files are reported at the right file:line.
+
+use etcd_playground::lessons::course::{course, COURSE};
+use etcd_playground::lessons::{evaluate, verify, LastRun, Lesson, Progress};
+
+fn read_dir_toml(dir: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_shipped_lesson_is_in_the_built_in_course_and_passes_its_own_solution() {
+    let files = read_dir_toml("lessons");
+    let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+    let built: Vec<&str> = COURSE.iter().map(|(f, _)| *f).collect();
+    assert_eq!(names, built, "lessons/*.toml and lessons::course::COURSE must list the same files");
+    let mut lessons = Vec::new();
+    for (f, t) in &files {
+        let l = Lesson::parse_file(f, t).unwrap_or_else(|e| panic!("{e}"));
+        verify(&l).unwrap_or_else(|e| panic!("{e}"));
+        lessons.push(l);
+    }
+    assert_eq!(course().len(), files.len());
+    assert!(etcd_playground::lessons::validate_set(&lessons).is_empty());
+}
+
+/// Check kinds that drafts may use before the branch that provides them lands.
+const AWAITED_KINDS: &[&str] = &["`snapshot`"];
+
+#[test]
+fn drafts_are_valid_files_but_not_shipped() {
+    let drafts = read_dir_toml("lessons/drafts");
+    assert_eq!(drafts.len() + COURSE.len(), 11, "the course has 11 lessons: shipped in lessons/, the rest in lessons/drafts");
+    for (f, t) in drafts {
+        if let Err(e) = Lesson::parse_file(&f, &t) {
+            for issue in &e.issues {
+                let awaited = AWAITED_KINDS.iter().any(|k| issue.message.contains(&format!("has unknown kind {k}")));
+                assert!(awaited, "{f}:{}: {}", issue.line, issue.message);
+            }
+        }
+        assert!(!COURSE.iter().any(|(c, _)| c.ends_with(f.rsplit('/').next().unwrap())), "{f} is a draft but shipped");
+    }
+}
+
+/// Plays `lesson` with its reference solutions up to (not including) `step_id`, then types
+/// `attempt`, and returns which of that step's checks pass.
+fn attempt(lesson_id: &str, step_id: &str, attempt: &[&str]) -> Vec<bool> {
+    let lesson = course().into_iter().find(|l| l.id == lesson_id).unwrap_or_else(|| panic!("no lesson {lesson_id}"));
+    let (mut s, mut last) = etcd_playground::lessons::start_session(&lesson).unwrap();
+    for step in &lesson.steps {
+        if step.id == step_id {
+            for c in attempt {
+                last = LastRun::from(&s.execute(c));
+            }
+            return evaluate(step, &s, &last).iter().map(|r| r.passed).collect();
+        }
+        for c in &step.solution {
+            last = LastRun::from(&s.execute(c));
+        }
+    }
+    panic!("lesson {lesson_id} has no step {step_id}");
+}
+
+/// (lesson, step, wrong-but-plausible attempt, which checks must pass afterwards)
+const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
+    ("01-what-is-etcd", "put-k1", &["etcdctl put k1 'AAA, BBB, CCC'"], &[false]),
+    ("01-what-is-etcd", "put-k1", &["etcdctl put K1 AAA,BBB,CCC"], &[false]),
+    ("01-what-is-etcd", "put-k1", &["echo etcdctl put k1 AAA,BBB,CCC"], &[false]),
+    ("01-what-is-etcd", "put-k5", &["etcdctl put k5 3ZZZ5623"], &[false]),
+    ("01-what-is-etcd", "get-k1", &["etcdctl get k5"], &[false, true]),
+    ("01-what-is-etcd", "get-k1", &["echo k1; echo AAA,BBB,CCC; false"], &[true, false]),
+    ("01-what-is-etcd", "get-prefix", &["etcdctl get k1 k5"], &[false]),
+    ("01-what-is-etcd", "get-prefix", &["etcdctl get k5 --prefix"], &[false]),
+    ("02-etcd-in-kubernetes", "etcd-pod", &["kubectl get pods"], &[false]),
+    ("02-etcd-in-kubernetes", "etcd-pod", &["kubectl get pods -n default"], &[false]),
+    ("02-etcd-in-kubernetes", "registry-keys", &["etcdctl get /registry/pods/default --prefix --keys-only"], &[false]),
+    ("02-etcd-in-kubernetes", "registry-keys", &["etcdctl --endpoints http://127.0.0.1:2379 get /registry/pods/kube-system --prefix --keys-only"], &[false]),
+    ("03-certificates", "etcd-flags", &["kubectl describe pod kube-apiserver -n kube-system"], &[false]),
+    ("03-certificates", "etcd-flags", &["kubectl describe pod etcd-docker-01"], &[false]),
+    ("03-certificates", "apiserver-flags", &["kubectl describe pod etcd-docker-01 -n kube-system"], &[false]),
+    ("03-certificates", "apiserver-flags", &["kubectl describe pod kube-apiserver"], &[false]),
+    ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.crt", "KEY=/etc/kubernetes/pki/etcd/server.key"], &[false, true, true]),
+    ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/etcd/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.key", "KEY=/etc/kubernetes/pki/etcd/server.crt"], &[true, false, false]),
+    ("04-talking-to-etcd", "no-tls", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 get k"], &[false, false]),
+    ("04-talking-to-etcd", "no-tls", &["etcdctl get"], &[false, true]),
+    ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=172.17.0.2:2379"], &[false]),
+    ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=https://172.17.0.2:2380"], &[false]),
+    ("04-talking-to-etcd", "advertise-url", &["echo ADVERTISE_URL=https://172.17.0.2:2379"], &[false]),
+    ("04-talking-to-etcd", "tls-flags", &["etcdctl put lesson4 over-tls"], &[false]),
+    ("04-talking-to-etcd", "tls-flags", &["etcdctl --endpoints http://172.17.0.2:2379 put lesson4 over-tls"], &[false]),
+    ("04-talking-to-etcd", "tls-flags", &["ETCDCTL_API=3 etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --key /etc/kubernetes/pki/etcd/server.key --cert /etc/kubernetes/pki/etcd/server.crt --endpoints $ADVERTISE_URL put lesson4 over_tls"], &[false]),
+    (
+        "04-talking-to-etcd",
+        "env-vars",
+        &[
+            "ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt",
+            "ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt",
+            "ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key",
+            "ETCDCTL_ENDPOINTS=$ADVERTISE_URL",
+            "etcdctl get lesson4",
+        ],
+        &[false, false, false, false, false],
+    ),
+    (
+        "04-talking-to-etcd",
+        "env-vars",
+        &["export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/server.crt", "export ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt", "export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key", "export ETCDCTL_ENDPOINTS=$ADVERTISE_URL", "etcdctl get lesson4"],
+        &[false, true, true, true, false],
+    ),
+    ("04-talking-to-etcd", "tls-flags", &["etcdctl --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
+    ("04-talking-to-etcd", "tls-flags", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/ca.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
+    ("10-troubleshooting-tls", "key-pair", &["export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/peer.key"], &[false]),
+    ("10-troubleshooting-tls", "key-pair", &["ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key"], &[true]),
+    ("10-troubleshooting-tls", "key-pair", &["unset ETCDCTL_KEY"], &[false]),
+    ("10-troubleshooting-tls", "scheme", &["export ETCDCTL_ENDPOINTS=127.0.0.1:2379"], &[false]),
+    ("10-troubleshooting-tls", "ca", &["export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/server.crt"], &[false]),
+    ("10-troubleshooting-tls", "works", &["etcdctl --endpoints http://127.0.0.1:2379 put lesson10 fixed"], &[false]),
+];
+
+#[test]
+fn wrong_attempts_fail_the_checks_they_should() {
+    for (lesson, step, tried, want) in NEGATIVE {
+        assert_eq!(attempt(lesson, step, tried), want.to_vec(), "{lesson} step {step} after {tried:?}");
+    }
+}
+
+#[test]
+fn the_typed_string_does_not_matter_only_the_state() {
+    // Another way to the same state passes: a variable and quoting instead of the literal.
+    assert_eq!(attempt("01-what-is-etcd", "put-k1", &["V=AAA,BBB,CCC", "etcdctl put \"k1\" \"$V\""]), vec![true]);
+}
+
+const GOOD: &str = r#"id = "t"
+scenario = "plain"
+title = { en = "T", pt = "T" }
+summary = { en = "S", pt = "S" }
+
+[[steps]]
+id = "one"
+solution = ["etcdctl put a 1"]
+title = { en = "One", pt = "Um" }
+instructions = { en = "Put a.", pt = "Grave a." }
+hints = [{ en = "h", pt = "d" }]
+
+[[steps.checks]]
+kind = "key"
+key = "a"
+value = "1"
+"#;
+
+fn errors(text: &str) -> String {
+    match Lesson::parse_file("lessons/t.toml", text) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_good_file_parses_and_verifies() {
+    let l = Lesson::parse_file("lessons/t.toml", GOOD).unwrap();
+    assert_eq!(l.steps[0].checks[0].line, 13);
+    assert_eq!(l.steps[0].checks[0].label.pt, "a chave `a` contém `1`");
+    verify(&l).unwrap();
+}
+
+#[test]
+fn validation_errors_point_at_file_and_line() {
+    assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
+    assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent)");
+    assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
+    assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
+    assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));
+    assert_eq!(errors(&GOOD.replace("solution = [\"etcdctl put a 1\"]\n", "")), "lessons/t.toml:6: step 1 lacks a `solution` (the commands that solve it)");
+    assert_eq!(errors(&GOOD.replace("hints", "hint")), "lessons/t.toml:11: step 1 has an unknown key `hint` (expected one of: id, title, instructions, hints, solution, checks)");
+    assert_eq!(errors(&GOOD.replace("key = \"a\"", "key = \"a")), "lessons/t.toml:15: unterminated string (a \"...\" string ends on its line; use \"\"\" for several lines)");
+    assert_eq!(errors(&GOOD.replace("value = \"1\"", "value = 1")), "lessons/t.toml:16: step 1 check 1: `value` must be a string, not an integer");
+    let twice = format!("{GOOD}\n[[steps]]\nid = \"one\"\nsolution = [\"true\"]\ntitle = {{ en = \"x\", pt = \"x\" }}\ninstructions = {{ en = \"x\", pt = \"x\" }}\n[[steps.checks]]\nkind = \"exit_status\"\n");
+    assert_eq!(errors(&twice), "lessons/t.toml:18: step 2 repeats the step id `one`");
+}
+
+#[test]
+fn verify_reports_a_solution_that_does_not_pass_and_a_check_that_cannot_fail() {
+    let wrong = Lesson::parse_file("lessons/t.toml", &GOOD.replace("etcdctl put a 1", "etcdctl put a 2")).unwrap();
+    let e = verify(&wrong).unwrap_err().to_string();
+    assert!(e.starts_with("lessons/t.toml:13: step 1 `one` check 1 (key `a` holds `1`) fails after the reference solution"), "{e}");
+    let trivial = Lesson::parse_file("lessons/t.toml", &GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"etcd_running\"")).unwrap();
+    assert_eq!(verify(&trivial).unwrap_err().to_string(), "lessons/t.toml:6: step 1 `one` already passes before its solution: its checks cannot fail");
+}
+
+#[test]
+fn duplicate_lesson_ids_are_reported_across_files() {
+    let a = Lesson::parse_file("lessons/a.toml", GOOD).unwrap();
+    let b = Lesson::parse_file("lessons/b.toml", GOOD).unwrap();
+    let errs = etcd_playground::lessons::validate_set(&[a, b]);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].to_string(), "lessons/b.toml:1: lesson id `t` is already used by lessons/a.toml:1");
+}
+
+#[test]
+fn no_input_panics_the_parser() {
+    for text in ["", "\u{0}", "[[steps]]\n[[steps]]", "id = 1", "steps = 3", "[[steps]]\n[[steps.checks]]\nkind = 5", "title = { en = \"\", pt = \"\" }", "[[steps.checks]]\nkind=\"output_matches\"\nregex=\"(\""] {
+        assert!(Lesson::parse(text).is_err(), "{text:?}");
+    }
+}
+
+#[test]
+fn progress_survives_serde_and_caps_hints() {
+    let l = Lesson::parse_file("lessons/t.toml", GOOD).unwrap();
+    let mut p = Progress::default();
+    assert_eq!(p.reveal_hint(&l, "one"), 1);
+    assert_eq!(p.reveal_hint(&l, "one"), 1, "only one hint exists");
+    assert!(!p.is_complete(&l));
+    p.complete_step("t", "one");
+    assert!(p.is_complete(&l));
+    assert_eq!(p.counts(&l), (1, 1));
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&p, &mut bytes).unwrap();
+    let back: Progress = ciborium::from_reader(bytes.as_slice()).unwrap();
+    assert_eq!(back, p);
+    p.reset("t");
+    assert_eq!(p.counts(&l), (0, 1));
+}
+
+#[test]
+fn lessons_check_cli_reports_ok_and_failures() {
+    let bin = env!("CARGO_BIN_EXE_etcd-playground");
+    let ok = std::process::Command::new(bin).args(["lessons", "check"]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("ok lessons/01-what-is-etcd.toml"));
+    let dir = std::env::temp_dir().join(format!("lessons-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("t.toml"), GOOD.replace("etcdctl put a 1", "etcdctl put a 2")).unwrap();
+    let bad = std::process::Command::new(bin).args(["lessons", "check", dir.to_str().unwrap()]).output().unwrap();
+    let out = String::from_utf8_lossy(&bad.stdout).to_string();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(bad.status.code(), Some(1), "{out}");
+    assert!(out.contains("t.toml:13: step 1 `one` check 1"), "{out}");
+}
+
+#[test]
+fn images_referenced_by_lessons_exist_and_lesson_1_shows_both_pictures() {
+    let mut seen = Vec::new();
+    for l in course() {
+        for s in &l.steps {
+            for text in [&s.instructions.en, &s.instructions.pt] {
+                for part in text.split("](").skip(1) {
+                    let target = part.split(')').next().unwrap();
+                    if !target.contains("://") {
+                        assert!(std::path::Path::new(target).is_file(), "{}: step {} shows {target}, which does not exist", l.file, s.id);
+                        seen.push((l.id.clone(), target.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    for img in ["www/img/relational-table.svg", "www/img/key-value.svg"] {
+        assert!(seen.iter().any(|(l, t)| l == "01-what-is-etcd" && t == img), "lesson 1 must show {img}");
+        let svg = std::fs::read_to_string(img).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    }
+    let kv = std::fs::read_to_string("www/img/key-value.svg").unwrap();
+    assert!(kv.contains(">k1<") && kv.contains(">AAA,BBB,CCC<") && kv.contains(">k5<") && kv.contains(">3,ZZZ,5623<"));
+}
+
+/// The lesson files are read by a small TOML parser (`lessons::toml_lite`, to keep the wasm
+/// small); this proves it reads every lesson and draft exactly as a full TOML parser does.
+#[test]
+fn toml_lite_reads_lesson_files_like_the_toml_crate() {
+    use etcd_playground::lessons::toml_lite::{parse, Node, Value};
+    fn conv(n: &Node) -> toml::Value {
+        match &n.value {
+            Value::Str(s) => toml::Value::String(s.clone()),
+            Value::Int(i) => toml::Value::Integer(*i),
+            Value::Bool(b) => toml::Value::Boolean(*b),
+            Value::Array(a) => toml::Value::Array(a.iter().map(conv).collect()),
+            Value::Table(t) => toml::Value::Table(t.iter().map(|(k, v)| (k.clone(), conv(v))).collect()),
+        }
+    }
+    let mut files = read_dir_toml("lessons");
+    files.extend(read_dir_toml("lessons/drafts"));
+    files.push(("GOOD".into(), GOOD.into()));
+    assert!(files.len() >= 2);
+    for (f, text) in files {
+        let ours = parse(&text).unwrap_or_else(|e| panic!("{f}:{}: {}", e.line, e.message));
+        let theirs: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let ours: toml::Table = ours.iter().map(|(k, v)| (k.clone(), conv(v))).collect();
+        assert_eq!(ours, theirs, "{f}");
+    }
+}
+
+/// No input may panic: every prefix of a real lesson, and random TOML-ish text.
+#[test]
+fn the_parser_never_panics_on_truncated_or_random_input() {
+    let text = std::fs::read_to_string("lessons/01-what-is-etcd.toml").unwrap();
+    for (i, _) in text.char_indices() {
+        let _ = Lesson::parse(&text[..i]);
+    }
+    let mut runner = proptest::test_runner::TestRunner::default();
+    runner
+        .run(&proptest::string::string_regex(r#"[\[\]{}="'\\a-z0-9 .,#\n\t_-]{0,80}"#).unwrap(), |s| {
+            let _ = Lesson::parse(&s);
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The download tools never panic, whatever their arguments (a panic kills the page).
+#[test]
+fn curl_and_tar_never_panic() {
+    let mut s = etcd_playground::shell::Session::new("plain").unwrap();
+    s.execute("curl -sL https://storage.googleapis.com/etcd/v3.5.16/etcd-v3.5.16-linux-amd64.tar.gz -o /tmp/e.tgz");
+    let words: Vec<&'static str> = vec!["-", "-x", "-xzvf", "xzvf", "-f", "/tmp/e.tgz", "-C", "/tmp", "--strip-components=9", "--strip-components", "x", "-o", "-O", "-sSLo", "https://github.com/", "é", "--file=", "-fé", "t", "-", "''"];
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let strategy = proptest::collection::vec(proptest::sample::select(words), 0..6);
+    runner
+        .run(&strategy, |args| {
+            for prog in ["curl", "tar"] {
+                let line = format!("{prog} {}", args.join(" "));
+                let _ = s.clone().execute(&line);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Checks see the node as the kubelet settles it: editing etcd's static pod manifest is
+/// enough for "etcd runs with data dir D", without another command to wake the kubelet.
+#[test]
+fn checks_see_the_kubelet_applied_manifest() {
+    let text = r#"id = "m"
+scenario = "kubeadm"
+title = { en = "T", pt = "T" }
+summary = { en = "S", pt = "S" }
+[[steps]]
+id = "move"
+solution = ["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-new#' /etc/kubernetes/manifests/etcd.yaml"]
+title = { en = "Move", pt = "Mova" }
+instructions = { en = "Move etcd's data.", pt = "Mova os dados do etcd." }
+[[steps.checks]]
+kind = "etcd_running"
+data_dir = "/var/lib/etcd-new"
+"#;
+    let l = Lesson::parse_file("lessons/m.toml", text).unwrap();
+    verify(&l).unwrap_or_else(|e| panic!("{e}"));
+    // A broken manifest leaves etcd down: the same check fails.
+    let (mut s, _) = etcd_playground::lessons::start_session(&l).unwrap();
+    let r = s.execute("sed -i 's#--data-dir=/var/lib/etcd#--data-dir-typo=/var/lib/etcd#' /etc/kubernetes/manifests/etcd.yaml");
+    let res = evaluate(&l.steps[0], &s, &LastRun::from(&r));
+    assert!(!res[0].passed);
+}
+
+#[test]
+fn exam_lessons_are_timed_and_scored_on_the_final_state() {
+    let text = GOOD.replace("scenario = \"plain\"", "scenario = \"plain\"\ntime_limit_minutes = 15");
+    let l = Lesson::parse_file("lessons/t.toml", &text).unwrap();
+    assert_eq!(l.time_limit_minutes, Some(15));
+    assert!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"plain\"\ntime_limit_minutes = 0")).contains("lessons/t.toml:3: time_limit_minutes must be between 1 and 600"));
+    let (mut s, last) = etcd_playground::lessons::start_session(&l).unwrap();
+    assert_eq!(etcd_playground::lessons::score(&l, &s, &last), etcd_playground::lessons::Score { passed: 0, total: 1 });
+    let r = s.execute("etcdctl put a 1");
+    assert_eq!(etcd_playground::lessons::score(&l, &s, &LastRun::from(&r)).passed, 1);
+    // Progress records a step once all its checks pass, and keeps it.
+    let mut p = Progress::default();
+    assert!(!p.record(&l, "one", &evaluate(&l.steps[0], &etcd_playground::lessons::start_session(&l).unwrap().0, &last)));
+    assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)));
+    s.execute("etcdctl put a 2");
+    assert!(p.record(&l, "one", &evaluate(&l.steps[0], &s, &last)), "a completed step stays completed");
+}

@@ -5,7 +5,8 @@ use etcd_playground::shell::Session;
 use std::io::{BufRead, Read, Write};
 
 const USAGE: &str = "usage:
-  etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt] [FILE|-]
+  etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt]
+                      [--import HOSTFILE=VPATH]... [--export VPATH=HOSTFILE]... [FILE|-]
   etcd-playground serve [--dir DIR] [--port PORT]
   etcd-playground lessons check [DIR]";
 
@@ -30,6 +31,8 @@ fn run(args: &[String]) -> i32 {
     let mut explain = false;
     let mut lang = "en".to_string();
     let mut file: Option<String> = None;
+    let mut imports: Vec<(String, String)> = Vec::new();
+    let mut exports: Vec<(String, String)> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -37,6 +40,13 @@ fn run(args: &[String]) -> i32 {
             "--echo" => echo = true,
             "--explain" => explain = true,
             "--lang" => lang = it.next().cloned().unwrap_or_default(),
+            "--import" | "--export" => {
+                let Some((a1, b1)) = it.next().and_then(|v| v.split_once('=')).map(|(x, y)| (x.to_string(), y.to_string())) else {
+                    eprintln!("etcd-playground run: {a} needs {}\n{USAGE}", if a == "--import" { "HOSTFILE=VPATH" } else { "VPATH=HOSTFILE" });
+                    return 2;
+                };
+                if a == "--import" { imports.push((a1, b1)) } else { exports.push((a1, b1)) }
+            }
             s if s.starts_with("--scenario=") => scenario = s["--scenario=".len()..].to_string(),
             s if s.starts_with("--") && s != "-" => {
                 eprintln!("etcd-playground run: unknown flag {s}\n{USAGE}");
@@ -52,6 +62,12 @@ fn run(args: &[String]) -> i32 {
             return 2;
         }
     };
+    for (host, vpath) in &imports {
+        if let Err(e) = import_file(&mut session, host, vpath) {
+            eprintln!("etcd-playground run: --import {host}={vpath}: {e}");
+            return 2;
+        }
+    }
     let input = match file.as_deref() {
         None | Some("-") => {
             let mut s = String::new();
@@ -100,7 +116,33 @@ fn run(args: &[String]) -> i32 {
             last = r.exit;
         }
     }
+    for (vpath, host) in &exports {
+        if let Err(e) = export_file(&session, vpath, host) {
+            eprintln!("etcd-playground run: --export {vpath}={host}: {e}");
+            return 2;
+        }
+    }
     last
+}
+
+/// Copies a host file into the virtual filesystem (creating its directories).
+fn import_file(session: &mut Session, host: &str, vpath: &str) -> Result<(), String> {
+    let data = std::fs::read(host).map_err(|e| format!("{host}: {e}"))?;
+    if !vpath.starts_with('/') {
+        return Err(format!("{vpath}: the virtual path must be absolute"));
+    }
+    let path = etcd_playground::vfs::normalize("/", vpath);
+    let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/");
+    let vfs = &mut session.world.vfs;
+    vfs.mkdir_p(parent).map_err(|e| format!("{parent}: {}", e.strerror()))?;
+    vfs.write(&path, data).map_err(|e| format!("{path}: {}", e.strerror()))
+}
+
+/// Copies a file of the virtual filesystem out to the host.
+fn export_file(session: &Session, vpath: &str, host: &str) -> Result<(), String> {
+    let path = etcd_playground::vfs::normalize(&session.cwd, vpath);
+    let data = session.world.vfs.read(&path).map_err(|e| format!("{path}: {}", e.strerror()))?;
+    std::fs::write(host, data).map_err(|e| format!("{host}: {e}"))
 }
 
 /// A minimal static server for the built page, on 127.0.0.1 only.

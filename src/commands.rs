@@ -22,6 +22,7 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
         "curl" => crate::netless::curl::main,
         "tar" => crate::netless::tar::main,
+        "etcdutl" => crate::etcdutl::main,
         "kubectl" => crate::kubectl::main,
         "openssl" => crate::openssl::main,
         "sed" => crate::sed::main,

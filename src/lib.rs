@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod commands;
 pub mod engine;
 pub mod etcdctl;
+pub mod etcdutl;
 pub mod i18n;
 pub mod lessons;
 pub mod netless;
@@ -15,7 +16,9 @@ pub mod kubectl;
 pub mod openssl;
 pub mod sed;
 pub mod process;
+pub mod session_file;
 pub mod shell;
+pub mod snapshot;
 pub mod vfs;
 pub mod world;
 

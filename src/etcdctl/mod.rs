@@ -22,6 +22,7 @@ pub mod lease;
 pub mod member;
 pub mod output;
 pub mod put;
+pub mod snapshot;
 pub mod txn;
 pub mod v2;
 pub mod version;
@@ -212,8 +213,7 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         "version" => version::run(world, p, &g, &rest),
         "watch" => watch::run(world, p, &g, &rest),
         "member list" => member::list(world, p, &g, &rest),
-        // Snapshot commands take everything after the word `snapshot` (the subcommand first):
-        // "snapshot save" | "snapshot status" | "snapshot restore" => snapshot::run(world, p, &g, &args_after_snapshot),
+        "snapshot save" | "snapshot status" | "snapshot restore" => snapshot::run(world, p, &g, &[&[path["snapshot ".len()..].to_string()], &rest[..]].concat()),
         _ if path.starts_with("lease ") => lease::run(world, p, &g, &ctx),
         _ if path.starts_with("endpoint ") => endpoint::run(world, p, &g, &ctx),
         _ if path.starts_with("alarm ") => alarm::run(world, p, &g, &ctx),

@@ -1,0 +1,161 @@
+//! "Save / load my session": the whole playground (the store with its history, the
+//! filesystem, the clock, the shell's variables and history, ...) as one CBOR file.
+//!
+//! The file is a CBOR map `{magic, version, session}`. Loading reads `magic` and `version`
+//! first, so a file from a newer playground is refused by its version, before its contents
+//! are even looked at; a foreign or damaged file is refused too. Loading never changes the
+//! running session: it returns a new one, or an error in both languages.
+//!
+//! ```
+//! use etcd_playground::session_file;
+//! use etcd_playground::shell::Session;
+//! let mut s = Session::new("plain").unwrap();
+//! s.execute("etcdctl put k1 v1");
+//! let bytes = session_file::save(&s);
+//! assert_eq!(session_file::load(&bytes).unwrap(), s);
+//! assert!(session_file::load(b"not a session").is_err());
+//! ```
+
+use crate::shell::Session;
+use serde::{Deserialize, Serialize};
+
+pub const MAGIC: &str = "etcd-playground-session";
+/// The format this build writes and the newest it reads.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct EnvelopeOut<'a> {
+    magic: &'a str,
+    version: u32,
+    session: &'a Session,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    magic: String,
+    version: u32,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeIn {
+    session: Session,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionFileError {
+    /// Not a CBOR map with our magic: some other file.
+    NotASession,
+    /// Saved by a newer playground.
+    Newer(u32),
+    /// A version this build never wrote (0, or a gap).
+    UnknownVersion(u32),
+    /// Our magic and version, but the contents do not decode.
+    Damaged(String),
+}
+
+impl SessionFileError {
+    pub fn en(&self) -> String {
+        match self {
+            SessionFileError::NotASession => "This file is not a saved etcd-playground session.".into(),
+            SessionFileError::Newer(v) => format!("This session was saved by a newer etcd-playground (file format {v}; this one reads up to {VERSION}). Reload the page to get the new version, then load it again."),
+            SessionFileError::UnknownVersion(v) => format!("Unknown session file format {v}: this file was not written by etcd-playground."),
+            SessionFileError::Damaged(e) => format!("The session file is damaged and cannot be loaded ({e}). Your current session is unchanged."),
+        }
+    }
+
+    pub fn pt(&self) -> String {
+        match self {
+            SessionFileError::NotASession => "Este arquivo não é uma sessão salva do etcd-playground.".into(),
+            SessionFileError::Newer(v) => format!("Esta sessão foi salva por um etcd-playground mais novo (formato {v}; este lê até o {VERSION}). Recarregue a página para obter a versão nova e carregue de novo."),
+            SessionFileError::UnknownVersion(v) => format!("Formato de sessão desconhecido {v}: este arquivo não foi escrito pelo etcd-playground."),
+            SessionFileError::Damaged(e) => format!("O arquivo de sessão está danificado e não pode ser carregado ({e}). Sua sessão atual não mudou."),
+        }
+    }
+}
+
+impl std::fmt::Display for SessionFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en())
+    }
+}
+
+/// The session as a file.
+pub fn save(session: &Session) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing plain serde data into a Vec cannot fail.
+    let _ = ciborium::into_writer(&EnvelopeOut { magic: MAGIC, version: VERSION, session }, &mut out);
+    out
+}
+
+/// A session from a file written by [`save`] (this version or an older one).
+pub fn load(bytes: &[u8]) -> Result<Session, SessionFileError> {
+    let header: Header = ciborium::from_reader(bytes).map_err(|_| SessionFileError::NotASession)?;
+    if header.magic != MAGIC {
+        return Err(SessionFileError::NotASession);
+    }
+    if header.version > VERSION {
+        return Err(SessionFileError::Newer(header.version));
+    }
+    if header.version != VERSION {
+        return Err(SessionFileError::UnknownVersion(header.version));
+    }
+    let env: EnvelopeIn = ciborium::from_reader(bytes).map_err(|e| SessionFileError::Damaged(e.to_string()))?;
+    Ok(env.session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> Session {
+        let mut s = Session::new("kubeadm").unwrap();
+        s.execute("export A=1");
+        s.execute("etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put k1 v1");
+        s
+    }
+
+    fn reencode(version: u32, magic: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        ciborium::into_writer(&EnvelopeOut { magic, version, session: &sample() }, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn roundtrips_the_whole_session() {
+        let s = sample();
+        assert_eq!(load(&save(&s)).unwrap(), s);
+    }
+
+    #[test]
+    fn refuses_newer_unknown_foreign_and_damaged_files() {
+        assert_eq!(load(&reencode(VERSION + 1, MAGIC)), Err(SessionFileError::Newer(VERSION + 1)));
+        assert_eq!(load(&reencode(0, MAGIC)), Err(SessionFileError::UnknownVersion(0)));
+        assert_eq!(load(&reencode(VERSION, "something-else")), Err(SessionFileError::NotASession));
+        assert_eq!(load(b""), Err(SessionFileError::NotASession));
+        let good = save(&sample());
+        let cut = &good[..good.len() - 10];
+        assert!(matches!(load(cut), Err(SessionFileError::NotASession | SessionFileError::Damaged(_))));
+        for e in [SessionFileError::NotASession, SessionFileError::Newer(9), SessionFileError::UnknownVersion(0), SessionFileError::Damaged("x".into())] {
+            assert!(!e.en().is_empty() && !e.pt().is_empty() && e.en() != e.pt());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+        #[test]
+        fn garbage_never_panics(data in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            prop_assert!(load(&data).is_err());
+        }
+
+        #[test]
+        fn corrupted_files_never_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..20)) {
+            let mut f = save(&sample());
+            let n = f.len();
+            for (pos, b) in edits {
+                f[pos % n] = b;
+            }
+            let _ = load(&f);
+        }
+    }
+}

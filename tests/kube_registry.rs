@@ -30,3 +30,19 @@ fn deleting_registry_keys_in_etcd_removes_objects() {
     del(&mut s, "/registry/namespaces/kube-public");
     assert!(!s.execute("kubectl get ns").text().contains("kube-public"));
 }
+
+/// The cluster's state (objects, certificates, kubelet, parked data dirs) survives the CBOR
+/// round trip a saved session takes, after edits that touch all of it.
+#[test]
+fn kubeadm_session_round_trips_through_cbor() {
+    let mut s = Session::new("kubeadm").unwrap();
+    s.execute("kubectl create deployment web --image=nginx --replicas=2");
+    s.execute("sed -i 's#--data-dir=/var/lib/etcd$#--data-dir=/var/lib/etcd-new#' /etc/kubernetes/manifests/etcd.yaml");
+    s.execute("kubectl get pods");
+    let mut buf = Vec::new();
+    ciborium::into_writer(&s, &mut buf).unwrap();
+    let back: Session = ciborium::from_reader(buf.as_slice()).unwrap();
+    assert_eq!(back, s);
+    assert!(buf.len() < 2_000_000, "a saved kubeadm session is {} bytes", buf.len());
+    println!("kubeadm session CBOR: {} bytes", buf.len());
+}

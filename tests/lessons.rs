@@ -84,6 +84,9 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("02-etcd-in-kubernetes", "etcd-pod", &["kubectl get pods -n default"], &[false]),
     ("02-etcd-in-kubernetes", "registry-keys", &["etcdctl get /registry/pods/default --prefix --keys-only"], &[false]),
     ("02-etcd-in-kubernetes", "registry-keys", &["etcdctl --endpoints http://127.0.0.1:2379 get /registry/pods/kube-system --prefix --keys-only"], &[false]),
+    ("02-etcd-in-kubernetes", "new-pod-key", &["kubectl run web --image=nginx -n kube-system"], &[false, false]),
+    ("02-etcd-in-kubernetes", "new-pod-key", &["kubectl run webserver --image=nginx"], &[false, false]),
+    ("02-etcd-in-kubernetes", "new-pod-key", &["kubectl create deployment web --image=nginx"], &[false, false]),
     ("03-certificates", "etcd-flags", &["kubectl describe pod kube-apiserver -n kube-system"], &[false]),
     ("03-certificates", "etcd-flags", &["kubectl describe pod etcd-docker-01"], &[false]),
     ("03-certificates", "apiserver-flags", &["kubectl describe pod etcd-docker-01 -n kube-system"], &[false]),
@@ -91,7 +94,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.crt", "KEY=/etc/kubernetes/pki/etcd/server.key"], &[false, true, true]),
     ("03-certificates", "keep-paths", &["CACERT=/etc/kubernetes/pki/etcd/ca.crt", "CERT=/etc/kubernetes/pki/etcd/server.key", "KEY=/etc/kubernetes/pki/etcd/server.crt"], &[true, false, false]),
     ("04-talking-to-etcd", "no-tls", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 get k"], &[false, false]),
-    ("04-talking-to-etcd", "no-tls", &["etcdctl get"], &[false, true]),
+    ("04-talking-to-etcd", "no-tls", &["etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/peer.key get k"], &[false, false]),
     ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=172.17.0.2:2379"], &[false]),
     ("04-talking-to-etcd", "advertise-url", &["ADVERTISE_URL=https://172.17.0.2:2380"], &[false]),
     ("04-talking-to-etcd", "advertise-url", &["echo ADVERTISE_URL=https://172.17.0.2:2379"], &[false]),
@@ -118,6 +121,20 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/ca.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -n kube-system -- etcdctl put from-the-pod yes"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put from-the-pod yes"], &[false]),
+    ("05-revisions", "three-versions", &["etcdctl put color red", "etcdctl put color blue"], &[true, false]),
+    ("05-revisions", "three-versions", &["etcdctl put colour red", "etcdctl put colour green", "etcdctl put colour blue"], &[false, true]),
+    ("05-revisions", "read-the-past", &["etcdctl get color"], &[false]),
+    ("05-revisions", "read-the-past", &["etcdctl get color --rev=3"], &[false]),
+    ("05-revisions", "delete", &["etcdctl put color ''"], &[false, true]),
+    ("05-revisions", "compact", &["etcdctl compaction 2", "etcdctl get color --rev=2"], &[false]),
+    ("05-revisions", "compact", &["etcdctl compaction 4"], &[false]),
+    ("09-leases-and-watch", "grant", &["etcdctl lease grant 30"], &[false]),
+    ("09-leases-and-watch", "attach", &["etcdctl put session alive"], &[true, false]),
+    ("09-leases-and-watch", "revoke", &["etcdctl del session"], &[false, true]),
+    ("09-leases-and-watch", "revoke", &["etcdctl lease revoke $(etcdctl lease grant 7 | cut -d' ' -f2)"], &[true, false]),
+    ("09-leases-and-watch", "watch", &["etcdctl put color red", "etcdctl put color blue", "etcdctl watch color"], &[false]),
     ("10-troubleshooting-tls", "key-pair", &["export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/peer.key"], &[false]),
     ("10-troubleshooting-tls", "key-pair", &["ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key"], &[true]),
     ("10-troubleshooting-tls", "key-pair", &["unset ETCDCTL_KEY"], &[false]),
@@ -176,7 +193,7 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));

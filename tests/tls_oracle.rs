@@ -125,6 +125,8 @@ const CASES: &[Case] = &[
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/healthcheck-client.crt --key {P}/healthcheck-client.key put foo bar", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
     // No scheme, but TLS flags: etcdctl speaks TLS and succeeds (a key nobody writes: no output).
     Case { args: "--endpoints {E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get never-written", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
+    Case { args: "--endpoints https://{E} --cacert {P}/ca.crt endpoint health", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
+    Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/peer.key endpoint health", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "expired", scenario: "kubeadm-expired-cert", sim_host: "127.0.0.1:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "nosan", scenario: "kubeadm-san-missing", sim_host: "172.17.0.2:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "server", scenario: "kubeadm-wrong-ca", sim_host: "127.0.0.1:2379" },

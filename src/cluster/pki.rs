@@ -129,7 +129,7 @@ impl Certificate {
 
     /// The 20-byte key identifier openssl prints (`Subject Key Identifier`), from a key id.
     pub fn key_identifier(id: u64) -> String {
-        let h = super::kube::hex_id(&format!("ski{id}")).to_uppercase();
+        let h = super::kube::hex_id(&format!("ski{id}")).to_ascii_uppercase();
         h.as_bytes()[..40].chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(":")
     }
 }

@@ -100,7 +100,7 @@ fn scalar(v: &Value, _indent: usize) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => number(n),
         Value::String(s) => quote(s),
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
@@ -141,12 +141,18 @@ fn plain_scalar(s: &str) -> Value {
     if let Ok(i) = s.parse::<i64>() {
         return Value::from(i);
     }
-    if s.contains('.') && s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        if let Ok(f) = s.parse::<f64>() {
-            return Value::from(f);
-        }
-    }
+    // Floats stay strings: manifests have none, and float formatting would cost the page
+    // ~20 KB of wasm (core's flt2dec/dec2flt).
     Value::String(s.to_string())
+}
+
+/// An integer as text without going through `Number`'s float-capable `Display`.
+pub fn number(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(u)) => u.to_string(),
+        _ => "0".to_string(),
+    }
 }
 
 struct Line {

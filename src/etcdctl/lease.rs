@@ -58,7 +58,14 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
         _ => 0,
     };
     let now = world.clock_ms;
-    let Some(s) = connect(world, p, g) else { return g.failed() };
+    let Some(s) = connect(world, p, g) else {
+        match sub {
+            "grant" => super::reword_deadline(p, Some("failed to grant lease")),
+            "revoke" => super::reword_deadline(p, Some("failed to revoke lease")),
+            _ => {}
+        }
+        return g.failed();
+    };
     s.store.expire_leases(now);
     let json = g.write_out == "json";
     let fields = g.write_out == "fields";

@@ -88,6 +88,21 @@ impl Globals {
             g.apply(k, v.clone());
         }
         g.env = p.env.iter().filter(|(k, _)| k.starts_with("ETCDCTL_") && k.as_str() != "ETCDCTL_API").map(|(k, v)| (k.clone(), v.clone())).collect();
+        // ETCDCTL_* fill the global flags not given on the command line; a value that does
+        // not parse is ignored, as the real client does.
+        for spec in flags::global_specs() {
+            let var = format!("ETCDCTL_{}", spec.long.to_uppercase().replace('-', "_"));
+            if g.on_command_line.contains(&spec.long) {
+                continue;
+            }
+            if let Some(val) = p.env.get(&var) {
+                if let Ok(a) = flags::parse_with(std::slice::from_ref(&spec), &[format!("--{}={val}", spec.long)]) {
+                    if let Some(v) = a.set.get(&spec.long) {
+                        g.apply(&spec.long, v.clone());
+                    }
+                }
+            }
+        }
         g
     }
 
@@ -165,7 +180,14 @@ fn flag_error(p: &mut Proc, path: &str, e: &str) -> i32 {
 fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
     let (path, used, unknown) = find_command(args);
     if let Some(w) = unknown {
-        let e = format!("unknown command {} for \"etcdctl\"", flags::go_quote(&w));
+        let mut e = format!("unknown command {} for \"etcdctl\"", flags::go_quote(&w));
+        let suggestions: Vec<&str> = help::children("").into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
+        if !suggestions.is_empty() {
+            e.push_str("\n\nDid you mean this?\n");
+            for s in suggestions {
+                e.push_str(&format!("\t{s}\n"));
+            }
+        }
         p.eprintln(format!("Error: {e}"));
         p.eprintln("Run 'etcdctl --help' for usage.");
         p.eprintln(format!("Error: {e}"));
@@ -231,6 +253,40 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
     code
 }
 
+/// Edit distance, for cobra's "Did you mean this?" (distance 2 or less).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// After a failed [`connect`]: some commands word the timeout their own way
+/// (`Error: failed to revoke lease (context deadline exceeded)`), or not at all (`None`).
+pub fn reword_deadline(p: &mut Proc, wrap: Option<&str>) {
+    for c in p.out.iter_mut().rev() {
+        if let crate::process::Chunk::Stderr(s) = c {
+            if let Some(i) = s.rfind("Error: context deadline exceeded\n") {
+                let new = match wrap {
+                    Some(w) => format!("Error: {w} (context deadline exceeded)\n"),
+                    None => String::new(),
+                };
+                s.replace_range(i..i + "Error: context deadline exceeded\n".len(), &new);
+                break;
+            }
+        }
+    }
+    p.out.retain(|c| !matches!(c, crate::process::Chunk::Stderr(s) if s.is_empty()));
+}
+
 /// A parsed command line for commands with subcommands (lease, endpoint, auth, ...).
 pub struct Ctx {
     pub path: String,
@@ -282,15 +338,9 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
             p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
             return Err(EXIT_ERROR);
         }
-        match flags::parse_with(std::slice::from_ref(spec), &[format!("--{}={val}", spec.long)]) {
-            Ok(a) => {
-                if let Some(v) = a.set.get(&spec.long) {
-                    g2.apply(&spec.long, v.clone());
-                }
-            }
-            Err(e) => {
-                p.eprintln(format!("{log_ts} C | pkg/flags: {e}"));
-                return Err(EXIT_ERROR);
+        if let Ok(a) = flags::parse_with(std::slice::from_ref(spec), &[format!("--{}={val}", spec.long)]) {
+            if let Some(v) = a.set.get(&spec.long) {
+                g2.apply(&spec.long, v.clone());
             }
         }
     }

@@ -101,7 +101,7 @@ fn probe(p: &Value) -> String {
     let attrs = format!("delay={}s timeout={}s period={}s #success={} #failure={}", n("initialDelaySeconds", 0), n("timeoutSeconds", 1), n("periodSeconds", 10), n("successThreshold", 1), n("failureThreshold", 3));
     if h.is_object() {
         let port = match &h["port"] {
-            Value::Number(x) => x.to_string(),
+            Value::Number(x) => crate::cluster::yaml::number(x),
             other => s(other).to_string(),
         };
         format!("http-get {}://{}:{port}{} {attrs}", s(&h["scheme"]).to_ascii_lowercase(), s(&h["host"]), s(&h["path"]))
@@ -327,7 +327,7 @@ fn node(world: &World, o: &Value) -> String {
     w.push_str("  Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n  ---------\t----\t------------\t----------\t---------------\t-------------\t---\n");
     let alloc_cpu = millicpu(s(&st["allocatable"]["cpu"]));
     let alloc_mem = bytes(s(&st["allocatable"]["memory"]));
-    let pct = |x: i64, of: i64| if of > 0 { (x as f64 / of as f64 * 100.0) as i64 } else { 0 };
+    let pct = |x: i64, of: i64| if of > 0 { (i128::from(x) * 100 / i128::from(of)) as i64 } else { 0 };
     let mut totals = [0i64; 4];
     for p in &pods {
         let mut r = [0i64; 4];
@@ -362,7 +362,14 @@ fn node(world: &World, o: &Value) -> String {
 fn millicpu(q: &str) -> i64 {
     match q.strip_suffix('m') {
         Some(m) => m.parse().unwrap_or(0),
-        None => q.parse::<f64>().map(|c| (c * 1000.0) as i64).unwrap_or(0),
+        None => match q.split_once('.') {
+            // `1.5` cores = 1500m, without floating point.
+            Some((whole, frac)) => {
+                let frac: String = frac.chars().chain("000".chars()).take(3).collect();
+                whole.parse::<i64>().unwrap_or(0).saturating_mul(1000).saturating_add(frac.parse::<i64>().unwrap_or(0))
+            }
+            None => q.parse::<i64>().map(|c| c.saturating_mul(1000)).unwrap_or(0),
+        },
     }
 }
 

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub enum CheckKind {
     /// The key exists in etcd (and holds `value`, when given).
     Key { key: String, value: Option<String> },
+    /// The key exists and is attached to a lease.
+    KeyLeased { key: String },
     /// The key does not exist in etcd (never put, or deleted).
     KeyAbsent { key: String },
     /// At least `count` keys start with `prefix`.
@@ -73,6 +75,7 @@ impl CheckKind {
         match self {
             CheckKind::Key { key, value: Some(v) } => Text::new(format!("key `{key}` holds `{v}`"), format!("a chave `{key}` contém `{v}`")),
             CheckKind::Key { key, value: None } => Text::new(format!("key `{key}` exists"), format!("a chave `{key}` existe")),
+            CheckKind::KeyLeased { key } => Text::new(format!("key `{key}` is attached to a lease"), format!("a chave `{key}` está ligada a um lease")),
             CheckKind::KeyAbsent { key } => Text::new(format!("key `{key}` does not exist"), format!("a chave `{key}` não existe")),
             CheckKind::KeysWithPrefix { prefix, count } => Text::new(
                 format!("at least {count} keys start with `{prefix}`"),
@@ -104,6 +107,10 @@ impl CheckKind {
                     Ok(r) => r.kvs.first().is_some_and(|kv| value.as_ref().map_or(true, |v| kv.value == v.as_bytes())),
                     Err(_) => false,
                 }
+            }
+            CheckKind::KeyLeased { key } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                store.range(&req).is_ok_and(|r| r.kvs.first().is_some_and(|kv| kv.lease != 0))
             }
             CheckKind::KeyAbsent { key } => {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };

@@ -9,6 +9,8 @@ pub const COURSE: &[(&str, &str)] = &[
     ("lessons/02-etcd-in-kubernetes.toml", include_str!("../../lessons/02-etcd-in-kubernetes.toml")),
     ("lessons/03-certificates.toml", include_str!("../../lessons/03-certificates.toml")),
     ("lessons/04-talking-to-etcd.toml", include_str!("../../lessons/04-talking-to-etcd.toml")),
+    ("lessons/05-revisions.toml", include_str!("../../lessons/05-revisions.toml")),
+    ("lessons/09-leases-and-watch.toml", include_str!("../../lessons/09-leases-and-watch.toml")),
     ("lessons/10-troubleshooting-tls.toml", include_str!("../../lessons/10-troubleshooting-tls.toml")),
 ];
 

@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
 
 type Table = [(String, Node)];
 
@@ -277,7 +277,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
 fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "key" => &["key", "value"],
-        "key_absent" => &["key"],
+        "key_absent" | "key_leased" => &["key"],
         "keys_with_prefix" => &["prefix", "count"],
         "revision_at_least" => &["revision"],
         "etcd_running" => &["data_dir"],
@@ -317,6 +317,7 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
     let k = match kind.as_str() {
         "key" => CheckKind::Key { key: need(cx, "key"), value: cx.str(t, "value", whose) },
         "key_absent" => CheckKind::KeyAbsent { key: need(cx, "key") },
+        "key_leased" => CheckKind::KeyLeased { key: need(cx, "key") },
         "keys_with_prefix" => CheckKind::KeysWithPrefix { prefix: need(cx, "prefix"), count: cx.int(t, "count", whose).unwrap_or(1) },
         "revision_at_least" => {
             let r = cx.int(t, "revision", whose);

@@ -104,7 +104,7 @@ impl CheckKind {
             CheckKind::Key { key, value } => {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
                 match store.range(&req) {
-                    Ok(r) => r.kvs.first().is_some_and(|kv| value.as_ref().map_or(true, |v| kv.value == v.as_bytes())),
+                    Ok(r) => r.kvs.first().is_some_and(|kv| value.as_ref().is_none_or(|v| kv.value == v.as_bytes())),
                     Err(_) => false,
                 }
             }
@@ -121,11 +121,11 @@ impl CheckKind {
                 store.range(&req).is_ok_and(|r| r.count >= *count)
             }
             CheckKind::RevisionAtLeast { revision } => store.current_revision() >= *revision,
-            CheckKind::EtcdRunning { data_dir } => world.etcd.running && data_dir.as_ref().map_or(true, |d| &world.etcd.data_dir == d),
+            CheckKind::EtcdRunning { data_dir } => world.etcd.running && data_dir.as_ref().is_none_or(|d| &world.etcd.data_dir == d),
             CheckKind::FileExists { path } => world.vfs.exists(path),
             CheckKind::FileContains { path, text } => world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
             CheckKind::EnvVar { name, value, exported } => {
-                s.vars.get(name).is_some_and(|v| value.as_ref().map_or(true, |want| v == want)) && (!exported || s.exported.contains(name))
+                s.vars.get(name).is_some_and(|v| value.as_ref().is_none_or(|want| v == want)) && (!exported || s.exported.contains(name))
             }
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,

@@ -212,15 +212,15 @@ fn normalize(s: &str) -> String {
     for (pat, rep) in rules {
         out = Regex::new(pat).unwrap().replace_all(&out, *rep).into_owned();
     }
-    // etcd lists a lease's keys in Go map order, which is random: compare them as a set.
-    Regex::new(r"attached keys\(\[([^\]]*)\]\)")
-        .unwrap()
-        .replace_all(&out, |c: &regex::Captures| {
-            let mut keys: Vec<&str> = c[1].split(' ').collect();
-            keys.sort_unstable();
-            format!("attached keys([{}])", keys.join(" "))
-        })
-        .into_owned()
+    // A lease's keys come from a Go map: their order is random. Sort them.
+    let sorted = |items: &str, sep: &str| {
+        let mut v: Vec<&str> = items.split(sep).collect();
+        v.sort();
+        v.join(sep)
+    };
+    out = Regex::new(r"attached keys\(\[([^\]]*)\]\)").unwrap().replace_all(&out, |c: &regex::Captures| format!("attached keys([{}])", sorted(&c[1], " "))).into_owned();
+    out = Regex::new(r#""keys":\[([^\]]*)\]"#).unwrap().replace_all(&out, |c: &regex::Captures| format!("\"keys\":[{}]", sorted(&c[1], ","))).into_owned();
+    out
 }
 
 #[test]

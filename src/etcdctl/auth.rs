@@ -49,13 +49,8 @@ pub fn check(world: &World, p: &mut Proc, g: &Globals, access: Access) -> Option
         if user.is_some() {
             // The client still asks for a token; the server's refusal is only logged.
             let e = AuthError::AuthNotEnabled;
-            let (ts, _) = super::timestamp(world);
             let ep = g.endpoints.first().cloned().unwrap_or_default();
-            p.eprintln(format!(
-                "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{ep}\",\"attempt\":0,\"error\":\"rpc error: code = {} desc = {e}\"}}",
-                super::client_uuid(world),
-                e.grpc_code()
-            ));
+            p.eprintln(super::retry_warning(world, &ep, e.grpc_code(), &e.to_string()));
         }
         return None;
     }

@@ -31,10 +31,10 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     // A simulated round trip takes about a millisecond.
     let took = format!("{}.{:06}ms", 1, (world.clock_ms * 7919 + 271_828) % 1_000_000);
     let Some(s) = connect(world, p, g) else {
-        // Bad client TLS files stop etcdctl before any health check (exit 128, no verdict);
-        // a timeout is reported by the health check itself, without `Error: context deadline
-        // exceeded` (checked against 3.4.23 by tests/tls_oracle.rs).
+        // Bad client TLS files stop etcdctl before any health check (exit 128, no verdict).
         if sub == "health" && g.failed() != super::EXIT_BAD_ARGS {
+            // The health check reports the timeout itself: no `Error: context deadline exceeded`
+            // line (checked against 3.4.23 by tests/fidelity.rs and tests/tls_oracle.rs).
             super::reword_deadline(p, None);
             let ep = g.endpoints.first().cloned().unwrap_or_default();
             p.eprintln(format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded"));

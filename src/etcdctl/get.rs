@@ -100,12 +100,12 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             return grpc_fail(world, p, g, code, e, None);
         }
     };
-    if value_only && g.write_out != "simple" {
-        return bad_args(p, "print-value-only is only for `--write-out=simple`");
-    }
     if req.count_only && g.write_out != "fields" {
         // etcdctl 3.5: `--count-only` only makes sense with the fields printer.
         return bad_args(p, "--count-only is only for `--write-out=fields`");
+    }
+    if value_only && g.write_out != "simple" {
+        return bad_args(p, "print-value-only is only for `--write-out=simple`");
     }
     let rev = server.store.current_revision();
     match g.write_out.as_str() {

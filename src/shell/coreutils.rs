@@ -298,6 +298,20 @@ fn line_count(prog: &str, p: &mut Proc) -> Result<(i64, bool, Vec<String>), i32>
 }
 
 fn head(w: &mut World, p: &mut Proc) -> i32 {
+    // `head -c N`: the first N bytes.
+    if let Some(i) = p.args.iter().position(|a| a == "-c" || (a.starts_with("-c") && a.len() > 2)) {
+        let v = if p.args[i] == "-c" { p.args.get(i + 1).cloned() } else { Some(p.args[i][2..].to_string()) };
+        let Some(n) = v.as_deref().and_then(|v| v.parse::<usize>().ok()) else {
+            p.eprintln(format!("head: invalid number of bytes: ‘{}’", v.unwrap_or_default()));
+            return 1;
+        };
+        let skip = if p.args[i] == "-c" { 2 } else { 1 };
+        let files: Vec<String> = p.args[1..].iter().enumerate().filter(|(j, _)| *j + 1 < i || *j + 1 >= i + skip).map(|(_, a)| a.clone()).collect();
+        let (ins, failed) = inputs_quoted(w, p, "head", &files);
+        let data: Vec<u8> = ins.concat();
+        p.print(String::from_utf8_lossy(&data[..n.min(data.len())]));
+        return i32::from(failed);
+    }
     let (n, _, files) = match line_count("head", p) {
         Ok(x) => x,
         Err(c) => return c,

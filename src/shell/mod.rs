@@ -278,7 +278,15 @@ impl Session {
 
     fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>) -> (Vec<Chunk>, i32, bool) {
         let vars = self.special_vars();
-        let words: Vec<String> = cmd.words.iter().map(|w| parse::expand(w, &vars, true)).collect();
+        // An unquoted word that expands to nothing (`--endpoints $UNSET`) disappears, as in bash.
+        let words: Vec<String> = cmd
+            .words
+            .iter()
+            .filter_map(|w| {
+                let e = parse::expand(w, &vars, true);
+                (!e.is_empty() || w.contains(['\'', '"'])).then_some(e)
+            })
+            .collect();
         let assigns: Vec<(String, String)> = cmd
             .assigns
             .iter()

@@ -22,6 +22,8 @@ struct Section {
     out: String,
     stdout: String,
     stderr: String,
+    /// stderr with the Portuguese explanations in place, as `run --explain --lang pt` prints it.
+    stderr_pt: String,
     /// (en, pt) explanations.
     explains: Vec<(String, String)>,
     /// Exit status of each completed command.
@@ -33,7 +35,7 @@ fn run_script(session: &mut Session) -> Vec<Section> {
     let mut continued = false;
     for line in SCRIPT.lines() {
         if let Some(t) = line.strip_prefix("# seed: ").or_else(|| line.strip_prefix("# learner: ")) {
-            sections.push(Section { title: t.to_string(), lines: Vec::new(), out: String::new(), stdout: String::new(), stderr: String::new(), explains: Vec::new(), exits: Vec::new() });
+            sections.push(Section { title: t.to_string(), lines: Vec::new(), out: String::new(), stdout: String::new(), stderr: String::new(), stderr_pt: String::new(), explains: Vec::new(), exits: Vec::new() });
         }
         let s = sections.last_mut().expect("the script starts with a section title");
         s.lines.push(line.to_string());
@@ -42,8 +44,14 @@ fn run_script(session: &mut Session) -> Vec<Section> {
         for c in r.chunks {
             match c {
                 Chunk::Stdout(t) => s.stdout.push_str(&t),
-                Chunk::Stderr(t) => s.stderr.push_str(&t),
-                Chunk::Explain { en, pt } => s.explains.push((en, pt)),
+                Chunk::Stderr(t) => {
+                    s.stderr.push_str(&t);
+                    s.stderr_pt.push_str(&t);
+                }
+                Chunk::Explain { en, pt } => {
+                    s.stderr_pt.push_str(&format!("# {pt}\n"));
+                    s.explains.push((en, pt));
+                }
             }
         }
         // Exit statuses of commands only: not of comments or of empty lines at the prompt.
@@ -216,6 +224,12 @@ fn run_mode_prints_what_the_session_prints() {
     let want_err: String = all.iter().map(|s| s.stderr.as_str()).collect();
     assert_eq!(String::from_utf8_lossy(&out.stderr), want_err);
     assert_eq!(out.status.code(), Some(*all.last().unwrap().exits.last().unwrap()));
+    // With --explain --lang pt the Portuguese diagnoses come in order on stderr.
+    let out = std::process::Command::new(bin).args(["run", "--scenario", "kubeadm", "--explain", "--lang", "pt", file]).output().expect("run etcd-playground");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want_out);
+    let want_pt: String = all.iter().map(|s| s.stderr_pt.as_str()).collect();
+    assert!(want_pt.contains("colchetes"), "the brackets are diagnosed in Portuguese");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), want_pt);
 }
 
 /// What `etcdctl snapshot status` reports, computed here the way etcd's `dbStatus` does (a

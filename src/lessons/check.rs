@@ -34,6 +34,9 @@ pub enum CheckKind {
     OutputMatches { regex: String },
     /// The last command's exit status.
     ExitStatus { status: i32 },
+    /// A snapshot file etcd would accept (`snapshot status` reads it), with this revision and
+    /// total key count when given.
+    Snapshot { path: String, revision: Option<i64>, total_keys: Option<i64> },
     /// A pod exists (as the API server reads it from etcd: a decodable object at its key).
     Pod { namespace: String, name: String },
     /// No such pod.
@@ -91,6 +94,19 @@ impl CheckKind {
             CheckKind::OutputMatches { regex } => Text::new(format!("the last output matches `{regex}`"), format!("a última saída casa com `{regex}`")),
             CheckKind::ExitStatus { status: 0 } => Text::new("the last command succeeded (exit status 0)", "o último comando deu certo (status de saída 0)"),
             CheckKind::ExitStatus { status } => Text::new(format!("the last command exited with status {status}"), format!("o último comando terminou com status {status}")),
+            CheckKind::Snapshot { path, revision, total_keys } => {
+                let mut en = format!("`{path}` is a valid etcd snapshot");
+                let mut pt = format!("`{path}` é um snapshot válido do etcd");
+                if let Some(r) = revision {
+                    en.push_str(&format!(" at revision {r}"));
+                    pt.push_str(&format!(" na revisão {r}"));
+                }
+                if let Some(k) = total_keys {
+                    en.push_str(&format!(" with {k} keys in total"));
+                    pt.push_str(&format!(" com {k} chaves no total"));
+                }
+                Text::new(en, pt)
+            }
             CheckKind::Pod { namespace, name } => Text::new(format!("pod `{name}` exists in namespace `{namespace}`"), format!("o pod `{name}` existe no namespace `{namespace}`")),
             CheckKind::PodAbsent { namespace, name } => Text::new(format!("pod `{name}` does not exist in namespace `{namespace}`"), format!("o pod `{name}` não existe no namespace `{namespace}`")),
         }
@@ -129,6 +145,10 @@ impl CheckKind {
             }
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
+            CheckKind::Snapshot { path, revision, total_keys } => match world.vfs.read(path).ok().map(crate::snapshot::status) {
+                Some(Ok(st)) => revision.map_or(true, |r| st.revision == r) && total_keys.map_or(true, |k| st.total_key == k as u64),
+                _ => false,
+            },
             CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),
             CheckKind::PodAbsent { namespace, name } => !pod_exists(world, namespace, name),
         }

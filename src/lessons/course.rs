@@ -10,8 +10,12 @@ pub const COURSE: &[(&str, &str)] = &[
     ("lessons/03-certificates.toml", include_str!("../../lessons/03-certificates.toml")),
     ("lessons/04-talking-to-etcd.toml", include_str!("../../lessons/04-talking-to-etcd.toml")),
     ("lessons/05-revisions.toml", include_str!("../../lessons/05-revisions.toml")),
+    ("lessons/06-snapshot-plain.toml", include_str!("../../lessons/06-snapshot-plain.toml")),
+    ("lessons/07-snapshot-tls.toml", include_str!("../../lessons/07-snapshot-tls.toml")),
+    ("lessons/08-restore.toml", include_str!("../../lessons/08-restore.toml")),
     ("lessons/09-leases-and-watch.toml", include_str!("../../lessons/09-leases-and-watch.toml")),
     ("lessons/10-troubleshooting-tls.toml", include_str!("../../lessons/10-troubleshooting-tls.toml")),
+    ("lessons/11-cka-practice.toml", include_str!("../../lessons/11-cka-practice.toml")),
 ];
 
 /// The shipped lessons, parsed. A lesson that fails to parse is left out (the test suite

@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot"];
 
 type Table = [(String, Node)];
 
@@ -287,6 +287,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "output_matches" => &["regex"],
         "exit_status" => &["status"],
         "pod" | "pod_absent" => &["name", "namespace"],
+        "snapshot" => &["path", "revision", "total_keys"],
         _ => return None,
     })
 }
@@ -337,6 +338,7 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
             }
             CheckKind::OutputMatches { regex }
         }
+        "snapshot" => CheckKind::Snapshot { path: need(cx, "path"), revision: cx.int(t, "revision", whose), total_keys: cx.int(t, "total_keys", whose) },
         "pod" | "pod_absent" => {
             let name = need(cx, "name");
             let namespace = cx.str(t, "namespace", whose).unwrap_or_else(|| "default".into());

@@ -78,6 +78,14 @@ impl Model {
                 SortTarget::Mod => kv.mod_revision.to_be_bytes().to_vec(),
             }
         };
+        // etcd's apply: when the request's own sort order is NONE and nothing filters, the
+        // backend reads only limit+1 keys in key order; a non-KEY target then sorts just those
+        // (real etcd 3.4.23: puts d, ba, a; `get a --from-key --limit 1 --sort-by=CREATE`
+        // prints ba).
+        let unfiltered = r.min_mod_revision == 0 && r.max_mod_revision == 0 && r.min_create_revision == 0 && r.max_create_revision == 0;
+        if r.limit > 0 && r.sort_order == SortOrder::None && unfiltered {
+            kvs.truncate(r.limit as usize + 1);
+        }
         let descend = r.sort_order == SortOrder::Descend;
         if r.sort_order != SortOrder::None || r.sort_target != SortTarget::Key {
             // Selection by repeated minimum (or maximum), taking the first in key order on

@@ -204,6 +204,12 @@ fn normalize(s: &str) -> String {
         (r"remaining\(\d+s\)", "remaining(<N>s)"),
         (r#""ttl":\d+"#, r#""ttl":<N>"#),
         (r#""lease":\d+"#, r#""lease":<ID>"#),
+        // snapshot: the file holds the member and cluster IDs (they depend on the real peer
+        // port here), so its hash differs; its size and the fetch time too.
+        (r#""hash":\d+,"revision":(\d+),"totalKey""#, r#""hash":<HASH>,"revision":$1,"totalKey""#),
+        (r#""totalSize":\d+"#, r#""totalSize":<SIZE>"#),
+        (r"(?m)^\| [0-9a-f]{8} \|", "| <HASH> |"),
+        (r#""took":[0-9.e-]+"#, r#""took":<T>"#),
         // bash running the harness's script names it in its messages.
         (r"(?m)^/\S+/script\.sh: line \d+: ", "bash: "),
         (r#""TTL" : \d+"#, r#""TTL" : <N>"#),

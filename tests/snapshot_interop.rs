@@ -274,9 +274,7 @@ fn c_broken_files_get_real_etcdctls_errors() {
             f[off + 72..off + 80].copy_from_slice(&sum.to_le_bytes());
         }
     };
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
-    files.push(("random.db", (0..20480u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect()));
-    files.push(("short.db", good[..5000].to_vec()));
+    let mut files: Vec<(&str, Vec<u8>)> = vec![("random.db", (0..20480u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect()), ("short.db", good[..5000].to_vec())];
     files.push(("tiny.db", good[..100].to_vec()));
     files.push(("empty.db", Vec::new()));
     let mut f = good.clone();

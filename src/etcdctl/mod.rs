@@ -2,7 +2,8 @@
 //! command (`put.rs`, `get.rs`, ...), each with its flags, parse and run.
 //!
 //! How a command line is taken apart, as cobra does it for the real etcdctl:
-//! 1. `ETCDCTL_API` picks the API (3.4: unset or `3` → v3, `2` → the v2 client, else an error).
+//! 1. `ETCDCTL_API` picks the API (unset or `3` → v3, `2` → the deprecated v2 client, else an
+//!    error: `unsupported API version 4` in 3.4, `unsupported API version: 4` in 3.5).
 //! 2. The command words are found among the arguments ([`flags::strip_flags`]).
 //! 3. Every flag of that command and every global flag is parsed, wherever it appears
 //!    ([`flags::parse`]); errors print pflag's message and the command's usage.
@@ -131,7 +132,8 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     let is_3_5 = world.etcd.version.is_3_5();
     match api.as_str() {
         "" | "3" => {}
-        "2" if !is_3_5 => return v2::main(world, p),
+        // etcdctl 3.5 still ships the deprecated v2 client (3.6 removed it).
+        "2" => return v2::main(world, p),
         other => {
             if is_3_5 {
                 p.eprintln(format!("unsupported API version: {other}"));
@@ -365,6 +367,12 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
         if !used.contains(k) {
             p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
         }
+    }
+    if g2.write_out == "protobuf" {
+        p.explain(
+            "The real etcdctl writes the response as binary protobuf here. A terminal cannot show binary, so the playground does not simulate this format; it prints what the simple format would.",
+            "O etcdctl real escreve a resposta em protobuf binário aqui. Um terminal não mostra binário, então o playground não simula este formato; ele imprime o que o formato simple imprimiria.",
+        );
     }
     if !matches!(g2.write_out.as_str(), "simple" | "json" | "table" | "fields" | "protobuf") {
         p.eprintln("Error: unsupported output format");

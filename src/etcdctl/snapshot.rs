@@ -203,7 +203,7 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
 fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, String> {
     match world.vfs.get(&p.path(path)) {
         None => Err(format!("stat {path}: no such file or directory")),
-        Some(Node::Dir) => Err("invalid database".into()),
+        Some(Node::Dir) => Err(format!("open {path}: is a directory")),
         Some(Node::File { data, .. }) if data.is_empty() => Err(format!("write {path}: bad file descriptor")),
         Some(Node::File { data, .. }) => Ok(data.clone()),
     }
@@ -372,8 +372,8 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
     match out.result {
         Ok(()) => {
             p.explain(
-                format!("The data directory now holds the snapshot's keys in member/snap/db and a new one-member raft log in member/wal. Nothing runs on it yet: point etcd's --data-dir at it (in a kubeadm cluster, edit /etc/kubernetes/manifests/etcd.yaml: --data-dir and the etcd-data hostPath) to bring the cluster back to the snapshot's state."),
-                format!("O diretório de dados agora tem as chaves do snapshot em member/snap/db e um novo log raft de um membro em member/wal. Nada roda nele ainda: aponte o --data-dir do etcd para ele (num cluster kubeadm, edite /etc/kubernetes/manifests/etcd.yaml: --data-dir e o hostPath etcd-data) para o cluster voltar ao estado do snapshot."),
+                "The data directory now holds the snapshot's keys in member/snap/db and a new one-member raft log in member/wal. Nothing runs on it yet: point etcd's --data-dir at it (in a kubeadm cluster, edit /etc/kubernetes/manifests/etcd.yaml: --data-dir and the etcd-data hostPath) to bring the cluster back to the snapshot's state.",
+                "O diretório de dados agora tem as chaves do snapshot em member/snap/db e um novo log raft de um membro em member/wal. Nada roda nele ainda: aponte o --data-dir do etcd para ele (num cluster kubeadm, edite /etc/kubernetes/manifests/etcd.yaml: --data-dir e o hostPath etcd-data) para o cluster voltar ao estado do snapshot.",
             );
             0
         }

@@ -269,7 +269,7 @@ fn line_count(prog: &str, p: &mut Proc) -> Result<(i64, bool, Vec<String>), i32>
             Some(a[1..].to_string())
         } else {
             if a.starts_with('-') && a.len() > 1 {
-                p.eprintln(format!("{prog}: invalid option -- '{}'\nTry '{prog} --help' for more information.", &a[1..2]));
+                p.eprintln(format!("{prog}: invalid option -- '{}'\nTry '{prog} --help' for more information.", a.chars().nth(1).unwrap_or('-')));
                 return Err(1);
             }
             files.push(a.clone());
@@ -952,4 +952,28 @@ fn tee(w: &mut World, p: &mut Proc) -> i32 {
     }
     p.print(String::from_utf8_lossy(&data));
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Session;
+
+    #[test]
+    fn options_with_multibyte_characters_do_not_panic() {
+        let mut s = Session::new("plain").unwrap();
+        for line in ["head -é", "tail -é x", "cut -dé -f1", "grep -é x", "sort -é", "ls -é", "sleep é", "tr é", "base64 -é", "head -c é", "printf %é"] {
+            let _ = s.execute(line);
+        }
+        assert_eq!(s.execute("head -é").text(), "head: invalid option -- 'é'\nTry 'head --help' for more information.\n");
+    }
+
+    #[test]
+    fn sleep_moves_the_clock_and_expires_leases() {
+        let mut s = Session::new("plain").unwrap();
+        s.execute("etcdctl lease grant 5");
+        assert_eq!(s.execute("etcdctl lease list").text().lines().next(), Some("found 1 leases"));
+        s.execute("sleep 5");
+        assert_eq!(s.world.clock_ms, 5000);
+        assert_eq!(s.execute("etcdctl lease list").text(), "found 0 leases\n");
+    }
 }

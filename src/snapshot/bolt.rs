@@ -498,7 +498,10 @@ impl<'a> BoltFile<'a> {
 /// Lays out a fresh bolt file holding `buckets` (top-level bucket name → its keys and values
 /// in order). Small buckets are stored inline in their parent, as bbolt does; the rest get
 /// leaf pages packed full and branch pages above them. The file ends at its high-water mark.
-pub fn write(buckets: &BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>) -> Vec<u8> {
+/// Top-level bucket name → its keys and values in order: what [`write`] lays out.
+pub type Buckets = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
+
+pub fn write(buckets: &Buckets) -> Vec<u8> {
     let mut w = Writer { pages: Vec::new(), next: 3 };
     let mut root_elems: Vec<(u32, &[u8], Vec<u8>)> = Vec::with_capacity(buckets.len());
     for (name, kvs) in buckets {
@@ -656,7 +659,7 @@ impl Writer {
 mod tests {
     use super::*;
 
-    fn sample(n: usize, vlen: usize) -> BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>> {
+    fn sample(n: usize, vlen: usize) -> Buckets {
         let mut b = BTreeMap::new();
         b.insert(b"key".to_vec(), (0..n).map(|i| (format!("{i:08}").into_bytes(), vec![b'v'; vlen])).collect());
         b.insert(b"meta".to_vec(), vec![(b"consistent_index".to_vec(), 5u64.to_be_bytes().to_vec())]);
@@ -664,7 +667,7 @@ mod tests {
         b
     }
 
-    fn roundtrip(b: &BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>) {
+    fn roundtrip(b: &Buckets) {
         let file = write(b);
         let db = BoltFile::open(&file).unwrap();
         assert_eq!(db.check(), Vec::<String>::new());

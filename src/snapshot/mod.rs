@@ -223,7 +223,7 @@ pub fn leases(server: &EtcdServer) -> Vec<LeaseRecord> {
     server.store.lessor.leases.values().map(|l| LeaseRecord { id: l.id, ttl: l.ttl, remaining_ttl: 0 }).collect()
 }
 
-type Buckets = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
+pub use bolt::Buckets;
 
 /// The buckets of the database `server` would snapshot.
 pub fn buckets(server: &EtcdServer) -> Buckets {

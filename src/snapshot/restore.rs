@@ -314,7 +314,7 @@ fn wal_placeholder(members: &[(u64, String, Vec<String>)], cid: u64) -> Vec<u8> 
 
 fn rewrite_db(db: &[u8], members: &[(u64, String, Vec<String>)], flavor: Flavor) -> Result<Vec<u8>, SnapshotError> {
     let file = bolt::BoltFile::open(db)?;
-    let mut buckets: BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+    let mut buckets = bolt::Buckets::new();
     for b in file.buckets()? {
         buckets.insert(b.name, b.entries.into_iter().map(|e| (e.key, e.value.unwrap_or_default())).collect());
     }

@@ -158,36 +158,39 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
     let (c_tmp, c_fetching, c_fetched, c_saved) = if v35 { ("snapshot/v3_snapshot.go:65", "snapshot/v3_snapshot.go:73", "snapshot/v3_snapshot.go:88", "snapshot/v3_snapshot.go:97") } else { ("snapshot/v3_snapshot.go:119", "snapshot/v3_snapshot.go:127", "snapshot/v3_snapshot.go:142", "snapshot/v3_snapshot.go:152") };
     let (c_open, c_done) = if v35 { (format!("v3@v{}/maintenance.go:212", world.etcd.version.version), format!("v3@v{}/maintenance.go:220", world.etcd.version.version)) } else { ("clientv3/maintenance.go:200".to_string(), "clientv3/maintenance.go:208".to_string()) };
     p.eprintln(client_log(world, c_tmp, "created temporary db file", &[("path", q(&part))], None));
-    let before_ms = world.clock_ms;
-    let mut dial = Proc { env: p.env.clone(), cwd: p.cwd.clone(), ..Default::default() };
-    let connected = connect(world, &mut dial, g).is_some();
-    if !connected {
-        let timed_out = dial.stdout_text().is_empty() && dial.out.iter().any(|c| matches!(c, crate::process::Chunk::Stderr(e) if e.contains("context deadline exceeded")));
-        let hang_en = "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C, and leaves the empty .part file behind.";
-        let hang_pt = "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.";
-        if timed_out && !g.on_command_line.iter().any(|f| f == "command-timeout") {
-            // It hangs: the terminal waits for Ctrl+C; `run` mode prints the timeout instead.
-            let mut bounded = dial.out.clone();
+    // Without --command-timeout real etcdctl gives `snapshot save` no deadline: against an
+    // endpoint it cannot reach it prints nothing more and waits for Ctrl+C, which leaves the
+    // .part file behind (checked against 3.4.23).
+    let no_deadline = !super::command_timeout_set(g);
+    let before = p.out.len();
+    let server = if no_deadline { super::connect_without_deadline(world, p, g) } else { connect(world, p, g) };
+    let Some(server) = server else {
+        if no_deadline && g.exit.get() == 130 {
+            // It hangs: the terminal waits for Ctrl+C (see crate::jobs); `run` mode, a pipe or
+            // `$(...)` stop it at once. The diagnosis comes after the stop.
+            let notes: Vec<crate::process::Chunk> = p.out.split_off(before.min(p.out.len()));
+            let mut bounded = notes.clone();
             bounded.push(crate::process::Chunk::Explain {
-                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C. Here nothing can press Ctrl+C, so the playground stops after the command timeout instead (the lines above are what a request with a deadline prints).".into(),
-                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C. Aqui ninguém aperta Ctrl+C, então o playground para após o timeout do comando (as linhas acima são o que uma requisição com prazo imprime).".into(),
+                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: here it would wait, silent, until you press Ctrl+C (exit status 130), leaving the .part file. The playground stops it for you.".into(),
+                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: aqui ele esperaria, calado, até você apertar Ctrl+C (status de saída 130), deixando o arquivo .part. O playground o interrompe por você.".into(),
             });
-            let mut interrupted: Vec<crate::process::Chunk> = dial.out.into_iter().filter(|c| matches!(c, crate::process::Chunk::Explain { .. })).collect();
-            interrupted.push(crate::process::Chunk::Explain { en: hang_en.into(), pt: hang_pt.into() });
-            p.job = Some(crate::jobs::Job::Hang { bounded, bounded_exit: EXIT_INTERRUPTED, bounded_clock_ms: world.clock_ms, interrupted, part: Some(abs_part) });
-            world.clock_ms = before_ms;
-            return EXIT_INTERRUPTED;
+            let mut interrupted = notes;
+            interrupted.push(crate::process::Chunk::Explain {
+                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits, silent, until you press Ctrl+C, and leaves the empty .part file behind.".into(),
+                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera, calado, até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.".into(),
+            });
+            p.job = Some(crate::jobs::Job::Hang { bounded, bounded_exit: 130, bounded_clock_ms: world.clock_ms, interrupted, part: None });
+            return 130;
         }
-        p.out.extend(dial.out);
         let _ = world.vfs.remove(&abs_part, false);
-        p.explain(
-            "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C. The playground stops here instead.",
-            "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C. O playground para aqui.",
-        );
+        if !no_deadline {
+            p.explain(
+                "With --command-timeout set, `snapshot save` gives up when that timeout expires.",
+                "Com --command-timeout, o `snapshot save` desiste quando esse prazo acaba.",
+            );
+        }
         return EXIT_INTERRUPTED;
-    }
-    p.out.extend(dial.out);
-    let server = &mut world.etcd;
+    };
     let file = snapshot::save(server);
     let endpoint = g.endpoints[0].clone();
     p.eprintln(client_log(world, &c_open, "opened snapshot stream; downloading", &[], Some("client")));

@@ -20,6 +20,7 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "jobs" => super::jobctl::jobs,
         "fg" => super::jobctl::fg,
         "kill" => super::jobctl::kill,
+        "sleep" => super::jobctl::sleep,
         _ => return None,
     })
 }

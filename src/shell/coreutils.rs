@@ -840,7 +840,7 @@ fn touch(w: &mut World, p: &mut Proc) -> i32 {
 }
 
 /// `sleep N[smhd]`: the simulated clock jumps ahead; nothing waits.
-fn sleep(w: &mut World, p: &mut Proc) -> i32 {
+pub(crate) fn sleep(w: &mut World, p: &mut Proc) -> i32 {
     let ops: Vec<String> = p.args[1..].to_vec();
     if ops.is_empty() {
         p.eprintln("sleep: missing operand\nTry 'sleep --help' for more information.");

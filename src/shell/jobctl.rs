@@ -105,6 +105,35 @@ fn find(s: &Session, spec: Option<&str>) -> Option<usize> {
     }
 }
 
+/// `sleep` while background jobs run: time passes second by second, so a background
+/// keep-alive renews its lease before it would run out and a background watch sees each
+/// expiry as it happens. Without running jobs it is coreutils' `sleep`.
+pub fn sleep(s: &mut Session, p: &mut Proc) -> i32 {
+    if !s.bg.iter().any(|b| b.job.is_some()) {
+        return super::coreutils::sleep(&mut s.world, p);
+    }
+    // The duration (and any usage error) from coreutils' sleep, with the leases set aside so
+    // that it expires none; then the clock goes back and time passes step by step.
+    let start = s.world.clock_ms;
+    let leases = std::mem::take(&mut s.world.etcd.store.lessor.leases);
+    let code = super::coreutils::sleep(&mut s.world, p);
+    s.world.etcd.store.lessor.leases = leases;
+    let end = std::mem::replace(&mut s.world.clock_ms, start);
+    if code != 0 {
+        return code;
+    }
+    let mut steps = 0u32;
+    while s.world.clock_ms < end {
+        steps += 1;
+        let step = if steps > 100_000 { end - s.world.clock_ms } else { 1000.min(end - s.world.clock_ms) };
+        s.world.clock_ms += step;
+        let out = poll_bg(s, false);
+        p.out.extend(out);
+        s.world.etcd.store.expire_leases(s.world.clock_ms);
+    }
+    0
+}
+
 /// `jobs`: the background jobs and their state.
 pub fn jobs(s: &mut Session, p: &mut Proc) -> i32 {
     let len = s.bg.len();
@@ -221,5 +250,21 @@ mod tests {
         assert_eq!(t.execute("etcdctl put b 1; etcdctl put a 2").text(), "OK\nOK\nPUT\na\n2\n");
         assert_eq!(t.execute("kill 4242").text(), "[1]+  Terminated              etcdctl watch a\n");
         assert!(t.world.etcd.store.watchers.by_id.is_empty() && t.bg.is_empty());
+    }
+
+    #[test]
+    fn a_background_keep_alive_keeps_its_lease_through_sleep() {
+        let mut s = Session::new("plain").unwrap();
+        let id = s.execute("etcdctl lease grant 6").text().split(' ').nth(1).unwrap().to_string();
+        s.execute(&format!("etcdctl put k v --lease={id}"));
+        let r = s.execute(&format!("etcdctl lease keep-alive {id} &"));
+        assert_eq!(r.text(), format!("[1] 4242\nlease {id} keepalived with TTL(6)\n"));
+        let r = s.execute("sleep 20");
+        assert_eq!(r.text(), format!("lease {id} keepalived with TTL(6)\n").repeat(10));
+        assert_eq!(s.execute("etcdctl get k --print-value-only").text(), "v\n");
+        assert_eq!(s.execute("sleep x").text(), "sleep: invalid time interval ‘x’\nTry 'sleep --help' for more information.\n");
+        s.execute("kill %1");
+        s.execute("sleep 7");
+        assert_eq!(s.execute("etcdctl get k").text(), "", "without keep-alive the lease runs out");
     }
 }

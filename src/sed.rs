@@ -36,7 +36,7 @@ struct Step {
 }
 
 /// Converts a POSIX basic regular expression to the extended syntax regex-lite reads.
-fn bre_to_ere(s: &str) -> String {
+pub(crate) fn bre_to_ere(s: &str) -> String {
     let mut out = String::new();
     let mut chars = s.chars().peekable();
     let mut at_start = true;
@@ -64,7 +64,8 @@ fn bre_to_ere(s: &str) -> String {
     out
 }
 
-fn compile(pat: &str, ere: bool, icase: bool) -> Result<Regex, String> {
+/// A sed or grep pattern (BRE unless `ere`) as a regex-lite `Regex`.
+pub(crate) fn compile(pat: &str, ere: bool, icase: bool) -> Result<Regex, String> {
     let p = if ere { pat.to_string() } else { bre_to_ere(pat) };
     let p = if icase { format!("(?i){p}") } else { p };
     Regex::new(&p).map_err(|_| "Invalid preceding regular expression".to_string())

@@ -421,6 +421,23 @@ fn client_uuid(world: &World) -> String {
 /// or the retry warning and `context deadline exceeded` after the 5 s command timeout) and the
 /// real cause as an explanation.
 pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'w mut EtcdServer> {
+    connect_with(world, p, g, false)
+}
+
+/// [`connect`] for a request without a deadline (`snapshot save` when `--command-timeout` is
+/// not set): when nothing answers, the real client prints nothing more and waits until the
+/// user presses Ctrl+C. Then this explains why (the brackets, the missing TLS…) and sets
+/// `g.exit` to 130, the status bash gives a command stopped by Ctrl+C.
+pub fn connect_without_deadline<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'w mut EtcdServer> {
+    connect_with(world, p, g, true)
+}
+
+/// Whether `--command-timeout` (or `ETCDCTL_COMMAND_TIMEOUT`) was given.
+pub fn command_timeout_set(g: &Globals) -> bool {
+    g.on_command_line.iter().any(|f| f == "command-timeout") || g.env.iter().any(|(k, _)| k == "ETCDCTL_COMMAND_TIMEOUT")
+}
+
+fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline: bool) -> Option<&'w mut EtcdServer> {
     use crate::cluster::tls;
     let g2 = match preflight(world, p, g) {
         Ok(g2) => g2,
@@ -434,6 +451,18 @@ pub fn connect<'w>(world: &'w mut World, p: &mut Proc, g: &Globals) -> Option<&'
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
     match tls::dial(world, &ep, &client) {
         Ok(()) => Some(&mut world.etcd),
+        Err(f) if no_deadline && f.kind == tls::FailureKind::Timeout => {
+            if ep.starts_with('[') {
+                p.explain(
+                    format!("The endpoint '{ep}' has square brackets. In etcdctl's own help `--endpoints=[127.0.0.1:2379]` shows the default list; the brackets are not part of the syntax. The client takes '[127.0.0.1' as a host name and never connects. Write --endpoints=127.0.0.1:2379."),
+                    format!("O endpoint '{ep}' tem colchetes. Na ajuda do etcdctl, `--endpoints=[127.0.0.1:2379]` mostra a lista padrão; os colchetes não fazem parte da sintaxe. O cliente toma '[127.0.0.1' como nome de host e nunca conecta. Escreva --endpoints=127.0.0.1:2379."),
+                );
+            } else {
+                p.explain(f.cause_en, f.cause_pt);
+            }
+            g.exit.set(130);
+            None
+        }
         Err(f) => {
             if f.kind == tls::FailureKind::Timeout {
                 // The gRPC target names host:port without the scheme (checked against 3.4.23).

@@ -158,12 +158,26 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
     let (c_tmp, c_fetching, c_fetched, c_saved) = if v35 { ("snapshot/v3_snapshot.go:65", "snapshot/v3_snapshot.go:73", "snapshot/v3_snapshot.go:88", "snapshot/v3_snapshot.go:97") } else { ("snapshot/v3_snapshot.go:119", "snapshot/v3_snapshot.go:127", "snapshot/v3_snapshot.go:142", "snapshot/v3_snapshot.go:152") };
     let (c_open, c_done) = if v35 { (format!("v3@v{}/maintenance.go:212", world.etcd.version.version), format!("v3@v{}/maintenance.go:220", world.etcd.version.version)) } else { ("clientv3/maintenance.go:200".to_string(), "clientv3/maintenance.go:208".to_string()) };
     p.eprintln(client_log(world, c_tmp, "created temporary db file", &[("path", q(&part))], None));
-    let Some(server) = connect(world, p, g) else {
+    // Without --command-timeout real etcdctl gives `snapshot save` no deadline: against an
+    // endpoint it cannot reach it prints nothing more and waits for Ctrl+C, which leaves the
+    // .part file behind (checked against 3.4.23).
+    let no_deadline = !super::command_timeout_set(g);
+    let server = if no_deadline { super::connect_without_deadline(world, p, g) } else { connect(world, p, g) };
+    let Some(server) = server else {
+        if no_deadline && g.exit.get() == 130 {
+            p.explain(
+                "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: here it would wait, silent, until you press Ctrl+C (exit status 130), leaving the .part file. The playground stops it for you.",
+                "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: aqui ele esperaria, calado, até você apertar Ctrl+C (status de saída 130), deixando o arquivo .part. O playground o interrompe por você.",
+            );
+            return 130;
+        }
         let _ = world.vfs.remove(&abs_part, false);
-        p.explain(
-            "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits until you press Ctrl+C. The playground stops here instead.",
-            "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera até você apertar Ctrl+C. O playground para aqui.",
-        );
+        if !no_deadline {
+            p.explain(
+                "With --command-timeout set, `snapshot save` gives up when that timeout expires.",
+                "Com --command-timeout, o `snapshot save` desiste quando esse prazo acaba.",
+            );
+        }
         return EXIT_INTERRUPTED;
     };
     let file = snapshot::save(server);

@@ -122,19 +122,31 @@ fn grep(w: &mut World, p: &mut Proc) -> i32 {
     let mut pattern: Option<String> = None;
     let mut files = Vec::new();
     let (mut ic, mut inv, mut count, mut num, mut only, mut quiet, mut word) = (false, false, false, false, false, false, false);
+    let (mut ere, mut fixed, mut opts_done) = (false, false, false);
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        if a == "-e" {
+        if a == "-e" && !opts_done {
             pattern = args.get(i + 1).cloned();
             i += 2;
             continue;
         }
-        if a.starts_with("--") {
+        if a == "--" && !opts_done {
+            opts_done = true;
+        } else if opts_done {
+            if pattern.is_none() {
+                pattern = Some(a.clone());
+            } else {
+                files.push(a.clone());
+            }
+        } else if a.starts_with("--") {
             match a.as_str() {
                 "--ignore-case" => ic = true,
                 "--invert-match" => inv = true,
                 "--count" => count = true,
+                "--extended-regexp" => ere = true,
+                "--fixed-strings" => fixed = true,
+                "--only-matching" => only = true,
                 "--color=auto" | "--color" | "--colour=auto" => {}
                 _ => {
                     p.eprintln(format!("grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
@@ -151,7 +163,9 @@ fn grep(w: &mut World, p: &mut Proc) -> i32 {
                     'o' => only = true,
                     'q' => quiet = true,
                     'w' => word = true,
-                    'E' | 'F' | 'a' | 's' | 'h' => {}
+                    'E' => ere = true,
+                    'F' => fixed = true,
+                    'a' | 's' | 'h' => {}
                     _ => {
                         p.eprintln(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
                         return 2;
@@ -170,51 +184,30 @@ fn grep(w: &mut World, p: &mut Proc) -> i32 {
         return 2;
     };
     let (ins, failed) = inputs(w, p, "grep", &files);
-    // Patterns are matched as fixed strings, with `^`/`$` anchors and `|` alternatives (the
-    // forms learners use on etcdctl's output).
-    let alts: Vec<String> = pat.split("\\|").flat_map(|s| s.split('|')).map(|s| if ic { s.to_lowercase() } else { s.to_string() }).collect();
-    let matches = |line: &str| -> Option<String> {
-        let l = if ic { line.to_lowercase() } else { line.to_string() };
-        for a in &alts {
-            let (start, body) = match a.strip_prefix('^') {
-                Some(b) => (true, b),
-                None => (false, a.as_str()),
-            };
-            let (end, body) = match body.strip_suffix('$') {
-                Some(b) => (true, b),
-                None => (false, body),
-            };
-            let found = if start && end {
-                (l == body).then_some(0)
-            } else if start {
-                l.starts_with(body).then_some(0)
-            } else if end {
-                l.ends_with(body).then(|| l.len() - body.len())
-            } else {
-                l.find(body)
-            };
-            if let Some(pos) = found {
-                if word {
-                    let before = l[..pos].chars().last();
-                    let after = l[pos + body.len()..].chars().next();
-                    let wc = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                    if wc(before) || wc(after) {
-                        continue;
-                    }
-                }
-                return Some(line.get(pos..pos + body.len()).unwrap_or("").to_string());
-            }
-        }
-        None
+    // GNU grep: a basic regular expression, extended with -E, a fixed string with -F.
+    let body = if fixed {
+        regex_lite::escape(&pat)
+    } else if ere {
+        pat.clone()
+    } else {
+        crate::sed::bre_to_ere(&pat)
     };
+    let body = if word { format!("\\b(?:{body})\\b") } else { body };
+    let re = match crate::sed::compile(&body, true, ic) {
+        Ok(re) => re,
+        Err(_) => {
+            p.eprintln("grep: Invalid regular expression");
+            return 2;
+        }
+    };
+    let matches = |line: &str| re.is_match(line);
     let multi = files.len() > 1;
     let mut out = String::new();
     let mut any = false;
     for (fi, d) in ins.iter().enumerate() {
         let mut c = 0;
         for (n, l) in lines_of(d).iter().enumerate() {
-            let m = matches(l);
-            if m.is_some() != inv {
+            if matches(l) != inv {
                 any = true;
                 c += 1;
                 if count || quiet {
@@ -227,8 +220,14 @@ fn grep(w: &mut World, p: &mut Proc) -> i32 {
                 if num {
                     prefix.push_str(&format!("{}:", n + 1));
                 }
-                let text = if only && !inv { m.unwrap_or_default() } else { l.clone() };
-                out.push_str(&format!("{prefix}{text}\n"));
+                if only && !inv {
+                    // -o: every non-empty match on its own line.
+                    for m in re.find_iter(l).filter(|m| !m.as_str().is_empty()) {
+                        out.push_str(&format!("{prefix}{}\n", m.as_str()));
+                    }
+                } else {
+                    out.push_str(&format!("{prefix}{l}\n"));
+                }
             }
         }
         if count {

@@ -25,14 +25,21 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
         let s: &[T] = v;
         stable_order(s.len(), &mut |a, b| cmp(&s[a], &s[b]))
     };
-    // Apply the permutation in place: the element for slot k started at order[k]; if that
-    // slot is already filled (< k), it was swapped away to order[order[k]], and so on.
-    for k in 0..order.len() {
-        let mut j = order[k];
-        while j < k {
-            j = order[j];
+    // Apply the permutation in place, one cycle at a time (linear): slot j wants the element
+    // that started at order[j]; swapping it in moves the displaced start element along the
+    // cycle until it reaches the slot that wants it.
+    let mut done = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut j = start;
+        while !done[j] {
+            done[j] = true;
+            let next = order[j];
+            if next == start {
+                break;
+            }
+            v.swap(j, next);
+            j = next;
         }
-        v.swap(k, j);
     }
 }
 
@@ -73,6 +80,15 @@ mod tests {
             sort_by(&mut v, |a, b| b.0.cmp(&a.0));
             assert_eq!(v, want, "n={n} desc");
         }
+    }
+
+    #[test]
+    fn long_cycles_stay_linear() {
+        // A rotation is one cycle through every slot.
+        let n = 200_000;
+        let mut v: Vec<usize> = (1..n).chain([0]).collect();
+        sort(&mut v);
+        assert!(v.iter().enumerate().all(|(i, &x)| i == x));
     }
 
     #[test]

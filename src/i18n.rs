@@ -38,6 +38,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("terminal.output", "Terminal output", "Saída do terminal"),
     ("terminal.hidden", "… {n} earlier lines are not shown.", "… {n} linhas anteriores não são exibidas."),
     ("reset.button", "Reset session", "Reiniciar sessão"),
+    ("session.save", "Save session", "Salvar sessão"),
+    ("session.load", "Load session", "Carregar sessão"),
     ("reset.confirm", "Erase everything and start over?", "Apagar tudo e começar de novo?"),
     ("reset.yes", "Yes, reset", "Sim, reiniciar"),
     ("reset.no", "Cancel", "Cancelar"),

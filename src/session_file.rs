@@ -1,7 +1,8 @@
 //! "Save / load my session": the whole playground (the store with its history, the
-//! filesystem, the clock, the shell's variables and history, ...) as one CBOR file.
+//! filesystem, the clock, the shell's variables and history, and the page's language and
+//! lesson progress) as one CBOR file.
 //!
-//! The file is a CBOR map `{magic, version, session}`. Loading reads `magic` and `version`
+//! The file is a CBOR map `{magic, version, session, page}` (`page` may be absent). Loading reads `magic` and `version`
 //! first, so a file from a newer playground is refused by its version, before its contents
 //! are even looked at; a foreign or damaged file is refused too. Loading never changes the
 //! running session: it returns a new one, or an error in both languages.
@@ -16,6 +17,7 @@
 //! assert!(session_file::load(b"not a session").is_err());
 //! ```
 
+use crate::persist::PageState;
 use crate::shell::Session;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +30,7 @@ struct EnvelopeOut<'a> {
     magic: &'a str,
     version: u32,
     session: &'a Session,
+    page: &'a PageState,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +42,8 @@ struct Header {
 #[derive(Deserialize)]
 struct EnvelopeIn {
     session: Session,
+    #[serde(default)]
+    page: PageState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,14 +86,25 @@ impl std::fmt::Display for SessionFileError {
 
 /// The session as a file.
 pub fn save(session: &Session) -> Vec<u8> {
+    save_playground(session, &PageState::default())
+}
+
+/// The session and the page's own state (language, lesson progress) as a file.
+pub fn save_playground(session: &Session, page: &PageState) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing plain serde data into a Vec cannot fail.
-    let _ = ciborium::into_writer(&EnvelopeOut { magic: MAGIC, version: VERSION, session }, &mut out);
+    let _ = ciborium::into_writer(&EnvelopeOut { magic: MAGIC, version: VERSION, session, page }, &mut out);
     out
 }
 
 /// A session from a file written by [`save`] (this version or an older one).
 pub fn load(bytes: &[u8]) -> Result<Session, SessionFileError> {
+    load_playground(bytes).map(|(session, _)| session)
+}
+
+/// The session and page state from a file written by [`save_playground`] (or [`save`], whose
+/// page state is the default).
+pub fn load_playground(bytes: &[u8]) -> Result<(Session, PageState), SessionFileError> {
     let header: Header = ciborium::from_reader(bytes).map_err(|_| SessionFileError::NotASession)?;
     if header.magic != MAGIC {
         return Err(SessionFileError::NotASession);
@@ -100,7 +116,7 @@ pub fn load(bytes: &[u8]) -> Result<Session, SessionFileError> {
         return Err(SessionFileError::UnknownVersion(header.version));
     }
     let env: EnvelopeIn = ciborium::from_reader(bytes).map_err(|e| SessionFileError::Damaged(e.to_string()))?;
-    Ok(env.session)
+    Ok((env.session, env.page))
 }
 
 #[cfg(test)]
@@ -117,8 +133,19 @@ mod tests {
 
     fn reencode(version: u32, magic: &str) -> Vec<u8> {
         let mut out = Vec::new();
-        ciborium::into_writer(&EnvelopeOut { magic, version, session: &sample() }, &mut out).unwrap();
+        ciborium::into_writer(&EnvelopeOut { magic, version, session: &sample(), page: &PageState::default() }, &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn roundtrips_the_page_state_too() {
+        let s = sample();
+        let mut page = PageState { lang: crate::i18n::Lang::En, active: Some("01-what-is-etcd".into()), ..Default::default() };
+        page.progress.complete_step("01-what-is-etcd", "put-k1");
+        let (s2, page2) = load_playground(&save_playground(&s, &page)).unwrap();
+        assert_eq!((s2, page2), (s.clone(), page));
+        // A file saved without page state loads with the default one.
+        assert_eq!(load_playground(&save(&s)).unwrap().1, PageState::default());
     }
 
     #[test]

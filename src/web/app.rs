@@ -122,6 +122,25 @@ pub fn app() -> Html {
         let c = confirm_reset.clone();
         Callback::from(move |_: MouseEvent| c.set(false))
     };
+    // Save / load my session: the whole playground as one CBOR file (crate::session_file).
+    let save_session = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let bytes = crate::session_file::save_playground(&state.session.borrow(), &state.page_state());
+            super::dom::download("etcd-playground-session.cbor", &bytes);
+        })
+    };
+    let load_session = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                super::dom::read_bytes(file, state.clone(), Action::LoadSession);
+            }
+            input.set_value("");
+        })
+    };
     let dismiss = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::DismissNotice))
@@ -175,6 +194,9 @@ pub fn app() -> Html {
                 } else {
                     <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
                 }
+                <button id="session-save" onclick={ save_session }>{ t(l, "session.save") }</button>
+                <input id="session-load" class="sr-only" type="file" accept=".cbor,application/cbor" onchange={ load_session } />
+                <label class="button" for="session-load">{ t(l, "session.load") }</label>
             </header>
             if let Some(n) = &state.notice {
                 <div class="notice" role="alert" id="notice">

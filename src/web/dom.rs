@@ -59,6 +59,31 @@ pub fn upload(files: web_sys::FileList, state: Handle) {
     }
 }
 
+/// Reads a file the learner picked and dispatches `to_action(bytes)`; too-big or unreadable
+/// files get a note instead.
+pub fn read_bytes(file: web_sys::File, state: Handle, to_action: fn(Vec<u8>) -> Action) {
+    let name = file.name();
+    let size = file.size() as u64;
+    if size > MAX_UPLOAD {
+        state.dispatch(Action::Note(
+            format!("{name} is too big ({size} bytes; the limit is {MAX_UPLOAD} bytes, 16 MiB)."),
+            format!("{name} é grande demais ({size} bytes; o limite é {MAX_UPLOAD} bytes, 16 MiB)."),
+        ));
+        return;
+    }
+    let file = gloo::file::File::from(file);
+    let holder: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>> = Rc::new(RefCell::new(None));
+    let h2 = holder.clone();
+    let reader = gloo::file::callbacks::read_as_bytes(&file, move |res| {
+        match res {
+            Ok(data) => state.dispatch(to_action(data)),
+            Err(e) => state.dispatch(Action::Note(format!("Could not read {name}: {e}"), format!("Não foi possível ler {name}: {e}"))),
+        }
+        h2.borrow_mut().take();
+    });
+    *holder.borrow_mut() = Some(reader);
+}
+
 /// Offers `data` as a download named `name` (a Blob behind a temporary anchor).
 pub fn download(name: &str, data: &[u8]) {
     let blob = gloo::file::Blob::new_with_options(data, Some("application/octet-stream"));

@@ -79,6 +79,9 @@ pub enum Action {
     ShowSolution,
     /// A lesson file's text from a local file or a URL.
     LoadLesson { name: String, text: String },
+    /// A saved session file (see `crate::session_file`): replaces everything, or changes
+    /// nothing and says why.
+    LoadSession(Vec<u8>),
 }
 
 /// The shipped course with the learner's loaded lessons (a loaded lesson replaces a shipped
@@ -157,7 +160,7 @@ impl AppState {
         }
     }
 
-    fn page_state(&self) -> PageState {
+    pub fn page_state(&self) -> PageState {
         PageState { lang: self.lang, progress: self.progress.clone(), active: self.active.clone(), loaded: self.loaded.clone() }
     }
 
@@ -238,6 +241,21 @@ impl Reducible for AppState {
                 term.push(LineKind::Note { en: "Sandbox: a fresh node, no lesson.".into(), pt: "Sandbox: um nó novo, sem lição.".into() });
             }
             Action::CloseLesson => next.active = None,
+            Action::LoadSession(bytes) => match crate::session_file::load_playground(&bytes) {
+                Ok((session, page)) => {
+                    *next.session.borrow_mut() = session;
+                    next.lessons = Rc::new(all_lessons(&page.loaded));
+                    next.active = page.active.filter(|id| next.lessons.iter().any(|l| &l.id == id));
+                    next.lang = page.lang;
+                    next.progress = page.progress;
+                    next.loaded = page.loaded;
+                    next.last = LastRun::default();
+                    let mut term = next.term.borrow_mut();
+                    term.clear();
+                    term.push(LineKind::Note { en: "Session loaded from the file.".into(), pt: "Sessão carregada do arquivo.".into() });
+                }
+                Err(e) => next.term.borrow_mut().push(LineKind::Note { en: e.en(), pt: e.pt() }),
+            },
             Action::StepTo(i) => {
                 if let Some(l) = next.lesson().cloned() {
                     next.progress.lesson(&l.id).current_step = i.min(l.steps.len().saturating_sub(1));

@@ -139,3 +139,32 @@ value = "v"
   assert.equal(await page.locator('.lesson-img').count() >= 1, true, 'the lesson picture is shown');
   assert.deepEqual(errors, []);
 });
+
+// Issue 6's proof: the backup lessons (7: snapshot with TLS, 8: restore and recover) played
+// through in Chromium in both languages, each step by its reference solution, every check green.
+for (const id of ['07-snapshot-tls', '08-restore']) {
+  for (const lang of ['en', 'pt']) {
+    test(`lesson ${id} played through by its solutions (${lang})`, async () => {
+      const errors = [];
+      const page = await openAt(browser, server.url, { errors });
+      await page.click(`#lang-${lang}`);
+      await page.click('#tab-lessons');
+      await page.click(`[data-lesson="${id}"] button`);
+      const steps = Number((await page.textContent('#step-pos')).match(/(\d+)\D*$/)[1]);
+      assert.ok(steps >= 2, `${id} has ${steps} steps`);
+      for (let s = 0; s < steps; s++) {
+        assert.equal(await page.locator('#step-done').count(), 0, `step ${s + 1} is not solved before acting`);
+        assert.ok(await page.locator('#checks li.fail').count() > 0, `step ${s + 1} has failing checks before acting`);
+        await page.click('#solution');
+        const solution = (await page.textContent('#solution-text')).split('\n').filter((l) => l.length > 0);
+        await run(page, ...solution);
+        await page.waitForSelector('#step-done', { timeout: 10000 });
+        const total = await page.locator('#checks li').count();
+        assert.equal(await page.locator('#checks li.pass').count(), total, `step ${s + 1}: every check passes`);
+        if (s + 1 < steps) await page.click('#step-next');
+      }
+      assert.equal(await page.textContent('#step-done'), lang === 'en' ? 'Lesson complete!' : 'Lição concluída!');
+      assert.deepEqual(errors, []);
+    });
+  }
+}

@@ -223,7 +223,7 @@ pub fn file_tree(vfs: &Vfs, closed: &BTreeSet<String>) -> Vec<FileRow> {
     // Sorted by path components so a directory's children come right after it ("/etc/x"
     // before "/etc-old"), which plain string order does not give.
     let mut paths: Vec<(&String, &Node)> = vfs.paths().collect();
-    paths.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    crate::sort::sort_by(&mut paths, |a, b| a.0.split('/').cmp(b.0.split('/')));
     for (path, node) in paths {
         if path == "/" {
             continue;

@@ -24,6 +24,7 @@ pub mod process;
 pub mod session_file;
 pub mod shell;
 pub mod snapshot;
+pub mod sort;
 pub mod term;
 pub mod vfs;
 pub mod world;

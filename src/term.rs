@@ -167,7 +167,7 @@ pub fn apply_completion(line: &str, cursor: usize, candidates: &[String]) -> Com
             let prefix = common_prefix(many);
             if prefix.len() <= word.len() {
                 let mut choices = many.to_vec();
-                choices.sort();
+                crate::sort::sort(&mut choices);
                 choices.dedup();
                 return Completion { choices, ..unchanged };
             }

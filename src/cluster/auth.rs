@@ -212,7 +212,7 @@ impl AuthStore {
             p.perm_type = t;
         } else {
             r.perms.push(Permission { perm_type: t, key: key.to_vec(), range_end: range_end.to_vec() });
-            r.perms.sort_by(|a, b| (&a.key, &a.range_end).cmp(&(&b.key, &b.range_end)));
+            crate::sort::sort_by(&mut r.perms, |a, b| (&a.key, &a.range_end).cmp(&(&b.key, &b.range_end)));
         }
         Ok(())
     }

@@ -83,7 +83,7 @@ pub fn sync(world: &mut World) {
     let mut changed: Vec<String> = files.iter().filter(|(p, t)| world.kubelet.seen.get(*p) != Some(t)).map(|(p, _)| p.clone()).collect();
     changed.extend(world.kubelet.seen.keys().filter(|p| !files.contains_key(*p)).cloned());
     // etcd first: the API server (and mirror pods) depend on it.
-    changed.sort_by_key(|p| !p.ends_with("/etcd.yaml"));
+    crate::sort::sort_by_key(&mut changed, |p| !p.ends_with("/etcd.yaml"));
     let mut mirror_updates: Vec<(Option<String>, Option<Value>)> = Vec::new();
     for path in changed {
         let old_name = world.kubelet.running.remove(&path);

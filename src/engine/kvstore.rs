@@ -292,8 +292,8 @@ impl Store {
             // Stable, like Go's insertion sort on the small slices etcdctl users see: equal
             // elements keep key order in both directions.
             match order {
-                SortOrder::Descend => kvs.sort_by(|a, b| cmp(b, a)),
-                _ => kvs.sort_by(cmp),
+                SortOrder::Descend => crate::sort::sort_by(&mut kvs, |a, b| cmp(b, a)),
+                _ => crate::sort::sort_by(&mut kvs, cmp),
             }
         }
         let mut more = false;

@@ -215,7 +215,7 @@ impl Store {
     /// `LeaseLeases`: every lease id, sorted by expiry as etcd's lessor sorts them (then by id).
     pub fn lease_list(&self) -> Vec<i64> {
         let mut ls: Vec<&Lease> = self.lessor.leases.values().collect();
-        ls.sort_by_key(|l| (l.expiry_ms, l.id));
+        crate::sort::sort_by_key(&mut ls, |l| (l.expiry_ms, l.id));
         ls.into_iter().map(|l| l.id).collect()
     }
 
@@ -274,7 +274,7 @@ impl Store {
     pub fn expire_leases(&mut self, now_ms: u64) -> Vec<i64> {
         let mut expired: Vec<(u64, i64)> =
             self.lessor.leases.values().filter(|l| l.expiry_ms <= now_ms).map(|l| (l.expiry_ms, l.id)).collect();
-        expired.sort();
+        crate::sort::sort(&mut expired);
         let ids: Vec<i64> = expired.into_iter().map(|(_, id)| id).collect();
         for id in &ids {
             let _ = self.lease_revoke(*id);

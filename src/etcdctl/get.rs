@@ -37,14 +37,14 @@ pub fn parse(args: &[String], is_3_5: bool) -> Result<(RangeRequest, bool), (i32
         other => return Err((EXIT_BAD_FEATURE, format!("unknown consistency flag {}", super::flags::go_quote(other)))),
     };
     let order_s = a.str("order").unwrap_or_default();
-    let sort_order = match order_s.to_uppercase().as_str() {
+    let sort_order = match go_upper(&order_s).as_str() {
         "ASCEND" => SortOrder::Ascend,
         "DESCEND" => SortOrder::Descend,
         "" => SortOrder::None,
         _ => return Err((EXIT_BAD_FEATURE, format!("bad sort order {order_s}"))),
     };
     let target_s = a.str("sort-by").unwrap_or_default();
-    let sort_target = match target_s.to_uppercase().as_str() {
+    let sort_target = match go_upper(&target_s).as_str() {
         "CREATE" => SortTarget::Create,
         "KEY" | "" => SortTarget::Key,
         "MODIFY" => SortTarget::Mod,
@@ -151,4 +151,51 @@ pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
         }
     }
     vec![0]
+}
+
+/// `strings.ToUpper` as far as matching ASCII names goes, without `str::to_uppercase` (whose
+/// Unicode tables cost ~15 KB of wasm). The only non-ASCII runes whose upper case is ASCII
+/// are `ı` → `I` and `ſ` → `S` (the others, like `ß` → `SS`, expand to letter pairs no sort
+/// name contains); any other non-ASCII rune is kept, so the name cannot match, as before.
+fn go_upper(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ı' => 'I',
+            'ſ' => 'S',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod go_upper_tests {
+    #[test]
+    fn matches_unicode_upper_case_on_every_sort_name() {
+        const NAMES: [&str; 8] = ["ASCEND", "DESCEND", "CREATE", "KEY", "MODIFY", "VALUE", "VERSION", ""];
+        // Every rune whose upper case is ASCII (or contains ASCII), in every position of a
+        // name, plus plain case changes: go_upper matches a name exactly when to_uppercase does.
+        let mut inputs: Vec<String> = Vec::new();
+        for n in NAMES {
+            inputs.push(n.to_string());
+            inputs.push(n.to_lowercase());
+            for i in 0..n.len() {
+                for c in ['ı', 'ſ', 'ß', 'ﬁ', 'ﬅ', 'é', 'K'] {
+                    let mut s = n.to_lowercase();
+                    s.replace_range(i..i + 1, &c.to_string());
+                    inputs.push(s);
+                }
+            }
+        }
+        for cp in 0x80..0x3000u32 {
+            if let Some(c) = char::from_u32(cp) {
+                inputs.push(format!("{c}"));
+                inputs.push(format!("key{c}"));
+            }
+        }
+        for s in &inputs {
+            for n in NAMES {
+                assert_eq!(super::go_upper(s) == n, s.to_uppercase() == n, "{s:?} vs {n}");
+            }
+        }
+    }
 }

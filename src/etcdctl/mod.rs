@@ -92,7 +92,7 @@ impl Globals {
         // ETCDCTL_* fill the global flags not given on the command line; a value that does
         // not parse is ignored, as the real client does.
         for spec in flags::global_specs() {
-            let var = format!("ETCDCTL_{}", spec.long.to_uppercase().replace('-', "_"));
+            let var = format!("ETCDCTL_{}", spec.long.to_ascii_uppercase().replace('-', "_"));
             if g.on_command_line.contains(&spec.long) {
                 continue;
             }
@@ -350,7 +350,7 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
     let (_, log_ts) = timestamp(world);
     let mut used = Vec::new();
     for spec in &specs {
-        let var = format!("ETCDCTL_{}", spec.long.to_uppercase().replace('-', "_"));
+        let var = format!("ETCDCTL_{}", spec.long.to_ascii_uppercase().replace('-', "_"));
         let Some((_, val)) = g.env.iter().find(|(k, _)| *k == var) else { continue };
         used.push(var.clone());
         if g.on_command_line.contains(&spec.long) {

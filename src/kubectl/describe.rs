@@ -219,7 +219,7 @@ fn pod(o: &Value) -> String {
             }
         }
         let mut mounts = c["volumeMounts"].as_array().cloned().unwrap_or_default();
-        mounts.sort_by(|a, b| s(&a["mountPath"]).cmp(s(&b["mountPath"])));
+        crate::sort::sort_by(&mut mounts, |a, b| s(&a["mountPath"]).cmp(s(&b["mountPath"])));
         w.push_str(if mounts.is_empty() { "    Mounts:\t<none>\n" } else { "    Mounts:\n" });
         for mnt in mounts {
             w.push_str(&format!("      {} from {} ({})\n", s(&mnt["mountPath"]), s(&mnt["name"]), if mnt["readOnly"] == true { "ro" } else { "rw" }));
@@ -255,7 +255,7 @@ fn pod(o: &Value) -> String {
     if tols.is_empty() {
         w.push_str("<none>\n");
     }
-    tols.sort_by(|a, b| s(&a["key"]).cmp(s(&b["key"])));
+    crate::sort::sort_by(&mut tols, |a, b| s(&a["key"]).cmp(s(&b["key"])));
     for (i, t) in tols.iter().enumerate() {
         if i > 0 {
             w.push('\t');

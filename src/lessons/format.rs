@@ -267,7 +267,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         steps.push(Step { id, title, instructions, hints, solution, checks, line: at });
     }
     if !cx.issues.is_empty() {
-        cx.issues.sort_by_key(|i| i.line);
+        crate::sort::sort_by_key(&mut cx.issues, |i| i.line);
         return Err(LessonError { file: file.to_string(), issues: cx.issues });
     }
     Ok(Lesson { id, scenario, setup, title, summary, steps, time_limit_minutes, file: file.to_string(), line: id_line })

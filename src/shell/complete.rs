@@ -49,7 +49,7 @@ impl Session {
         } else {
             self.paths(word, done[0] == "cd")
         };
-        out.sort();
+        crate::sort::sort(&mut out);
         out.dedup();
         out
     }

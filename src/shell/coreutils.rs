@@ -427,9 +427,9 @@ fn sort(w: &mut World, p: &mut Proc) -> i32 {
     let mut ls: Vec<String> = ins.iter().flat_map(|d| lines_of(d)).collect();
     if has(&opts, 'n') {
         let num = |s: &str| s.trim_start().split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).next().and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-        ls.sort_by(|a, b| num(a).partial_cmp(&num(b)).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.cmp(b)));
+        crate::sort::sort_by(&mut ls, |a, b| num(a).partial_cmp(&num(b)).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.cmp(b)));
     } else {
-        ls.sort();
+        crate::sort::sort(&mut ls);
     }
     if has(&opts, 'r') {
         ls.reverse();

@@ -398,7 +398,7 @@ impl<'a> BoltFile<'a> {
             let id = o.filter(|o| o + 8 <= p.end).and_then(|o| u64_at(self.data, o)).ok_or_else(|| BoltError::Corrupt("freelist longer than its page".into()))?;
             ids.push(id);
         }
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         Ok(ids)
     }
 

@@ -245,7 +245,7 @@ pub fn buckets(server: &EtcdServer) -> Buckets {
         .collect();
     b.insert(b"key".to_vec(), key);
     let mut lease: Vec<(Vec<u8>, Vec<u8>)> = leases(server).iter().map(|l| ((l.id as u64).to_be_bytes().to_vec(), proto::encode_lease(l))).collect();
-    lease.sort();
+    crate::sort::sort(&mut lease);
     b.insert(b"lease".to_vec(), lease);
     let member = member_json(server.member_id, &server.name, &server.peer_urls, &server.advertise_client_urls);
     b.insert(b"members".to_vec(), vec![(format!("{:x}", server.member_id).into_bytes(), member.into_bytes())]);
@@ -261,7 +261,7 @@ pub fn buckets(server: &EtcdServer) -> Buckets {
     if v35 {
         meta.push((b"term".to_vec(), server.raft_term.to_be_bytes().to_vec()));
     }
-    meta.sort();
+    crate::sort::sort(&mut meta);
     b.insert(b"meta".to_vec(), meta);
     b
 }

@@ -80,7 +80,7 @@ fn sha1_u64(data: &[u8]) -> u64 {
 
 pub fn member_id(peer_urls: &[String], token: &str) -> u64 {
     let mut urls = peer_urls.to_vec();
-    urls.sort();
+    crate::sort::sort(&mut urls);
     let mut b = urls.concat().into_bytes();
     b.extend_from_slice(token.as_bytes());
     sha1_u64(&b)
@@ -88,7 +88,7 @@ pub fn member_id(peer_urls: &[String], token: &str) -> u64 {
 
 pub fn cluster_id(member_ids: &[u64]) -> u64 {
     let mut ids = member_ids.to_vec();
-    ids.sort_unstable();
+    crate::sort::sort(&mut ids);
     let b: Vec<u8> = ids.iter().flat_map(|i| i.to_be_bytes()).collect();
     sha1_u64(&b)
 }
@@ -123,7 +123,7 @@ pub fn parse_urls(list: &[String]) -> Result<Vec<String>, String> {
         }
         out.push(u.to_string());
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     Ok(out)
 }
 
@@ -143,7 +143,7 @@ pub fn parse_urls_map(s: &str) -> Result<BTreeMap<String, Vec<String>>, String> 
 
 fn urls_map_string(m: &BTreeMap<String, Vec<String>>) -> String {
     let mut pairs: Vec<String> = m.iter().flat_map(|(k, us)| us.iter().map(move |u| format!("{k}={u}"))).collect();
-    pairs.sort();
+    crate::sort::sort(&mut pairs);
     pairs.join(",")
 }
 
@@ -162,16 +162,16 @@ fn verify_bootstrap(name: &str, peer_urls: &[String], ics: &BTreeMap<String, Vec
         return Err(format!("couldn't find local name {name:?} in the initial cluster configuration"));
     };
     let (mut a, mut b) = (peer_urls.to_vec(), urls.clone());
-    a.sort();
-    b.sort();
+    crate::sort::sort(&mut a);
+    crate::sort::sort(&mut b);
     let err = if a.len() != b.len() {
         Some(format!("len({}) != len({})", go_q(&a), go_q(&b)))
     } else if a == b {
         None
     } else {
         let (mut ra, mut rb): (Vec<String>, Vec<String>) = (a.iter().map(|u| resolved(u)).collect(), b.iter().map(|u| resolved(u)).collect());
-        ra.sort();
-        rb.sort();
+        crate::sort::sort(&mut ra);
+        crate::sort::sort(&mut rb);
         ra.iter().zip(&rb).position(|(x, y)| x != y).map(|i| format!("resolved urls: {:?} != {:?}", a[i], b[i]))
     };
     if let Some(err) = err {
@@ -187,7 +187,7 @@ fn verify_bootstrap(name: &str, peer_urls: &[String], ics: &BTreeMap<String, Vec
         return Err(format!("failed to resolve {} to match --initial-cluster={umap} ({err})", a.join(",")));
     }
     let mut all: Vec<&String> = ics.values().flatten().collect();
-    all.sort();
+    crate::sort::sort(&mut all);
     if all.windows(2).any(|w| w[0] == w[1]) {
         return Err(format!("initial cluster {} has duplicate url", urls_map_string(ics)));
     }
@@ -271,7 +271,7 @@ fn run(vfs: &mut Vfs, cwd: &str, cfg: &RestoreConfig, data: Result<&[u8], String
 
     // The member list of the new cluster, as `NewClusterFromURLsMap` builds it.
     let mut members: Vec<(u64, String, Vec<String>)> = ics.iter().map(|(n, us)| (member_id(us, &cfg.initial_cluster_token), n.clone(), us.clone())).collect();
-    members.sort();
+    crate::sort::sort(&mut members);
     let cid = cluster_id(&members.iter().map(|m| m.0).collect::<Vec<_>>());
     // Rewrite the database for the new raft log: consistent index = number of members
     // (3.4); 3.5 also replaces the members with the new ones and sets the term to 1.
@@ -323,14 +323,14 @@ fn rewrite_db(db: &[u8], members: &[(u64, String, Vec<String>)], flavor: Flavor)
         Some(e) => e.1 = v,
         None => {
             meta.push((k.to_vec(), v));
-            meta.sort();
+            crate::sort::sort(meta);
         }
     };
     set(b"consistent_index", (members.len() as u64).to_be_bytes().to_vec());
     if flavor == Flavor::V35 {
         set(b"term", 1u64.to_be_bytes().to_vec());
         let mut m: Vec<(Vec<u8>, Vec<u8>)> = members.iter().map(|(id, name, us)| (format!("{id:x}").into_bytes(), super::member_json(*id, name, us, &[]).into_bytes())).collect();
-        m.sort();
+        crate::sort::sort(&mut m);
         buckets.insert(b"members".to_vec(), m);
         buckets.insert(b"members_removed".to_vec(), Vec::new());
     }

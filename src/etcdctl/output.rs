@@ -26,26 +26,8 @@ pub fn base64(data: &[u8]) -> String {
     o
 }
 
-/// Go's JSON string encoding (with its HTML-safe escapes).
-pub fn json_str(s: &str) -> String {
-    let mut o = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            '<' => o.push_str("\\u003c"),
-            '>' => o.push_str("\\u003e"),
-            '&' => o.push_str("\\u0026"),
-            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
-}
+/// Go's JSON string encoding (with its HTML-safe escapes), shared with the snapshot code.
+pub use crate::snapshot::json_str;
 
 /// A JSON object built field by field, leaving out zero values as `omitempty` does.
 #[derive(Default)]

@@ -149,17 +149,9 @@ pub fn humanize_bytes(s: u64) -> String {
     }
 }
 
-/// The 17-byte (18 with the tombstone mark) key of a revision in the `key` bucket.
-pub fn rev_key(rev: Revision, tombstone: bool) -> Vec<u8> {
-    let mut k = Vec::with_capacity(18);
-    k.extend_from_slice(&(rev.main as u64).to_be_bytes());
-    k.push(b'_');
-    k.extend_from_slice(&(rev.sub as u64).to_be_bytes());
-    if tombstone {
-        k.push(b't');
-    }
-    k
-}
+/// The 17-byte (18 with the tombstone mark) key of a revision in the `key` bucket: the
+/// engine's own encoding, which its HashKV also hashes.
+pub use crate::engine::kvstore_compaction::bbolt_key as rev_key;
 
 /// The revision in a `key` bucket key (etcd's `bytesToRev`); `None` if it is too short.
 pub fn key_rev(k: &[u8]) -> Option<Revision> {
@@ -171,8 +163,9 @@ pub fn key_rev(k: &[u8]) -> Option<Revision> {
     Some(Revision::new(main, sub))
 }
 
-/// Go's `json.Marshal` of a string (with its HTML escaping of `<`, `>` and `&`).
-fn json_str(s: &str) -> String {
+/// Go's `json.Marshal` of a string (with its HTML escaping of `<`, `>` and `&`); etcdctl's
+/// JSON printers use it too.
+pub fn json_str(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
     for c in s.chars() {

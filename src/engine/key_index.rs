@@ -118,6 +118,20 @@ impl KeyIndex {
     /// The (modified, created, version) of the key as of main revision `at`, or `None` when
     /// the key did not exist then.
     pub fn get(&self, at: i64) -> Option<(Revision, Revision, i64)> {
+        // Reads at or after the last write (every put, most gets) need only the last
+        // generation's header: `modified` is its last revision when it is open, and the key
+        // is deleted when it is empty. This skips the scan of `revs` (two cache misses on a
+        // long history).
+        if at >= self.modified.main {
+            let latest = self.generations.last().filter(|g| !g.revs.is_empty()).map(|g| (self.modified, g.created, g.ver));
+            debug_assert_eq!(latest, self.get_by_scan(at), "key index invariant: modified is the last revision");
+            return latest;
+        }
+        self.get_by_scan(at)
+    }
+
+    /// [`KeyIndex::get`] the long way: find the generation, then the revision in it.
+    fn get_by_scan(&self, at: i64) -> Option<(Revision, Revision, i64)> {
         let g = self.find_generation(at)?;
         let idx = g.revs.iter().rposition(|r| r.main <= at)?;
         // `ver` counts every rev of the generation; revs removed by compaction are not in

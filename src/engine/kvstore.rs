@@ -23,6 +23,7 @@
 //! assert_eq!((d.deleted, s.current_revision()), (0, 2));
 //! ```
 
+use super::backend::Backend;
 use super::key_index::KeyIndex;
 use super::lease::Lessor;
 use super::types::*;
@@ -47,7 +48,7 @@ pub const DEFAULT_QUOTA_BYTES: i64 = 2 * 1024 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Store {
     pub index: BTreeMap<Vec<u8>, KeyIndex>,
-    pub backend: BTreeMap<Revision, BackendEntry>,
+    pub backend: Backend,
     /// The main revision of the last committed write transaction.
     pub current_rev: i64,
     /// etcd's `compactMainRev`: revisions below it have been compacted away. It is -1 until
@@ -118,7 +119,7 @@ impl Store {
     pub fn new() -> Self {
         Store {
             index: BTreeMap::new(),
-            backend: BTreeMap::new(),
+            backend: Backend::new(),
             current_rev: 1,
             compact_rev: -1,
             consistent_index: 0,

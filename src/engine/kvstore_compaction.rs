@@ -39,11 +39,16 @@ impl Store {
             ki.compact(rev, &mut keep);
             !ki.is_empty()
         });
-        let doomed: Vec<Revision> =
-            self.backend.range(..Revision::new(rev + 1, 0)).map(|(r, _)| *r).filter(|r| !keep.contains(r)).collect();
-        for r in doomed {
-            self.backend_remove(&r);
-        }
+        let end = Revision::new(rev + 1, 0);
+        let mut freed = 0;
+        self.backend.retain(|r, e| {
+            let stays = *r >= end || keep.contains(r);
+            if !stays {
+                freed += super::quota::entry_size(*r, e);
+            }
+            stays
+        });
+        self.size_in_use -= freed;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Layout follows etcd's `mvcc` package so a learner who later reads etcd recognises it:
 //! [`revision`] (main/sub revisions), [`key_index`] (a key's generations), [`kvstore`]
-//! (the store: index + revision-keyed backend, put/range/delete), [`kvstore_txn`] (txn),
+//! (the store: index + revision-keyed [`backend`], put/range/delete), [`kvstore_txn`] (txn),
 //! [`kvstore_compaction`] (compaction, HashKV), [`watchable_store`] (watchers), [`lease`]
 //! (the lessor), [`quota`] (backend size estimate, NOSPACE alarm, defrag), and the
 //! request/response types of `etcdserverpb` in [`types`].
@@ -22,6 +22,7 @@
 //!
 //! Architecture invariant: this module knows nothing of a shell, a browser or a lesson.
 
+pub mod backend;
 pub mod error;
 pub mod key_index;
 pub mod kvstore;

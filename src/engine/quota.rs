@@ -84,12 +84,6 @@ impl Store {
         self.grow_file();
     }
 
-    pub(crate) fn backend_remove(&mut self, rev: &Revision) {
-        if let Some(old) = self.backend.remove(rev) {
-            self.size_in_use -= entry_size(*rev, &old);
-        }
-    }
-
     pub(crate) fn grow_file(&mut self) {
         self.size_file = self.size_file.max(self.db_size_in_use());
     }

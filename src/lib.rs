@@ -8,6 +8,7 @@ pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
 pub mod commands;
+pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;

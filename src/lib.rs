@@ -10,6 +10,7 @@ pub mod commands;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
+pub mod file_view;
 pub mod i18n;
 pub mod inspect;
 pub mod jobs;

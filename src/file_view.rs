@@ -1,10 +1,11 @@
 //! What the files panel shows for an opened file beyond its bytes, computed without browser
 //! code: a certificate decoded (subject, issuer, validity against the session's clock, SANs,
-//! key usages, and which CA file on this node signed it) and a note for a private key.
-//! `src/web/files.rs` renders it.
+//! key usages, and which CA file on this node signed it), a note for a private key, and an etcd
+//! snapshot's `snapshot status` (the same code as the command). `src/web/files.rs` renders it.
 
 use crate::cluster::clock::{now_unix, openssl_date};
 use crate::cluster::pki::{self, Certificate, PemError, San};
+use crate::etcdctl::snapshot::{status_of, status_row};
 use crate::vfs::{Node, Vfs};
 
 /// Who signed a certificate, as far as this node's files tell.
@@ -46,7 +47,11 @@ pub enum FileView {
     /// A PEM or .crt file that does not decode: (Go's error text).
     BadCert(&'static str),
     PrivateKey,
+    /// `snapshot status -w table`'s header cells and row, or the error line and explanation.
+    Snapshot(Result<[String; 4], (String, Option<(&'static str, &'static str)>)>),
 }
+
+pub const STATUS_HEADER: [&str; 4] = ["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"];
 
 fn name_is(path: &str, exts: &[&str]) -> bool {
     exts.iter().any(|e| path.ends_with(e))
@@ -65,6 +70,9 @@ pub fn view(vfs: &Vfs, path: &str, data: &[u8], clock_ms: u64) -> Option<FileVie
     }
     if blocks.iter().any(|(l, _)| l.ends_with("PRIVATE KEY")) {
         return Some(FileView::PrivateKey);
+    }
+    if name_is(path, &[".db"]) || crate::snapshot::bolt::BoltFile::open(data).is_ok() {
+        return Some(FileView::Snapshot(status_of(path, data).map(|st| status_row(&st)).map_err(|e| (e.line, e.explain))));
     }
     None
 }
@@ -173,5 +181,41 @@ mod tests {
         assert_eq!(open(&s, "/tmp/bad.crt"), Some(FileView::BadCert("tls: failed to find any PEM data in certificate input")));
         assert_eq!(open(&s, "/tmp/cut.pem"), Some(FileView::BadCert("x509: malformed certificate")));
         assert_eq!(open(&s, "/etc/kubernetes/manifests/etcd.yaml"), None);
+    }
+
+    fn stdout(s: &mut Session, line: &str) -> String {
+        let ex = s.execute(line);
+        ex.chunks.iter().filter_map(|c| if let crate::process::Chunk::Stdout(t) = c { Some(t.as_str()) } else { None }).collect()
+    }
+
+    #[test]
+    fn snapshot_status_matches_the_command() {
+        let mut s = Session::new("kubeadm").unwrap();
+        let tls = "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key";
+        s.execute(&format!("etcdctl {tls} put k1 v1"));
+        s.execute(&format!("etcdctl {tls} --endpoints https://127.0.0.1:2379 snapshot save /root/backup.db"));
+        let table = stdout(&mut s, "etcdutl snapshot status /root/backup.db -w table");
+        let Some(FileView::Snapshot(Ok(row))) = open(&s, "/root/backup.db") else { panic!("a snapshot: {table}") };
+        let cells: Vec<&str> = table.lines().nth(3).unwrap().split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+        assert_eq!(cells, row.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(row[1].parse::<i64>().unwrap() > 1 && row[2].parse::<u64>().unwrap() > 1, "{row:?}");
+        // A copy under another name is still recognised by its bbolt header.
+        s.execute("cp /root/backup.db /root/snapshotdb");
+        assert_eq!(open(&s, "/root/snapshotdb"), Some(FileView::Snapshot(Ok(row))));
+        // Garbage named *.db: the command's own error, with its explanation; an empty one too.
+        s.execute("echo not a database > /root/bad.db; touch /root/empty.db");
+        let Some(FileView::Snapshot(Err((line, explain)))) = open(&s, "/root/bad.db") else { panic!() };
+        let ex = s.execute("etcdutl snapshot status /root/bad.db");
+        assert!(ex.chunks.contains(&crate::process::Chunk::Stderr(format!("Error: {line}\n"))), "{:?}", ex.chunks);
+        assert!(explain.is_some());
+        let Some(FileView::Snapshot(Err((line, _)))) = open(&s, "/root/empty.db") else { panic!() };
+        assert_eq!(line, "write /root/empty.db: bad file descriptor");
+        // Truncated halfway: an error, never a panic.
+        let data = s.world.vfs.read("/root/backup.db").unwrap().to_vec();
+        // (Cutting only the SHA-256 trailer leaves a valid database: status does not read it.)
+        assert!(matches!(view(&s.world.vfs, "/x.db", &data[..data.len() - 32], 0), Some(FileView::Snapshot(Ok(_)))));
+        for cut in [16, 100, 4096, data.len() / 2] {
+            assert!(matches!(view(&s.world.vfs, "/x.db", &data[..cut], 0), Some(FileView::Snapshot(Err(_)))), "cut at {cut}");
+        }
     }
 }

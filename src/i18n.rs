@@ -56,7 +56,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cluster.nodes", "Nodes", "Nós"),
     ("cluster.pods", "Pods", "Pods"),
     ("cluster.trust", "Who talks to etcd", "Quem fala com o etcd"),
-    ("cluster.trust_help", "Each client presents a certificate and key and checks etcd's certificate with a CA; the flag or variable names the file. ", "Cada cliente apresenta um certificado e uma chave e confere o certificado do etcd com uma CA; a flag ou variável aponta o arquivo."),
+    ("cluster.trust_help", "Each client presents a certificate and key and checks etcd's certificate with a CA; the flag or variable names the file.", "Cada cliente apresenta um certificado e uma chave e confere o certificado do etcd com uma CA; a flag ou variável aponta o arquivo."),
     ("cluster.edge_ok", "handshake OK", "handshake OK"),
     ("cluster.edge_broken", "handshake fails", "handshake falha"),
     ("cluster.unset", "(not set)", "(não definido)"),
@@ -121,6 +121,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("files.signer_unknown", "no CA certificate on this node holds the key that signed it", "nenhum certificado de CA neste nó tem a chave que o assinou"),
     ("files.badcert", "This file does not decode as a certificate:", "Este arquivo não decodifica como certificado:"),
     ("files.key", "Private key — never share it. Whoever has it can pose as the owner of the matching certificate (the .crt beside it). It is not decoded here.", "Chave privada — nunca a compartilhe. Quem a tiver pode se passar pelo dono do certificado correspondente (o .crt ao lado). Ela não é decodificada aqui."),
+    ("files.snapshot", "etcd snapshot: etcdutl snapshot status -w table", "Snapshot do etcd: etcdutl snapshot status -w table"),
+    ("files.snap_bad", "Not a valid etcd snapshot.", "Não é um snapshot válido do etcd."),
 ];
 
 /// The UI text for `key` in `lang`; an unknown key shows itself so the gap is visible.

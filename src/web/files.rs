@@ -3,7 +3,7 @@
 use super::dom;
 use super::state::{Action, Handle};
 use crate::i18n::t;
-use crate::file_view::{self, CertInfo, FileView, Signer};
+use crate::file_view::{self, CertInfo, FileView, Signer, STATUS_HEADER};
 use crate::i18n::Lang;
 use crate::inspect;
 use std::collections::BTreeSet;
@@ -132,7 +132,7 @@ pub fn files(props: &Props) -> Html {
     }
 }
 
-/// A decoded certificate or a private key's warning; all text nodes.
+/// A decoded certificate, a private key's warning, or a snapshot's status; all text nodes.
 fn decoded(l: Lang, v: &FileView) -> Html {
     match v {
         FileView::Certs(certs) => html! {
@@ -144,6 +144,23 @@ fn decoded(l: Lang, v: &FileView) -> Html {
             <p id="cert-error" class="diagnosis">{ t(l, "files.badcert") }{ " " }<code>{ *err }</code></p>
         },
         FileView::PrivateKey => html! { <p id="key-note" class="warn">{ t(l, "files.key") }</p> },
+        FileView::Snapshot(Ok(row)) => html! {
+            <section id="snapshot-status" class="decoded" aria-label={ t(l, "files.snapshot") }>
+                <table class="keys">
+                    <caption>{ t(l, "files.snapshot") }</caption>
+                    <thead><tr>{ for STATUS_HEADER.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                    <tbody><tr>{ for row.iter().map(|c| html! { <td class="num">{ c }</td> }) }</tr></tbody>
+                </table>
+            </section>
+        },
+        FileView::Snapshot(Err((line, explain))) => html! {
+            <div id="snapshot-error">
+                <p class="diagnosis">{ t(l, "files.snap_bad") }{ " " }<code>{ format!("Error: {line}") }</code></p>
+                if let Some((en, pt)) = explain {
+                    <p class="explain">{ l.pick(en, pt) }</p>
+                }
+            </div>
+        },
     }
 }
 

@@ -1,8 +1,10 @@
 // The files panel decodes what a learner opens: a certificate (its fields, validity and the CA
-// file that signed it) and a private key (a warning, not a decoding).
+// file that signed it), a private key (a warning, not a decoding), an etcd snapshot (the same
+// status table the terminal prints), and a file that only pretends to be a snapshot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openAt, run, terminalLines } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { startServer, launch, openAt, run, terminalLines, TLS_ENV } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -42,5 +44,48 @@ test('files: server.crt opens decoded; its key shows a warning instead', async (
   await page.click(file('/etc/kubernetes/pki/etcd/server.key'));
   assert.match(await page.textContent('#key-note'), /never share it/);
   assert.equal(await page.locator('#cert-view').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+/// The cells of the data row of a `-w table` printed in the terminal.
+function tableRow(lines) {
+  const i = lines.findLastIndex((l) => /^\|\s+HASH\s+\|/.test(l));
+  assert.ok(i >= 0, lines.join('\n'));
+  return lines[i + 2].split('|').map((c) => c.trim()).filter((c) => c !== '');
+}
+
+test('files: a saved snapshot shows the status the terminal prints; garbage named .db shows an error', async () => {
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await page.click('#lang-en');
+  await run(page, TLS_ENV, 'etcdctl put k1 v1', 'etcdctl snapshot save /root/backup.db', 'etcdctl snapshot status /root/backup.db -w table');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((e) => /^\|\s+HASH/.test(e.textContent)));
+  const row = tableRow(await terminalLines(page));
+  await page.click('#tab-files');
+  await page.click(file('/root/backup.db'));
+  const cells = await page.locator('#snapshot-status td').allTextContents();
+  assert.deepEqual(cells, row);
+  assert.ok(Number(cells[1]) > 1 && Number(cells[2]) > 1, cells.join(' '));
+  assert.deepEqual(await page.locator('#snapshot-status th').allTextContents(), ['HASH', 'REVISION', 'TOTAL KEYS', 'TOTAL SIZE']);
+  // A later write is not in the file: the panel keeps showing the file's revision.
+  await run(page, 'etcdctl put k2 v2');
+  assert.equal(await page.locator('#snapshot-status td').nth(1).textContent(), row[1]);
+  // Download still gives the file's bytes: the size wc prints, and bbolt's magic at offset 16.
+  await run(page, 'wc -c /root/backup.db');
+  const size = Number((await terminalLines(page)).findLast((l) => l.endsWith(' /root/backup.db')).split(' ')[0]);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#file-download')]);
+  assert.equal(dl.suggestedFilename(), 'backup.db');
+  const bytes = readFileSync(await dl.path());
+  assert.equal(bytes.length, size);
+  assert.equal(bytes.readUInt32LE(16), 0xed0cdaed);
+  // Garbage with a snapshot's name: the command's error, the explanation, no crash.
+  await run(page, 'echo garbage > /root/bad.db', 'etcdctl snapshot status /root/bad.db');
+  const err = (await terminalLines(page)).findLast((l) => l.startsWith('Error: '));
+  await page.click(file('/root/bad.db'));
+  assert.match(await page.textContent('#snapshot-error'), /Not a valid etcd snapshot/);
+  assert.equal(await page.textContent('#snapshot-error code'), err);
+  assert.match(await page.textContent('#snapshot-error .explain'), /bbolt/);
+  assert.equal(await page.locator('#snapshot-status').count(), 0);
+  assert.equal(await page.textContent('#file-content'), 'garbage\n');
   assert.deepEqual(errors, []);
 });

@@ -60,6 +60,11 @@ fn name_is(path: &str, exts: &[&str]) -> bool {
 /// What to show for the file at `path` with `data`, or None for plain text or bytes.
 /// `clock_ms` is the session's clock (for expiry).
 pub fn view(vfs: &Vfs, path: &str, data: &[u8], clock_ms: u64) -> Option<FileView> {
+    pem_view(vfs, path, data, clock_ms).or_else(|| snapshot_view(path, data))
+}
+
+/// A certificate or key file's view. Depends on the other files (the signer) and the clock.
+pub fn pem_view(vfs: &Vfs, path: &str, data: &[u8], clock_ms: u64) -> Option<FileView> {
     let blocks = if data.len() <= 1 << 20 { pki::pem_blocks(data) } else { Vec::new() };
     if blocks.iter().any(|(l, _)| l == "CERTIFICATE") || name_is(path, &[".crt", ".pem"]) && !blocks.iter().any(|(l, _)| l.ends_with("PRIVATE KEY")) {
         return Some(match pki::parse_certs(data) {
@@ -71,10 +76,14 @@ pub fn view(vfs: &Vfs, path: &str, data: &[u8], clock_ms: u64) -> Option<FileVie
     if blocks.iter().any(|(l, _)| l.ends_with("PRIVATE KEY")) {
         return Some(FileView::PrivateKey);
     }
-    if name_is(path, &[".db"]) || crate::snapshot::bolt::BoltFile::open(data).is_ok() {
-        return Some(FileView::Snapshot(status_of(path, data).map(|st| status_row(&st)).map_err(|e| (e.line, e.explain))));
-    }
     None
+}
+
+/// A snapshot's view (a `*.db` file, or any file with a bbolt header). Depends on the bytes
+/// alone, so the page computes it once per file version (status walks every key).
+pub fn snapshot_view(path: &str, data: &[u8]) -> Option<FileView> {
+    (name_is(path, &[".db"]) || crate::snapshot::bolt::BoltFile::open(data).is_ok())
+        .then(|| FileView::Snapshot(status_of(path, data).map(|st| status_row(&st)).map_err(|e| (e.line, e.explain))))
 }
 
 fn decode(vfs: &Vfs, c: &Certificate, clock_ms: u64) -> CertInfo {

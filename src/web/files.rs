@@ -67,7 +67,11 @@ pub fn files(props: &Props) -> Html {
         }
     });
 
-    let viewer = selected.as_ref().and_then(|p| vfs.read(p).ok().map(|d| (p.clone(), d.to_vec()))).map(|(path, data)| {
+    let opened = selected.as_ref().and_then(|p| vfs.read(p).ok().map(|d| (p.clone(), d.to_vec())));
+    // A snapshot's status walks every key: computed again only when the file changes, not on
+    // every render (the clock ticks each second).
+    let snapshot = use_memo(opened.clone(), |o| o.as_ref().and_then(|(p, d)| file_view::snapshot_view(p, d)));
+    let viewer = opened.map(|(path, data)| {
         let text = inspect::is_text(&data);
         let ondownload = {
             let (path, data) = (path.clone(), data.clone());
@@ -91,7 +95,7 @@ pub fn files(props: &Props) -> Html {
             })
         };
         let content = String::from_utf8_lossy(&data).into_owned();
-        let decoded = file_view::view(vfs, &path, &data, session.world.clock_ms).map(|v| decoded(l, &v));
+        let decoded = file_view::pem_view(vfs, &path, &data, session.world.clock_ms).or_else(|| (*snapshot).clone()).map(|v| decoded(l, &v));
         html! {
             <div class="viewer">
                 <div class="viewer-bar">

@@ -70,6 +70,9 @@ test('files: a saved snapshot shows the status the terminal prints; garbage name
   // A later write is not in the file: the panel keeps showing the file's revision.
   await run(page, 'etcdctl put k2 v2');
   assert.equal(await page.locator('#snapshot-status td').nth(1).textContent(), row[1]);
+  // Saved again over the same file: the panel follows the new bytes.
+  await run(page, 'etcdctl snapshot save /root/backup.db');
+  await page.waitForFunction((r) => document.querySelectorAll('#snapshot-status td')[1]?.textContent === r, String(Number(row[1]) + 1), { timeout: 5000 });
   // Download still gives the file's bytes: the size wc prints, and bbolt's magic at offset 16.
   await run(page, 'wc -c /root/backup.db');
   const size = Number((await terminalLines(page)).findLast((l) => l.endsWith(' /root/backup.db')).split(' ')[0]);

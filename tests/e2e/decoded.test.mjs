@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, openAt, run, terminalLines, TLS_ENV } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, startServer, launch, openAt, run, terminalLines, TLS_ENV } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -44,6 +46,26 @@ test('files: server.crt opens decoded; its key shows a warning instead', async (
   await page.click(file('/etc/kubernetes/pki/etcd/server.key'));
   assert.match(await page.textContent('#key-note'), /never share it/);
   assert.equal(await page.locator('#cert-view').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('files: an expired certificate is flagged; it still chains to the etcd CA', async () => {
+  // The broken-on-purpose scenario's server.crt, printed by the native binary, uploaded here.
+  const pem = execFileSync(join(ROOT, 'target', 'debug', 'etcd-playground'), ['run', '--scenario', 'kubeadm-expired-cert', '-'],
+    { input: 'cat /etc/kubernetes/pki/etcd/server.crt\n' });
+  assert.match(pem.toString(), /^-----BEGIN CERTIFICATE-----\n/);
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await page.click('#lang-en');
+  await run(page, 'cd /tmp');
+  await page.click('#tab-files');
+  await page.setInputFiles('#file-upload', { name: 'old-server.crt', mimeType: 'application/x-x509-ca-cert', buffer: pem });
+  await page.click(file('/tmp/old-server.crt'));
+  assert.equal(await page.textContent('#cert-validity'), 'EXPIRED');
+  assert.equal(await page.getAttribute('#cert-validity', 'class'), 'err');
+  assert.equal(await page.textContent('#cert-signer'), '/etc/kubernetes/pki/etcd/ca.crt');
+  await run(page, 'openssl x509 -in /tmp/old-server.crt -noout -checkend 0');
+  assert.equal((await terminalLines(page)).at(-1), 'Certificate will expire');
   assert.deepEqual(errors, []);
 });
 

@@ -227,4 +227,27 @@ mod tests {
             assert!(matches!(view(&s.world.vfs, "/x.db", &data[..cut], 0), Some(FileView::Snapshot(Err(_)))), "cut at {cut}");
         }
     }
+
+    #[test]
+    fn garbage_never_panics() {
+        let s = Session::new("kubeadm").unwrap();
+        let good = s.world.vfs.read("/etc/kubernetes/pki/etcd/server.crt").unwrap().to_vec();
+        let mut x: u64 = 0x1234_5678;
+        for round in 0..300 {
+            let mut data = if round % 2 == 0 { good.clone() } else { Vec::new() };
+            for _ in 0..(round % 40) {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                let b = (x >> 33) as u8;
+                if data.is_empty() || round % 3 == 0 {
+                    data.push(b);
+                } else {
+                    let i = (x >> 40) as usize % data.len();
+                    data[i] = b;
+                }
+            }
+            for name in ["/x.crt", "/x.key", "/x.db", "/x"] {
+                let _ = view(&s.world.vfs, name, &data, 0);
+            }
+        }
+    }
 }

@@ -322,14 +322,17 @@ mod tests {
         }
         let (from_b, from_m) = (cbor(&b), cbor(&m));
         assert_eq!(from_b, from_m);
+        // Sessions load through one `ciborium::Value` (crate::cbor); streaming also works.
+        let back: Backend = crate::cbor::from_slice(&from_m).unwrap();
+        assert_eq!(back, b);
         let back: Backend = ciborium::from_reader(&from_m[..]).unwrap();
         assert_eq!(back, b);
-        let back: BTreeMap<Revision, BackendEntry> = ciborium::from_reader(&from_b[..]).unwrap();
+        let back: BTreeMap<Revision, BackendEntry> = crate::cbor::from_slice(&from_b).unwrap();
         assert_eq!(back, m);
 
         // Out of order and repeated: the later value wins, as when a map deserializes.
         let pairs = vec![(Revision::new(5, 0), entry("a", false)), (Revision::new(3, 0), entry("b", false)), (Revision::new(5, 0), entry("c", true))];
-        let back: Backend = ciborium::from_reader(&cbor(&Pairs(pairs))[..]).unwrap();
+        let back: Backend = crate::cbor::from_slice(&cbor(&Pairs(pairs))).unwrap();
         let keys: Vec<&[u8]> = back.values().map(|e| &e.kv.key[..]).collect();
         assert_eq!(keys, vec![&b"b"[..], &b"c"[..]]);
     }

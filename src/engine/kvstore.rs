@@ -177,7 +177,7 @@ impl Store {
     }
 
     /// The key-value `ki` had at main revision `at`, borrowed from the backend.
-    fn kv_ref(&self, ki: &KeyIndex, at: i64) -> Option<&KeyValue> {
+    pub(crate) fn kv_ref(&self, ki: &KeyIndex, at: i64) -> Option<&KeyValue> {
         let (modified, _, _) = ki.get(at)?;
         self.backend.get(&modified).map(|e| &e.kv)
     }

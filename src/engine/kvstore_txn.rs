@@ -68,14 +68,21 @@ impl Store {
     /// One compare against every key of its span; a value compare on a missing key fails,
     /// other targets compare against a zero key-value.
     fn apply_compare(&self, c: &Compare) -> bool {
-        let kvs = self.kvs_at(&c.key, &c.range_end, self.current_rev);
-        if kvs.is_empty() {
+        // The live key-values are compared where they are (no copies).
+        let (mut any, mut all) = (false, true);
+        self.for_each_key(&c.key, &c.range_end, |ki| {
+            if let Some(kv) = self.kv_ref(ki, self.current_rev) {
+                any = true;
+                all = all && compare_kv(c, kv);
+            }
+        });
+        if !any {
             if matches!(c.target, CompareTarget::Value(_)) {
                 return false;
             }
             return compare_kv(c, &KeyValue::default());
         }
-        kvs.iter().all(|kv| compare_kv(c, kv))
+        all
     }
 
     /// etcd's `checkRequests`: puts (lease exists; key exists for ignore_value/ignore_lease)

@@ -46,6 +46,25 @@ impl Backend {
         Self::default()
     }
 
+    /// A backend from entries in any order; of two at one revision the later stays (as when
+    /// inserted one by one). Sorted once: entries out of order (a damaged snapshot) would
+    /// otherwise each shift the whole vector.
+    pub fn from_entries(mut entries: Vec<(Revision, BackendEntry)>) -> Self {
+        if !entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            // Stable: entries at one revision keep their order, and the last one is kept.
+            crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+            let mut unique: Vec<(Revision, BackendEntry)> = Vec::with_capacity(entries.len());
+            for e in entries {
+                match unique.last_mut() {
+                    Some(last) if last.0 == e.0 => *last = e,
+                    _ => unique.push(e),
+                }
+            }
+            entries = unique;
+        }
+        Backend { entries }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -206,13 +225,12 @@ impl<'de> Deserialize<'de> for Backend {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Backend, A::Error> {
                 // Capped: the hint comes from the input.
-                let mut b = Backend { entries: Vec::with_capacity(map.size_hint().unwrap_or(0).min(1 << 16)) };
-                // In order, each is a push; out of order or repeated, the map's rules (the
-                // later value wins).
-                while let Some((rev, e)) = map.next_entry()? {
-                    b.insert(rev, e);
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1 << 16));
+                while let Some(pair) = map.next_entry()? {
+                    entries.push(pair);
                 }
-                Ok(b)
+                // Out of order or repeated: the map's rules (the later value wins).
+                Ok(Backend::from_entries(entries))
             }
         }
         d.deserialize_map(V)
@@ -308,6 +326,24 @@ mod tests {
             }
         }
         assert!(Backend::new().range(..).next().is_none());
+    }
+
+    /// Entries in any order (a damaged snapshot) build the same backend as inserting them one
+    /// by one into a map, in one sort.
+    #[test]
+    fn from_entries_sorts_once_and_keeps_the_later_of_equal_revisions() {
+        let mut pairs = Vec::new();
+        let mut m = BTreeMap::new();
+        // Positive revisions first, then negative ones (the bytewise order of a bbolt bucket
+        // whose keys were damaged), then repeats.
+        for main in (1..3000).chain(-3000..0).chain([5, -7, 5]) {
+            let e = entry(&format!("k{}", pairs.len()), false);
+            pairs.push((Revision::new(main, 0), e.clone()));
+            m.insert(Revision::new(main, 0), e);
+        }
+        let b = Backend::from_entries(pairs);
+        assert!(b.iter().eq(m.iter()));
+        assert_eq!(b.get(&Revision::new(5, 0)).map(|e| e.kv.key.clone()), m.get(&Revision::new(5, 0)).map(|e| e.kv.key.clone()));
     }
 
     /// Saved sessions hold the backend as a `BTreeMap` wrote it: the bytes are the same, and

@@ -28,6 +28,7 @@ pub mod restore;
 
 use crate::cluster::EtcdServer;
 use crate::engine::key_index::{Generation, KeyIndex};
+use crate::engine::backend::Backend;
 use crate::engine::kvstore::BackendEntry;
 use crate::engine::{KeyValue, Revision, Store};
 use bolt::{BoltError, BoltFile};
@@ -359,6 +360,7 @@ pub fn load_at(data: &[u8], now_ms: u64) -> Result<Loaded, SnapshotError> {
     }
     let mut current = 1;
     if let Some(keyb) = find(b"key") {
+        let mut entries = Vec::with_capacity(keyb.entries.len());
         for e in &keyb.entries {
             let bad = |why: &str| SnapshotError::Decode(format!("mvcc: cannot restore key {:x?}: {why}", e.key));
             let rev = key_rev(&e.key).ok_or_else(|| bad("shorter than a revision"))?;
@@ -375,8 +377,10 @@ pub fn load_at(data: &[u8], now_ms: u64) -> Result<Loaded, SnapshotError> {
                 // etcd skips a tombstone of a key it has not seen (its puts were compacted).
                 None => {}
             }
-            store.backend.insert(rev, BackendEntry { kv, tombstone });
+            entries.push((rev, BackendEntry { kv, tombstone }));
         }
+        // In one go: a damaged file's revisions may be out of order.
+        store.backend = Backend::from_entries(entries);
     }
     store.current_rev = current.max(store.compact_rev).max(1);
     let mut leases = Vec::new();

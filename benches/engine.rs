@@ -4,21 +4,22 @@
 //! and 1M keys. Run with `cargo bench --bench engine` (not part of any test script).
 //!
 //! Last measured 2026-11-25 on the project's 2-core machine (shared with other builds), in
-//! thread CPU time; engine time ÷ bare-map time from the same run. put and get: median of 3
-//! runs of `--bench '/(put|get)/'`; the others: one full run.
+//! thread CPU time: engine time ÷ bare-map time from the same run, median of 3 full runs,
+//! each run back to back with the engine as it was before (be220ee) for comparison.
 //!
-//! | op              | 10k  | 100k | 1M   | before (be220ee): 10k / 100k / 1M |
-//! |-----------------|------|------|------|-----------------------------------|
-//! | put             | 2.48 | 1.54 | 1.22 | 4.30 / 1.68 / 1.32                |
-//! | get             | 1.39 | 1.32 | 1.10 | 1.88 / 1.58 / 1.59                |
-//! | range100        | 2.18 | 1.51 | 1.35 | 3.26 / 2.44 / 2.07                |
-//! | txn             | 3.29 | 1.91 | 1.16 | 4.25 / 2.34 / 1.65                |
-//! | watch_fanout100 | 2.37 | 1.32 | 1.29 | 1.14 / 1.30 / 1.32 (noisy: 2.9–3.9 in reruns) |
+//! | op              | 10k  | 100k | 1M   | before: 10k / 100k / 1M |
+//! |-----------------|------|------|------|-------------------------|
+//! | put             | 2.14 | 1.39 | 1.29 | 3.58 / 1.74 / 1.43      |
+//! | get             | 1.34 | 1.32 | 1.12 | 1.75 / 1.88 / 1.66      |
+//! | range100        | 2.20 | 1.42 | 1.31 | 3.29 / 2.24 / 2.00      |
+//! | txn             | 2.01 | 2.15 | 1.33 | 4.60 / 2.38 / 1.54      |
+//! | watch_fanout100 | 2.23 | 1.37 | 1.29 | 2.95 / 1.31 / 1.37      |
 //!
-//! Single runs vary by ±20% here. put at 10k is the costliest ratio for a reason the bench
-//! keeps on purpose: the engine keeps every revision (a run writes millions of them over 10k
-//! keys), so each put writes fresh memory (~250 bytes: key, value, backend entry, index
-//! revision), while the bare map overwrites in place and stays in cache.
+//! Single runs vary by up to ±20% while the machine is busy. put at 10k is the costliest
+//! ratio for a reason the bench keeps on purpose: the engine keeps every revision (a run
+//! writes millions of them over 10k keys), so each put writes fresh memory (~250 bytes: key,
+//! value, backend entry, index revision), while the bare map overwrites in place and stays
+//! in cache.
 //!
 //! Time is the benchmark thread's CPU time (Linux `CLOCK_THREAD_CPUTIME_ID`; wall time
 //! elsewhere, or with `ENGINE_BENCH_WALL=1`): on a machine shared with other builds, wall time

@@ -172,7 +172,13 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
     let (scheme, host_port) = split_endpoint(endpoint, client);
     let (pair, roots) = load_client(world, client)?;
     let server = &world.etcd;
-    let listening = server.running && (server.listens_on("http", &host_port) || server.listens_on("https", &host_port));
+    // The node's /etc/hosts: its own name is its address (`localhost` is resolved by
+    // `listens_on`). The certificate check below still uses the name as dialed.
+    let addr = match host_port.rsplit_once(':') {
+        Some((h, port)) if h == world.hostname => format!("{}:{port}", super::kube::CONTROL_PLANE_IP),
+        _ => host_port.clone(),
+    };
+    let listening = server.running && (server.listens_on("http", &addr) || server.listens_on("https", &addr));
     if !listening {
         let why = if server.running { "nothing listens there" } else { "etcd is not running" };
         let pt_why = if server.running { "nada escuta nesse endereço" } else { "o etcd não está rodando" };
@@ -182,7 +188,7 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
             format!("A conexão com {host_port} foi recusada ({pt_why}). O etcd escuta nas URLs de --listen-client-urls ({}); o etcdctl tenta de novo até o comando estourar o tempo.", server.listen_client_urls.join(",")),
         ));
     }
-    let server_tls = server.listens_on("https", &host_port);
+    let server_tls = server.listens_on("https", &addr);
     match (scheme.as_str(), server_tls) {
         ("http", true) => {
             return Err(timeout(

@@ -45,7 +45,7 @@ pub mod verify;
 pub use check::{evaluate, score, Check, CheckResult, LastRun, Score};
 pub use format::{LessonError, LessonIssue};
 pub use progress::{LessonProgress, Progress};
-pub use verify::{start_session, validate_set, verify};
+pub use verify::{enter_step, start_session, validate_set, verify};
 
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +89,14 @@ pub struct Lesson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub id: String,
+    /// The step's own start: a fresh session from this scenario when the learner enters the
+    /// step (see [`verify::enter_step`]). None: the step goes on from the state before it.
+    pub scenario: Option<String>,
+    /// Commands run, silently, when the learner enters the step (after `scenario`, if any).
+    pub setup: Vec<String>,
+    /// Line of the step's `setup` (or of the step, without one), for messages.
+    #[serde(default)]
+    pub setup_line: usize,
     pub title: Text,
     /// Markdown.
     pub instructions: Text,
@@ -114,5 +122,12 @@ impl Lesson {
 
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+impl Step {
+    /// Whether entering the step changes the session (it has a `scenario` or `setup`).
+    pub fn has_start(&self) -> bool {
+        self.scenario.is_some() || !self.setup.is_empty()
     }
 }

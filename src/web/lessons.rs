@@ -135,6 +135,9 @@ pub fn lessons_panel(props: &Props) -> Html {
                 <button id="step-next" disabled={ i + 1 >= n } onclick={ goto(i + 1) }>{ t(l, "lesson.next") }</button>
             </nav>
             <h3 id="step-title">{ step.title.get(l) }</h3>
+            if step.has_start() {
+                <button id="step-restart" onclick={ cb(|| Action::RestartStep) }>{ t(l, "lesson.restartstep") }</button>
+            }
             <div class="md" id="step-text">{ render_md(step.instructions.get(l)) }</div>
             <h4>{ t(l, "lesson.checks") }</h4>
             <ul class="checks" id="checks" aria-live="polite">

@@ -72,6 +72,8 @@ pub enum Action {
     OpenLesson(String),
     /// Restart the open lesson from scratch (its progress too).
     ResetLesson,
+    /// Apply the current step's own start (`scenario`/`setup`) again.
+    RestartStep,
     /// Leave the lesson for a fresh sandbox session.
     Sandbox,
     /// Back to the lesson list, keeping the session.
@@ -185,11 +187,44 @@ impl AppState {
                 *self.session.borrow_mut() = session;
                 self.last = last;
                 self.active = Some(l.id.clone());
-                let mut term = self.term.borrow_mut();
-                term.clear();
-                term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
+                // A fresh session: no step's own start is applied to it yet.
+                self.progress.lesson(&l.id).started.clear();
+                {
+                    let mut term = self.term.borrow_mut();
+                    term.clear();
+                    term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
+                }
+                self.enter_step();
             }
             Err(e) => self.term.borrow_mut().push(LineKind::Note { en: format!("The lesson could not start: {e}"), pt: format!("A lição não pôde começar: {e}") }),
+        }
+    }
+
+    /// The current step became current: apply its own start (`scenario`/`setup`) once —
+    /// not again when the learner comes back to it or reloads (see `Progress::needs_start`).
+    fn enter_step(&mut self) {
+        let Some(l) = self.lesson().cloned() else { return };
+        let i = self.step_index();
+        let Some(step) = l.steps.get(i) else { return };
+        if !self.progress.needs_start(&l, step) {
+            return;
+        }
+        let res = lessons::enter_step(&mut self.session.borrow_mut(), step);
+        let mut term = self.term.borrow_mut();
+        let n = i + 1;
+        match res {
+            Ok(fresh) => {
+                if let Some(f) = fresh {
+                    self.last = f;
+                }
+                if step.scenario.is_some() {
+                    term.clear();
+                    term.push(LineKind::Note { en: format!("Step {n} starts on a fresh node, prepared for this step."), pt: format!("O passo {n} começa num nó novo, preparado para este passo.") });
+                } else {
+                    term.push(LineKind::Note { en: format!("Step {n} prepared this shell for its exercise."), pt: format!("O passo {n} preparou este shell para o exercício.") });
+                }
+            }
+            Err(e) => term.push(LineKind::Note { en: format!("This step could not start: {e}"), pt: format!("Este passo não pôde começar: {e}") }),
         }
     }
 
@@ -234,6 +269,15 @@ impl Reducible for AppState {
                     next.open_lesson(&id);
                 }
             }
+            Action::RestartStep => {
+                if let Some(l) = next.lesson().cloned() {
+                    if let Some(step) = l.steps.get(next.step_index()) {
+                        next.progress.lesson(&l.id).started.remove(&step.id);
+                        next.enter_step();
+                        next.check_step();
+                    }
+                }
+            }
             Action::Sandbox => {
                 next.active = None;
                 *next.session.borrow_mut() = fresh_session();
@@ -261,6 +305,7 @@ impl Reducible for AppState {
             Action::StepTo(i) => {
                 if let Some(l) = next.lesson().cloned() {
                     next.progress.lesson(&l.id).current_step = i.min(l.steps.len().saturating_sub(1));
+                    next.enter_step();
                     next.check_step();
                 }
             }

@@ -219,6 +219,7 @@ impl AppState {
                 }
                 if step.scenario.is_some() {
                     term.clear();
+                    term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
                     term.push(LineKind::Note { en: format!("Step {n} starts on a fresh node, prepared for this step."), pt: format!("O passo {n} começa num nó novo, preparado para este passo.") });
                 } else {
                     term.push(LineKind::Note { en: format!("Step {n} prepared this shell for its exercise."), pt: format!("O passo {n} preparou este shell para o exercício.") });

@@ -251,7 +251,7 @@ impl Session {
                 }
                 let text = text.trim_end_matches('\n');
                 // In `NAME=$(...)` the value is not split into words.
-                let word_start = out.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
+                let word_start = out.rfind(char::is_whitespace).map(|i| i + out[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
                 let word = &out[word_start..];
                 let assignment = word.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !n.starts_with(|c: char| c.is_ascii_digit()));
                 for ch in text.chars() {

@@ -4,9 +4,11 @@
 //! `engine` → `cluster` → `vfs`/`world`/`process` → programs (`etcdctl`, ...) via `commands`
 //! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
 
+pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
 pub mod commands;
+pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;

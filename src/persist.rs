@@ -84,14 +84,14 @@ pub fn encode(session: &Session, page: &PageState) -> Result<String, String> {
 /// Restores what [`encode`] wrote; anything else is a [`LoadError`].
 pub fn decode(text: &str) -> Result<(Session, PageState), LoadError> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|_| LoadError::Corrupt("not base64".into()))?;
-    let header: Header = ciborium::from_reader(bytes.as_slice()).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
+    let header: Header = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
     if header.format != FORMAT {
         return Err(LoadError::Corrupt(format!("unknown format {:?}", truncate(&header.format, 40))));
     }
     if header.version != VERSION {
         return Err(LoadError::Version(header.version));
     }
-    let env: Envelope = ciborium::from_reader(bytes.as_slice()).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
+    let env: Envelope = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
     Ok((env.session, env.page))
 }
 

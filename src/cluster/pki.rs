@@ -196,7 +196,7 @@ pub fn parse_certs(data: &[u8]) -> Result<Vec<Certificate>, PemError> {
     if blocks.is_empty() {
         return Err(PemError::NoPem);
     }
-    blocks.into_iter().map(|(_, b)| b.and_then(|b| ciborium::from_reader::<Certificate, _>(b.as_slice()).ok()).ok_or(PemError::Malformed)).collect()
+    blocks.into_iter().map(|(_, b)| b.and_then(|b| crate::cbor::from_slice::<Certificate>(b.as_slice()).ok()).ok_or(PemError::Malformed)).collect()
 }
 
 pub fn parse_cert(data: &[u8]) -> Result<Certificate, PemError> {
@@ -205,7 +205,7 @@ pub fn parse_cert(data: &[u8]) -> Result<Certificate, PemError> {
 
 pub fn parse_key(data: &[u8]) -> Result<PrivateKey, PemError> {
     let Some((_, body)) = pem_blocks(data).into_iter().find(|(l, _)| l.ends_with("PRIVATE KEY")) else { return Err(PemError::NoPem) };
-    body.and_then(|b| ciborium::from_reader::<PrivateKey, _>(b.as_slice()).ok()).ok_or(PemError::Malformed)
+    body.and_then(|b| crate::cbor::from_slice::<PrivateKey>(b.as_slice()).ok()).ok_or(PemError::Malformed)
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

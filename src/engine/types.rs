@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 /// `mvccpb.KeyValue`: one version of one key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct KeyValue {
+    // Saved as CBOR byte strings (arrays of numbers before; both load).
+    #[serde(with = "crate::cbor::bytes")]
     pub key: Vec<u8>,
     pub create_revision: i64,
     pub mod_revision: i64,
     pub version: i64,
+    #[serde(with = "crate::cbor::bytes")]
     pub value: Vec<u8>,
     pub lease: i64,
 }

@@ -195,19 +195,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 /// Bytes as Go's `humanize.Bytes` prints them (`20 kB`, `1.2 MB`).
 pub fn human_bytes(n: i64) -> String {
-    let n = n.max(0) as f64;
-    if n < 10.0 {
-        return format!("{} B", n as i64);
-    }
-    let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    let e = (n.ln() / 1000f64.ln()).floor() as i32;
-    let e = e.clamp(0, 6);
-    let val = (n / 1000f64.powi(e) * 10.0 + 0.5).floor() / 10.0;
-    if val < 10.0 {
-        format!("{val:.1} {}", units[e as usize])
-    } else {
-        format!("{val:.0} {}", units[e as usize])
-    }
+    crate::snapshot::humanize_bytes(n.max(0) as u64)
 }
 
 #[cfg(test)]

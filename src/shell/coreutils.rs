@@ -426,8 +426,7 @@ fn sort(w: &mut World, p: &mut Proc) -> i32 {
     let (ins, failed) = inputs(w, p, "sort", &files);
     let mut ls: Vec<String> = ins.iter().flat_map(|d| lines_of(d)).collect();
     if has(&opts, 'n') {
-        let num = |s: &str| s.trim_start().split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).next().and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-        crate::sort::sort_by(&mut ls, |a, b| num(a).partial_cmp(&num(b)).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.cmp(b)));
+        crate::sort::sort_by(&mut ls, |a, b| crate::decimal::cmp_numeric(a, b).then_with(|| a.cmp(b)));
     } else {
         crate::sort::sort(&mut ls);
     }
@@ -849,14 +848,14 @@ pub(crate) fn sleep(w: &mut World, p: &mut Proc) -> i32 {
     let mut total_ms: u64 = 0;
     for op in &ops {
         let (num, mult) = match op.chars().last() {
-            Some('s') => (&op[..op.len() - 1], 1000.0),
-            Some('m') => (&op[..op.len() - 1], 60_000.0),
-            Some('h') => (&op[..op.len() - 1], 3_600_000.0),
-            Some('d') => (&op[..op.len() - 1], 86_400_000.0),
-            _ => (op.as_str(), 1000.0),
+            Some('s') => (&op[..op.len() - 1], 1000),
+            Some('m') => (&op[..op.len() - 1], 60_000),
+            Some('h') => (&op[..op.len() - 1], 3_600_000),
+            Some('d') => (&op[..op.len() - 1], 86_400_000),
+            _ => (op.as_str(), 1000),
         };
-        match num.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.is_finite() => total_ms = total_ms.saturating_add((v * mult) as u64),
+        match crate::decimal::scaled(num.strip_prefix('+').unwrap_or(num), mult) {
+            Some(v) => total_ms = total_ms.saturating_add(u64::try_from(v).unwrap_or(u64::MAX)),
             _ => {
                 p.eprintln(format!("sleep: invalid time interval ‘{op}’\nTry 'sleep --help' for more information."));
                 return 1;

@@ -2,7 +2,8 @@
 //!
 //! A lesson is one TOML file (see `lessons/README.md`): an id, a start scenario, optional setup
 //! commands, a title and summary, and steps. A step has instructions (Markdown), hints revealed
-//! one at a time, a reference solution (commands) and checks. Every text exists in `en` and
+//! one at a time, a reference solution (commands) and checks, and may start from a state of
+//! its own (`scenario`, `setup`: see [`verify::enter_step`]). Every text exists in `en` and
 //! `pt`; a missing or empty one is a validation error that names the file and line.
 //!
 //! Checks look at the **resulting state** — keys in etcd, files in the vfs, shell variables,

@@ -136,7 +136,7 @@ impl AppState {
         if notice.is_none() && !session.history.is_empty() {
             term.push(LineKind::Note { en: "Session restored from this browser.".into(), pt: "Sessão restaurada deste navegador.".into() });
         }
-        AppState {
+        let mut state = AppState {
             session: Rc::new(RefCell::new(session)),
             term: Rc::new(RefCell::new(term)),
             lang: page.lang,
@@ -148,7 +148,12 @@ impl AppState {
             progress: page.progress,
             active,
             last: LastRun::default(),
-        }
+        };
+        // Normally a no-op: the open step's start was applied when it was entered, and that is
+        // saved. It matters only when the saved step has a start never applied to this
+        // session (progress saved by an older page, or a lesson whose steps changed since).
+        state.enter_step();
+        state
     }
 
     pub fn lesson(&self) -> Option<&Lesson> {

@@ -456,18 +456,21 @@ fn a_step_scenario_and_setup_are_validated_at_their_line() {
     assert_eq!(errors(&with("setup = \"etcdctl put b 2\"")), "lessons/t.toml:9: step 1: `setup` must be an array of strings, not a string");
     assert_eq!(errors(&with("scenario = 3")), "lessons/t.toml:9: step 1: `scenario` must be a string, not an integer");
     let l = Lesson::parse_file("lessons/t.toml", &with("scenario = \"kubeadm\"\nsetup = [\"etcdctl put b 2\"]")).unwrap();
-    assert_eq!((l.steps[0].scenario.as_deref(), l.steps[0].setup.as_slice(), l.steps[0].setup_line), (Some("kubeadm"), &["etcdctl put b 2".to_string()][..], 10));
+    assert_eq!((l.steps[0].scenario.as_deref(), l.steps[0].setup.as_slice(), l.steps[0].setup_lines.as_slice()), (Some("kubeadm"), &["etcdctl put b 2".to_string()][..], &[10][..]));
     assert!(l.steps[0].has_start());
     assert!(!Lesson::parse_file("lessons/t.toml", GOOD).unwrap().steps[0].has_start());
 }
 
 #[test]
 fn a_failing_step_setup_is_a_lesson_check_error_at_its_line() {
-    let text = GOOD.replace("solution = [\"etcdctl put a 1\"]\n", "solution = [\"etcdctl put a 1\"]\nsetup = [\"true\", \"cat /nope\"]\n");
+    let text = GOOD.replace("solution = [\"etcdctl put a 1\"]\n", "solution = [\"etcdctl put a 1\"]\nsetup = [\n  \"true\",\n  \"cat /nope\",\n]\n");
     let l = Lesson::parse_file("lessons/t.toml", &text).unwrap();
-    assert_eq!(verify(&l).unwrap_err().to_string(), "lessons/t.toml:9: step 1: step `one` setup command 2 `cat /nope` failed (exit 1): cat: /nope: No such file or directory");
+    assert_eq!(verify(&l).unwrap_err().to_string(), "lessons/t.toml:11: step 1 `one`: setup command 2 `cat /nope` failed (exit 1): cat: /nope: No such file or directory");
     let mut s = etcd_playground::shell::Session::new("plain").unwrap();
-    assert!(etcd_playground::lessons::enter_step(&mut s, &l.steps[0]).unwrap_err().contains("`cat /nope` failed"));
+    let e = etcd_playground::lessons::enter_step(&mut s, &l.steps[0]).unwrap_err();
+    assert_eq!(e.command, Some(1));
+    assert!(e.to_string().starts_with("setup command 2 `cat /nope` failed (exit 1)"), "{e}");
+    assert!(s.history.is_empty(), "a failed setup leaves no history either");
 }
 
 const TWO_NODES: &str = r#"id = "two"

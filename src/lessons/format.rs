@@ -248,7 +248,10 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
             }
         }
         let setup = cx.strings(st, "setup", &whose);
-        let setup_line = get(st, "setup").map_or(at, |n| n.line);
+        let setup_lines = match get(st, "setup") {
+            Some(Node { value: Value::Array(items), .. }) => items.iter().filter(|n| matches!(n.value, Value::Str(_))).map(|n| n.line).collect(),
+            _ => Vec::new(),
+        };
         let title = cx.text(get(st, "title"), at, &whose, "title");
         let instructions = cx.text(get(st, "instructions"), at, &whose, "instructions");
         let hints = match get(st, "hints") {
@@ -273,7 +276,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
                 checks.push(check);
             }
         }
-        steps.push(Step { id, scenario, setup, setup_line, title, instructions, hints, solution, checks, line: at });
+        steps.push(Step { id, scenario, setup, setup_lines, title, instructions, hints, solution, checks, line: at });
     }
     if !cx.issues.is_empty() {
         crate::sort::sort_by_key(&mut cx.issues, |i| i.line);

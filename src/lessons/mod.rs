@@ -46,7 +46,7 @@ pub mod verify;
 pub use check::{evaluate, score, Check, CheckResult, LastRun, Score};
 pub use format::{LessonError, LessonIssue};
 pub use progress::{LessonProgress, Progress};
-pub use verify::{enter_step, start_session, validate_set, verify};
+pub use verify::{enter_step, start_session, validate_set, verify, StartError};
 
 use serde::{Deserialize, Serialize};
 
@@ -95,9 +95,9 @@ pub struct Step {
     pub scenario: Option<String>,
     /// Commands run, silently, when the learner enters the step (after `scenario`, if any).
     pub setup: Vec<String>,
-    /// Line of the step's `setup` (or of the step, without one), for messages.
+    /// Line of each `setup` command in the file, for messages.
     #[serde(default)]
-    pub setup_line: usize,
+    pub setup_lines: Vec<usize>,
     pub title: Text,
     /// Markdown.
     pub instructions: Text,

@@ -6,15 +6,29 @@ use super::format::{LessonError, LessonIssue};
 use super::{Lesson, Step};
 use crate::shell::Session;
 
+/// Why a step's start (or the lesson's) could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartError {
+    /// The failing setup command (0-based), if a command failed.
+    pub command: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Runs setup commands: silently — they stay out of the shell's history, so the arrow keys
 /// do not give away how the step was broken. The first one that fails stops the setup.
-fn run_setup(session: &mut Session, cmds: &[String], what: &str) -> Result<(), String> {
+fn run_setup(session: &mut Session, cmds: &[String]) -> Result<(), StartError> {
     let kept = session.history.len();
     let mut res = Ok(());
     for (i, cmd) in cmds.iter().enumerate() {
         let last = run(session, cmd);
         if last.exit != 0 {
-            res = Err(format!("{what}setup command {} `{cmd}` failed (exit {}): {}", i + 1, last.exit, short(&last.output)));
+            res = Err(StartError { command: Some(i), message: format!("setup command {} `{cmd}` failed (exit {}): {}", i + 1, last.exit, short(&last.output)) });
             break;
         }
     }
@@ -48,7 +62,7 @@ fn short(s: &str) -> String {
 /// "reset lesson" does). Errors name a setup command that failed.
 pub fn start_session(lesson: &Lesson) -> Result<(Session, LastRun), String> {
     let mut session = Session::new(&lesson.scenario)?;
-    run_setup(&mut session, &lesson.setup, "")?;
+    run_setup(&mut session, &lesson.setup).map_err(|e| e.message)?;
     // Setup output is not the learner's: checks on the last command start from nothing.
     Ok((session, LastRun::default()))
 }
@@ -59,14 +73,14 @@ pub fn start_session(lesson: &Lesson) -> Result<(Session, LastRun), String> {
 /// each time the learner enters the step (and again on "restart step"); `verify` calls it
 /// before each step's solution, so both see the same state. On error the session may hold
 /// the setup's partial work; the message names the failing command.
-pub fn enter_step(session: &mut Session, step: &Step) -> Result<Option<LastRun>, String> {
+pub fn enter_step(session: &mut Session, step: &Step) -> Result<Option<LastRun>, StartError> {
     if !step.has_start() {
         return Ok(None);
     }
     if let Some(sc) = &step.scenario {
-        *session = Session::new(sc)?;
+        *session = Session::new(sc).map_err(|message| StartError { command: None, message })?;
     }
-    run_setup(session, &step.setup, &format!("step `{}` ", step.id))?;
+    run_setup(session, &step.setup)?;
     Ok(Some(LastRun::default()))
 }
 
@@ -85,7 +99,8 @@ pub fn verify(lesson: &Lesson) -> Result<(), LessonError> {
             Ok(None) => {}
             Err(e) => {
                 // Later steps would run on a state the author did not intend: stop here.
-                issues.push(LessonIssue { line: step.setup_line, message: format!("step {}: {e}", n + 1) });
+                let line = e.command.and_then(|i| step.setup_lines.get(i).copied()).unwrap_or(step.line);
+                issues.push(LessonIssue { line, message: format!("step {} `{}`: {e}", n + 1, step.id) });
                 break;
             }
         }

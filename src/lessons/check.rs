@@ -152,7 +152,7 @@ impl CheckKind {
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
             CheckKind::Snapshot { path, revision, total_keys } => match world.vfs.read(path).ok().map(crate::snapshot::status) {
-                Some(Ok(st)) => revision.map_or(true, |r| st.revision == r) && total_keys.map_or(true, |k| st.total_key == k as u64),
+                Some(Ok(st)) => revision.is_none_or(|r| st.revision == r) && total_keys.is_none_or(|k| st.total_key == k as u64),
                 _ => false,
             },
             CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),

@@ -145,7 +145,7 @@ pub fn lessons_panel(props: &Props) -> Html {
                     <li class={ if r.passed { "pass" } else { "fail" } }>
                         <span aria-hidden="true">{ if r.passed { "✓ " } else { "○ " } }</span>
                         <span class="sr-only">{ if r.passed { t(l, "lesson.passed") } else { t(l, "lesson.notyet") } }</span>
-                        { r.label.get(l) }
+                        { render_label(r.label.get(l)) }
                     </li>
                 }) }
             </ul>
@@ -189,6 +189,14 @@ pub fn render_md(src: &str) -> Html {
         Block::List { ordered: false, items } => html! { <ul>{ for items.into_iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ul> },
         Block::Code(c) => html! { <pre><code>{ c }</code></pre> },
     }) }</> }
+}
+
+/// A check's label: one line of inline Markdown (`code`, **bold**), as text-only elements.
+fn render_label(src: &str) -> Html {
+    match markdown::parse(src).into_iter().next() {
+        Some(Block::Paragraph(inl)) => render_inlines(inl),
+        _ => html! { { src.to_string() } },
+    }
 }
 
 fn render_inlines(v: Vec<Inline>) -> Html {

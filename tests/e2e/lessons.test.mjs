@@ -184,6 +184,9 @@ test('lesson 10: each step starts on its own broken node, once per entry; restar
   const text = async () => (await terminalLines(page)).join('\n');
   assert.match(await text(), /Step 1 starts on a fresh node, prepared for this step\./);
   assert.equal(await page.locator('#step-restart').count(), 1);
+  // Check labels are inline Markdown: the command shows as code, without backticks.
+  assert.equal(await page.textContent('#checks li code'), 'etcdctl endpoint health');
+  assert.doesNotMatch(await page.textContent('#checks'), /`/);
   // The setup ran, silently: the broken key is there, its commands are not in the history.
   await run(page, 'etcdctl endpoint health');
   await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('Error: tls: private key does not match public key'));

@@ -4,6 +4,7 @@
 //! `engine` → `cluster` → `vfs`/`world`/`process` → programs (`etcdctl`, ...) via `commands`
 //! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
 
+pub mod b64;
 pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
@@ -12,6 +13,7 @@ pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
+pub mod file_view;
 pub mod i18n;
 pub mod inspect;
 pub mod jobs;

@@ -13,18 +13,7 @@ use crate::cluster::EtcdServer;
 use crate::engine::KeyValue;
 
 /// Standard base64 with padding (Go's `json.Marshal` of `[]byte`).
-pub fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut o = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        o.push(T[(n >> 18) as usize & 63] as char);
-        o.push(T[(n >> 12) as usize & 63] as char);
-        o.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        o.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    o
-}
+pub use crate::b64::encode as base64;
 
 /// Go's JSON string encoding (with its HTML-safe escapes), shared with the snapshot code.
 pub use crate::snapshot::json_str;

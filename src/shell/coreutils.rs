@@ -475,7 +475,7 @@ fn base64(w: &mut World, p: &mut Proc) -> i32 {
     let data: Vec<u8> = ins.concat();
     if decode {
         let clean: Vec<u8> = data.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-        match decode_b64(&clean) {
+        match crate::b64::decode(&clean) {
             Some(d) => {
                 p.print(String::from_utf8_lossy(&d));
                 0
@@ -501,36 +501,6 @@ fn base64(w: &mut World, p: &mut Proc) -> i32 {
         p.print(out);
         0
     }
-}
-
-fn decode_b64(s: &[u8]) -> Option<Vec<u8>> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let s: Vec<u8> = s.iter().copied().take_while(|&c| c != b'=').collect();
-    let mut out = Vec::new();
-    for chunk in s.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= val(c)? << (18 - 6 * i);
-        }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        let k = match chunk.len() {
-            4 => 3,
-            3 => 2,
-            2 => 1,
-            _ => return None,
-        };
-        out.extend_from_slice(&bytes[..k]);
-    }
-    Some(out)
 }
 
 fn cut(w: &mut World, p: &mut Proc) -> i32 {

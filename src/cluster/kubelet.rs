@@ -331,7 +331,7 @@ pub fn apiserver_down_reason(world: &World) -> (String, String) {
 
 /// A TLS diagnosis written for etcdctl, retold for the API server: its flags are
 /// `--etcd-cafile/--etcd-certfile/--etcd-keyfile`, and it is the one dialing.
-fn as_apiserver(cause: &str, who: &str) -> String {
+pub fn as_apiserver(cause: &str, who: &str) -> String {
     let mut out = String::new();
     let mut rest = cause;
     while let Some(i) = rest.find("--") {

@@ -22,6 +22,7 @@ pub mod help;
 pub mod lease;
 pub mod member;
 pub mod output;
+pub mod printer_protobuf;
 pub mod put;
 pub mod snapshot;
 pub mod txn;
@@ -367,12 +368,6 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
         if !used.contains(k) {
             p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
         }
-    }
-    if g2.write_out == "protobuf" {
-        p.explain(
-            "The real etcdctl writes the response as binary protobuf here. A terminal cannot show binary, so the playground does not simulate this format; it prints what the simple format would.",
-            "O etcdctl real escreve a resposta em protobuf binário aqui. Um terminal não mostra binário, então o playground não simula este formato; ele imprime o que o formato simple imprimiria.",
-        );
     }
     if !matches!(g2.write_out.as_str(), "simple" | "json" | "table" | "fields" | "protobuf") {
         p.eprintln("Error: unsupported output format");

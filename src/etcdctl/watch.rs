@@ -59,10 +59,41 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             return EXIT_INTERRUPTED;
         }
     };
-    let out = format_events(s, events, g.write_out == "json", g.hex);
-    p.print(out);
-    p.job = Some(crate::jobs::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex });
+    let pb = g.write_out == "protobuf";
+    if pb {
+        let b = format_events_pb(s, events);
+        if !b.is_empty() {
+            p.write_bytes(&b);
+            super::printer_protobuf::explain(p);
+        }
+    } else {
+        p.print(format_events(s, events, g.write_out == "json", g.hex));
+    }
+    p.job = Some(crate::jobs::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex, pb });
     0
+}
+
+/// Events as `-w protobuf` prints them: one `etcdserverpb.WatchResponse` per revision
+/// (header, then each `mvccpb.Event`: type, kv, prev_kv), as the json printer groups them.
+pub fn format_events_pb(s: &crate::cluster::EtcdServer, events: Vec<Event>) -> Vec<u8> {
+    use super::printer_protobuf as pb;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let rev = events[i].kv.mod_revision;
+        let mut m = pb::with_header(s, rev);
+        while i < events.len() && events[i].kv.mod_revision == rev {
+            let e = &events[i];
+            let mut ev = pb::Msg::new().uint(1, (e.kind == EventType::Delete) as u64).raw(2, &pb::kv(&e.kv));
+            if let Some(pk) = &e.prev_kv {
+                ev = ev.raw(3, &pb::kv(pk));
+            }
+            m = m.msg(11, ev);
+            i += 1;
+        }
+        out.extend(m.build());
+    }
+    out
 }
 
 /// Events as `etcdctl watch` prints them: one response per revision (simple: `PUT`/`DELETE`,

@@ -40,7 +40,8 @@ impl Executed {
         self.chunks
             .iter()
             .filter_map(|c| match c {
-                Chunk::Stdout(s) | Chunk::Stderr(s) => Some(s.as_str()),
+                Chunk::Stdout(s) | Chunk::Stderr(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+                Chunk::Bytes(b) => Some(String::from_utf8_lossy(b)),
                 Chunk::Explain { .. } => None,
             })
             .collect()
@@ -246,6 +247,7 @@ impl Session {
                 for ch in r.chunks {
                     match ch {
                         Chunk::Stdout(s) => text.push_str(&s),
+                        Chunk::Bytes(b) => text.push_str(&String::from_utf8_lossy(&b)),
                         other => side.push(other),
                     }
                 }
@@ -385,6 +387,7 @@ impl Session {
             for c in out {
                 match c {
                     Chunk::Stdout(s) if !last => stdin.extend_from_slice(s.as_bytes()),
+                    Chunk::Bytes(b) if !last => stdin.extend_from_slice(&b),
                     other => chunks.push(other),
                 }
             }
@@ -523,24 +526,25 @@ impl Session {
             return Ok(chunks);
         }
         let mut kept = Vec::new();
-        let mut out_buf = String::new();
+        let mut out_buf = Vec::new();
         let mut err_buf = String::new();
         for c in chunks {
             match c {
-                Chunk::Stdout(s) if stdout_to.is_some() => out_buf.push_str(&s),
-                Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.push_str(&s),
+                Chunk::Stdout(s) if stdout_to.is_some() => out_buf.extend_from_slice(s.as_bytes()),
+                Chunk::Bytes(b) if stdout_to.is_some() => out_buf.extend_from_slice(&b),
+                Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.extend_from_slice(s.as_bytes()),
                 Chunk::Stderr(s) if err_to_out => kept.push(Chunk::Stdout(s)),
                 Chunk::Stderr(s) if stderr_to.is_some() => err_buf.push_str(&s),
                 other => kept.push(other),
             }
         }
-        for (target, buf) in [(stdout_to, out_buf), (stderr_to, err_buf)] {
+        for (target, buf) in [(stdout_to, out_buf), (stderr_to, err_buf.into_bytes())] {
             if let Some((path, append)) = target {
                 if path == "/dev/null" {
                     continue;
                 }
                 let mut data = if append { self.world.vfs.read(&path).map(|d| d.to_vec()).unwrap_or_default() } else { Vec::new() };
-                data.extend_from_slice(buf.as_bytes());
+                data.extend_from_slice(&buf);
                 if let Err(e) = self.world.vfs.write(&path, data) {
                     kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));
                     return Err(kept);

@@ -24,6 +24,9 @@ pub struct Proc {
     pub cwd: String,
     pub stdin: Vec<u8>,
     pub out: Vec<Chunk>,
+    /// Stdout is the terminal (`isatty(1)`): last in its pipeline, not redirected, not in
+    /// `$(...)`. `ls` prints columns only then, one name per line otherwise.
+    pub stdout_tty: bool,
     /// A command that keeps running after its first output (`etcdctl watch`, `lease
     /// keep-alive`, a hanging `snapshot save`) leaves its job here; see [`crate::jobs`].
     pub job: Option<crate::jobs::Job>,

@@ -243,6 +243,8 @@ fn is_streaming(cmd: &str) -> bool {
 
 fn run_sim(steps: &[Step]) -> Vec<(String, i32)> {
     let mut s = Session::new("plain").unwrap();
+    // The real side is a bash script whose stdout is a pipe, not a terminal.
+    s.stdout_piped = true;
     steps
         .iter()
         .map(|st| {

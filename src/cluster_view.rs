@@ -26,6 +26,10 @@ pub struct Edge {
     pub material: Vec<(String, Option<String>)>,
     /// Ok, or (error, cause en, cause pt).
     pub status: Result<(), (String, String, String)>,
+    /// "TLS" (mutual TLS, a client certificate) or "HTTP" (plain, no certificate).
+    pub proto: &'static str,
+    /// Why an edge without a certificate is fine (en, pt): the kubelet's probe.
+    pub note: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +60,7 @@ fn edge(session: &Session, client: &'static str, endpoint: String, names: [&str;
     let cfg = tls::ClientTls { cacert, cert, key };
     let status = tls::dial(&session.world, &endpoint, &cfg).map_err(|f| (f.error, f.cause_en, f.cause_pt));
     let material = names.iter().map(|n| n.to_string()).zip(files).collect();
-    Edge { client, endpoint, material, status }
+    Edge { client, endpoint, material, status, proto: "TLS", note: None }
 }
 
 pub fn view(session: &Session) -> ClusterView {
@@ -120,7 +124,105 @@ pub fn view(session: &Session) -> ClusterView {
             [flag_in(&m, "etcd-cafile"), flag_in(&m, "etcd-certfile"), flag_in(&m, "etcd-keyfile")],
         ));
     }
+    let etcd_manifest = w.kubelet.seen.iter().find(|(p, _)| p.ends_with("/etcd.yaml")).map(|(_, t)| t.clone());
+    if let Some(e) = etcd_manifest.as_deref().and_then(|m| probe_edge(m, w.etcd.running)) {
+        edges.push(e);
+    }
     ClusterView { member, apiserver_up, apiserver_down, static_pods, nodes, pods, edges }
+}
+
+/// (scheme, host, port) of `http://127.0.0.1:2381`.
+fn url_parts(u: &str) -> Option<(String, String, u16)> {
+    let (scheme, rest) = u.split_once("://")?;
+    let hostport = rest.split('/').next()?;
+    let (host, port) = hostport.rsplit_once(':')?;
+    Some((scheme.to_ascii_lowercase(), host.trim_matches(|c| c == '[' || c == ']').to_string(), port.parse().ok()?))
+}
+
+/// The kubelet's health check of etcd, from the etcd manifest: its liveness (or startup) probe's
+/// `httpGet` against the listeners etcd's flags open. The probe is plain HTTP without a client
+/// certificate, which works because it targets the metrics listener, not the client port.
+fn probe_edge(manifest: &str, etcd_running: bool) -> Option<Edge> {
+    let m = crate::cluster::yaml::parse(manifest).ok()?;
+    let c = &m["spec"]["containers"][0];
+    let flags: Vec<&str> = c["command"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+    let flag = |name: &str| flags.iter().find_map(|f| f.strip_prefix(&format!("--{name}=")[..]).map(str::to_string));
+    let mut material = Vec::new();
+    let mut probe = None;
+    for kind in ["livenessProbe", "startupProbe", "readinessProbe"] {
+        let g = &c[kind]["httpGet"];
+        if !g.is_object() {
+            continue;
+        }
+        let port = g["port"].as_u64().map(|p| p.to_string()).or_else(|| g["port"].as_str().map(str::to_string)).unwrap_or_default();
+        let host = g["host"].as_str().unwrap_or("").to_string();
+        let scheme = g["scheme"].as_str().unwrap_or("HTTP").to_ascii_lowercase();
+        let url = format!("{scheme}://{host}:{port}{}", g["path"].as_str().unwrap_or("/"));
+        material.push((format!("{kind}.httpGet"), Some(url.clone())));
+        probe.get_or_insert((kind, url));
+    }
+    let (kind, url) = probe?;
+    let metrics = flag("listen-metrics-urls");
+    let clients = flag("listen-client-urls").unwrap_or_default();
+    material.push(("--listen-metrics-urls".into(), metrics.clone()));
+    let refused = |target: &str| format!("Get \"{url}\": dial tcp {target}: connect: connection refused");
+    let Some((scheme, host, port)) = url_parts(&url) else {
+        let err = format!("Get \"{url}\": invalid URL");
+        return Some(kubelet_edge(material, url, false, Err((err, "The probe's httpGet has no usable host and port.".into(), "O httpGet da probe não tem host e porta utilizáveis.".into()))));
+    };
+    let target = format!("{host}:{port}");
+    let listening = |list: &str| list.split(',').filter_map(|u| url_parts(u.trim())).find(|(_, h, p)| *p == port && (h == &host || h == "0.0.0.0"));
+    let status = if !etcd_running {
+        Err((
+            refused(&target),
+            "etcd is not running, so nothing answers the kubelet's health check (see the etcd card above for why).".into(),
+            "O etcd não está rodando, então nada responde à verificação de saúde do kubelet (veja o motivo no cartão do etcd acima).".into(),
+        ))
+    } else if let Some((lscheme, _, _)) = listening(metrics.as_deref().unwrap_or("")).or_else(|| listening(&clients)) {
+        if (lscheme.as_str(), scheme.as_str()) == ("http", "http") {
+            Ok(())
+        } else {
+            let err = match (scheme.as_str(), lscheme.as_str()) {
+                ("http", _) => "HTTP probe failed with statuscode: 400".to_string(),
+                (_, "https") => format!("Get \"{url}\": remote error: tls: certificate required"),
+                _ => format!("Get \"{url}\": http: server gave HTTP response to HTTPS client"),
+            };
+            Err((
+                err,
+                format!("The probe speaks {scheme} but {target} speaks {lscheme}. Without a client certificate the kubelet can only use etcd's plain-HTTP listener, --listen-metrics-urls."),
+                format!("A probe fala {scheme}, mas {target} fala {lscheme}. Sem certificado de cliente o kubelet só pode usar o listener HTTP puro do etcd, --listen-metrics-urls."),
+            ))
+        }
+    } else {
+        Err((
+            refused(&target),
+            format!(
+                "Nothing listens on {target}: etcd's --listen-metrics-urls is {}. The probe and the flag must name the same port. A real kubelet would kill and restart etcd after {} failed {kind}s in a row (the playground does not simulate that restart loop).",
+                metrics.as_deref().unwrap_or("(not set)"),
+                c[kind]["failureThreshold"].as_u64().unwrap_or(3)
+            ),
+            format!(
+                "Nada escuta em {target}: o --listen-metrics-urls do etcd é {}. A probe e a flag precisam indicar a mesma porta. Um kubelet real mataria e reiniciaria o etcd após {} falhas seguidas da {kind} (o playground não simula esse ciclo de reinícios).",
+                metrics.as_deref().unwrap_or("(não definido)"),
+                c[kind]["failureThreshold"].as_u64().unwrap_or(3)
+            ),
+        ))
+    };
+    let loopback = metrics.as_deref().unwrap_or("").split(',').filter_map(|u| url_parts(u.trim())).all(|(_, h, _)| h == "127.0.0.1" || h == "localhost" || h == "::1");
+    Some(kubelet_edge(material, url, loopback, status))
+}
+
+fn kubelet_edge(material: Vec<(String, Option<String>)>, endpoint: String, loopback: bool, status: Result<(), (String, String, String)>) -> Edge {
+    let (en, pt) = if loopback {
+        ("It listens on loopback (127.0.0.1), so only this node can reach it.", "Ele escuta no loopback (127.0.0.1), então só este nó o alcança.")
+    } else {
+        ("Careful: this --listen-metrics-urls is not on loopback, so other machines can reach it too.", "Atenção: este --listen-metrics-urls não está no loopback, então outras máquinas também o alcançam.")
+    };
+    let note = (
+        format!("The kubelet presents no certificate: its probe is plain HTTP to etcd's metrics listener (--listen-metrics-urls), which serves only health and metrics, never keys. {en} The keys stay behind the client port, which demands a client certificate (--client-cert-auth=true)."),
+        format!("O kubelet não apresenta certificado: sua probe é HTTP puro para o listener de métricas do etcd (--listen-metrics-urls), que serve só saúde e métricas, nunca chaves. {pt} As chaves ficam atrás da porta de clientes, que exige certificado de cliente (--client-cert-auth=true)."),
+    );
+    Edge { client: "kubelet", endpoint, material, status, proto: "HTTP", note: Some(note) }
 }
 
 #[cfg(test)]
@@ -175,5 +277,43 @@ mod tests {
         assert!(!v.apiserver_up && v.apiserver_down.is_none() && v.pods.is_empty());
         assert_eq!(v.edges.len(), 1);
         assert_eq!(v.edges[0].status, Ok(()), "plain etcd needs no certificates");
+    }
+
+    fn kubelet(s: &Session) -> Edge {
+        view(s).edges.into_iter().find(|e| e.client == "kubelet").expect("a kubelet edge")
+    }
+
+    fn sed(s: &mut Session, expr: &str) {
+        s.execute(&format!("sed -i '{expr}' /etc/kubernetes/manifests/etcd.yaml"));
+        crate::cluster::kubelet::sync(&mut s.world);
+    }
+
+    #[test]
+    fn the_kubelet_health_check_follows_the_etcd_manifest() {
+        let mut s = Session::new("kubeadm").unwrap();
+        let k = kubelet(&s);
+        assert_eq!((k.proto, k.endpoint.as_str(), k.status.clone()), ("HTTP", "http://127.0.0.1:2381/livez", Ok(())));
+        assert!(k.note.as_ref().unwrap().0.contains("no certificate") && k.note.as_ref().unwrap().0.contains("loopback"));
+        assert!(k.material.contains(&("--listen-metrics-urls".into(), Some("http://127.0.0.1:2381".into()))), "{:?}", k.material);
+        // Older kubeadm's probe path works too, and shows as written.
+        sed(&mut s, "s#path: /livez#path: /health?exclude=NOSPACE\\&serializable=true#");
+        let k = kubelet(&s);
+        assert_eq!((k.endpoint.as_str(), k.status.clone()), ("http://127.0.0.1:2381/health?exclude=NOSPACE&serializable=true", Ok(())));
+        // The probes' port changed, the metrics listener did not: refused, with the cause.
+        sed(&mut s, "s/port: 2381/port: 2382/");
+        assert!(view(&s).member.running, "etcd itself still runs");
+        let (err, en, pt) = kubelet(&s).status.unwrap_err();
+        assert_eq!(err, "Get \"http://127.0.0.1:2382/health?exclude=NOSPACE&serializable=true\": dial tcp 127.0.0.1:2382: connect: connection refused");
+        assert!(en.contains("http://127.0.0.1:2381") && pt.contains("http://127.0.0.1:2381"), "{en}");
+        // Move the listener to match: healthy again.
+        sed(&mut s, "s#--listen-metrics-urls=http://127.0.0.1:2381#--listen-metrics-urls=http://127.0.0.1:2382#");
+        assert_eq!(kubelet(&s).status, Ok(()));
+        // Probing the TLS client port with plain HTTP gets a 400.
+        sed(&mut s, "s/port: 2382/port: 2379/");
+        assert_eq!(kubelet(&s).status.unwrap_err().0, "HTTP probe failed with statuscode: 400");
+        // etcd down: nothing answers.
+        sed(&mut s, "s#--cert-file=/etc/kubernetes/pki/etcd/server.crt#--cert-file=/nope.crt#");
+        assert!(!view(&s).member.running);
+        assert!(kubelet(&s).status.unwrap_err().0.ends_with("connect: connection refused"));
     }
 }

@@ -185,7 +185,7 @@ impl Job {
             ),
             Job::KeepAlive { every_ms, renewals, .. } => {
                 let (times_en, times_pt) = if *renewals == 1 { ("once".to_string(), "uma vez".to_string()) } else { (format!("{renewals} times"), format!("{renewals} vezes")) };
-                let every = (*every_ms as f64 / 1000.0).to_string();
+                let every = crate::decimal::millis_as_seconds(*every_ms);
                 (
                     format!("The real `etcdctl lease keep-alive` keeps running until Ctrl+C, renewing the lease every {every}s (a third of its TTL) and printing this line each time. Here nothing can press Ctrl+C: the playground renewed it {times_en} in {}s of simulated time and stopped. In the browser terminal it keeps running until Ctrl+C.", total / 1000),
                     format!("O `etcdctl lease keep-alive` real continua rodando até Ctrl+C, renovando o lease a cada {every}s (um terço do TTL) e imprimindo esta linha a cada vez. Aqui ninguém aperta Ctrl+C: o playground renovou {times_pt} em {}s de tempo simulado e parou. No terminal do navegador ele continua até Ctrl+C.", total / 1000),

@@ -4,12 +4,16 @@
 //! `engine` → `cluster` → `vfs`/`world`/`process` → programs (`etcdctl`, ...) via `commands`
 //! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
 
+pub mod b64;
+pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
 pub mod commands;
+pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
+pub mod file_view;
 pub mod i18n;
 pub mod inspect;
 pub mod jobs;

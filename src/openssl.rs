@@ -178,8 +178,9 @@ fn ext_name(title: &str) -> &str {
     }
 }
 
-/// The extensions in the order Go's `x509.CreateCertificate` writes them (kubeadm's certs).
-fn extensions(c: &Certificate) -> Vec<(&'static str, String)> {
+/// The extensions in the order Go's `x509.CreateCertificate` writes them (kubeadm's certs):
+/// (openssl's title, its text).
+pub fn extensions(c: &Certificate) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
     v.push(("X509v3 Key Usage: critical", if c.is_ca { "Digital Signature, Key Encipherment, Certificate Sign" } else { "Digital Signature, Key Encipherment" }.to_string()));
     if let Some(u) = c.usage {

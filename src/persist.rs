@@ -5,7 +5,6 @@
 
 use crate::i18n::Lang;
 use crate::shell::Session;
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 /// The localStorage key the page saves under.
@@ -78,20 +77,20 @@ impl LoadError {
 pub fn encode(session: &Session, page: &PageState) -> Result<String, String> {
     let mut buf = Vec::new();
     ciborium::into_writer(&EnvelopeRef { format: FORMAT, version: VERSION, session, page }, &mut buf).map_err(|e| e.to_string())?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(buf))
+    Ok(crate::b64::encode(&buf))
 }
 
 /// Restores what [`encode`] wrote; anything else is a [`LoadError`].
 pub fn decode(text: &str) -> Result<(Session, PageState), LoadError> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|_| LoadError::Corrupt("not base64".into()))?;
-    let header: Header = ciborium::from_reader(bytes.as_slice()).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
+    let bytes = crate::b64::decode(text.trim().as_bytes()).ok_or(()).map_err(|_| LoadError::Corrupt("not base64".into()))?;
+    let header: Header = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
     if header.format != FORMAT {
         return Err(LoadError::Corrupt(format!("unknown format {:?}", truncate(&header.format, 40))));
     }
     if header.version != VERSION {
         return Err(LoadError::Version(header.version));
     }
-    let env: Envelope = ciborium::from_reader(bytes.as_slice()).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
+    let env: Envelope = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
     Ok((env.session, env.page))
 }
 
@@ -102,6 +101,7 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     fn busy_session() -> Session {
         let mut s = Session::new("plain").unwrap();

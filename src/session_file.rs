@@ -105,7 +105,7 @@ pub fn load(bytes: &[u8]) -> Result<Session, SessionFileError> {
 /// The session and page state from a file written by [`save_playground`] (or [`save`], whose
 /// page state is the default).
 pub fn load_playground(bytes: &[u8]) -> Result<(Session, PageState), SessionFileError> {
-    let header: Header = ciborium::from_reader(bytes).map_err(|_| SessionFileError::NotASession)?;
+    let header: Header = crate::cbor::from_slice(bytes).map_err(|_| SessionFileError::NotASession)?;
     if header.magic != MAGIC {
         return Err(SessionFileError::NotASession);
     }
@@ -115,7 +115,7 @@ pub fn load_playground(bytes: &[u8]) -> Result<(Session, PageState), SessionFile
     if header.version != VERSION {
         return Err(SessionFileError::UnknownVersion(header.version));
     }
-    let env: EnvelopeIn = ciborium::from_reader(bytes).map_err(|e| SessionFileError::Damaged(e.to_string()))?;
+    let env: EnvelopeIn = crate::cbor::from_slice(bytes).map_err(|e| SessionFileError::Damaged(e.to_string()))?;
     Ok((env.session, env.page))
 }
 

@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Node {
     Dir,
-    File { data: Vec<u8>, executable: bool },
+    // Bytes, not an array of numbers: a saved 11 MB snapshot stays 11 MB in the session.
+    File {
+        #[serde(with = "crate::cbor::bytes")]
+        data: Vec<u8>,
+        executable: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 //! `metadata.resourceVersion`: it is the key's `mod_revision`, filled in on every read — as
 //! here.
 
+use crate::engine::types::prefix_end;
 use super::clock::{rfc3339, CLUSTER_CREATED};
 use crate::engine::{DeleteRangeRequest, PutRequest, RangeRequest, Store};
 use serde_json::{json, Value};
@@ -114,18 +115,6 @@ pub fn put(store: &mut Store, res: &Resource, obj: &Value) -> i64 {
 
 pub fn delete(store: &mut Store, res: &Resource, ns: &str, name: &str) -> bool {
     store.delete_range(DeleteRangeRequest { key: key(res, ns, name).into_bytes(), ..Default::default() }).map(|r| r.deleted > 0).unwrap_or(false)
-}
-
-/// The end of the range holding every key that starts with `prefix`.
-fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return end;
-        }
-    }
-    vec![0]
 }
 
 /// A deterministic UID from a name and a salt (real ones are random v4 UUIDs).

@@ -196,7 +196,7 @@ pub fn parse_certs(data: &[u8]) -> Result<Vec<Certificate>, PemError> {
     if blocks.is_empty() {
         return Err(PemError::NoPem);
     }
-    blocks.into_iter().map(|(_, b)| b.and_then(|b| ciborium::from_reader::<Certificate, _>(b.as_slice()).ok()).ok_or(PemError::Malformed)).collect()
+    blocks.into_iter().map(|(_, b)| b.and_then(|b| crate::cbor::from_slice::<Certificate>(b.as_slice()).ok()).ok_or(PemError::Malformed)).collect()
 }
 
 pub fn parse_cert(data: &[u8]) -> Result<Certificate, PemError> {
@@ -205,43 +205,15 @@ pub fn parse_cert(data: &[u8]) -> Result<Certificate, PemError> {
 
 pub fn parse_key(data: &[u8]) -> Result<PrivateKey, PemError> {
     let Some((_, body)) = pem_blocks(data).into_iter().find(|(l, _)| l.ends_with("PRIVATE KEY")) else { return Err(PemError::NoPem) };
-    body.and_then(|b| ciborium::from_reader::<PrivateKey, _>(b.as_slice()).ok()).ok_or(PemError::Malformed)
+    body.and_then(|b| crate::cbor::from_slice::<PrivateKey>(b.as_slice()).ok()).ok_or(PemError::Malformed)
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    crate::b64::encode(data)
 }
 
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = B64.iter().position(|&b| b == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    crate::b64::decode(s.as_bytes())
 }
 
 /// The files `kubeadm init` writes for etcd on `node` (path, contents), all issued at

@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 /// `mvccpb.KeyValue`: one version of one key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct KeyValue {
+    // Saved as CBOR byte strings (arrays of numbers before; both load).
+    #[serde(with = "crate::cbor::bytes")]
     pub key: Vec<u8>,
     pub create_revision: i64,
     pub mod_revision: i64,
     pub version: i64,
+    #[serde(with = "crate::cbor::bytes")]
     pub value: Vec<u8>,
     pub lease: i64,
 }
@@ -287,4 +290,24 @@ impl std::fmt::Display for AlarmType {
 pub struct AlarmMember {
     pub member_id: u64,
     pub alarm: AlarmType,
+}
+
+/// The range end that covers every key starting with `prefix` (etcd's `GetPrefixRangeEnd`):
+/// the prefix with its last byte below 0xff incremented; `[0]` (all keys) when there is none.
+///
+/// ```
+/// use etcd_playground::engine::types::prefix_end;
+/// assert_eq!(prefix_end(b"/registry/"), b"/registry0".to_vec());
+/// assert_eq!(prefix_end(b"a\xff"), b"b".to_vec());
+/// assert_eq!(prefix_end(b"\xff"), vec![0]);
+/// ```
+pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0]
 }

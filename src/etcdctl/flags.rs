@@ -186,7 +186,8 @@ pub fn parse_go_duration(s: &str) -> Result<u64, String> {
     if body.starts_with('-') {
         return Ok(0);
     }
-    let mut total = 0f64;
+    // Go sums exact nanoseconds and refuses anything past 1<<63 - 1 of them.
+    let mut total_ns: u128 = 0;
     let mut rest = body;
     if rest.is_empty() {
         return Err(err());
@@ -196,23 +197,26 @@ pub fn parse_go_duration(s: &str) -> Result<u64, String> {
         if n == 0 {
             return Err(err());
         }
-        let num: f64 = rest[..n].parse().map_err(|_| err())?;
+        let num = &rest[..n];
+        if crate::decimal::scaled(num, 1).is_none() {
+            return Err(err());
+        }
         rest = &rest[n..];
         let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let unit = match &rest[..u] {
-            "ns" => 1e-6,
-            "us" | "µs" | "μs" => 1e-3,
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
+        let unit_ns: u128 = match &rest[..u] {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             "" => return Err(format!("time: missing unit in duration {}", go_quote(s))),
             other => return Err(format!("time: unknown unit {} in duration {}", go_quote(other), go_quote(s))),
         };
-        total += num * unit;
+        total_ns = crate::decimal::scaled(num, unit_ns).and_then(|v| total_ns.checked_add(v)).filter(|&t| t <= i64::MAX as u128).ok_or_else(err)?;
         rest = &rest[u..];
     }
-    Ok(total as u64)
+    Ok((total_ns / 1_000_000) as u64)
 }
 
 /// Go's `%q` for the simple strings flags carry.
@@ -428,5 +432,11 @@ mod tests {
         assert_eq!(parse_go_duration("1m30s"), Ok(90_000));
         assert_eq!(parse_go_duration("250ms"), Ok(250));
         assert!(parse_go_duration("5").is_err());
+        assert_eq!(parse_go_duration("1.5s"), Ok(1500));
+        assert_eq!(parse_go_duration(".5m"), Ok(30_000));
+        assert_eq!(parse_go_duration("1h0.5ms999us"), Ok(3_600_001));
+        assert_eq!(parse_go_duration("2562047h"), Ok(2_562_047 * 3_600_000));
+        assert_eq!(parse_go_duration("2562048h"), Err("time: invalid duration \"2562048h\"".to_string()));
+        assert_eq!(parse_go_duration("."), Err("time: invalid duration \".\"".to_string()));
     }
 }

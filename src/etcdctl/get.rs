@@ -149,17 +149,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     0
 }
 
-/// The range end that covers every key starting with `prefix` (etcd's `GetPrefixRangeEnd`).
-pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return end;
-        }
-    }
-    vec![0]
-}
+pub use crate::engine::types::prefix_end;
 
 /// `strings.ToUpper` as far as matching ASCII names goes, without `str::to_uppercase` (whose
 /// Unicode tables cost ~15 KB of wasm). The only non-ASCII runes whose upper case is ASCII

@@ -13,18 +13,7 @@ use crate::cluster::EtcdServer;
 use crate::engine::KeyValue;
 
 /// Standard base64 with padding (Go's `json.Marshal` of `[]byte`).
-pub fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut o = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        o.push(T[(n >> 18) as usize & 63] as char);
-        o.push(T[(n >> 12) as usize & 63] as char);
-        o.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        o.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    o
-}
+pub use crate::b64::encode as base64;
 
 /// Go's JSON string encoding (with its HTML-safe escapes), shared with the snapshot code.
 pub use crate::snapshot::json_str;
@@ -195,19 +184,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 
 /// Bytes as Go's `humanize.Bytes` prints them (`20 kB`, `1.2 MB`).
 pub fn human_bytes(n: i64) -> String {
-    let n = n.max(0) as f64;
-    if n < 10.0 {
-        return format!("{} B", n as i64);
-    }
-    let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    let e = (n.ln() / 1000f64.ln()).floor() as i32;
-    let e = e.clamp(0, 6);
-    let val = (n / 1000f64.powi(e) * 10.0 + 0.5).floor() / 10.0;
-    if val < 10.0 {
-        format!("{val:.1} {}", units[e as usize])
-    } else {
-        format!("{val:.0} {}", units[e as usize])
-    }
+    crate::snapshot::humanize_bytes(n.max(0) as u64)
 }
 
 #[cfg(test)]

@@ -26,6 +26,13 @@ pub struct Put {
     pub ignore_lease: bool,
 }
 
+impl Put {
+    /// The request etcdctl sends (also inside `txn`).
+    pub fn into_request(self) -> PutRequest {
+        PutRequest { key: self.key.into_bytes(), value: self.value.unwrap_or_default(), lease: self.lease, prev_kv: self.prev_kv, ignore_value: self.ignore_value, ignore_lease: self.ignore_lease }
+    }
+}
+
 /// Parses the arguments with etcdctl's own checks and messages (exit status 128).
 pub fn parse(p: &Proc, args: &[String]) -> Result<Put, String> {
     let a = parse_args("put", args);
@@ -72,14 +79,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
         return c;
     }
     let server = &mut world.etcd;
-    let req = PutRequest {
-        key: put.key.into_bytes(),
-        value: put.value.unwrap_or_default(),
-        lease: put.lease,
-        prev_kv: put.prev_kv,
-        ignore_value: put.ignore_value,
-        ignore_lease: put.ignore_lease,
-    };
+    let req = put.into_request();
     match server.store.put(req) {
         Ok(r) => {
             let rev = server.store.current_revision();

@@ -215,9 +215,25 @@ fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, Strin
     match world.vfs.get(&p.path(path)) {
         None => Err(format!("stat {path}: no such file or directory")),
         Some(Node::Dir) => Err(format!("open {path}: is a directory")),
-        Some(Node::File { data, .. }) if data.is_empty() => Err(format!("write {path}: bad file descriptor")),
         Some(Node::File { data, .. }) => Ok(data.clone()),
     }
+}
+
+/// Why `snapshot status` refused a file: the line after `Error: `, and the playground's
+/// explanation (en, pt) when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusError {
+    pub line: String,
+    pub explain: Option<(&'static str, &'static str)>,
+}
+
+/// `snapshot status` on a file's bytes (`path` as the user named it): what the command prints
+/// and the files panel shows come from here.
+pub fn status_of(path: &str, data: &[u8]) -> Result<Status, StatusError> {
+    if data.is_empty() {
+        return Err(StatusError { line: format!("write {path}: bad file descriptor"), explain: None });
+    }
+    snapshot::status(data).map_err(|e| StatusError { line: e.to_string(), explain: error_explanation(&e) })
 }
 
 /// `snapshot status <filename>` (etcdctl 3.4/3.5 and etcdutl 3.5 share it); `args` are the
@@ -237,36 +253,38 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
             return EXIT_ERROR;
         }
     };
-    match snapshot::status(&data) {
+    match status_of(&args[0], &data) {
         Ok(st) => print_status(p, write_out, &st),
         Err(e) => {
-            p.eprintln(format!("Error: {e}"));
-            explain_error(p, &e);
+            p.eprintln(format!("Error: {}", e.line));
+            if let Some((en, pt)) = e.explain {
+                p.explain(en, pt);
+            }
             EXIT_ERROR
         }
     }
 }
 
-fn explain_error(p: &mut Proc, e: &SnapshotError) {
-    match e {
-        SnapshotError::Bolt(snapshot::bolt::BoltError::Invalid) => p.explain(
+fn error_explanation(e: &SnapshotError) -> Option<(&'static str, &'static str)> {
+    Some(match e {
+        SnapshotError::Bolt(snapshot::bolt::BoltError::Invalid) => (
             "The file does not start with a bbolt meta page (magic 0xED0CDAED): it is not an etcd snapshot, or it was cut short.",
             "O arquivo não começa com uma página meta do bbolt (mágica 0xED0CDAED): não é um snapshot do etcd, ou foi cortado.",
         ),
-        SnapshotError::Bolt(snapshot::bolt::BoltError::OutOfFile(_) | snapshot::bolt::BoltError::Corrupt(_)) => p.explain(
+        SnapshotError::Bolt(snapshot::bolt::BoltError::OutOfFile(_) | snapshot::bolt::BoltError::Corrupt(_)) => (
             "The database points at pages its file does not have or cannot hold: the snapshot is truncated or corrupt. Real etcdctl crashes on such a file (it reads it through mmap); the playground reports it instead.",
             "O banco aponta para páginas que o arquivo não tem ou não comporta: o snapshot está truncado ou corrompido. O etcdctl real quebra com um arquivo assim (ele o lê via mmap); o playground mostra o erro.",
         ),
-        SnapshotError::HashMismatch { .. } => p.explain(
+        SnapshotError::HashMismatch { .. } => (
             "The SHA-256 that `snapshot save` appended does not match the database: the file changed after it was saved. --skip-hash-check skips this check (only for a db copied from a data dir).",
             "O SHA-256 que o `snapshot save` acrescentou não bate com o banco: o arquivo mudou depois de salvo. --skip-hash-check pula a verificação (só para um db copiado de um data dir).",
         ),
-        SnapshotError::MissingHash => p.explain(
+        SnapshotError::MissingHash => (
             "A file made by `snapshot save` ends with a 32-byte SHA-256, so its size is 32 more than a multiple of 512. This one does not: it is a db copied from a data dir (then use --skip-hash-check) or not a snapshot.",
             "Um arquivo feito pelo `snapshot save` termina com um SHA-256 de 32 bytes, e seu tamanho é 32 a mais que um múltiplo de 512. Este não: é um db copiado de um data dir (use --skip-hash-check) ou não é um snapshot.",
         ),
-        _ => {}
-    }
+        _ => return None,
+    })
 }
 
 /// Prints the status; `-w protobuf` is refused (`printerUnsupported.DBStatus`, in etcdctl
@@ -276,9 +294,25 @@ pub fn print_status(p: &mut Proc, write_out: &str, st: &Status) -> i32 {
         p.eprintln("Error: protobuf not supported as output format");
         return super::EXIT_BAD_FEATURE;
     }
-    let row = [format!("{:x}", st.hash), st.revision.to_string(), st.total_key.to_string(), humanize_bytes(st.total_size as u64)];
+    p.print(format_status(write_out, st));
+    0
+}
+
+/// The cells under HASH, REVISION, TOTAL KEYS and TOTAL SIZE.
+pub fn status_row(st: &Status) -> [String; 4] {
+    [format!("{:x}", st.hash), st.revision.to_string(), st.total_key.to_string(), humanize_bytes(st.total_size as u64)]
+}
+
+/// `snapshot status -w FORMAT` as text, newline-terminated.
+pub fn format_status(write_out: &str, st: &Status) -> String {
+    let mut out = String::new();
+    let mut ln = |s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    let row = status_row(st);
     match write_out {
-        "json" => p.println(format!("{{\"hash\":{},\"revision\":{},\"totalKey\":{},\"totalSize\":{}}}", st.hash, st.revision, st.total_key, st.total_size)),
+        "json" => ln(&format!("{{\"hash\":{},\"revision\":{},\"totalKey\":{},\"totalSize\":{}}}", st.hash, st.revision, st.total_key, st.total_size)),
         "table" => {
             let hdr = ["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"];
             let w: Vec<usize> = hdr.iter().zip(&row).map(|(h, c)| h.len().max(c.len())).collect();
@@ -288,16 +322,16 @@ pub fn print_status(p: &mut Proc, write_out: &str, st: &Status) -> i32 {
                 format!(" {}{}{} ", " ".repeat(gap / 2), h, " ".repeat(gap - gap / 2))
             });
             let cells = row.iter().zip(&w).map(|(c, n)| format!(" {c:>n$} "));
-            p.println(&sep);
-            p.println(format!("|{}|", head.collect::<Vec<_>>().join("|")));
-            p.println(&sep);
-            p.println(format!("|{}|", cells.collect::<Vec<_>>().join("|")));
-            p.println(&sep);
+            ln(&sep);
+            ln(&format!("|{}|", head.collect::<Vec<_>>().join("|")));
+            ln(&sep);
+            ln(&format!("|{}|", cells.collect::<Vec<_>>().join("|")));
+            ln(&sep);
         }
-        "fields" => p.println(format!("\"Hash\" : {}\n\"Revision\" : {}\n\"Keys\" : {}\n\"Size\" : {}", st.hash, st.revision, st.total_key, st.total_size)),
-        _ => p.println(row.join(", ")),
+        "fields" => ln(&format!("\"Hash\" : {}\n\"Revision\" : {}\n\"Keys\" : {}\n\"Size\" : {}", st.hash, st.revision, st.total_key, st.total_size)),
+        _ => ln(&row.join(", ")),
     }
-    0
+    out
 }
 
 /// The flags of `snapshot restore` as given (`None`: not given, the default applies).

@@ -159,14 +159,7 @@ pub fn parse_op(line: &str, p: &Proc) -> Result<RequestOp, TxnInputError> {
         "put" => {
             let put = super::put::parse(&Proc::default(), rest).map_err(TxnInputError::BadArgs)?;
             let _ = p;
-            Ok(RequestOp::Put(crate::engine::PutRequest {
-                key: put.key.into_bytes(),
-                value: put.value.unwrap_or_default(),
-                lease: put.lease,
-                prev_kv: put.prev_kv,
-                ignore_value: put.ignore_value,
-                ignore_lease: put.ignore_lease,
-            }))
+            Ok(RequestOp::Put(put.into_request()))
         }
         "get" => super::get::parse(rest, false).map(|(r, _)| RequestOp::Range(r)).map_err(|(_, m)| TxnInputError::BadArgs(m)),
         _ => super::del::parse(rest).map(RequestOp::DeleteRange).map_err(TxnInputError::BadArgs),

@@ -112,10 +112,28 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
     Ok(a)
 }
 
+/// Where the verb is: the first word that is neither a flag nor the value of a flag before it
+/// (`kubectl -n kube-system get pods` → 2).
+fn verb_position(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        if arg == "--" {
+            return None;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            return Some(i);
+        }
+        let takes_next = !arg.contains('=') && VALUE_FLAGS.iter().any(|(short, long)| (!short.is_empty() && arg == short) || arg == long);
+        i += if takes_next { 2 } else { 1 };
+    }
+    None
+}
+
 /// Entry point: `kubectl <verb> [args]`.
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     let args = p.args[1..].to_vec();
-    let Some(verb_pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some(verb_pos) = verb_position(&args) else {
         p.println("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nBasic Commands (Beginner):\n  create          Create a resource from a file or from stdin\n  run             Run a particular image on the cluster\n\nBasic Commands (Intermediate):\n  get             Display one or many resources\n  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector\n\nDeploy Commands:\n  scale           Set a new size for a deployment, replica set, or replication controller\n\nTroubleshooting and Debugging Commands:\n  describe        Show details of a specific resource or group of resources\n  exec            Execute a command in a container\n\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).");
         return 0;
     };

@@ -3,6 +3,7 @@
 //! Every check reads state (etcd's keyspace, the vfs, shell variables, the last command's
 //! output and exit status); none reads the line the learner typed.
 
+use crate::engine::types::prefix_end;
 use super::Text;
 use crate::engine::RangeRequest;
 use crate::shell::{Executed, Session};
@@ -160,21 +161,6 @@ fn pod_exists(world: &World, namespace: &str, name: &str) -> bool {
     kube::resource("pods").is_some_and(|pods| kube::get(&world.etcd.store, pods, namespace, name).is_some())
 }
 
-/// The end of the range of keys starting with `prefix` (etcdctl's `GetPrefixRangeEnd`).
-fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    while let Some(&last) = end.last() {
-        if last < 0xff {
-            if let Some(b) = end.last_mut() {
-                *b += 1;
-            }
-            return end;
-        }
-        end.pop();
-    }
-    vec![0]
-}
-
 /// Evaluates every check of a step against the session's current state.
 ///
 /// The node's kubelet applies edits of `/etc/kubernetes/manifests` lazily, when a client next
@@ -185,18 +171,6 @@ pub fn evaluate(step: &super::Step, session: &Session, last: &LastRun) -> Vec<Ch
     let mut world = session.world.clone();
     crate::cluster::kubelet::sync(&mut world);
     step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(&world, session, last) }).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefix_end_increments_the_last_byte_below_ff() {
-        assert_eq!(prefix_end(b"/registry/"), b"/registry0".to_vec());
-        assert_eq!(prefix_end(b"a\xff"), b"b".to_vec());
-        assert_eq!(prefix_end(b"\xff"), vec![0]);
-    }
 }
 
 /// An exam-style lesson's grade: every check of every step, evaluated once on the final state.

@@ -426,8 +426,7 @@ fn sort(w: &mut World, p: &mut Proc) -> i32 {
     let (ins, failed) = inputs(w, p, "sort", &files);
     let mut ls: Vec<String> = ins.iter().flat_map(|d| lines_of(d)).collect();
     if has(&opts, 'n') {
-        let num = |s: &str| s.trim_start().split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).next().and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-        crate::sort::sort_by(&mut ls, |a, b| num(a).partial_cmp(&num(b)).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.cmp(b)));
+        crate::sort::sort_by(&mut ls, |a, b| crate::decimal::cmp_numeric(a, b).then_with(|| a.cmp(b)));
     } else {
         crate::sort::sort(&mut ls);
     }
@@ -476,7 +475,7 @@ fn base64(w: &mut World, p: &mut Proc) -> i32 {
     let data: Vec<u8> = ins.concat();
     if decode {
         let clean: Vec<u8> = data.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-        match decode_b64(&clean) {
+        match crate::b64::decode(&clean) {
             Some(d) => {
                 p.print(String::from_utf8_lossy(&d));
                 0
@@ -502,36 +501,6 @@ fn base64(w: &mut World, p: &mut Proc) -> i32 {
         p.print(out);
         0
     }
-}
-
-fn decode_b64(s: &[u8]) -> Option<Vec<u8>> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let s: Vec<u8> = s.iter().copied().take_while(|&c| c != b'=').collect();
-    let mut out = Vec::new();
-    for chunk in s.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= val(c)? << (18 - 6 * i);
-        }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        let k = match chunk.len() {
-            4 => 3,
-            3 => 2,
-            2 => 1,
-            _ => return None,
-        };
-        out.extend_from_slice(&bytes[..k]);
-    }
-    Some(out)
 }
 
 fn cut(w: &mut World, p: &mut Proc) -> i32 {
@@ -850,14 +819,14 @@ pub(crate) fn sleep(w: &mut World, p: &mut Proc) -> i32 {
     let mut total_ms: u64 = 0;
     for op in &ops {
         let (num, mult) = match op.chars().last() {
-            Some('s') => (&op[..op.len() - 1], 1000.0),
-            Some('m') => (&op[..op.len() - 1], 60_000.0),
-            Some('h') => (&op[..op.len() - 1], 3_600_000.0),
-            Some('d') => (&op[..op.len() - 1], 86_400_000.0),
-            _ => (op.as_str(), 1000.0),
+            Some('s') => (&op[..op.len() - 1], 1000),
+            Some('m') => (&op[..op.len() - 1], 60_000),
+            Some('h') => (&op[..op.len() - 1], 3_600_000),
+            Some('d') => (&op[..op.len() - 1], 86_400_000),
+            _ => (op.as_str(), 1000),
         };
-        match num.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.is_finite() => total_ms = total_ms.saturating_add((v * mult) as u64),
+        match crate::decimal::scaled(num.strip_prefix('+').unwrap_or(num), mult) {
+            Some(v) => total_ms = total_ms.saturating_add(u64::try_from(v).unwrap_or(u64::MAX)),
             _ => {
                 p.eprintln(format!("sleep: invalid time interval ‘{op}’\nTry 'sleep --help' for more information."));
                 return 1;

@@ -5,6 +5,7 @@
 pub mod builtins;
 pub mod complete;
 pub mod coreutils;
+pub mod glob;
 pub mod jobctl;
 pub mod parse;
 
@@ -406,14 +407,16 @@ impl Session {
     fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>, tty: bool) -> (Vec<Chunk>, i32, bool) {
         let vars = self.special_vars();
         // An unquoted word that expands to nothing (`--endpoints $UNSET`) disappears, as in bash.
-        let words: Vec<String> = cmd
-            .words
-            .iter()
-            .filter_map(|w| {
-                let e = parse::expand(w, &vars, true);
-                (!e.is_empty() || w.contains(['\'', '"'])).then_some(e)
-            })
-            .collect();
+        // Unquoted `*`, `?` and `[...]` then become the matching paths (`ls pki/*.crt`).
+        let mut words: Vec<String> = Vec::new();
+        for w in &cmd.words {
+            let marked = parse::expand_marked(w, &vars, true);
+            match glob::expand(&marked, &self.world.vfs, &self.cwd) {
+                Some(paths) => words.extend(paths),
+                None if !marked.is_empty() || w.contains(['\'', '"']) => words.push(marked.into_iter().map(|(c, _)| c).collect()),
+                None => {}
+            }
+        }
         let assigns: Vec<(String, String)> = cmd
             .assigns
             .iter()

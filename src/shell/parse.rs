@@ -273,8 +273,14 @@ pub fn unquote(raw: &str) -> String {
 /// Single quotes keep everything literal; inside double quotes only `$`, `\"`, `\\` and
 /// `` \` `` are special.
 pub fn expand(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> String {
+    expand_marked(raw, vars, do_vars).into_iter().map(|(c, _)| c).collect()
+}
+
+/// [`expand`], with each resulting character marked `true` when it came from outside quotes
+/// (only those can be glob characters: `ls *.crt` globs, `ls '*.crt'` does not).
+pub fn expand_marked(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> Vec<(char, bool)> {
     let chars: Vec<char> = raw.chars().collect();
-    let mut out = String::new();
+    let mut out = Marked(Vec::new(), false);
     let mut i = 0;
     let mut in_double = false;
     while i < chars.len() {
@@ -282,6 +288,7 @@ pub fn expand(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> Stri
         match c {
             '\'' if !in_double => {
                 i += 1;
+                out.1 = false;
                 while i < chars.len() && chars[i] != '\'' {
                     out.push(chars[i]);
                     i += 1;
@@ -293,6 +300,7 @@ pub fn expand(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> Stri
                 i += 1;
             }
             '\\' => {
+                out.1 = false;
                 match chars.get(i + 1) {
                     Some(&n) if !in_double || matches!(n, '"' | '\\' | '$' | '`') => out.push(n),
                     Some(&n) => {
@@ -319,17 +327,34 @@ pub fn expand(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> Stri
                     out.push('$');
                     i += 1;
                 } else {
+                    out.1 = !in_double;
                     out.push_str(vars.get(&name).map(String::as_str).unwrap_or(""));
                     i = next;
                 }
             }
             _ => {
+                out.1 = !in_double;
                 out.push(c);
                 i += 1;
             }
         }
     }
-    out
+    out.0
+}
+
+/// Characters being expanded, and whether the ones pushed now are unquoted.
+struct Marked(Vec<(char, bool)>, bool);
+
+impl Marked {
+    fn push(&mut self, c: char) {
+        self.0.push((c, self.1));
+    }
+
+    fn push_str(&mut self, s: &str) {
+        for c in s.chars() {
+            self.push(c);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -56,14 +56,24 @@ pub fn cluster(props: &Props) -> Html {
                 <p class="muted small">{ t(l, "cluster.trust_help") }</p>
                 { for v.edges.iter().map(|e| {
                     let ok = e.status.is_ok();
+                    let probe = e.note.is_some();
+                    let badge = match (probe, ok) {
+                        (false, true) => "cluster.edge_ok",
+                        (false, false) => "cluster.edge_broken",
+                        (true, true) => "cluster.probe_ok",
+                        (true, false) => "cluster.probe_broken",
+                    };
                     html! {
                         <div id={ format!("edge-{}", e.client) } class={ classes!("edge", if ok { "ok" } else { "broken" }) }>
                             <div class="edge-line">
-                                <span class="node">{ e.client }</span>
-                                <span class="arrow" aria-hidden="true">{ if ok { "──TLS──▶" } else { "──✕──▶" } }</span>
+                                <span class="node">{ if probe { t(l, "cluster.kubelet_probe") } else { e.client } }</span>
+                                <span class="arrow" aria-hidden="true">{ if ok { format!("──{}──▶", e.proto) } else { "──✕──▶".to_string() } }</span>
                                 <span class="node">{ format!("etcd {}", e.endpoint) }</span>
-                                <span class="badge">{ if ok { t(l, "cluster.edge_ok") } else { t(l, "cluster.edge_broken") } }</span>
+                                <span class="badge">{ t(l, badge) }</span>
                             </div>
+                            if let Some((en, pt)) = &e.note {
+                                <p class="small note-cert">{ l.pick(en, pt) }</p>
+                            }
                             <ul class="plain small material">
                                 { for e.material.iter().map(|(flag, file)| html! {
                                     <li><code>{ flag }</code>{ " → " }{ file.clone().unwrap_or_else(|| t(l, "cluster.unset").to_string()) }</li>

@@ -3,6 +3,8 @@
 use super::dom;
 use super::state::{Action, Handle};
 use crate::i18n::t;
+use crate::file_view::{self, CertInfo, FileView, Signer, STATUS_HEADER};
+use crate::i18n::Lang;
 use crate::inspect;
 use std::collections::BTreeSet;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -65,7 +67,11 @@ pub fn files(props: &Props) -> Html {
         }
     });
 
-    let viewer = selected.as_ref().and_then(|p| vfs.read(p).ok().map(|d| (p.clone(), d.to_vec()))).map(|(path, data)| {
+    let opened = selected.as_ref().and_then(|p| vfs.read(p).ok().map(|d| (p.clone(), d.to_vec())));
+    // A snapshot's status walks every key: computed again only when the file changes, not on
+    // every render (the clock ticks each second).
+    let snapshot = use_memo(opened.clone(), |o| o.as_ref().and_then(|(p, d)| file_view::snapshot_view(p, d)));
+    let viewer = opened.map(|(path, data)| {
         let text = inspect::is_text(&data);
         let ondownload = {
             let (path, data) = (path.clone(), data.clone());
@@ -89,6 +95,7 @@ pub fn files(props: &Props) -> Html {
             })
         };
         let content = String::from_utf8_lossy(&data).into_owned();
+        let decoded = file_view::pem_view(vfs, &path, &data, session.world.clock_ms).or_else(|| (*snapshot).clone()).map(|v| decoded(l, &v));
         html! {
             <div class="viewer">
                 <div class="viewer-bar">
@@ -98,6 +105,7 @@ pub fn files(props: &Props) -> Html {
                         <button id="file-edit" onclick={ onedit }>{ t(l, "files.edit") }</button>
                     }
                 </div>
+                { for decoded }
                 if !text {
                     <p class="muted">{ t(l, "files.binary").replace("{n}", &data.len().to_string()) }</p>
                 } else if *editing {
@@ -125,5 +133,73 @@ pub fn files(props: &Props) -> Html {
             <ul class="tree" aria-label={ t(l, "files.tree") }>{ for tree }</ul>
             { for viewer }
         </div>
+    }
+}
+
+/// A decoded certificate, a private key's warning, or a snapshot's status; all text nodes.
+fn decoded(l: Lang, v: &FileView) -> Html {
+    match v {
+        FileView::Certs(certs) => html! {
+            <section id="cert-view" class="decoded" aria-label={ t(l, "files.cert") }>
+                { for certs.iter().map(|c| cert(l, c)) }
+            </section>
+        },
+        FileView::BadCert(err) => html! {
+            <p id="cert-error" class="diagnosis">{ t(l, "files.badcert") }{ " " }<code>{ *err }</code></p>
+        },
+        FileView::PrivateKey => html! { <p id="key-note" class="warn">{ t(l, "files.key") }</p> },
+        FileView::Snapshot(Ok(row)) => html! {
+            <section id="snapshot-status" class="decoded" aria-label={ t(l, "files.snapshot") }>
+                <table class="keys">
+                    <caption>{ t(l, "files.snapshot") }</caption>
+                    <thead><tr>{ for STATUS_HEADER.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                    <tbody><tr>{ for row.iter().map(|c| html! { <td class="num">{ c }</td> }) }</tr></tbody>
+                </table>
+            </section>
+        },
+        FileView::Snapshot(Err((line, explain))) => html! {
+            <div id="snapshot-error">
+                <p class="diagnosis">{ t(l, "files.snap_bad") }{ " " }<code>{ format!("Error: {line}") }</code></p>
+                if let Some((en, pt)) = explain {
+                    <p class="explain">{ l.pick(en, pt) }</p>
+                }
+            </div>
+        },
+    }
+}
+
+fn cert(l: Lang, c: &CertInfo) -> Html {
+    let (validity, class) = if c.expired {
+        (t(l, "files.expired"), "err")
+    } else if c.not_yet_valid {
+        (t(l, "files.not_yet"), "err")
+    } else {
+        (t(l, "files.valid"), "ok")
+    };
+    let signer = match &c.signer {
+        Signer::SelfSigned => t(l, "files.self_signed").to_string(),
+        Signer::Files(f) => f.join(", "),
+        Signer::Unknown => t(l, "files.signer_unknown").to_string(),
+    };
+    let sans = if c.sans.is_empty() { t(l, "files.none").to_string() } else { c.sans.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(", ") };
+    let row = |id: &str, key: &str, val: String| html! { <><dt>{ t(l, key) }</dt><dd id={ id.to_string() }>{ val }</dd></> };
+    html! {
+        <dl class="cert">
+            { row("cert-subject", "files.subject", c.subject.clone()) }
+            { row("cert-issuer", "files.issuer", c.issuer.clone()) }
+            { row("cert-serial", "files.serial", c.serial.clone()) }
+            { row("cert-not-before", "files.not_before", c.not_before.clone()) }
+            <dt>{ t(l, "files.not_after") }</dt>
+            <dd id="cert-not-after">{ &c.not_after }{ " " }<strong id="cert-validity" class={ class }>{ validity }</strong></dd>
+            { row("cert-sans", "files.sans", sans) }
+            { row("cert-ku", "files.key_usage", c.key_usage.clone()) }
+            if let Some(eku) = &c.ext_key_usage {
+                { row("cert-eku", "files.eku", eku.clone()) }
+            }
+            if c.is_ca {
+                { row("cert-ca", "files.is_ca", t(l, "files.ca").to_string()) }
+            }
+            { row("cert-signer", "files.signed_by", signer) }
+        </dl>
     }
 }

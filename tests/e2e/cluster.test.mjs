@@ -53,3 +53,31 @@ test('saving a broken etcd manifest in the editor takes etcd down (red); fixing 
   assert.match(await page.getAttribute('#cluster-etcd', 'class'), /\bup\b/);
   assert.deepEqual(errors, []);
 });
+
+test("trust diagram: the kubelet's health check is a plain-HTTP edge that follows the etcd manifest", async () => {
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await page.click('#lang-en');
+  await page.click('#tab-cluster');
+  const edge = '#edge-kubelet';
+  assert.match(await page.getAttribute(edge, 'class'), /\bok\b/);
+  const text = await page.textContent(edge);
+  assert.match(text, /kubelet \(health check\)/);
+  assert.match(text, /──HTTP──▶/);
+  assert.match(text, /etcd http:\/\/127\.0\.0\.1:2381\/livez/);
+  assert.match(text, /livenessProbe\.httpGet → http:\/\/127\.0\.0\.1:2381\/livez/);
+  assert.match(text, /--listen-metrics-urls → http:\/\/127\.0\.0\.1:2381/);
+  assert.match(await page.textContent(`${edge} .note-cert`), /presents no certificate.*metrics.*loopback/);
+  // Move the probes to another port with sed: the kubelet picks the manifest up, the edge breaks.
+  await run(page, "sed -i 's/port: 2381/port: 2382/' /etc/kubernetes/manifests/etcd.yaml");
+  await page.waitForSelector(`${edge}.broken`, { timeout: 5000 });
+  assert.match(await page.textContent(`${edge} .diagnosis`), /dial tcp 127\.0\.0\.1:2382: connect: connection refused/);
+  assert.match(await page.textContent(`${edge} .diagnosis`), /--listen-metrics-urls is http:\/\/127\.0\.0\.1:2381/);
+  assert.match(await page.getAttribute('#cluster-etcd', 'class'), /\bup\b/, 'etcd itself keeps running');
+  // Put it back: healthy again; in Portuguese the note is translated.
+  await run(page, "sed -i 's/port: 2382/port: 2381/' /etc/kubernetes/manifests/etcd.yaml");
+  await page.waitForSelector(`${edge}.ok`, { timeout: 5000 });
+  await page.click('#lang-pt');
+  assert.match(await page.textContent(`${edge} .note-cert`), /não apresenta certificado/);
+  assert.deepEqual(errors, []);
+});

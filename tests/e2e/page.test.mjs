@@ -39,6 +39,13 @@ for (const lang of ['en', 'pt']) {
     await page.click('#tab-files');
     await page.click('button.file[data-path="/etc/kubernetes/pki/etcd/ca.crt"]');
     assert.deepEqual(await axe(page), []);
+    // Decoded views: a leaf certificate, a key's warning, a snapshot's status, a bad snapshot.
+    await run(page, 'etcdctl snapshot save /root/s.db', 'echo x > /root/bad.db');
+    for (const f of ['/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/server.key', '/root/s.db', '/root/bad.db']) {
+      await page.click(`button.file[data-path="${f}"]`);
+      await page.waitForSelector('#cert-view, #key-note, #snapshot-status, #snapshot-error');
+      assert.deepEqual(await axe(page), [], f);
+    }
     await page.click('#tab-cluster'); // with a broken trust edge (etcdctl without certificates)
     await run(page, 'unset ETCDCTL_CERT');
     assert.match(await page.getAttribute('#edge-etcdctl', 'class'), /broken/);

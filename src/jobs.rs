@@ -72,9 +72,9 @@ impl Job {
                 }
                 let events = world.etcd.store.watch_drain(*watch_id);
                 if !events.is_empty() && *pb {
-                    out.chunks.push(Chunk::Bytes(crate::etcdctl::watch::format_events_pb(&world.etcd, events)));
+                    out.chunks.push(Chunk::Bytes(crate::etcdctl::watch::format_events_pb(&world.etcd, events, false)));
                 } else if !events.is_empty() {
-                    out.chunks.push(Chunk::Stdout(crate::etcdctl::watch::format_events(&world.etcd, events, *json, *hex)));
+                    out.chunks.push(Chunk::Stdout(crate::etcdctl::watch::format_events(&world.etcd, events, *json, *hex, false)));
                 }
             }
             Job::KeepAlive { lease, every_ms, next_ms, json, renewals, pb } => {

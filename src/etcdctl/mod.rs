@@ -65,6 +65,10 @@ pub struct Globals {
     pub env: Vec<(String, String)>,
     /// The exit status a failed [`connect`] asks the command to return.
     pub exit: Cell<i32>,
+    /// `endpoint status`/`hashkv`: the maintenance client dials each endpoint on its own
+    /// connection (3.4: target `passthrough:///host:port`, and the warning names the dial
+    /// error), and the command reports the failure itself instead of `Error: ...`.
+    pub per_endpoint: bool,
 }
 
 impl Globals {
@@ -436,8 +440,21 @@ pub fn deadline_exceeded(world: &mut World, p: &mut Proc, g: &Globals, ep: &str,
             format!("rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: {}", dial_error_35(dial_error, ep))
         };
         p.eprintln(warning_35(world, ep, &err));
+        if g.per_endpoint {
+            return;
+        }
         p.eprintln("Error: context deadline exceeded");
         return deadline_note(p, ep);
+    }
+    if g.per_endpoint {
+        // 3.4.23's maintenance connection (checked with `--endpoints=127.0.0.1:1 endpoint
+        // status`): grpc's passthrough resolver and the sub-connection's own error.
+        let (ts, _) = timestamp(world);
+        p.eprintln(format!(
+            "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"passthrough:///{ep}\",\"attempt\":0,\"error\":{}}}",
+            output::json_str(&format!("rpc error: code = DeadlineExceeded desc = latest balancer error: {dial_error}"))
+        ));
+        return;
     }
     // 3.4: tests/tls_oracle.rs compares this line with the real 3.4.23 client.
     let (ts, _) = timestamp(world);

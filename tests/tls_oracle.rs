@@ -173,6 +173,9 @@ fn real(case: &Case, root: &Path, port: u16, wrong_ca_root: &Path) -> String {
 
 fn simulated(case: &Case) -> String {
     let mut s = Session::new(case.scenario).unwrap();
+    // The oracle is etcdctl 3.4.23: compare with the simulator's 3.4 client on the kubeadm PKI
+    // (the scenarios run 3.5.16, whose warning line differs; see etcdctl::warning_35).
+    s.world.etcd.version = etcd_playground::cluster::EtcdVersion::debian_3_4_23();
     let args = case.args.replace("{P}", "/etc/kubernetes/pki/etcd").replace("{K}", "/etc/kubernetes/pki").replace("{E}", case.sim_host).replace("{L}", case.sim_host);
     let r = s.execute(&format!("etcdctl {args}"));
     format!("{}exit {}\n", r.text(), r.exit)

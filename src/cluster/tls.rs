@@ -285,32 +285,3 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
     }
     Ok(())
 }
-
-/// The warning etcdctl 3.4's gRPC retry interceptor logs when a request dies of the command
-/// timeout (`ts` is the simulated clock; the client id is random in real etcdctl, here derived
-/// from the clock).
-pub fn etcdctl_warning(world: &World, endpoint: &str, client: &ClientTls) -> String {
-    let (_, host_port) = split_endpoint(endpoint, client);
-    let ms = super::clock::now_unix(0) * 1000 + world.clock_ms as i64;
-    format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{host_port}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}}",
-        super::clock::rfc3339_ms(ms),
-        super::kube::uid(&format!("client{}", world.clock_ms)),
-    )
-}
-
-/// The same warning as etcdctl 3.5 logs it (`client/v3/retry_interceptor.go:63` in v3.5.16,
-/// named logger `etcd-client`, the gRPC target `etcd-endpoints://0x.../host:port`), which —
-/// unlike 3.4 — carries the handshake error. Read from etcd's source; not checked against a
-/// running 3.5 client (only 3.4.23 is installed here).
-pub fn etcdctl_35_warning(world: &World, endpoint: &str, client: &ClientTls, failure: &DialFailure) -> String {
-    let (_, host_port) = split_endpoint(endpoint, client);
-    let ms = super::clock::now_unix(0) * 1000 + world.clock_ms as i64;
-    let error = format!("rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: {}", failure.error);
-    format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.16/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:06x}/{host_port}\",\"attempt\":0,\"error\":{}}}",
-        super::clock::rfc3339_ms(ms),
-        world.clock_ms % 0x100_0000,
-        serde_json::to_string(&error).unwrap_or_default(),
-    )
-}

@@ -657,7 +657,8 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
                     out.push_str(&format!("total {}\n", names.len() * 4));
                 }
                 let entries: Vec<String> = names.iter().map(|n| fmt_entry(w, &crate::vfs::normalize(&path, n), n)).collect();
-                if long || has(&opts, '1') {
+                // GNU ls: columns only when stdout is a terminal, else one name per line.
+                if long || has(&opts, '1') || !p.stdout_tty {
                     for e in entries {
                         out.push_str(&format!("{e}\n"));
                     }

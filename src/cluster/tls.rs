@@ -176,6 +176,7 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
     // `listens_on`). The certificate check below still uses the name as dialed.
     let addr = match host_port.rsplit_once(':') {
         Some((h, port)) if h == world.hostname => format!("{}:{port}", super::kube::CONTROL_PLANE_IP),
+        Some(("localhost", port)) => format!("127.0.0.1:{port}"),
         _ => host_port.clone(),
     };
     let listening = server.running && (server.listens_on("http", &addr) || server.listens_on("https", &addr));
@@ -183,7 +184,8 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
         let why = if server.running { "nothing listens there" } else { "etcd is not running" };
         let pt_why = if server.running { "nada escuta nesse endereço" } else { "o etcd não está rodando" };
         return Err(timeout(
-            format!("connection error: desc = \"transport: Error while dialing dial tcp {host_port}: connect: connection refused\""),
+            // Go's net.OpError names the address it dialed, after resolving the name.
+            format!("connection error: desc = \"transport: Error while dialing dial tcp {addr}: connect: connection refused\""),
             format!("The connection to {host_port} was refused ({why}). etcd listens on the URLs of its --listen-client-urls flag ({}); etcdctl keeps retrying until the command times out.", server.listen_client_urls.join(",")),
             format!("A conexão com {host_port} foi recusada ({pt_why}). O etcd escuta nas URLs de --listen-client-urls ({}); o etcdctl tenta de novo até o comando estourar o tempo.", server.listen_client_urls.join(",")),
         ));

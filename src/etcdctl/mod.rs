@@ -315,14 +315,11 @@ pub fn parse_args(command: &str, args: &[String]) -> flags::Parsed {
     flags::parse(command, args).unwrap_or_default()
 }
 
-/// The simulated wall clock as etcdctl's logs print it: zap's `ts` (RFC 3339 with
-/// milliseconds) and capnslog's `2024-06-01 10:00:00.000000`, counted from
-/// 2024-06-01T10:00:00Z. (Transcripts of other modules pin these texts; moving the base to
-/// `cluster::clock` is one change here plus theirs.)
+/// The simulated wall clock ([`crate::cluster::clock`]) as etcdctl's logs print it: zap's
+/// `ts` (RFC 3339 with milliseconds) and capnslog's `2025-01-14 12:12:41.000000`.
 pub fn timestamp(world: &World) -> (String, String) {
     use crate::cluster::clock;
-    const BASE_S: i64 = 1_717_236_000; // 2024-06-01T10:00:00Z
-    let ms = BASE_S * 1000 + world.clock_ms as i64;
+    let ms = clock::now_unix_ms(world.clock_ms);
     let (y, mo, d, h, mi, sec, _) = clock::parts(ms.div_euclid(1000));
     (clock::rfc3339_ms(ms), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{sec:02}.{:06}", ms.rem_euclid(1000) * 1000))
 }
@@ -398,11 +395,7 @@ pub fn endpoint_target(ep: &str, g: &Globals) -> (String, String) {
 ///   client/v3/client.go:317 as `etcd-endpoints://%p/<endpoint without scheme>`; `%p` is the
 ///   client's heap address, random per run), `attempt`, `error`.
 fn warning_35(world: &World, target_ep: &str, error: &str) -> String {
-    use crate::cluster::clock;
-    const BASE_S: i64 = 1_717_236_000; // 2024-06-01T10:00:00Z, as `timestamp`
-    let ms = BASE_S * 1000 + world.clock_ms as i64;
-    let (y, mo, d, h, mi, sec, _) = clock::parts(ms.div_euclid(1000));
-    let ts = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}.{:06}Z", ms.rem_euclid(1000) * 1000);
+    let ts = format!("{}Z", crate::cluster::clock::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
     format!(
         "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:03x}000/{target_ep}\",\"attempt\":0,\"error\":{}}}",
         world.etcd.version.version,

@@ -99,6 +99,9 @@ fn run(args: &[String]) -> i32 {
                 Chunk::Stdout(s) => {
                     let _ = out.write_all(s.as_bytes());
                 }
+                Chunk::Bytes(b) => {
+                    let _ = out.write_all(b);
+                }
                 Chunk::Stderr(s) => {
                     let _ = out.flush();
                     let _ = stderr.lock().write_all(s.as_bytes());

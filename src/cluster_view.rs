@@ -58,7 +58,10 @@ fn flag_in(manifest: &str, flag: &str) -> Option<String> {
 fn edge(session: &Session, client: &'static str, endpoint: String, names: [&str; 3], files: [Option<String>; 3]) -> Edge {
     let [cacert, cert, key] = files.clone();
     let cfg = tls::ClientTls { cacert, cert, key };
-    let status = tls::dial(&session.world, &endpoint, &cfg).map_err(|f| (f.error, f.cause_en, f.cause_pt));
+    let status = tls::dial(&session.world, &endpoint, &cfg).map_err(|f| match client {
+        "kube-apiserver" => (f.error, kubelet::as_apiserver(&f.cause_en, "the API server"), kubelet::as_apiserver(&f.cause_pt, "o API server")),
+        _ => (f.error, f.cause_en, f.cause_pt),
+    });
     let material = names.iter().map(|n| n.to_string()).zip(files).collect();
     Edge { client, endpoint, material, status, proto: "TLS", note: None }
 }
@@ -250,6 +253,15 @@ mod tests {
         s.execute("export ETCDCTL_CACERT=/etc/kubernetes/pki/ca.crt");
         let (err, en, pt) = view(&s).edges[0].status.clone().unwrap_err();
         assert!(!err.is_empty() && !en.is_empty() && !pt.is_empty());
+        // The API server's broken edge speaks of its own flags, not etcdctl's.
+        let path = "/etc/kubernetes/manifests/kube-apiserver.yaml";
+        let text = String::from_utf8(s.world.vfs.read(path).unwrap().to_vec()).unwrap();
+        s.world.vfs.write(path, text.replace("--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt", "--etcd-cafile=/etc/kubernetes/pki/ca.crt").into_bytes()).unwrap();
+        crate::cluster::kubelet::sync(&mut s.world);
+        let api = view(&s).edges.into_iter().find(|e| e.client == "kube-apiserver").unwrap();
+        let (_, en, pt) = api.status.unwrap_err();
+        assert!(en.contains("--etcd-cafile") && !en.contains("--cacert") && !en.contains("etcdctl"), "{en}");
+        assert!(pt.contains("--etcd-cafile") && !pt.contains("etcdctl"), "{pt}");
     }
 
     #[test]

@@ -71,6 +71,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.load_go", "Load", "Carregar"),
     ("lesson.back", "All lessons", "Todas as lições"),
     ("lesson.reset", "Restart lesson", "Recomeçar lição"),
+    ("lesson.restartstep", "Restart this step", "Recomeçar este passo"),
     ("lesson.steps", "Steps", "Passos"),
     ("lesson.prev", "Previous", "Anterior"),
     ("lesson.next", "Next", "Próximo"),

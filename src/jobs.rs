@@ -29,9 +29,24 @@ pub const EXIT_SIGINT: i32 = 130;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Job {
     /// `etcdctl watch`: the engine's watcher collects events; each poll prints them.
-    Watch { watch_id: i64, json: bool, hex: bool },
+    /// `pb`: `-w protobuf` (each response as binary; old saved sessions have none).
+    Watch {
+        watch_id: i64,
+        json: bool,
+        hex: bool,
+        #[serde(default)]
+        pb: bool,
+    },
     /// `etcdctl lease keep-alive`: renews at `next_ms`, then every `every_ms` (TTL/3).
-    KeepAlive { lease: i64, every_ms: u64, next_ms: u64, json: bool, renewals: u32 },
+    KeepAlive {
+        lease: i64,
+        every_ms: u64,
+        next_ms: u64,
+        json: bool,
+        renewals: u32,
+        #[serde(default)]
+        pb: bool,
+    },
     /// Waiting for an answer that never comes. `bounded` is what `run` mode prints instead
     /// (the timeout and its diagnosis), at `bounded_clock_ms`; `interrupted` the explanation
     /// after Ctrl+C; `part` the temporary file a bounded end removes.
@@ -51,21 +66,24 @@ impl Job {
         let now = world.clock_ms;
         let mut out = Polled::default();
         match self {
-            Job::Watch { watch_id, json, hex } => {
+            Job::Watch { watch_id, json, hex, pb } => {
                 if world.etcd.running {
                     world.etcd.store.expire_leases(now);
                 }
                 let events = world.etcd.store.watch_drain(*watch_id);
-                if !events.is_empty() {
-                    out.chunks.push(Chunk::Stdout(crate::etcdctl::watch::format_events(&world.etcd, events, *json, *hex)));
+                if !events.is_empty() && *pb {
+                    out.chunks.push(Chunk::Bytes(crate::etcdctl::watch::format_events_pb(&world.etcd, events, false)));
+                } else if !events.is_empty() {
+                    out.chunks.push(Chunk::Stdout(crate::etcdctl::watch::format_events(&world.etcd, events, *json, *hex, false)));
                 }
             }
-            Job::KeepAlive { lease, every_ms, next_ms, json, renewals } => {
+            Job::KeepAlive { lease, every_ms, next_ms, json, renewals, pb } => {
                 // A stopped etcd answers nothing: the client keeps waiting (and retrying).
                 if !world.etcd.running {
                     return out;
                 }
                 let mut text = String::new();
+                let mut bytes = Vec::new();
                 let mut guard = 0;
                 while *next_ms <= now && guard < 1000 {
                     guard += 1;
@@ -73,14 +91,18 @@ impl Job {
                     world.etcd.store.expire_leases(at);
                     match world.etcd.store.lease_keep_alive(*lease, at) {
                         Ok(ttl) => {
-                            text.push_str(&crate::etcdctl::lease::keepalive_line(&world.etcd, *lease, ttl, *json));
+                            if *pb {
+                                bytes.extend(crate::etcdctl::printer_protobuf::header(&world.etcd, world.etcd.store.current_revision()).build());
+                            } else {
+                                text.push_str(&crate::etcdctl::lease::keepalive_line(&world.etcd, *lease, ttl, *json));
+                            }
                             *renewals += 1;
                             *next_ms = at.saturating_add(*every_ms);
                         }
                         Err(_) => {
                             // The server answers TTL 0: the client closes the stream, and
                             // etcdctl (simple format only) says so and exits 0.
-                            if !*json {
+                            if !*json && !*pb {
                                 text.push_str(&format!("lease {:016x} expired or revoked.\n", *lease));
                             }
                             out.ended = Some(0);
@@ -90,6 +112,9 @@ impl Job {
                 }
                 if !text.is_empty() {
                     out.chunks.push(Chunk::Stdout(text));
+                }
+                if !bytes.is_empty() {
+                    out.chunks.push(Chunk::Bytes(bytes));
                 }
             }
             Job::Hang { .. } => {}

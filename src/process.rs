@@ -12,6 +12,9 @@ pub enum Chunk {
     Stdout(String),
     Stderr(String),
     Explain { en: String, pt: String },
+    /// Stdout that is binary (`etcdctl -w protobuf`): a pipe or a `>` file gets these exact
+    /// bytes; a terminal shows them as a real one would, invalid UTF-8 as U+FFFD.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Debug, Default)]
@@ -21,6 +24,9 @@ pub struct Proc {
     pub cwd: String,
     pub stdin: Vec<u8>,
     pub out: Vec<Chunk>,
+    /// Stdout is the terminal (`isatty(1)`): last in its pipeline, not redirected, not in
+    /// `$(...)`. `ls` prints columns only then, one name per line otherwise.
+    pub stdout_tty: bool,
     /// A command that keeps running after its first output (`etcdctl watch`, `lease
     /// keep-alive`, a hanging `snapshot save`) leaves its job here; see [`crate::jobs`].
     pub job: Option<crate::jobs::Job>,
@@ -59,6 +65,18 @@ impl Proc {
         self.eprint(format!("{}\n", s.as_ref()));
     }
 
+    /// Writes binary data to stdout (see [`Chunk::Bytes`]).
+    pub fn write_bytes(&mut self, b: &[u8]) {
+        if b.is_empty() {
+            return;
+        }
+        if let Some(Chunk::Bytes(last)) = self.out.last_mut() {
+            last.extend_from_slice(b);
+        } else {
+            self.out.push(Chunk::Bytes(b.to_vec()));
+        }
+    }
+
     pub fn explain(&mut self, en: impl Into<String>, pt: impl Into<String>) {
         self.out.push(Chunk::Explain { en: en.into(), pt: pt.into() });
     }
@@ -70,6 +88,13 @@ impl Proc {
 
     /// All that went to stdout, concatenated (for pipes and command substitution).
     pub fn stdout_text(&self) -> String {
-        self.out.iter().filter_map(|c| if let Chunk::Stdout(s) = c { Some(s.as_str()) } else { None }).collect()
+        self.out
+            .iter()
+            .filter_map(|c| match c {
+                Chunk::Stdout(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+                Chunk::Bytes(b) => Some(String::from_utf8_lossy(b)),
+                _ => None,
+            })
+            .collect()
     }
 }

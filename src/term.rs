@@ -56,6 +56,10 @@ impl Scrollback {
                 Chunk::Stdout(s) => s.strip_suffix('\n').unwrap_or(s).split('\n').for_each(|l| self.push(LineKind::Out(l.to_string()))),
                 Chunk::Stderr(s) => s.strip_suffix('\n').unwrap_or(s).split('\n').for_each(|l| self.push(LineKind::Err(l.to_string()))),
                 Chunk::Explain { en, pt } => self.push(LineKind::Explain { en: en.clone(), pt: pt.clone() }),
+                Chunk::Bytes(b) => {
+                    let s = String::from_utf8_lossy(b);
+                    s.strip_suffix('\n').unwrap_or(&s).split('\n').for_each(|l| self.push(LineKind::Out(l.to_string())))
+                }
             }
         }
     }

@@ -44,6 +44,7 @@ fn run_script(session: &mut Session) -> Vec<Section> {
         for c in r.chunks {
             match c {
                 Chunk::Stdout(t) => s.stdout.push_str(&t),
+                Chunk::Bytes(b) => s.stdout.push_str(&String::from_utf8_lossy(&b)),
                 Chunk::Stderr(t) => {
                     s.stderr.push_str(&t);
                     s.stderr_pt.push_str(&t);

@@ -12,6 +12,24 @@ pub fn now_unix(clock_ms: u64) -> i64 {
     CLUSTER_CREATED + SCENARIO_AGE_S + (clock_ms / 1000) as i64
 }
 
+/// Unix milliseconds "now": the one wall clock every simulated program reads (etcdctl's log
+/// timestamps, certificate validity, kubectl ages).
+pub fn now_unix_ms(clock_ms: u64) -> i64 {
+    (CLUSTER_CREATED + SCENARIO_AGE_S) * 1000 + clock_ms as i64
+}
+
+/// `2006-01-02T15:04:05` with `frac` (0..=9) fractional digits, no zone.
+pub fn rfc3339_frac(ms: i64, frac: usize) -> String {
+    let (y, mo, d, h, mi, s, _) = parts(ms.div_euclid(1000));
+    let mut out = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+    if frac > 0 {
+        let f = format!("{:03}000000", ms.rem_euclid(1000));
+        out.push('.');
+        out.push_str(&f[..frac.min(9)]);
+    }
+    out
+}
+
 /// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's civil_from_days).
 fn civil(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -88,7 +88,16 @@ impl EtcdServer {
 
     /// The `host:port` and scheme of each client URL this member listens on.
     pub fn listens_on(&self, scheme: &str, host_port: &str) -> bool {
+        // The node's resolver: `localhost` is 127.0.0.1, on both sides (a dial and a bind).
+        fn resolve(hp: &str) -> std::borrow::Cow<'_, str> {
+            match hp.strip_prefix("localhost:") {
+                Some(port) => format!("127.0.0.1:{port}").into(),
+                None => hp.into(),
+            }
+        }
+        let host_port = resolve(host_port);
         self.listen_client_urls.iter().any(|u| u.split_once("://").is_some_and(|(s, hp)| {
+            let hp = resolve(hp);
             s == scheme && (hp == host_port || (hp.starts_with("0.0.0.0:") && host_port.ends_with(&hp[7..])))
         }))
     }

@@ -319,15 +319,35 @@ pub fn apiserver_down_reason(world: &World) -> (String, String) {
             format!("O etcd está parado ({why}), então o API server não sobe. Corrija /etc/kubernetes/manifests/etcd.yaml; o kubelet reinicia o etcd quando o arquivo muda."),
         );
     }
-    let detail = apiserver_etcd_client(world).map(|(s, c)| match super::tls::dial(world, &s, &c) {
-        Err(f) => f.cause_en,
-        Ok(()) => String::new(),
-    });
-    let d = detail.unwrap_or_default();
+    let (en, pt) = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial(world, &s, &c)) {
+        Some(Err(f)) => (as_apiserver(&f.cause_en, "the API server"), as_apiserver(&f.cause_pt, "o API server")),
+        _ => (String::new(), String::new()),
+    };
     (
-        format!("The API server cannot reach etcd with its --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile settings: {d}"),
-        format!("O API server não alcança o etcd com --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile: {d}"),
+        format!("The API server cannot reach etcd with its --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile settings: {en}"),
+        format!("O API server não alcança o etcd com --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile: {pt}"),
     )
+}
+
+/// A TLS diagnosis written for etcdctl, retold for the API server: its flags are
+/// `--etcd-cafile/--etcd-certfile/--etcd-keyfile`, and it is the one dialing.
+pub fn as_apiserver(cause: &str, who: &str) -> String {
+    let mut out = String::new();
+    let mut rest = cause;
+    while let Some(i) = rest.find("--") {
+        out.push_str(&rest[..i]);
+        let flag_len = rest[i + 2..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len() - i - 2);
+        let flag = &rest[i + 2..i + 2 + flag_len];
+        out.push_str(match flag {
+            "cacert" => "--etcd-cafile",
+            "cert" => "--etcd-certfile",
+            "key" => "--etcd-keyfile",
+            _ => &rest[i..i + 2 + flag_len],
+        });
+        rest = &rest[i + 2 + flag_len..];
+    }
+    out.push_str(rest);
+    out.replace("etcdctl", who)
 }
 
 /// The kubelet re-posts the mirror pod of every static pod it runs when the API server has
@@ -363,6 +383,23 @@ mod tests {
 
     fn world() -> World {
         World::from_scenario("kubeadm").unwrap().0
+    }
+
+    #[test]
+    fn tls_causes_are_retold_with_the_api_servers_flags() {
+        assert_eq!(
+            as_apiserver("No --cacert was given, so etcdctl checks it; etcd's --cert-file and --key-file, --cert x --key y.", "the API server"),
+            "No --etcd-cafile was given, so the API server checks it; etcd's --cert-file and --key-file, --etcd-certfile x --etcd-keyfile y."
+        );
+        assert_eq!(as_apiserver("ends with --", "x"), "ends with --");
+        // The API server given the kubelet's client pair (signed by the Kubernetes CA).
+        let mut w = world();
+        edit(&mut w, "kube-apiserver.yaml", "--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt", "--etcd-certfile=/etc/kubernetes/pki/apiserver-kubelet-client.crt");
+        edit(&mut w, "kube-apiserver.yaml", "--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key", "--etcd-keyfile=/etc/kubernetes/pki/apiserver-kubelet-client.key");
+        sync(&mut w);
+        let (en, pt) = apiserver_down_reason(&w);
+        assert!(en.contains("--etcd-") && !en.contains("--cert ") && !en.contains("etcdctl"), "{en}");
+        assert!(pt.starts_with("O API server") && !pt.contains("etcdctl") && pt != en, "{pt}");
     }
 
     fn edit(w: &mut World, file: &str, from: &str, to: &str) {

@@ -172,17 +172,25 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
     let (scheme, host_port) = split_endpoint(endpoint, client);
     let (pair, roots) = load_client(world, client)?;
     let server = &world.etcd;
-    let listening = server.running && (server.listens_on("http", &host_port) || server.listens_on("https", &host_port));
+    // The node's /etc/hosts: its own name is its address (`localhost` is resolved by
+    // `listens_on`). The certificate check below still uses the name as dialed.
+    let addr = match host_port.rsplit_once(':') {
+        Some((h, port)) if h == world.hostname => format!("{}:{port}", super::kube::CONTROL_PLANE_IP),
+        Some(("localhost", port)) => format!("127.0.0.1:{port}"),
+        _ => host_port.clone(),
+    };
+    let listening = server.running && (server.listens_on("http", &addr) || server.listens_on("https", &addr));
     if !listening {
         let why = if server.running { "nothing listens there" } else { "etcd is not running" };
         let pt_why = if server.running { "nada escuta nesse endereço" } else { "o etcd não está rodando" };
         return Err(timeout(
-            format!("connection error: desc = \"transport: Error while dialing dial tcp {host_port}: connect: connection refused\""),
+            // Go's net.OpError names the address it dialed, after resolving the name.
+            format!("connection error: desc = \"transport: Error while dialing dial tcp {addr}: connect: connection refused\""),
             format!("The connection to {host_port} was refused ({why}). etcd listens on the URLs of its --listen-client-urls flag ({}); etcdctl keeps retrying until the command times out.", server.listen_client_urls.join(",")),
             format!("A conexão com {host_port} foi recusada ({pt_why}). O etcd escuta nas URLs de --listen-client-urls ({}); o etcdctl tenta de novo até o comando estourar o tempo.", server.listen_client_urls.join(",")),
         ));
     }
-    let server_tls = server.listens_on("https", &host_port);
+    let server_tls = server.listens_on("https", &addr);
     match (scheme.as_str(), server_tls) {
         ("http", true) => {
             return Err(timeout(
@@ -278,33 +286,4 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
         }
     }
     Ok(())
-}
-
-/// The warning etcdctl 3.4's gRPC retry interceptor logs when a request dies of the command
-/// timeout (`ts` is the simulated clock; the client id is random in real etcdctl, here derived
-/// from the clock).
-pub fn etcdctl_warning(world: &World, endpoint: &str, client: &ClientTls) -> String {
-    let (_, host_port) = split_endpoint(endpoint, client);
-    let ms = super::clock::now_unix(0) * 1000 + world.clock_ms as i64;
-    format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{host_port}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}}",
-        super::clock::rfc3339_ms(ms),
-        super::kube::uid(&format!("client{}", world.clock_ms)),
-    )
-}
-
-/// The same warning as etcdctl 3.5 logs it (`client/v3/retry_interceptor.go:63` in v3.5.16,
-/// named logger `etcd-client`, the gRPC target `etcd-endpoints://0x.../host:port`), which —
-/// unlike 3.4 — carries the handshake error. Read from etcd's source; not checked against a
-/// running 3.5 client (only 3.4.23 is installed here).
-pub fn etcdctl_35_warning(world: &World, endpoint: &str, client: &ClientTls, failure: &DialFailure) -> String {
-    let (_, host_port) = split_endpoint(endpoint, client);
-    let ms = super::clock::now_unix(0) * 1000 + world.clock_ms as i64;
-    let error = format!("rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: {}", failure.error);
-    format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.16/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:06x}/{host_port}\",\"attempt\":0,\"error\":{}}}",
-        super::clock::rfc3339_ms(ms),
-        world.clock_ms % 0x100_0000,
-        serde_json::to_string(&error).unwrap_or_default(),
-    )
 }

@@ -190,7 +190,9 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     }
     let rev = world.etcd.store.current_revision();
     let json = g.write_out == "json";
+    let pb = g.write_out == "protobuf" && !matches!(path, "auth enable" | "auth disable");
     let hdr = |world: &World| Obj::new().obj("header", header(&world.etcd, rev));
+    let pb_hdr = |world: &World| super::printer_protobuf::with_header(&world.etcd, rev);
     let result: Result<String, AuthError> = match path {
         "auth enable" => {
             let mut r = world.etcd.auth.auth_enable();
@@ -221,6 +223,11 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
         "user get" => match world.etcd.auth.users.get(&pos[0]) {
             None => Err(AuthError::UserNotFound),
             Some(u) => {
+                if pb {
+                    let m = u.roles.iter().fold(pb_hdr(world), |m, r| m.raw(2, r.as_bytes()));
+                    super::printer_protobuf::print(p, m);
+                    return 0;
+                }
                 if json {
                     let roles: Vec<String> = u.roles.iter().map(|r| super::output::json_str(r)).collect();
                     p.println(hdr(world).arr("roles", roles).build());
@@ -245,6 +252,18 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
         "role get" => match world.etcd.auth.roles.get(&pos[0]) {
             None => Err(AuthError::RoleNotFound),
             Some(r) => {
+                if pb {
+                    let m = r.perms.iter().fold(pb_hdr(world), |m, x| {
+                        let t = match x.perm_type {
+                            PermType::Read => 0,
+                            PermType::Write => 1,
+                            PermType::ReadWrite => 2,
+                        };
+                        m.msg(2, super::printer_protobuf::Msg::new().int(1, t).bytes(2, &x.key).bytes(3, &x.range_end))
+                    });
+                    super::printer_protobuf::print(p, m);
+                    return 0;
+                }
                 if json {
                     let perms: Vec<String> = r
                         .perms
@@ -281,7 +300,14 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     };
     match result {
         Ok(text) => {
-            if json {
+            if pb {
+                let m = match path {
+                    "user list" => world.etcd.auth.users.keys().fold(pb_hdr(world), |m, u| m.raw(2, u.as_bytes())),
+                    "role list" => world.etcd.auth.roles.keys().fold(pb_hdr(world), |m, u| m.raw(2, u.as_bytes())),
+                    _ => pb_hdr(world),
+                };
+                super::printer_protobuf::print(p, m);
+            } else if json {
                 match path {
                     "user list" => p.println(hdr(world).raw("users", format!("[{}]", world.etcd.auth.users.keys().map(|u| super::output::json_str(u)).collect::<Vec<_>>().join(","))).build()),
                     "role list" => p.println(hdr(world).raw("roles", format!("[{}]", world.etcd.auth.roles.keys().map(|u| super::output::json_str(u)).collect::<Vec<_>>().join(","))).build()),

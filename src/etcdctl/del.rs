@@ -72,6 +72,14 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             }
             p.print(s);
         }
+        "protobuf" => {
+            use super::printer_protobuf as pb;
+            let mut m = pb::with_header(server, rev).int(2, r.deleted);
+            for kv in &r.prev_kvs {
+                m = m.raw(3, &pb::kv(kv));
+            }
+            pb::print(p, m);
+        }
         "table" => {
             p.eprintln("Error: table not supported as output format");
             return EXIT_BAD_FEATURE;

@@ -30,7 +30,30 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     }
     // A simulated round trip takes about a millisecond.
     let took = format!("{}.{:06}ms", 1, (world.clock_ms * 7919 + 271_828) % 1_000_000);
-    let Some(s) = connect(world, p, g) else {
+    // status and hashkv ask each endpoint on its own connection (see Globals::per_endpoint).
+    let mut gm = g.clone();
+    gm.per_endpoint = sub != "health";
+    let g_dial = if sub == "health" { g } else { &gm };
+    let Some(s) = connect(world, p, g_dial) else {
+        if sub != "health" && g_dial.exit.get() == 0 {
+            // A timeout: `Failed to get the <what> of endpoint EP (...)`, then the printer
+            // with an empty list; status exits 1, hashkv also says `Error: ...`.
+            let what = if sub == "status" { "status" } else { "hash" };
+            for ep in &g.endpoints {
+                p.eprintln(format!("Failed to get the {what} of endpoint {ep} (context deadline exceeded)"));
+            }
+            match (sub, g.write_out.as_str()) {
+                ("status", "table") => p.print(table(&["ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM", "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS"], &[])),
+                ("hashkv", "table") => p.print(table(&["ENDPOINT", "HASH"], &[])),
+                (_, "json") => p.println("[]"),
+                _ => {}
+            }
+            if sub == "hashkv" {
+                p.eprintln("Error: context deadline exceeded");
+            }
+            return super::EXIT_ERROR;
+        }
+        g.exit.set(g_dial.exit.get());
         // Bad client TLS files stop etcdctl before any health check (exit 128, no verdict).
         if sub == "health" && g.failed() != super::EXIT_BAD_ARGS {
             // The health check reports the timeout itself: no `Error: context deadline exceeded`

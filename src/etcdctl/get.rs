@@ -121,6 +121,14 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             s.push_str(&format!("\"More\" : {}\n\"Count\" : {}\n", r.more, r.count));
             p.print(s);
         }
+        "protobuf" => {
+            use super::printer_protobuf as pb;
+            let mut m = pb::with_header(server, rev);
+            for kv in &r.kvs {
+                m = m.raw(2, &pb::kv(kv));
+            }
+            pb::print(p, m.bool(3, r.more).int(4, r.count));
+        }
         "table" => {
             p.eprintln("Error: table not supported as output format");
             return EXIT_BAD_FEATURE;

@@ -36,6 +36,17 @@ pub fn list(world: &mut World, p: &mut Proc, g: &Globals, _args: &[String]) -> i
             o.push_str("\"IsLearner\" : false\n\n");
             p.print(o);
         }
+        "protobuf" => {
+            use super::printer_protobuf as pb;
+            let mut m = pb::Msg::new().uint(1, s.member_id).bytes(2, s.name.as_bytes());
+            for u in &s.peer_urls {
+                m = m.raw(3, u.as_bytes());
+            }
+            for u in &s.advertise_client_urls {
+                m = m.raw(4, u.as_bytes());
+            }
+            pb::print(p, pb::with_header(s, 0).msg(2, m));
+        }
         "table" => p.print(table(&["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"], &[vec![id, "started".into(), s.name.clone(), peers, clients, "false".into()]])),
         _ => p.println(format!("{id}, started, {}, {peers}, {clients}, false", s.name)),
     }

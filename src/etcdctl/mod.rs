@@ -22,6 +22,7 @@ pub mod help;
 pub mod lease;
 pub mod member;
 pub mod output;
+pub mod printer_protobuf;
 pub mod put;
 pub mod snapshot;
 pub mod txn;
@@ -64,6 +65,10 @@ pub struct Globals {
     pub env: Vec<(String, String)>,
     /// The exit status a failed [`connect`] asks the command to return.
     pub exit: Cell<i32>,
+    /// `endpoint status`/`hashkv`: the maintenance client dials each endpoint on its own
+    /// connection (3.4: target `passthrough:///host:port`, and the warning names the dial
+    /// error), and the command reports the failure itself instead of `Error: ...`.
+    pub per_endpoint: bool,
 }
 
 impl Globals {
@@ -310,14 +315,11 @@ pub fn parse_args(command: &str, args: &[String]) -> flags::Parsed {
     flags::parse(command, args).unwrap_or_default()
 }
 
-/// The simulated wall clock as etcdctl's logs print it: zap's `ts` (RFC 3339 with
-/// milliseconds) and capnslog's `2024-06-01 10:00:00.000000`, counted from
-/// 2024-06-01T10:00:00Z. (Transcripts of other modules pin these texts; moving the base to
-/// `cluster::clock` is one change here plus theirs.)
+/// The simulated wall clock ([`crate::cluster::clock`]) as etcdctl's logs print it: zap's
+/// `ts` (RFC 3339 with milliseconds) and capnslog's `2025-01-14 12:12:41.000000`.
 pub fn timestamp(world: &World) -> (String, String) {
     use crate::cluster::clock;
-    const BASE_S: i64 = 1_717_236_000; // 2024-06-01T10:00:00Z
-    let ms = BASE_S * 1000 + world.clock_ms as i64;
+    let ms = clock::now_unix_ms(world.clock_ms);
     let (y, mo, d, h, mi, sec, _) = clock::parts(ms.div_euclid(1000));
     (clock::rfc3339_ms(ms), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{sec:02}.{:06}", ms.rem_euclid(1000) * 1000))
 }
@@ -329,11 +331,7 @@ pub fn retry_warning(world: &World, target_ep: &str, code: &str, desc: &str) -> 
     let v = &world.etcd.version;
     let err = output::json_str(&format!("rpc error: code = {code} desc = {desc}"));
     if v.is_3_5() {
-        format!(
-            "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:06x}/{target_ep}\",\"attempt\":0,\"error\":{err}}}",
-            v.version,
-            world.clock_ms % 0x100_0000
-        )
+        warning_35(world, target_ep, &format!("rpc error: code = {code} desc = {desc}"))
     } else {
         format!(
             "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{target_ep}\",\"attempt\":0,\"error\":{err}}}",
@@ -368,12 +366,6 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
             p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
         }
     }
-    if g2.write_out == "protobuf" {
-        p.explain(
-            "The real etcdctl writes the response as binary protobuf here. A terminal cannot show binary, so the playground does not simulate this format; it prints what the simple format would.",
-            "O etcdctl real escreve a resposta em protobuf binário aqui. Um terminal não mostra binário, então o playground não simula este formato; ele imprime o que o formato simple imprimiria.",
-        );
-    }
     if !matches!(g2.write_out.as_str(), "simple" | "json" | "table" | "fields" | "protobuf") {
         p.eprintln("Error: unsupported output format");
         return Err(EXIT_BAD_FEATURE);
@@ -390,18 +382,84 @@ pub fn endpoint_target(ep: &str, g: &Globals) -> (String, String) {
     }
 }
 
+/// The retry interceptor's warning as etcdctl 3.5.16 logs it, read from the v3.5.16 source (no
+/// 3.5 client is installed here to compare with; the shape matches 3.5.14/3.5.17 logs quoted in
+/// public issues):
+/// - the client's own logger: `logutil.CreateDefaultZapLogger(...).Named("etcd-client")`
+///   (client/v3/client.go:388-391), as etcdctl gives the client no logger;
+/// - zap's JSON encoder with `DefaultZapLoggerConfig` (client/pkg/logutil/zap.go:49-66): keys
+///   `level`, `ts`, `logger`, `caller`, `msg`, then the fields in call order; `ts` formatted
+///   `2006-01-02T15:04:05.000000Z0700` (microseconds); caller `ShortCallerEncoder`, the module
+///   directory and file: `v3@v3.5.16/retry_interceptor.go`;
+/// - the call at client/v3/retry_interceptor.go:63: fields `target` (`cc.Target()`, built at
+///   client/v3/client.go:317 as `etcd-endpoints://%p/<endpoint without scheme>`; `%p` is the
+///   client's heap address, random per run), `attempt`, `error`.
+fn warning_35(world: &World, target_ep: &str, error: &str) -> String {
+    let ts = format!("{}Z", crate::cluster::clock::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
+    format!(
+        "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:03x}000/{target_ep}\",\"attempt\":0,\"error\":{}}}",
+        world.etcd.version.version,
+        (world.clock_ms / 7) % 0x1000,
+        output::json_str(error)
+    )
+}
+
+/// A dial error (3.4.23's words, see `cluster::tls::dial`) as etcdctl 3.5.16 reports it: its
+/// grpc-go v1.59.0 (client/v3/go.mod:14) writes `transport: Error while dialing: <err>` (1.26
+/// in 3.4 had no colon), and its Go 1.22.7 (.go-version) wraps a failed server-certificate
+/// check as `tls: failed to verify certificate: x509: ...` (crypto/tls
+/// CertificateVerificationError, Go 1.20+).
+pub fn dial_error_35(e: &str, host_port: &str) -> String {
+    if host_port.starts_with('[') && host_port.ends_with(']') {
+        // `--endpoints=[127.0.0.1:2379]`: net.Dial's SplitHostPort finds no port after `]`.
+        return format!("connection error: desc = \"transport: Error while dialing: dial tcp: address {host_port}: missing port in address\"");
+    }
+    e.replace("transport: Error while dialing dial ", "transport: Error while dialing: dial ").replace("authentication handshake failed: x509: ", "authentication handshake failed: tls: failed to verify certificate: x509: ")
+}
+
 /// A request that no server answered: after `--command-timeout` the client gives up, printing
-/// the retry interceptor's warning and `context deadline exceeded`.
-pub fn deadline_exceeded(world: &mut World, p: &mut Proc, g: &Globals, ep: &str) {
+/// the retry interceptor's warning and `context deadline exceeded`. `dial_error` is why the
+/// connection failed (3.5 names it; 3.4 only says that no sub-connection is ready).
+pub fn deadline_exceeded(world: &mut World, p: &mut Proc, g: &Globals, ep: &str, dial_error: &str) {
     world.clock_ms += g.command_timeout_ms.max(1);
-    // The 3.4 wording for every version: tests/tls_oracle.rs compares this line with the real
-    // 3.4.23 client (cluster::tls::etcdctl_35_warning has the 3.5 form with the dial error).
+    if world.etcd.version.is_3_5() {
+        // grpc-go 1.59's picker (picker_wrapper.go, pick): on the deadline, `latest balancer
+        // error: ` + the base balancer's merged error `last connection error: <dial error>`.
+        // A connection the server closes (plain http to a TLS port) records no error: then
+        // only `context deadline exceeded`, as a 3.5 log in etcd-io/etcd#14324 shows.
+        let err = if dial_error == "connection closed" {
+            "rpc error: code = DeadlineExceeded desc = context deadline exceeded".to_string()
+        } else {
+            format!("rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: {}", dial_error_35(dial_error, ep))
+        };
+        p.eprintln(warning_35(world, ep, &err));
+        if g.per_endpoint {
+            return;
+        }
+        p.eprintln("Error: context deadline exceeded");
+        return deadline_note(p, ep);
+    }
+    if g.per_endpoint {
+        // 3.4.23's maintenance connection (checked with `--endpoints=127.0.0.1:1 endpoint
+        // status`): grpc's passthrough resolver and the sub-connection's own error.
+        let (ts, _) = timestamp(world);
+        p.eprintln(format!(
+            "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"passthrough:///{ep}\",\"attempt\":0,\"error\":{}}}",
+            output::json_str(&format!("rpc error: code = DeadlineExceeded desc = latest balancer error: {dial_error}"))
+        ));
+        return;
+    }
+    // 3.4: tests/tls_oracle.rs compares this line with the real 3.4.23 client.
     let (ts, _) = timestamp(world);
     p.eprintln(format!(
         "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-{}/{ep}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}}",
         client_uuid(world)
     ));
     p.eprintln("Error: context deadline exceeded");
+    deadline_note(p, ep);
+}
+
+fn deadline_note(p: &mut Proc, ep: &str) {
     if ep.starts_with('[') {
         p.explain(
             format!("The endpoint '{ep}' has square brackets. In etcdctl's own help `--endpoints=[127.0.0.1:2379]` shows the default list; the brackets are not part of the syntax. The client took '[127.0.0.1' as a host name, could not connect, and gave up after --command-timeout. Write --endpoints=127.0.0.1:2379."),
@@ -467,7 +525,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
             if f.kind == tls::FailureKind::Timeout {
                 // The gRPC target names host:port without the scheme (checked against 3.4.23).
                 let (_, host_port) = tls::split_endpoint(&ep, &client);
-                deadline_exceeded(world, p, &g2, &host_port);
+                deadline_exceeded(world, p, &g2, &host_port, &f.error);
             } else {
                 p.eprintln(format!("Error: {}", f.error));
                 g.exit.set(EXIT_BAD_ARGS);

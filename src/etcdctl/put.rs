@@ -97,6 +97,14 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
                         p.print(super::del::prev_fields(kv, g.hex));
                     }
                 }
+                "protobuf" => {
+                    use super::printer_protobuf as pb;
+                    let mut m = pb::with_header(server, rev);
+                    if let Some(kv) = &r.prev_kv {
+                        m = m.raw(2, &pb::kv(kv));
+                    }
+                    pb::print(p, m);
+                }
                 "table" => {
                     p.eprintln("Error: table not supported as output format");
                     return super::EXIT_BAD_FEATURE;

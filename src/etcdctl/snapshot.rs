@@ -27,35 +27,14 @@ use crate::world::World;
 
 pub use super::{EXIT_BAD_ARGS, EXIT_ERROR, EXIT_INTERRUPTED};
 
-/// The simulated wall clock: the session starts at 2024-06-01T10:00:00Z (as in
-/// [`super::timestamp`]).
-pub const SESSION_START_UNIX_MS: u64 = 1_717_236_000_000;
-
+/// The simulated wall clock in Unix milliseconds ([`crate::cluster::clock`]).
 pub fn unix_ms(world: &World) -> u64 {
-    SESSION_START_UNIX_MS + world.clock_ms
+    crate::cluster::clock::now_unix_ms(world.clock_ms).max(0) as u64
 }
 
 /// `2006-01-02T15:04:05` of a Unix time in milliseconds, with `frac` fractional digits.
 pub fn rfc3339(unix_ms: u64, frac: usize) -> String {
-    let secs = unix_ms / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let mut s = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
-    if frac > 0 {
-        let f = format!("{:03}000000", unix_ms % 1000);
-        s.push('.');
-        s.push_str(&f[..frac.min(9)]);
-    }
-    s
+    crate::cluster::clock::rfc3339_frac(unix_ms as i64, frac)
 }
 
 /// `args`: the subcommand (`save`, `status`, `restore`), then the rest of the command line
@@ -254,10 +233,7 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
         }
     };
     match status_of(&args[0], &data) {
-        Ok(st) => {
-            print_status(p, write_out, &st);
-            0
-        }
+        Ok(st) => print_status(p, write_out, &st),
         Err(e) => {
             p.eprintln(format!("Error: {}", e.line));
             if let Some((en, pt)) = e.explain {
@@ -290,8 +266,15 @@ fn error_explanation(e: &SnapshotError) -> Option<(&'static str, &'static str)> 
     })
 }
 
-pub fn print_status(p: &mut Proc, write_out: &str, st: &Status) {
+/// Prints the status; `-w protobuf` is refused (`printerUnsupported.DBStatus`, in etcdctl
+/// 3.4 and etcdutl 3.5 alike) after the file was read. Returns the exit status.
+pub fn print_status(p: &mut Proc, write_out: &str, st: &Status) -> i32 {
+    if write_out == "protobuf" {
+        p.eprintln("Error: protobuf not supported as output format");
+        return super::EXIT_BAD_FEATURE;
+    }
     p.print(format_status(write_out, st));
+    0
 }
 
 /// The cells under HASH, REVISION, TOTAL KEYS and TOTAL SIZE.
@@ -454,7 +437,7 @@ mod tests {
     #[test]
     fn rfc3339_dates() {
         assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00");
-        assert_eq!(rfc3339(SESSION_START_UNIX_MS, 0), "2024-06-01T10:00:00");
+        assert_eq!(rfc3339(crate::cluster::clock::now_unix_ms(0) as u64, 0), "2025-01-14T12:12:41");
         assert_eq!(rfc3339(1_795_616_688_102, 3), "2026-11-25T14:24:48.102");
         assert_eq!(rfc3339(951_782_400_000, 6), "2000-02-29T00:00:00.000000");
     }

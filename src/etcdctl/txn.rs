@@ -287,6 +287,34 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
                 .collect();
             p.println(Obj::new().obj("header", header(s, rev)).bool("succeeded", resp.succeeded).arr("responses", items).build());
         }
+        "protobuf" => {
+            use super::printer_protobuf as pb;
+            let mut m = pb::with_header(s, rev).bool(2, resp.succeeded);
+            for (r, rv) in resp.responses.iter().zip(&revs) {
+                // Each op's own header carries only its revision.
+                let h = pb::Msg::new().msg(1, pb::Msg::new().int(3, *rv));
+                let op = match r {
+                    ResponseOp::Range(x) => {
+                        let mut o = h;
+                        for kv in &x.kvs {
+                            o = o.raw(2, &pb::kv(kv));
+                        }
+                        pb::Msg::new().msg(1, o.bool(3, x.more).int(4, x.count))
+                    }
+                    ResponseOp::Put(x) => pb::Msg::new().msg(2, if let Some(kv) = &x.prev_kv { h.raw(2, &pb::kv(kv)) } else { h }),
+                    ResponseOp::DeleteRange(x) => {
+                        let mut o = h.int(2, x.deleted);
+                        for kv in &x.prev_kvs {
+                            o = o.raw(3, &pb::kv(kv));
+                        }
+                        pb::Msg::new().msg(3, o)
+                    }
+                    ResponseOp::Txn(_) => pb::Msg::new().msg(4, pb::Msg::new()),
+                };
+                m = m.msg(3, op);
+            }
+            pb::print(p, m);
+        }
         "fields" => {
             let mut o = header_fields(s, rev);
             o.push_str(&format!("\"Succeeded\" : {}\n", resp.succeeded));

@@ -54,31 +54,81 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     let (id, events) = match s.store.watch_create(req) {
         Ok(x) => x,
         Err(e) => {
-            p.println(format!("watch was canceled ({e})"));
+            // etcdctl's printWatchCh: the note to stderr, then the canceled response goes
+            // through the printer (nothing in simple: it has no events).
+            p.eprintln(format!("watch was canceled ({e})"));
+            let compact = s.store.compact_revision();
+            match g.write_out.as_str() {
+                "json" => p.println(format!("{{\"Header\":{},\"Events\":[],\"CompactRevision\":{compact},\"Canceled\":true,\"Created\":false}}", header(s, 0).build())),
+                "protobuf" => {
+                    use super::printer_protobuf as pb;
+                    pb::print(p, pb::with_header(s, 0).bool(4, true).int(5, compact));
+                }
+                _ => {}
+            }
             p.eprintln("Error: watch is canceled by the server");
             return EXIT_INTERRUPTED;
         }
     };
-    let out = format_events(s, events, g.write_out == "json", g.hex);
-    p.print(out);
-    p.job = Some(crate::jobs::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex });
+    let pb = g.write_out == "protobuf";
+    if pb {
+        let b = format_events_pb(s, events, true);
+        if !b.is_empty() {
+            p.write_bytes(&b);
+            super::printer_protobuf::explain(p);
+        }
+    } else {
+        p.print(format_events(s, events, g.write_out == "json", g.hex, true));
+    }
+    p.job = Some(crate::jobs::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex, pb });
     0
 }
 
-/// Events as `etcdctl watch` prints them: one response per revision (simple: `PUT`/`DELETE`,
-/// then prev key/value with --prev-kv, then key and value; json: one response object a line).
-pub fn format_events(s: &crate::cluster::EtcdServer, events: Vec<Event>, json: bool, hex: bool) -> String {
-    // Events of one revision arrive in one response.
-    let mut groups: Vec<Vec<Event>> = Vec::new();
+/// The watch responses these events arrive in, each with its header revision. The events
+/// a new watcher catches up on (`--rev` in the past: `initial`) come in one response whose
+/// header holds the store's current revision (etcd's syncWatchers batches a watcher's
+/// unsynced events; checked with real 3.4.23: one json line); later events arrive one
+/// response per revision.
+fn responses(s: &crate::cluster::EtcdServer, events: Vec<Event>, initial: bool) -> Vec<(i64, Vec<Event>)> {
+    if initial {
+        return if events.is_empty() { Vec::new() } else { vec![(s.store.current_revision(), events)] };
+    }
+    let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
     for ev in events {
         match groups.last_mut() {
-            Some(gr) if gr[0].kv.mod_revision == ev.kv.mod_revision => gr.push(ev),
-            _ => groups.push(vec![ev]),
+            Some((rev, gr)) if *rev == ev.kv.mod_revision => gr.push(ev),
+            _ => groups.push((ev.kv.mod_revision, vec![ev])),
         }
     }
+    groups
+}
+
+/// Events as `-w protobuf` prints them: each `etcdserverpb.WatchResponse` (header, then each
+/// `mvccpb.Event`: type, kv, prev_kv), one after the other.
+pub fn format_events_pb(s: &crate::cluster::EtcdServer, events: Vec<Event>, initial: bool) -> Vec<u8> {
+    use super::printer_protobuf as pb;
+    let mut out = Vec::new();
+    for (rev, gr) in responses(s, events, initial) {
+        let mut m = pb::with_header(s, rev);
+        for e in &gr {
+            let mut ev = pb::Msg::new().uint(1, (e.kind == EventType::Delete) as u64).raw(2, &pb::kv(&e.kv));
+            if let Some(pk) = &e.prev_kv {
+                ev = ev.raw(3, &pb::kv(pk));
+            }
+            m = m.msg(11, ev);
+        }
+        out.extend(m.build());
+    }
+    out
+}
+
+/// Events as `etcdctl watch` prints them, response by response (simple: `PUT`/`DELETE`, then
+/// prev key/value with --prev-kv, then key and value; json: one response object a line).
+pub fn format_events(s: &crate::cluster::EtcdServer, events: Vec<Event>, json: bool, hex: bool, initial: bool) -> String {
+    let groups = responses(s, events, initial);
     let mut out = String::new();
-    for gr in &groups {
-        let rev = gr.last().map(|e| e.kv.mod_revision).unwrap_or(0);
+    for (rev, gr) in &groups {
+        let rev = *rev;
         if json {
             let evs: Vec<String> = gr
                 .iter()

@@ -42,6 +42,11 @@ pub enum CheckKind {
     Pod { namespace: String, name: String },
     /// No such pod.
     PodAbsent { namespace: String, name: String },
+    /// This command, run now on a copy of the learner's state (their shell variables, files,
+    /// etcd and node), exits 0 — and its output matches `regex`, when given. The copy is
+    /// thrown away: the check changes nothing. E.g. `etcdctl endpoint health` with the
+    /// learner's `ETCDCTL_*` settings, or `kubectl get nodes` once the API server is fixed.
+    CommandSucceeds { command: String, regex: Option<String> },
 }
 
 /// A check with the label shown beside it in the lesson panel.
@@ -92,6 +97,7 @@ impl CheckKind {
             CheckKind::FileContains { path, text } => Text::new(format!("`{path}` contains `{text}`"), format!("`{path}` contém `{text}`")),
             CheckKind::EnvVar { name, value: Some(v), .. } => Text::new(format!("variable `{name}` is `{v}`"), format!("a variável `{name}` vale `{v}`")),
             CheckKind::EnvVar { name, value: None, .. } => Text::new(format!("variable `{name}` is set"), format!("a variável `{name}` está definida")),
+            CheckKind::CommandSucceeds { command, .. } => Text::new(format!("`{command}` works in this shell"), format!("`{command}` funciona neste shell")),
             CheckKind::OutputMatches { regex } => Text::new(format!("the last output matches `{regex}`"), format!("a última saída casa com `{regex}`")),
             CheckKind::ExitStatus { status: 0 } => Text::new("the last command succeeded (exit status 0)", "o último comando deu certo (status de saída 0)"),
             CheckKind::ExitStatus { status } => Text::new(format!("the last command exited with status {status}"), format!("o último comando terminou com status {status}")),
@@ -147,11 +153,17 @@ impl CheckKind {
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
             CheckKind::Snapshot { path, revision, total_keys } => match world.vfs.read(path).ok().map(crate::snapshot::status) {
-                Some(Ok(st)) => revision.map_or(true, |r| st.revision == r) && total_keys.map_or(true, |k| st.total_key == k as u64),
+                Some(Ok(st)) => revision.is_none_or(|r| st.revision == r) && total_keys.is_none_or(|k| st.total_key == k as u64),
                 _ => false,
             },
             CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),
             CheckKind::PodAbsent { namespace, name } => !pod_exists(world, namespace, name),
+            CheckKind::CommandSucceeds { command, regex } => {
+                let mut probe = s.clone();
+                probe.world = world.clone();
+                let r = probe.execute(command);
+                r.exit == 0 && !r.needs_more && regex.as_ref().is_none_or(|re| regex_lite::Regex::new(re).is_ok_and(|re| re.is_match(&r.text())))
+            }
         }
     }
 }

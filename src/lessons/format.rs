@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds"];
 
 type Table = [(String, Node)];
 
@@ -222,7 +222,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
     for (i, (st, at)) in raw_steps.into_iter().enumerate() {
         let n = i + 1;
         let whose = format!("step {n}");
-        cx.unknown(st, &["id", "title", "instructions", "hints", "solution", "checks"], &whose);
+        cx.unknown(st, &["id", "scenario", "setup", "title", "instructions", "hints", "solution", "checks"], &whose);
         let id = match cx.str(st, "id", &whose) {
             Some(v) => {
                 if !is_id(&v) {
@@ -240,6 +240,18 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         if !id.is_empty() && steps.iter().any(|s: &Step| s.id == id) {
             cx.err(at, format!("step {n} repeats the step id `{id}`"));
         }
+        let scenario = cx.str(st, "scenario", &whose);
+        if let Some(v) = &scenario {
+            if !crate::cluster::scenario::SCENARIOS.contains(&v.as_str()) {
+                let line = get(st, "scenario").map_or(at, |n| n.line);
+                cx.err(line, format!("{whose}: unknown scenario `{v}` (known: {})", crate::cluster::scenario::SCENARIOS.join(", ")));
+            }
+        }
+        let setup = cx.strings(st, "setup", &whose);
+        let setup_lines = match get(st, "setup") {
+            Some(Node { value: Value::Array(items), .. }) => items.iter().filter(|n| matches!(n.value, Value::Str(_))).map(|n| n.line).collect(),
+            _ => Vec::new(),
+        };
         let title = cx.text(get(st, "title"), at, &whose, "title");
         let instructions = cx.text(get(st, "instructions"), at, &whose, "instructions");
         let hints = match get(st, "hints") {
@@ -264,7 +276,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
                 checks.push(check);
             }
         }
-        steps.push(Step { id, title, instructions, hints, solution, checks, line: at });
+        steps.push(Step { id, scenario, setup, setup_lines, title, instructions, hints, solution, checks, line: at });
     }
     if !cx.issues.is_empty() {
         crate::sort::sort_by_key(&mut cx.issues, |i| i.line);
@@ -288,6 +300,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "exit_status" => &["status"],
         "pod" | "pod_absent" => &["name", "namespace"],
         "snapshot" => &["path", "revision", "total_keys"],
+        "command_succeeds" => &["command", "regex"],
         _ => return None,
     })
 }
@@ -337,6 +350,17 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
                 cx.err(at, format!("{whose}: bad regex `{regex}`: {e}"));
             }
             CheckKind::OutputMatches { regex }
+        }
+        "command_succeeds" => {
+            let command = need(cx, "command");
+            if command.trim().is_empty() && get(t, "command").is_some() {
+                cx.err(at, format!("{whose} (command_succeeds): `command` is empty"));
+            }
+            let regex = cx.str(t, "regex", whose);
+            if let Some(Err(e)) = regex.as_deref().map(regex_lite::Regex::new) {
+                cx.err(at, format!("{whose}: bad regex `{}`: {e}", regex.as_deref().unwrap_or_default()));
+            }
+            CheckKind::CommandSucceeds { command, regex }
         }
         "snapshot" => CheckKind::Snapshot { path: need(cx, "path"), revision: cx.int(t, "revision", whose), total_keys: cx.int(t, "total_keys", whose) },
         "pod" | "pod_absent" => {

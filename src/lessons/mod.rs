@@ -2,7 +2,8 @@
 //!
 //! A lesson is one TOML file (see `lessons/README.md`): an id, a start scenario, optional setup
 //! commands, a title and summary, and steps. A step has instructions (Markdown), hints revealed
-//! one at a time, a reference solution (commands) and checks. Every text exists in `en` and
+//! one at a time, a reference solution (commands) and checks, and may start from a state of
+//! its own (`scenario`, `setup`: see [`verify::enter_step`]). Every text exists in `en` and
 //! `pt`; a missing or empty one is a validation error that names the file and line.
 //!
 //! Checks look at the **resulting state** — keys in etcd, files in the vfs, shell variables,
@@ -45,7 +46,7 @@ pub mod verify;
 pub use check::{evaluate, score, Check, CheckResult, LastRun, Score};
 pub use format::{LessonError, LessonIssue};
 pub use progress::{LessonProgress, Progress};
-pub use verify::{start_session, validate_set, verify};
+pub use verify::{enter_step, start_session, validate_set, verify, StartError};
 
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +90,14 @@ pub struct Lesson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub id: String,
+    /// The step's own start: a fresh session from this scenario when the learner enters the
+    /// step (see [`verify::enter_step`]). None: the step goes on from the state before it.
+    pub scenario: Option<String>,
+    /// Commands run, silently, when the learner enters the step (after `scenario`, if any).
+    pub setup: Vec<String>,
+    /// Line of each `setup` command in the file, for messages.
+    #[serde(default)]
+    pub setup_lines: Vec<usize>,
     pub title: Text,
     /// Markdown.
     pub instructions: Text,
@@ -114,5 +123,12 @@ impl Lesson {
 
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+impl Step {
+    /// Whether entering the step changes the session (it has a `scenario` or `setup`).
+    pub fn has_start(&self) -> bool {
+        self.scenario.is_some() || !self.setup.is_empty()
     }
 }

@@ -10,14 +10,21 @@ pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
 }
 
-/// Progress in one lesson: which steps passed, how many hints of each step are shown, and
-/// the step on screen.
+/// Progress in one lesson: which steps passed, how many hints of each step are shown, the
+/// step on screen, and which steps' own start (`scenario`/`setup`) is already applied to
+/// the current session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct LessonProgress {
     pub completed: BTreeSet<String>,
     pub hints_revealed: BTreeMap<String, usize>,
     pub current_step: usize,
     pub solution_shown: BTreeSet<String>,
+    /// Steps with a `scenario` or `setup` that the learner has entered since the lesson's
+    /// session started: their start is applied once, not again on coming back to the step or
+    /// after a reload (progress and session are saved together). Emptied when the lesson
+    /// starts over; "restart step" removes one.
+    #[serde(default)]
+    pub started: BTreeSet<String>,
 }
 
 impl Progress {
@@ -60,6 +67,12 @@ impl Progress {
     pub fn counts(&self, lesson: &Lesson) -> (usize, usize) {
         let done = self.lessons.get(&lesson.id).map_or(0, |p| lesson.steps.iter().filter(|s| p.completed.contains(&s.id)).count());
         (done, lesson.steps.len())
+    }
+
+    /// Whether entering `step` must apply its start now (it has one, not yet applied), and
+    /// marks it applied. Call it whenever a step becomes the current one.
+    pub fn needs_start(&mut self, lesson: &Lesson, step: &super::Step) -> bool {
+        step.has_start() && self.lesson(&lesson.id).started.insert(step.id.clone())
     }
 
     /// Forgets a lesson's progress (the page's "reset lesson").

@@ -635,37 +635,47 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
             None => name.to_string(),
         }
     };
-    for (i, op) in ops.iter().enumerate() {
+    // GNU ls: missing operands are reported first; then the files given, as one listing; then
+    // each directory, under a `dir:` header when there was more than one operand.
+    let columns = !(long || has(&opts, '1') || !p.stdout_tty);
+    let listing = |entries: Vec<String>| -> String {
+        if entries.is_empty() {
+            String::new()
+        } else if columns {
+            format!("{}\n", entries.join("  "))
+        } else {
+            entries.iter().map(|e| format!("{e}\n")).collect()
+        }
+    };
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    for op in &ops {
         let path = p.path(op);
         match w.vfs.get(&path) {
             None => {
                 p.eprintln(format!("ls: cannot access '{op}': No such file or directory"));
                 code = 2;
             }
-            Some(crate::vfs::Node::File { .. }) => out.push_str(&format!("{}\n", fmt_entry(w, &path, op))),
-            Some(crate::vfs::Node::Dir) => {
-                if multi {
-                    out.push_str(&format!("{}{op}:\n", if i > 0 { "\n" } else { "" }));
-                }
-                let mut names = w.vfs.list(&path).unwrap_or_default();
-                if all {
-                    names.insert(0, "..".into());
-                    names.insert(0, ".".into());
-                }
-                names.retain(|n| all || !n.starts_with('.'));
-                if long {
-                    out.push_str(&format!("total {}\n", names.len() * 4));
-                }
-                let entries: Vec<String> = names.iter().map(|n| fmt_entry(w, &crate::vfs::normalize(&path, n), n)).collect();
-                if long || has(&opts, '1') {
-                    for e in entries {
-                        out.push_str(&format!("{e}\n"));
-                    }
-                } else if !entries.is_empty() {
-                    out.push_str(&format!("{}\n", entries.join("  ")));
-                }
-            }
+            Some(crate::vfs::Node::File { .. }) => files.push((op.clone(), path)),
+            Some(crate::vfs::Node::Dir) => dirs.push((op.clone(), path)),
         }
+    }
+    crate::sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
+    out.push_str(&listing(files.iter().map(|(op, path)| fmt_entry(w, path, op)).collect()));
+    for (i, (op, path)) in dirs.iter().enumerate() {
+        if multi {
+            out.push_str(&format!("{}{op}:\n", if i > 0 || !files.is_empty() { "\n" } else { "" }));
+        }
+        let mut names = w.vfs.list(path).unwrap_or_default();
+        if all {
+            names.insert(0, "..".into());
+            names.insert(0, ".".into());
+        }
+        names.retain(|n| all || !n.starts_with('.'));
+        if long {
+            out.push_str(&format!("total {}\n", names.len() * 4));
+        }
+        out.push_str(&listing(names.iter().map(|n| fmt_entry(w, &crate::vfs::normalize(path, n), n)).collect()));
     }
     p.print(out);
     code

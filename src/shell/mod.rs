@@ -41,7 +41,8 @@ impl Executed {
         self.chunks
             .iter()
             .filter_map(|c| match c {
-                Chunk::Stdout(s) | Chunk::Stderr(s) => Some(s.as_str()),
+                Chunk::Stdout(s) | Chunk::Stderr(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+                Chunk::Bytes(b) => Some(String::from_utf8_lossy(b)),
                 Chunk::Explain { .. } => None,
             })
             .collect()
@@ -78,6 +79,11 @@ pub struct Session {
     /// The command being run is alone in its pipeline (it may become a background job).
     #[serde(skip)]
     fg_slot_bg: bool,
+    /// The session's own output is not a terminal (native `run` mode into a pipe or a file, a
+    /// test comparing with a script run by bash): commands at the end of a pipeline then see
+    /// stdout as a pipe ([`Proc::stdout_tty`] false), as `ls` does in `$(...)`.
+    #[serde(skip)]
+    pub stdout_piped: bool,
 }
 
 impl Session {
@@ -91,7 +97,7 @@ impl Session {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false })
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false })
     }
 
     /// The prompt the terminal shows before the next line (none while a job runs).
@@ -241,18 +247,21 @@ impl Session {
                 let (inner, mut pre) = self.substitute(&inner, depth + 1);
                 side.append(&mut pre);
                 let interactive = std::mem::replace(&mut self.interactive, false);
+                let piped = std::mem::replace(&mut self.stdout_piped, true);
                 let r = self.run_line(&inner, None);
                 self.interactive = interactive;
+                self.stdout_piped = piped;
                 let mut text = String::new();
                 for ch in r.chunks {
                     match ch {
                         Chunk::Stdout(s) => text.push_str(&s),
+                        Chunk::Bytes(b) => text.push_str(&String::from_utf8_lossy(&b)),
                         other => side.push(other),
                     }
                 }
                 let text = text.trim_end_matches('\n');
                 // In `NAME=$(...)` the value is not split into words.
-                let word_start = out.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
+                let word_start = out.rfind(char::is_whitespace).map(|i| i + out[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
                 let word = &out[word_start..];
                 let assignment = word.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !n.starts_with(|c: char| c.is_ascii_digit()));
                 for ch in text.chars() {
@@ -378,7 +387,8 @@ impl Session {
             let last = i + 1 == pipeline.len();
             self.fg_slot = self.interactive && pipeline.len() == 1;
             self.fg_slot_bg = pipeline.len() == 1;
-            let (out, code, cleared) = self.run_simple(cmd, std::mem::take(&mut stdin));
+            let tty = last && !self.stdout_piped;
+            let (out, code, cleared) = self.run_simple(cmd, std::mem::take(&mut stdin), tty);
             self.fg_slot = false;
             self.fg_slot_bg = false;
             clear |= cleared;
@@ -386,6 +396,7 @@ impl Session {
             for c in out {
                 match c {
                     Chunk::Stdout(s) if !last => stdin.extend_from_slice(s.as_bytes()),
+                    Chunk::Bytes(b) if !last => stdin.extend_from_slice(&b),
                     other => chunks.push(other),
                 }
             }
@@ -393,7 +404,7 @@ impl Session {
         (chunks, exit, clear)
     }
 
-    fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>) -> (Vec<Chunk>, i32, bool) {
+    fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>, tty: bool) -> (Vec<Chunk>, i32, bool) {
         let vars = self.special_vars();
         // An unquoted word that expands to nothing (`--endpoints $UNSET`) disappears, as in bash.
         // Unquoted `*`, `?` and `[...]` then become the matching paths (`ls pki/*.crt`).
@@ -421,7 +432,8 @@ impl Session {
             }
             return (Vec::new(), 0, false);
         }
-        let mut proc = Proc { args: words, cwd: self.cwd.clone(), stdin, ..Default::default() };
+        let stdout_tty = tty && !cmd.redirects.iter().any(|(op, _)| matches!(op, RedirectOp::Out | RedirectOp::Append));
+        let mut proc = Proc { args: words, cwd: self.cwd.clone(), stdin, stdout_tty, ..Default::default() };
         for k in &self.exported {
             if let Some(v) = self.vars.get(k) {
                 proc.env.insert(k.clone(), v.clone());
@@ -453,6 +465,15 @@ impl Session {
                     }
                 }
                 _ => {}
+            }
+        }
+        // bash opens `>`/`>>` targets before the command runs (`ls > f` lists f).
+        for (op, target) in &cmd.redirects {
+            if matches!(op, RedirectOp::Out | RedirectOp::Append) {
+                let path = proc.path(&parse::expand(target, &vars, true));
+                if path != "/dev/null" && (matches!(op, RedirectOp::Out) || !self.world.vfs.exists(&path)) {
+                    let _ = self.world.vfs.write(&path, Vec::new());
+                }
             }
         }
         let name = proc.args[0].clone();
@@ -526,24 +547,25 @@ impl Session {
             return Ok(chunks);
         }
         let mut kept = Vec::new();
-        let mut out_buf = String::new();
+        let mut out_buf = Vec::new();
         let mut err_buf = String::new();
         for c in chunks {
             match c {
-                Chunk::Stdout(s) if stdout_to.is_some() => out_buf.push_str(&s),
-                Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.push_str(&s),
+                Chunk::Stdout(s) if stdout_to.is_some() => out_buf.extend_from_slice(s.as_bytes()),
+                Chunk::Bytes(b) if stdout_to.is_some() => out_buf.extend_from_slice(&b),
+                Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.extend_from_slice(s.as_bytes()),
                 Chunk::Stderr(s) if err_to_out => kept.push(Chunk::Stdout(s)),
                 Chunk::Stderr(s) if stderr_to.is_some() => err_buf.push_str(&s),
                 other => kept.push(other),
             }
         }
-        for (target, buf) in [(stdout_to, out_buf), (stderr_to, err_buf)] {
+        for (target, buf) in [(stdout_to, out_buf), (stderr_to, err_buf.into_bytes())] {
             if let Some((path, append)) = target {
                 if path == "/dev/null" {
                     continue;
                 }
                 let mut data = if append { self.world.vfs.read(&path).map(|d| d.to_vec()).unwrap_or_default() } else { Vec::new() };
-                data.extend_from_slice(buf.as_bytes());
+                data.extend_from_slice(&buf);
                 if let Err(e) = self.world.vfs.write(&path, data) {
                     kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));
                     return Err(kept);

@@ -1,6 +1,7 @@
 //! The two protobuf messages a snapshot stores, encoded by hand (a few varints are smaller in
 //! wasm than a protobuf library): `mvccpb.KeyValue` in the `key` bucket and `leasepb.Lease`
 //! in the `lease` bucket. Like gogoproto, fields holding their zero value are left out.
+//! [`Msg`] builds any other message the same way (etcdctl's `-w protobuf` responses).
 //!
 //! ```
 //! use etcd_playground::snapshot::proto;
@@ -41,6 +42,55 @@ fn put_bytes(out: &mut Vec<u8>, field: u8, v: &[u8]) {
         out.push(field << 3 | 2);
         put_varint(out, v.len() as u64);
         out.extend_from_slice(v);
+    }
+}
+
+/// A protobuf message built field by field in field-number order, as gogoproto's `Marshal`
+/// writes proto3: scalars holding their zero value are left out; a set sub-message, and each
+/// item of a repeated field, is written even when empty.
+///
+/// ```
+/// use etcd_playground::snapshot::proto::Msg;
+/// // etcdserverpb.ResponseHeader{revision: 3, raft_term: 2} inside a PutResponse (field 1):
+/// let h = Msg::new().uint(1, 0).int(3, 3).uint(4, 2);
+/// assert_eq!(Msg::new().msg(1, h).build(), b"\n\x04\x18\x03\x20\x02");
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Msg(Vec<u8>);
+
+impl Msg {
+    pub fn new() -> Self {
+        Msg(Vec::new())
+    }
+    /// `int64` (negative values take ten bytes, as in Go).
+    pub fn int(mut self, field: u8, v: i64) -> Self {
+        put_int(&mut self.0, field, v);
+        self
+    }
+    /// `uint64` and enums.
+    pub fn uint(self, field: u8, v: u64) -> Self {
+        self.int(field, v as i64)
+    }
+    pub fn bool(self, field: u8, v: bool) -> Self {
+        self.int(field, v as i64)
+    }
+    /// `bytes` and `string`.
+    pub fn bytes(mut self, field: u8, v: &[u8]) -> Self {
+        put_bytes(&mut self.0, field, v);
+        self
+    }
+    /// A sub-message or one item of a repeated field: written even when empty.
+    pub fn raw(mut self, field: u8, v: &[u8]) -> Self {
+        self.0.push(field << 3 | 2);
+        put_varint(&mut self.0, v.len() as u64);
+        self.0.extend_from_slice(v);
+        self
+    }
+    pub fn msg(self, field: u8, m: Msg) -> Self {
+        self.raw(field, &m.0)
+    }
+    pub fn build(self) -> Vec<u8> {
+        self.0
     }
 }
 

@@ -135,6 +135,9 @@ pub fn lessons_panel(props: &Props) -> Html {
                 <button id="step-next" disabled={ i + 1 >= n } onclick={ goto(i + 1) }>{ t(l, "lesson.next") }</button>
             </nav>
             <h3 id="step-title">{ step.title.get(l) }</h3>
+            if step.has_start() {
+                <button id="step-restart" onclick={ cb(|| Action::RestartStep) }>{ t(l, "lesson.restartstep") }</button>
+            }
             <div class="md" id="step-text">{ render_md(step.instructions.get(l)) }</div>
             <h4>{ t(l, "lesson.checks") }</h4>
             <ul class="checks" id="checks" aria-live="polite">
@@ -142,7 +145,7 @@ pub fn lessons_panel(props: &Props) -> Html {
                     <li class={ if r.passed { "pass" } else { "fail" } }>
                         <span aria-hidden="true">{ if r.passed { "✓ " } else { "○ " } }</span>
                         <span class="sr-only">{ if r.passed { t(l, "lesson.passed") } else { t(l, "lesson.notyet") } }</span>
-                        { r.label.get(l) }
+                        { render_label(r.label.get(l)) }
                     </li>
                 }) }
             </ul>
@@ -186,6 +189,14 @@ pub fn render_md(src: &str) -> Html {
         Block::List { ordered: false, items } => html! { <ul>{ for items.into_iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ul> },
         Block::Code(c) => html! { <pre><code>{ c }</code></pre> },
     }) }</> }
+}
+
+/// A check's label: one line of inline Markdown (`code`, **bold**), as text-only elements.
+fn render_label(src: &str) -> Html {
+    match markdown::parse(src).into_iter().next() {
+        Some(Block::Paragraph(inl)) => render_inlines(inl),
+        _ => html! { { src.to_string() } },
+    }
 }
 
 fn render_inlines(v: Vec<Inline>) -> Html {

@@ -72,6 +72,8 @@ pub enum Action {
     OpenLesson(String),
     /// Restart the open lesson from scratch (its progress too).
     ResetLesson,
+    /// Apply the current step's own start (`scenario`/`setup`) again.
+    RestartStep,
     /// Leave the lesson for a fresh sandbox session.
     Sandbox,
     /// Back to the lesson list, keeping the session.
@@ -134,7 +136,7 @@ impl AppState {
         if notice.is_none() && !session.history.is_empty() {
             term.push(LineKind::Note { en: "Session restored from this browser.".into(), pt: "Sessão restaurada deste navegador.".into() });
         }
-        AppState {
+        let mut state = AppState {
             session: Rc::new(RefCell::new(session)),
             term: Rc::new(RefCell::new(term)),
             lang: page.lang,
@@ -146,7 +148,12 @@ impl AppState {
             progress: page.progress,
             active,
             last: LastRun::default(),
-        }
+        };
+        // Normally a no-op: the open step's start was applied when it was entered, and that is
+        // saved. It matters only when the saved step has a start never applied to this
+        // session (progress saved by an older page, or a lesson whose steps changed since).
+        state.enter_step();
+        state
     }
 
     pub fn lesson(&self) -> Option<&Lesson> {
@@ -185,11 +192,45 @@ impl AppState {
                 *self.session.borrow_mut() = session;
                 self.last = last;
                 self.active = Some(l.id.clone());
-                let mut term = self.term.borrow_mut();
-                term.clear();
-                term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
+                // A fresh session: no step's own start is applied to it yet.
+                self.progress.lesson(&l.id).started.clear();
+                {
+                    let mut term = self.term.borrow_mut();
+                    term.clear();
+                    term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
+                }
+                self.enter_step();
             }
             Err(e) => self.term.borrow_mut().push(LineKind::Note { en: format!("The lesson could not start: {e}"), pt: format!("A lição não pôde começar: {e}") }),
+        }
+    }
+
+    /// The current step became current: apply its own start (`scenario`/`setup`) once —
+    /// not again when the learner comes back to it or reloads (see `Progress::needs_start`).
+    fn enter_step(&mut self) {
+        let Some(l) = self.lesson().cloned() else { return };
+        let i = self.step_index();
+        let Some(step) = l.steps.get(i) else { return };
+        if !self.progress.needs_start(&l, step) {
+            return;
+        }
+        let res = lessons::enter_step(&mut self.session.borrow_mut(), step);
+        let mut term = self.term.borrow_mut();
+        let n = i + 1;
+        match res {
+            Ok(fresh) => {
+                if let Some(f) = fresh {
+                    self.last = f;
+                }
+                if step.scenario.is_some() {
+                    term.clear();
+                    term.push(LineKind::Note { en: format!("Lesson: {}", l.title.en), pt: format!("Lição: {}", l.title.pt) });
+                    term.push(LineKind::Note { en: format!("Step {n} starts on a fresh node, prepared for this step."), pt: format!("O passo {n} começa num nó novo, preparado para este passo.") });
+                } else {
+                    term.push(LineKind::Note { en: format!("Step {n} prepared this shell for its exercise."), pt: format!("O passo {n} preparou este shell para o exercício.") });
+                }
+            }
+            Err(e) => term.push(LineKind::Note { en: format!("This step could not start: {e}"), pt: format!("Este passo não pôde começar: {e}") }),
         }
     }
 
@@ -234,6 +275,15 @@ impl Reducible for AppState {
                     next.open_lesson(&id);
                 }
             }
+            Action::RestartStep => {
+                if let Some(l) = next.lesson().cloned() {
+                    if let Some(step) = l.steps.get(next.step_index()) {
+                        next.progress.lesson(&l.id).started.remove(&step.id);
+                        next.enter_step();
+                        next.check_step();
+                    }
+                }
+            }
             Action::Sandbox => {
                 next.active = None;
                 *next.session.borrow_mut() = fresh_session();
@@ -261,6 +311,7 @@ impl Reducible for AppState {
             Action::StepTo(i) => {
                 if let Some(l) = next.lesson().cloned() {
                     next.progress.lesson(&l.id).current_step = i.min(l.steps.len().saturating_sub(1));
+                    next.enter_step();
                     next.check_step();
                 }
             }

@@ -140,9 +140,10 @@ value = "v"
   assert.deepEqual(errors, []);
 });
 
-// Issue 6's proof: the backup lessons (7: snapshot with TLS, 8: restore and recover) played
-// through in Chromium in both languages, each step by its reference solution, every check green.
-for (const id of ['07-snapshot-tls', '08-restore']) {
+// Issue 6's proof: the backup lessons (7: snapshot with TLS, 8: restore and recover) and the
+// troubleshooting lesson (10: each step on its own broken node) played through in Chromium in
+// both languages, each step by its reference solution, every check green.
+for (const id of ['07-snapshot-tls', '08-restore', '10-troubleshooting-tls']) {
   for (const lang of ['en', 'pt']) {
     test(`lesson ${id} played through by its solutions (${lang})`, async () => {
       const errors = [];
@@ -171,3 +172,57 @@ for (const id of ['07-snapshot-tls', '08-restore']) {
     });
   }
 }
+
+// A step with its own start (`scenario`/`setup`): applied once on entering the step, not again
+// on Previous/Next or after a reload; "Restart this step" applies it again.
+test('lesson 10: each step starts on its own broken node, once per entry; restart step', async () => {
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await page.click('#lang-en');
+  await page.click('#tab-lessons');
+  await page.click('[data-lesson="10-troubleshooting-tls"] button');
+  const text = async () => (await terminalLines(page)).join('\n');
+  assert.match(await text(), /Step 1 starts on a fresh node, prepared for this step\./);
+  assert.equal(await page.locator('#step-restart').count(), 1);
+  // Check labels are inline Markdown: the command shows as code, without backticks.
+  assert.equal(await page.textContent('#checks li code'), 'etcdctl endpoint health');
+  assert.doesNotMatch(await page.textContent('#checks'), /`/);
+  // The setup ran, silently: the broken key is there, its commands are not in the history.
+  await run(page, 'etcdctl endpoint health');
+  await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('Error: tls: private key does not match public key'));
+  await run(page, 'history');
+  await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('2  history'));
+  assert.doesNotMatch(await text(), /\d+\s+export ETCDCTL/);
+  await run(page, 'export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key');
+  await page.waitForSelector('#step-done');
+  // Step 2: a fresh node with the wrong CA; the learner's work there survives navigation.
+  await page.click('#step-next');
+  await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('Step 2 starts on a fresh node'));
+  assert.equal(await page.locator('#step-done').count(), 0);
+  await run(page, 'export MARK=kept', 'env | grep ETCDCTL_CACERT');
+  await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('ETCDCTL_CACERT=/etc/kubernetes/pki/ca.crt'));
+  await page.click('#step-prev');
+  await page.click('#step-next');
+  await run(page, 'echo mark=$MARK');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((l) => l.textContent === 'mark=kept'));
+  // A reload keeps the session and the step: nothing is applied again.
+  await page.reload();
+  await page.waitForSelector('#cmd');
+  await page.click('#tab-lessons');
+  assert.match(await page.textContent('#step-pos'), /Step 2 of 4/);
+  await run(page, 'echo after-reload=$MARK');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((l) => l.textContent === 'after-reload=kept'));
+  // Restart this step: a fresh node again, the learner's variable is gone, the check fails.
+  await page.click('#step-restart');
+  await run(page, 'echo restarted=$MARK');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((l) => l.textContent === 'restarted='));
+  assert.equal(await page.locator('#checks li.pass').count(), 0);
+  await run(page, 'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt');
+  await page.waitForSelector('#step-done');
+  // Portuguese labels for the new button and note.
+  await page.click('#lang-pt');
+  assert.equal((await page.textContent('#step-restart')).trim(), 'Recomeçar este passo');
+  await page.click('#step-next');
+  await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('O passo 3 começa num nó novo'));
+  assert.deepEqual(errors, []);
+});

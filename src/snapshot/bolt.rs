@@ -378,10 +378,10 @@ impl<'a> BoltFile<'a> {
     /// not stored, every page from 2 below the high-water mark that no bucket reaches.
     fn freelist(&self) -> Result<Vec<u64>, BoltError> {
         if self.meta.freelist == NO_FREELIST {
-            let mut reachable = BTreeMap::new();
+            let mut reachable = BTreeSet::new();
             let mut errs = Vec::new();
             self.check_bucket_pages(self.meta.root, &mut reachable, &BTreeSet::new(), &mut errs, 0)?;
-            return Ok((2..self.meta.pgid).filter(|i| !reachable.contains_key(i)).collect());
+            return Ok((2..self.meta.pgid).filter(|i| !reachable.contains(i)).collect());
         }
         let p = self.page(self.meta.freelist)?;
         if p.flags & FREELIST == 0 {
@@ -403,7 +403,7 @@ impl<'a> BoltFile<'a> {
     }
 
     /// `tx.checkBucket`: records every page of a bucket's tree, reporting bbolt's errors.
-    fn check_bucket_pages(&self, root: u64, reachable: &mut BTreeMap<u64, ()>, freed: &BTreeSet<u64>, errs: &mut Vec<String>, depth: usize) -> Result<(), BoltError> {
+    fn check_bucket_pages(&self, root: u64, reachable: &mut BTreeSet<u64>, freed: &BTreeSet<u64>, errs: &mut Vec<String>, depth: usize) -> Result<(), BoltError> {
         if root == 0 {
             return Ok(());
         }
@@ -418,13 +418,13 @@ impl<'a> BoltFile<'a> {
         Ok(())
     }
 
-    fn check_pages(&self, id: u64, reachable: &mut BTreeMap<u64, ()>, freed: &BTreeSet<u64>, errs: &mut Vec<String>, depth: usize, elems: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
+    fn check_pages(&self, id: u64, reachable: &mut BTreeSet<u64>, freed: &BTreeSet<u64>, errs: &mut Vec<String>, depth: usize, elems: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
         if depth > MAX_DEPTH {
             return Err(BoltError::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} (a cycle)")));
         }
         let p = self.page(id)?;
         self.fits(&p, id)?;
-        if reachable.contains_key(&id) && depth > 0 {
+        if reachable.contains(&id) && depth > 0 {
             errs.push(format!("page {id}: multiple references"));
             return Ok(());
         }
@@ -433,7 +433,7 @@ impl<'a> BoltFile<'a> {
         }
         for i in 0..=p.overflow as u64 {
             let pid = p.id.saturating_add(i);
-            if reachable.insert(pid, ()).is_some() {
+            if !reachable.insert(pid) {
                 errs.push(format!("page {pid}: multiple references"));
             }
             if errs.len() > 10_000 {
@@ -466,20 +466,20 @@ impl<'a> BoltFile<'a> {
                 errs.push(format!("page {id}: already freed"));
             }
         }
-        let mut reachable = BTreeMap::new();
-        reachable.insert(0, ());
-        reachable.insert(1, ());
+        let mut reachable = BTreeSet::new();
+        reachable.insert(0);
+        reachable.insert(1);
         if self.meta.freelist != NO_FREELIST {
             let p = self.page(self.meta.freelist)?;
             self.fits(&p, self.meta.freelist)?;
             for i in 0..=p.overflow as u64 {
-                reachable.insert(self.meta.freelist.saturating_add(i), ());
+                reachable.insert(self.meta.freelist.saturating_add(i));
             }
         }
         self.check_bucket_pages(self.meta.root, &mut reachable, &freed, &mut errs, 0)?;
         // Past a million pages (4 GB) the file cannot be one the playground holds.
         for i in 0..self.meta.pgid.min(1 << 20) {
-            if !reachable.contains_key(&i) && !freed.contains(&i) {
+            if !reachable.contains(&i) && !freed.contains(&i) {
                 errs.push(format!("page {i}: unreachable unfreed"));
             }
         }

@@ -15,7 +15,9 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         }
     }
     let base = name.rsplit('/').next().unwrap_or(name);
-    if name.contains('/') && !matches!(name, "/usr/bin/etcdctl" | "/usr/local/bin/etcdctl") {
+    // By path, a program runs from where its package installed it (see `installed_path`), and
+    // etcdctl from either place (`/usr/bin` is Debian's etcd-client).
+    if name.contains('/') && name != "/usr/bin/etcdctl" && Some(name) != installed_path(world, base).as_deref() {
         return None;
     }
     Some(match base {
@@ -29,6 +31,20 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })
+}
+
+/// Where the node's own copy of a simulated program lives: etcd's release tarball unpacks into
+/// /usr/local/bin on the kubeadm node (3.5), Debian's etcd-client and everything else is in
+/// /usr/bin. `None` for names that are not programs here (`cd` is a shell builtin).
+pub fn installed_path(world: &World, name: &str) -> Option<String> {
+    let dir = match name {
+        "etcdctl" | "etcdutl" if world.etcd.version.is_3_5() => "/usr/local/bin",
+        "etcdutl" => return None,
+        "etcdctl" | "curl" | "tar" | "kubectl" | "openssl" | "sed" => "/usr/bin",
+        c if crate::shell::coreutils::lookup(c).is_some() => "/usr/bin",
+        _ => return None,
+    };
+    Some(format!("{dir}/{name}"))
 }
 
 /// The release of the etcd client that `p.args[0]` runs, when it is a downloaded binary

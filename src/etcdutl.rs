@@ -30,6 +30,35 @@ OPTIONS:
   -w, --write-out=\"simple\"\tset the output format (fields, json, protobuf, simple, table)
 ";
 
+/// Cobra finds the command among flags: `etcdutl --data-dir /x snapshot restore db` (the form
+/// in the Kubernetes docs) runs `snapshot restore` with `--data-dir /x`. Its `stripFlags` only
+/// knows the root's flags, so any other `--flag` or `-f` without `=` takes the next word as its
+/// value while looking. Returns the command words first, then the rest in their order.
+fn command_first(args: &[String]) -> Vec<String> {
+    let mut path = Vec::new();
+    let mut i = 0;
+    while i < args.len() && path.len() < 2 {
+        let a = args[i].as_str();
+        if a == "--" {
+            break;
+        }
+        let takes_value = !a.contains('=') && ((a.starts_with("--") && a != "--help") || (a.len() == 2 && a.starts_with('-') && a != "-h"));
+        if a.starts_with('-') && a.len() > 1 {
+            i += if takes_value { 2 } else { 1 };
+            continue;
+        }
+        // Only `snapshot` has subcommands: after another command, words are its arguments.
+        if path.len() == 1 && args[path[0]] != "snapshot" {
+            break;
+        }
+        path.push(i);
+        i += 1;
+    }
+    let mut out: Vec<String> = path.iter().map(|&i| args[i].clone()).collect();
+    out.extend(args.iter().enumerate().filter(|(i, _)| !path.contains(i)).map(|(_, a)| a.clone()));
+    out
+}
+
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     if !world.etcd.version.is_3_5() {
         p.eprintln("bash: etcdutl: command not found");
@@ -57,6 +86,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
             _ => rest.push(a.clone()),
         }
     }
+    let rest = command_first(&rest);
     match (rest.first().map(String::as_str), rest.get(1).map(String::as_str)) {
         (Some("snapshot"), Some("status")) => {
             if let Some(f) = rest[2..].iter().find(|a| a.starts_with('-') && a.len() > 1) {

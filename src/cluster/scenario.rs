@@ -33,7 +33,8 @@ pub fn build(name: &str) -> Option<ScenarioState> {
 
 fn base_vfs(home: &str) -> Vfs {
     let mut vfs = Vfs::default();
-    for dir in ["/tmp", "/etc", "/usr/bin", "/usr/local/bin", "/var/lib", home] {
+    // A Debian root: /opt, /mnt and /srv are where exam tasks like to put backups.
+    for dir in ["/tmp", "/etc", "/home", "/mnt", "/opt", "/srv", "/usr/bin", "/usr/local/bin", "/var/lib", home] {
         // Fixed paths on an empty filesystem: this cannot fail.
         let _ = vfs.mkdir_p(dir);
     }

@@ -35,6 +35,7 @@ pub fn lookup(name: &str) -> Option<fn(&mut World, &mut Proc) -> i32> {
         "sleep" => sleep,
         "printf" => printf,
         "tee" => tee,
+        "which" => which,
         _ => return None,
     })
 }
@@ -656,6 +657,8 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
                 code = 2;
             }
             Some(crate::vfs::Node::File { .. }) => files.push((op.clone(), path)),
+            // -d: a directory is listed as itself, not its contents.
+            Some(crate::vfs::Node::Dir) if has(&opts, 'd') => files.push((op.clone(), path)),
             Some(crate::vfs::Node::Dir) => dirs.push((op.clone(), path)),
         }
     }
@@ -955,4 +958,24 @@ mod tests {
         assert_eq!(s.world.clock_ms, 5000);
         assert_eq!(s.execute("etcdctl lease list").text(), "found 0 leases\n");
     }
+}
+
+/// Debian's `which`: the path of each program found, nothing for the others (exit 1). A file in
+/// PATH (a downloaded etcdctl moved to /usr/local/bin) comes first; then the node's own
+/// programs where their packages put them (etcd's release tarball in /usr/local/bin on the
+/// kubeadm node, Debian's etcd-client in /usr/bin on the plain one).
+fn which(w: &mut World, p: &mut Proc) -> i32 {
+    let (_, names) = split_opts(&p.args[1..]);
+    let mut code = i32::from(names.is_empty());
+    let mut out = String::new();
+    for name in &names {
+        let in_path = crate::netless::find_executable(w, p.env.get("PATH").map(String::as_str), &p.cwd, name);
+        let found = in_path.map(|path| if name.contains('/') { name.clone() } else { path }).or_else(|| if name.contains('/') { None } else { crate::commands::installed_path(w, name) });
+        match found {
+            Some(path) => out.push_str(&format!("{path}\n")),
+            None => code = 1,
+        }
+    }
+    p.print(out);
+    code
 }

@@ -501,6 +501,9 @@ impl Session {
                     },
                     None => {
                         proc.eprintln(format!("bash: {name}: command not found"));
+                        if let Some((en, pt)) = missing_tool_note(&name) {
+                            proc.explain(en, pt);
+                        }
                         127
                     }
                 },
@@ -574,4 +577,23 @@ impl Session {
         }
         Ok(kept)
     }
+}
+
+/// What to do instead, for tools a real control-plane node has but this one does not simulate.
+fn missing_tool_note(name: &str) -> Option<(String, String)> {
+    Some(match name {
+        "vi" | "vim" | "nano" | "emacs" | "vim.tiny" => (
+            format!("A real node has `{name}`; this terminal has no full-screen editor. Change a file with `sed -i 's#old#new#' FILE`, or open it in the Files panel: manifests open in an editor there, and saving one wakes the kubelet just like an edit on the node."),
+            format!("Um nó real tem `{name}`; este terminal não tem editor de tela cheia. Altere um arquivo com `sed -i 's#velho#novo#' ARQUIVO`, ou abra-o no painel Arquivos: os manifestos abrem num editor ali, e salvar um deles acorda o kubelet como uma edição no nó."),
+        ),
+        "crictl" | "docker" | "ctr" | "nerdctl" => (
+            format!("A real node has `{name}` to look at containers; it is not simulated here. `kubectl get pods -n kube-system` and the Cluster panel show whether etcd and the API server run, and why not."),
+            format!("Um nó real tem `{name}` para ver os contêineres; ele não é simulado aqui. `kubectl get pods -n kube-system` e o painel Cluster mostram se o etcd e o API server estão rodando, e por que não."),
+        ),
+        "systemctl" | "journalctl" | "service" => (
+            format!("A real node has `{name}` (the kubelet runs as a systemd service); it is not simulated here. The kubelet here always runs and applies /etc/kubernetes/manifests as soon as a file changes."),
+            format!("Um nó real tem `{name}` (o kubelet roda como serviço do systemd); ele não é simulado aqui. Aqui o kubelet está sempre rodando e aplica /etc/kubernetes/manifests assim que um arquivo muda."),
+        ),
+        _ => return None,
+    })
 }

@@ -626,15 +626,28 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
     let mut out = String::new();
     let mut code = 0;
     let multi = ops.len() > 1;
-    let fmt_entry = |w: &World, path: &str, name: &str| -> String {
+    // (path, name as shown) → the lines of one listing; with -l the size column is as wide as
+    // its widest entry, right-aligned, as GNU ls pads it.
+    let entries = |w: &World, items: Vec<(String, String)>| -> Vec<String> {
         if !long {
-            return name.to_string();
+            return items.into_iter().map(|(_, name)| name).collect();
         }
-        match w.vfs.get(path) {
-            Some(crate::vfs::Node::Dir) => format!("drwxr-xr-x 2 root root 4096 Jan  1 00:00 {name}"),
-            Some(crate::vfs::Node::File { data, executable }) => format!("{} 1 root root {} Jan  1 00:00 {name}", if *executable { "-rwxr-xr-x" } else { "-rw-r--r--" }, data.len()),
-            None => name.to_string(),
-        }
+        let size = |path: &str| match w.vfs.get(path) {
+            Some(crate::vfs::Node::File { data, .. }) => data.len(),
+            _ => 4096,
+        };
+        let width = items.iter().map(|(path, _)| size(path).to_string().len()).max().unwrap_or(0);
+        items
+            .into_iter()
+            .map(|(path, name)| {
+                let mode = match w.vfs.get(&path) {
+                    Some(crate::vfs::Node::Dir) => "drwxr-xr-x 2",
+                    Some(crate::vfs::Node::File { executable: true, .. }) => "-rwxr-xr-x 1",
+                    _ => "-rw-r--r-- 1",
+                };
+                format!("{mode} root root {:>width$} Jan  1 00:00 {name}", size(&path))
+            })
+            .collect()
     };
     // GNU ls: missing operands are reported first; then the files given, as one listing; then
     // each directory, under a `dir:` header when there was more than one operand.
@@ -664,7 +677,7 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
     }
     crate::sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
     crate::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
-    out.push_str(&listing(files.iter().map(|(op, path)| fmt_entry(w, path, op)).collect()));
+    out.push_str(&listing(entries(w, files.iter().map(|(op, path)| (path.clone(), op.clone())).collect())));
     for (i, (op, path)) in dirs.iter().enumerate() {
         if multi {
             out.push_str(&format!("{}{op}:\n", if i > 0 || !files.is_empty() { "\n" } else { "" }));
@@ -676,9 +689,17 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
         }
         names.retain(|n| all || !n.starts_with('.'));
         if long {
-            out.push_str(&format!("total {}\n", names.len() * 4));
+            // Disk use in KiB, as 4 KiB blocks: a directory takes one, a file what its size needs.
+            let kib: usize = names
+                .iter()
+                .map(|n| match w.vfs.get(&crate::vfs::normalize(path, n)) {
+                    Some(crate::vfs::Node::File { data, .. }) => data.len().div_ceil(4096) * 4,
+                    _ => 4,
+                })
+                .sum();
+            out.push_str(&format!("total {kib}\n"));
         }
-        out.push_str(&listing(names.iter().map(|n| fmt_entry(w, &crate::vfs::normalize(path, n), n)).collect()));
+        out.push_str(&listing(entries(w, names.into_iter().map(|n| (crate::vfs::normalize(path, &n), n)).collect())));
     }
     p.print(out);
     code

@@ -38,6 +38,11 @@ fn base_vfs(home: &str) -> Vfs {
         // Fixed paths on an empty filesystem: this cannot fail.
         let _ = vfs.mkdir_p(dir);
     }
+    // The running member's data dir is not empty (its database and WAL live in the engine, not
+    // as files): `snapshot restore --data-dir /var/lib/etcd` is refused as on a real node.
+    for dir in ["/var/lib/etcd/member/snap", "/var/lib/etcd/member/wal"] {
+        let _ = vfs.mkdir_p(dir);
+    }
     vfs
 }
 

@@ -9,6 +9,7 @@
 //!
 //! etcd 3.4 (the `plain` scenario, like Debian's packages) has no etcdutl.
 
+use crate::etcdctl::flags;
 use crate::etcdctl::snapshot::{parse_restore_flags, restore_command, status_command, EXIT_BAD_ARGS};
 use crate::process::Proc;
 use crate::snapshot::restore::Flavor;
@@ -31,29 +32,15 @@ OPTIONS:
 ";
 
 /// Cobra finds the command among flags: `etcdutl --data-dir /x snapshot restore db` (the form
-/// in the Kubernetes docs) runs `snapshot restore` with `--data-dir /x`. Its `stripFlags` only
-/// knows the root's flags, so any other `--flag` or `-f` without `=` takes the next word as its
-/// value while looking. Returns the command words first, then the rest in their order.
+/// in the Kubernetes docs) runs `snapshot restore` with `--data-dir /x`. The root knows only
+/// `-h/--help` as a bool ([`flags::strip_flags`] then takes any other flag's next word as its
+/// value). Returns the command words first, then the rest in their order.
 fn command_first(args: &[String]) -> Vec<String> {
-    let mut path = Vec::new();
-    let mut i = 0;
-    while i < args.len() && path.len() < 2 {
-        let a = args[i].as_str();
-        if a == "--" {
-            break;
-        }
-        let takes_value = !a.contains('=') && ((a.starts_with("--") && a != "--help") || (a.len() == 2 && a.starts_with('-') && a != "-h"));
-        if a.starts_with('-') && a.len() > 1 {
-            i += if takes_value { 2 } else { 1 };
-            continue;
-        }
-        // Only `snapshot` has subcommands: after another command, words are its arguments.
-        if path.len() == 1 && args[path[0]] != "snapshot" {
-            break;
-        }
-        path.push(i);
-        i += 1;
-    }
+    let root = [flags::Spec { long: "help".into(), short: Some('h'), kind: flags::Kind::Bool, default: "false".into() }];
+    let words = flags::strip_flags(args, &root);
+    // Only `snapshot` has subcommands: after another command, words are its arguments.
+    let take = if words.first().is_some_and(|(_, w)| w == "snapshot") { 2 } else { 1 };
+    let path: Vec<usize> = words.iter().take(take).map(|(i, _)| *i).collect();
     let mut out: Vec<String> = path.iter().map(|&i| args[i].clone()).collect();
     out.extend(args.iter().enumerate().filter(|(i, _)| !path.contains(i)).map(|(_, a)| a.clone()));
     out

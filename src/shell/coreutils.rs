@@ -318,18 +318,7 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
         Err(c) => return c,
     };
     let (ins, failed) = inputs_quoted(w, p, "head", &files);
-    let mut out = String::new();
-    for (i, d) in ins.iter().enumerate() {
-        if files.len() > 1 {
-            out.push_str(&format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, files[i]));
-        }
-        let ls = lines_of(d);
-        let take = if n >= 0 { (n as usize).min(ls.len()) } else { ls.len().saturating_sub((-n) as usize) };
-        for l in &ls[..take] {
-            out.push_str(l);
-            out.push('\n');
-        }
-    }
+    let out = each_file_lines(&files, &ins, |len| 0..if n >= 0 { (n as usize).min(len) } else { len.saturating_sub((-n) as usize) });
     p.print(out);
     i32::from(failed)
 }
@@ -340,20 +329,26 @@ fn tail(w: &mut World, p: &mut Proc) -> i32 {
         Err(c) => return c,
     };
     let (ins, failed) = inputs_quoted(w, p, "tail", &files);
+    let out = each_file_lines(&files, &ins, |len| (if from { (n.max(1) - 1) as usize } else { len.saturating_sub(n.unsigned_abs() as usize) }).min(len)..len);
+    p.print(out);
+    i32::from(failed)
+}
+
+/// What head and tail print: of each input, the lines `pick(line count)` selects, under a
+/// `==> FILE <==` header when there are several files.
+fn each_file_lines(files: &[String], ins: &[Vec<u8>], pick: impl Fn(usize) -> std::ops::Range<usize>) -> String {
     let mut out = String::new();
     for (i, d) in ins.iter().enumerate() {
         if files.len() > 1 {
             out.push_str(&format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, files[i]));
         }
         let ls = lines_of(d);
-        let skip = if from { (n.max(1) - 1) as usize } else { ls.len().saturating_sub(n.unsigned_abs() as usize) };
-        for l in ls.iter().skip(skip.min(ls.len())) {
+        for l in &ls[pick(ls.len())] {
             out.push_str(l);
             out.push('\n');
         }
     }
-    p.print(out);
-    i32::from(failed)
+    out
 }
 
 /// head/tail say `cannot open 'X' for reading: ...`.

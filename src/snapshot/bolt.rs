@@ -20,7 +20,7 @@
 //!
 //! ```
 //! use etcd_playground::snapshot::bolt;
-//! let mut buckets = std::collections::BTreeMap::new();
+//! let mut buckets = bolt::Buckets::new();
 //! buckets.insert(b"key".to_vec(), vec![(b"k1".to_vec(), b"v1".to_vec())]);
 //! let file = bolt::write(&buckets);
 //! assert_eq!(file.len() % 4096, 0);
@@ -31,7 +31,8 @@
 //! assert_eq!(read[0].entries[0].value.as_deref(), Some(&b"v1"[..]));
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::SortedMap;
+use std::collections::BTreeSet;
 
 pub const PAGE_SIZE: usize = 4096;
 pub const MAGIC: u32 = 0xED0C_DAED;
@@ -499,7 +500,7 @@ impl<'a> BoltFile<'a> {
 /// in order). Small buckets are stored inline in their parent, as bbolt does; the rest get
 /// leaf pages packed full and branch pages above them. The file ends at its high-water mark.
 /// Top-level bucket name → its keys and values in order: what [`write`] lays out.
-pub type Buckets = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
+pub type Buckets = SortedMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
 
 pub fn write(buckets: &Buckets) -> Vec<u8> {
     let mut w = Writer { pages: Vec::new(), next: 3 };
@@ -660,7 +661,7 @@ mod tests {
     use super::*;
 
     fn sample(n: usize, vlen: usize) -> Buckets {
-        let mut b = BTreeMap::new();
+        let mut b = Buckets::new();
         b.insert(b"key".to_vec(), (0..n).map(|i| (format!("{i:08}").into_bytes(), vec![b'v'; vlen])).collect());
         b.insert(b"meta".to_vec(), vec![(b"consistent_index".to_vec(), 5u64.to_be_bytes().to_vec())]);
         b.insert(b"alarm".to_vec(), vec![]);

@@ -8,13 +8,15 @@ const USAGE: &str = "usage:
   etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt]
                       [--import HOSTFILE=VPATH]... [--export VPATH=HOSTFILE]... [FILE|-]
   etcd-playground serve [--dir DIR] [--port PORT]
-  etcd-playground lessons check [DIR]";
+  etcd-playground lessons check [DIR]
+  etcd-playground strip-wasm FILE...   (build step: drops a module's custom sections)";
 
 pub fn main(args: Vec<String>) -> i32 {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("serve") => serve(&args[1..]),
         Some("lessons") => lessons(&args[1..]),
+        Some("strip-wasm") if args.len() > 1 => strip_wasm(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2
@@ -278,5 +280,79 @@ fn lessons(args: &[String]) -> i32 {
     } else {
         println!("ok: {} lessons", files.len());
         0
+    }
+}
+
+/// Rewrites each wasm file without its custom sections (names, producers): the chunks
+/// wasm-split writes keep their function names, which the page does not need.
+fn strip_wasm(files: &[String]) -> i32 {
+    for f in files {
+        let stripped = std::fs::read(f).map_err(|e| e.to_string()).and_then(|b| without_custom_sections(&b));
+        match stripped.and_then(|b| std::fs::write(f, b).map_err(|e| e.to_string())) {
+            Ok(()) => {}
+            Err(e) => {
+                eprintln!("strip-wasm: {f}: {e}");
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// The module with every custom section (id 0) left out; an error if it is not a wasm module.
+fn without_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    if wasm.len() < 8 || &wasm[..4] != b"\0asm" {
+        return Err("not a wasm module".into());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut i = 8;
+    while i < wasm.len() {
+        let id = wasm[i];
+        let (len, body) = leb128_u32(wasm, i + 1).ok_or("truncated section header")?;
+        let end = body.checked_add(len as usize).filter(|&e| e <= wasm.len()).ok_or("truncated section")?;
+        if id != 0 {
+            out.extend_from_slice(&wasm[i..end]);
+        }
+        i = end;
+    }
+    Ok(out)
+}
+
+/// An unsigned LEB128 at `at`: the value and the offset just past it.
+fn leb128_u32(b: &[u8], at: usize) -> Option<(u32, usize)> {
+    let mut v: u32 = 0;
+    for k in 0..5 {
+        let byte = *b.get(at + k)?;
+        v |= u32::from(byte & 0x7f) << (7 * k);
+        if byte & 0x80 == 0 {
+            return Some((v, at + k + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod strip_tests {
+    use super::*;
+
+    #[test]
+    fn custom_sections_go_and_the_rest_stays_byte_for_byte() {
+        let header = b"\0asm\x01\0\0\0";
+        let type_section = [1u8, 4, 1, 0x60, 0, 0];
+        let name_section = [0u8, 5, 4, b'n', b'a', b'm', b'e'];
+        let mut wasm = header.to_vec();
+        wasm.extend_from_slice(&name_section);
+        wasm.extend_from_slice(&type_section);
+        wasm.extend_from_slice(&name_section);
+        let mut want = header.to_vec();
+        want.extend_from_slice(&type_section);
+        assert_eq!(without_custom_sections(&wasm).unwrap(), want);
+    }
+
+    #[test]
+    fn garbage_is_refused_not_truncated() {
+        assert!(without_custom_sections(b"hello world").is_err());
+        assert!(without_custom_sections(b"\0asm\x01\0\0\0\x01\x7f").is_err());
+        assert!(without_custom_sections(b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\xff").is_err());
     }
 }

@@ -21,11 +21,11 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         return None;
     }
     Some(match base {
-        "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
-        "curl" => crate::netless::curl::main,
-        "tar" => crate::netless::tar::main,
-        "etcdutl" => crate::etcdutl::main,
-        "kubectl" => crate::kubectl::main,
+        "etcdctl" => crate::lazy::etcdctl as fn(&mut World, &mut Proc) -> i32,
+        "curl" => crate::lazy::curl,
+        "tar" => crate::lazy::tar,
+        "etcdutl" => crate::lazy::etcdutl,
+        "kubectl" => crate::lazy::kubectl,
         "openssl" => crate::openssl::main,
         "sed" => crate::sed::main,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),

@@ -36,6 +36,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lang.switch", "Language", "Idioma"),
     ("explain.title", "What happened", "O que aconteceu"),
     ("terminal.output", "Terminal output", "Saída do terminal"),
+    ("terminal.pending", "Downloading the programs' code: {n} command(s) will run as soon as it arrives…", "Baixando o código dos programas: {n} comando(s) vão rodar assim que ele chegar…"),
     ("terminal.hidden", "… {n} earlier lines are not shown.", "… {n} linhas anteriores não são exibidas."),
     ("reset.button", "Reset session", "Reiniciar sessão"),
     ("session.save", "Save session", "Salvar sessão"),

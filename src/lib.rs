@@ -32,6 +32,7 @@ pub mod sort;
 pub mod term;
 pub mod vfs;
 pub mod world;
+pub mod lazy;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -2,7 +2,8 @@
 // never served stale; the cached copy only when the network is gone. Paths are relative, so
 // the page works from any folder of any static host.
 const CACHE = 'etcd-playground-v1';
-const FILES = ['./', 'index.html', 'www/style.css', 'www/boot.js', 'www/favicon.svg', 'pkg/etcd_playground.js', 'pkg/etcd_playground_bg.wasm'];
+// build_dist writes the wasm chunks fetched after the first paint in place of the marker.
+const FILES = ['./', 'index.html', 'www/style.css', 'www/boot.js', 'www/favicon.svg', 'pkg/etcd_playground.js', 'pkg/etcd_playground_bg.wasm', 'pkg/__wasm_split.js' /*CHUNKS*/];
 
 self.addEventListener('install', (e) => {
   self.skipWaiting();

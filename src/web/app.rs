@@ -64,6 +64,26 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The programs and the session codec are fetched right after the first paint (crate::lazy).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                #[cfg(feature = "split")]
+                {
+                    let programs = crate::lazy::load_programs().await;
+                    let codec = crate::lazy::load_codec().await;
+                    if !programs || !codec {
+                        dispatcher.dispatch(Action::Note(
+                            "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.".into(),
+                            "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.".into(),
+                        ));
+                    }
+                }
+                dispatcher.dispatch(Action::CodeArrived);
+            });
+        });
+    }
     // The simulated clock follows real time, so leases run out while the learner reads.
     {
         let session = state.session.clone();
@@ -130,7 +150,8 @@ pub fn app() -> Html {
     let save_session = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            let bytes = crate::session_file::save_playground(&state.session.borrow(), &state.page_state());
+            let Some(c) = crate::lazy::codec() else { return };
+            let bytes = (c.save_file)(&state.session.borrow(), &state.page_state());
             super::dom::download("etcd-playground-session.cbor", &bytes);
         })
     };

@@ -38,6 +38,8 @@ pub struct AppState {
     pub active: Option<String>,
     /// What the last complete command printed (checks on output look at it).
     pub last: LastRun,
+    /// Lines typed before the programs' code arrived (see `Action::CodeArrived`).
+    pub pending: Vec<String>,
 }
 
 impl PartialEq for AppState {
@@ -86,6 +88,9 @@ pub enum Action {
     /// A saved session file (see `crate::session_file`): replaces everything, or changes
     /// nothing and says why.
     LoadSession(Vec<u8>),
+    /// The code fetched after the first paint arrived (or failed to): run the lines typed
+    /// while it was on its way, and save.
+    CodeArrived,
 }
 
 /// The shipped course with the learner's loaded lessons (a loaded lesson replaces a shipped
@@ -109,6 +114,12 @@ fn fresh_session() -> Session {
     Session::new(SCENARIO).or_else(|_| Session::new("plain")).unwrap_or_else(|e| panic!("no scenario: {e}"))
 }
 
+/// Whether an earlier visit left a session in this browser.
+#[cfg(feature = "split")]
+pub fn has_saved_session() -> bool {
+    storage().and_then(|st| st.get_item(persist::STORAGE_KEY).ok().flatten()).is_some()
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
@@ -120,12 +131,19 @@ impl AppState {
         let mut restored = None;
         if let Some(st) = storage() {
             if let Ok(Some(text)) = st.get_item(persist::STORAGE_KEY) {
-                match persist::decode(&text) {
-                    Ok(ok) => restored = Some(ok),
-                    Err(e) => {
+                match crate::lazy::codec().map(|c| (c.decode)(&text)) {
+                    Some(Ok(ok)) => restored = Some(ok),
+                    Some(Err(e)) => {
                         let (en, pt) = e.describe();
                         notice = Some(Notice { en, pt, offer_reset: true });
                     }
+                    // The code that reads sessions is fetched separately (crate::lazy); without
+                    // it the saved session stays untouched for the next visit.
+                    None => notice = Some(Notice {
+                        en: "Your saved session is kept, but this page could not download the code that opens it (are you offline?). Reload the page when the network is back.".into(),
+                        pt: "Sua sessão salva está guardada, mas a página não conseguiu baixar o código que a abre (está sem rede?). Recarregue a página quando a rede voltar.".into(),
+                        offer_reset: false,
+                    }),
                 }
             }
         }
@@ -148,6 +166,7 @@ impl AppState {
             progress: page.progress,
             active,
             last: LastRun::default(),
+            pending: Vec::new(),
         };
         // Normally a no-op: the open step's start was applied when it was entered, and that is
         // saved. It matters only when the saved step has a start never applied to this
@@ -237,7 +256,13 @@ impl AppState {
     /// Writes the state to localStorage; the error text when that fails (quota, disabled).
     pub fn save(&self) -> Result<(), String> {
         let st = storage().ok_or("localStorage is not available")?;
-        let text = persist::encode(&self.session.borrow(), &self.page_state())?;
+        // Until the codec's chunk arrives there is nothing to save with; its arrival saves
+        // (Action::CodeArrived). Never overwrite a stored session this page could not read.
+        let Some(codec) = crate::lazy::codec() else { return Ok(()) };
+        if self.notice.as_ref().is_some_and(|n| !n.offer_reset) {
+            return Ok(());
+        }
+        let text = (codec.encode)(&self.session.borrow(), &self.page_state())?;
         st.set_item(persist::STORAGE_KEY, &text).map_err(|e| format!("{e:?}"))
     }
 
@@ -254,6 +279,7 @@ impl AppState {
             progress: self.progress.clone(),
             active: self.active.clone(),
             last: self.last.clone(),
+            pending: self.pending.clone(),
         }
     }
 }
@@ -266,6 +292,20 @@ impl Reducible for AppState {
         if !matches!(action, Action::Refresh) {
             next.dirty += 1;
         }
+        // Lines typed before the programs' code arrived wait for it, in order (crate::lazy).
+        let action = match action {
+            Action::Run(lines) if !next.pending.is_empty() || !crate::lazy::settled() && lines.iter().any(|l| crate::lazy::needs_programs(l)) => {
+                // What comes before the first line that needs a program runs now.
+                let now = if next.pending.is_empty() { lines.iter().position(|l| crate::lazy::needs_programs(l)).unwrap_or(lines.len()) } else { 0 };
+                next.pending.extend(lines[now..].iter().cloned());
+                if now == 0 {
+                    return Rc::new(next);
+                }
+                Action::Run(lines[..now].to_vec())
+            }
+            Action::CodeArrived => Action::Run(std::mem::take(&mut next.pending)),
+            a => a,
+        };
         let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. } | Action::WorldChanged | Action::Poll | Action::Interrupt(_));
         match action {
             Action::OpenLesson(id) => next.open_lesson(&id),
@@ -293,7 +333,7 @@ impl Reducible for AppState {
                 term.push(LineKind::Note { en: "Sandbox: a fresh node, no lesson.".into(), pt: "Sandbox: um nó novo, sem lição.".into() });
             }
             Action::CloseLesson => next.active = None,
-            Action::LoadSession(bytes) => match crate::session_file::load_playground(&bytes) {
+            Action::LoadSession(bytes) => match crate::lazy::codec().ok_or(crate::session_file::SessionFileError::NotASession).and_then(|c| (c.load_file)(&bytes)) {
                 Ok((session, page)) => {
                     *next.session.borrow_mut() = session;
                     next.lessons = Rc::new(all_lessons(&page.loaded));

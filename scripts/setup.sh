@@ -62,5 +62,9 @@ build_dist() {
   # The service worker must sit at the root to serve index.html (its scope is its folder).
   mv "$ROOT/dist/www/sw.js" "$ROOT/dist/sw.js"
   cp "$ROOT/pkg/etcd_playground.js" "$ROOT/pkg/etcd_playground_bg.wasm" "$ROOT/dist/pkg/"
-  if [ -d "$ROOT/lessons" ]; then cp -r "$ROOT/lessons" "$ROOT/dist/lessons"; fi
+  if [ -d "$ROOT/lessons" ]; then
+    cp -r "$ROOT/lessons" "$ROOT/dist/lessons"
+    # The page lists the course from this index and fetches a lesson's file when it is opened.
+    (cd "$ROOT" && cargo run --quiet --bin etcd-playground -- lessons index lessons > dist/lessons/index.json)
+  fi
 }

@@ -69,6 +69,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.file", "From a file…", "De um arquivo…"),
     ("lesson.url", "From a URL", "De uma URL"),
     ("lesson.load_go", "Load", "Carregar"),
+    ("lesson.loading", "Loading the lessons…", "Carregando as lições…"),
+    ("lesson.retry", "Try again", "Tentar de novo"),
     ("lesson.back", "All lessons", "Todas as lições"),
     ("lesson.reset", "Restart lesson", "Recomeçar lição"),
     ("lesson.restartstep", "Restart this step", "Recomeçar este passo"),

@@ -6,7 +6,7 @@
 //! lesson's file when it is opened. `tests/lessons.rs` proves each lesson with its own solution.
 
 use super::{Lesson, Text};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// (file, text) of every shipped lesson, in course order.
 #[cfg(not(target_arch = "wasm32"))]
@@ -55,9 +55,11 @@ impl Card {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The text of `lessons/index.json` for these lessons (in this order): what the page needs to
 /// list them. Files are named relative to the index's folder.
 pub fn index_json(lessons: &[Lesson]) -> String {
+    use serde_json::json;
     let text = |t: &Text| json!({ "en": t.en, "pt": t.pt });
     let list: Vec<Value> = lessons
         .iter()

@@ -359,7 +359,9 @@ impl Reducible for AppState {
                 Ok((session, page)) => {
                     *next.session.borrow_mut() = session;
                     next.lessons = Rc::new(all_lessons(&next.fetched, &page.loaded));
-                    next.active = page.active.filter(|id| next.lessons.iter().any(|l| &l.id == id) || next.to_fetch(id).is_some());
+                    // A course lesson is fetched once the index (maybe not fetched yet) names its file.
+                    let known = |id: &String| next.index_status != Fetch::Ready || next.lessons.iter().any(|l| &l.id == id) || next.to_fetch(id).is_some();
+                    next.active = page.active.filter(known);
                     next.lang = page.lang;
                     next.progress = page.progress;
                     next.loaded = page.loaded;

@@ -71,6 +71,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.load_go", "Load", "Carregar"),
     ("lesson.loading", "Loading the lessons…", "Carregando as lições…"),
     ("lesson.retry", "Try again", "Tentar de novo"),
+    ("lesson.opening", "Loading {file}…", "Carregando {file}…"),
     ("lesson.back", "All lessons", "Todas as lições"),
     ("lesson.reset", "Restart lesson", "Recomeçar lição"),
     ("lesson.restartstep", "Restart this step", "Recomeçar este passo"),

@@ -101,6 +101,9 @@ pub fn lessons_panel(props: &Props) -> Html {
                 <div class="lesson-bar">
                     <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
                 </div>
+                if let Some(file) = &state.opening {
+                    <p class="muted" id="lesson-opening" role="status">{ t(l, "lesson.opening").replace("{file}", file) }</p>
+                }
                 if let Some((en, pt)) = &state.lesson_error {
                     <p class="lesson-error" id="lesson-error" role="alert">{ l.pick(en, pt) }</p>
                 }
@@ -201,6 +204,9 @@ pub fn fetch_index(state: Handle) {
 
 /// Fetches a course lesson's file; `open`: the learner asked to open it.
 pub fn fetch_lesson(state: Handle, file: String, open: bool) {
+    if open {
+        state.dispatch(Action::Opening(file.clone()));
+    }
     wasm_bindgen_futures::spawn_local(async move {
         let res = fetch_text(&file).await;
         state.dispatch(Action::Fetched { file, res, open });

@@ -41,6 +41,8 @@ pub struct AppState {
     pub loaded: Vec<(String, String)>,
     /// Why the last shipped lesson asked for could not be opened (en, pt).
     pub lesson_error: Option<(String, String)>,
+    /// The course lesson file being fetched to open it.
+    pub opening: Option<String>,
     pub progress: Progress,
     /// The open lesson's id; None is the sandbox.
     pub active: Option<String>,
@@ -106,6 +108,8 @@ pub enum Action {
     /// A shipped lesson's file arrived or could not be fetched; `open`: open it (the learner
     /// asked for it), else it is the lesson restored at start.
     Fetched { file: String, res: Result<String, String>, open: bool },
+    /// The learner opened a course lesson whose file is being fetched.
+    Opening(String),
     /// A saved session file (see `crate::session_file`): replaces everything, or changes
     /// nothing and says why.
     LoadSession(Vec<u8>),
@@ -183,6 +187,7 @@ impl AppState {
             lessons: Rc::new(all),
             loaded: page.loaded,
             lesson_error: None,
+            opening: None,
             progress: page.progress,
             active,
             last: LastRun::default(),
@@ -313,6 +318,7 @@ impl AppState {
             lessons: self.lessons.clone(),
             loaded: self.loaded.clone(),
             lesson_error: self.lesson_error.clone(),
+            opening: self.opening.clone(),
             progress: self.progress.clone(),
             active: self.active.clone(),
             last: self.last.clone(),
@@ -421,7 +427,14 @@ impl Reducible for AppState {
                     next.index_status = Fetch::Failed(format!("The list of lessons could not be loaded: {en}."), format!("Não foi possível carregar a lista de lições: {pt}."));
                 }
             },
+            Action::Opening(file) => {
+                next.opening = Some(file);
+                next.lesson_error = None;
+            }
             Action::Fetched { file, res, open } => {
+                if open && next.opening.as_ref() == Some(&file) {
+                    next.opening = None;
+                }
                 let failed = match res {
                     Ok(text) => match Lesson::parse_file(&file, &text) {
                         Ok(l) => {

@@ -181,6 +181,7 @@ test('lesson 10: each step starts on its own broken node, once per entry; restar
   await page.click('#lang-en');
   await page.click('#tab-lessons');
   await page.click('[data-lesson="10-troubleshooting-tls"] button');
+  await page.waitForSelector('#step-text'); // the lesson's file is fetched when it is opened
   const text = async () => (await terminalLines(page)).join('\n');
   assert.match(await text(), /Step 1 starts on a fresh node, prepared for this step\./);
   assert.equal(await page.locator('#step-restart').count(), 1);

@@ -78,5 +78,9 @@ build_dist() {
   local chunks
   chunks="$(cd "$ROOT/dist" && find pkg -name '*.wasm' ! -name etcd_playground_bg.wasm | sort | sed "s/.*/, '&'/" | tr -d '\n')"
   sed -i "s|/\*CHUNKS\*/|$chunks|" "$ROOT/dist/sw.js"
-  if [ -d "$ROOT/lessons" ]; then cp -r "$ROOT/lessons" "$ROOT/dist/lessons"; fi
+  if [ -d "$ROOT/lessons" ]; then
+    cp -r "$ROOT/lessons" "$ROOT/dist/lessons"
+    # The page lists the course from this index and fetches a lesson's file when it is opened.
+    (cd "$ROOT" && cargo run --quiet --bin etcd-playground -- lessons index lessons > dist/lessons/index.json)
+  fi
 }

@@ -9,6 +9,7 @@ const USAGE: &str = "usage:
                       [--import HOSTFILE=VPATH]... [--export VPATH=HOSTFILE]... [FILE|-]
   etcd-playground serve [--dir DIR] [--port PORT]
   etcd-playground lessons check [DIR]
+  etcd-playground lessons index [DIR]
   etcd-playground strip-wasm FILE...   (build step: drops a module's custom sections)";
 
 pub fn main(args: Vec<String>) -> i32 {
@@ -225,12 +226,41 @@ fn mime_of(path: &str) -> &'static str {
     }
 }
 
+/// `lessons index [DIR]`: prints `lessons/index.json` for the page — the list of `DIR/*.toml`
+/// with titles, summaries and step ids (see `lessons::course::index_json`). A file that does
+/// not parse is reported on stderr and fails the command (exit 1), so a build stops on it.
+fn lessons_index(files: &[std::path::PathBuf]) -> i32 {
+    use etcd_playground::lessons::{course::index_json, validate_set, Lesson};
+    let mut parsed = Vec::new();
+    let mut failed = false;
+    for path in files {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}")).and_then(|t| Lesson::parse_file(&name, &t).map_err(|e| e.to_string())) {
+            Ok(l) => parsed.push(l),
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+            }
+        }
+    }
+    for e in validate_set(&parsed) {
+        eprintln!("{e}");
+        failed = true;
+    }
+    if failed {
+        return 1;
+    }
+    print!("{}", index_json(&parsed));
+    0
+}
+
 /// `lessons check [DIR]`: validates every `DIR/*.toml` (default `lessons`) and plays each
 /// reference solution from the lesson's scenario. Prints `ok FILE` or `FILE:LINE: problem`
 /// lines; exits 1 if anything failed.
 fn lessons(args: &[String]) -> i32 {
     use etcd_playground::lessons::{validate_set, verify, Lesson};
-    if args.first().map(String::as_str) != Some("check") || args.len() > 2 {
+    let sub = args.first().map(String::as_str).unwrap_or("");
+    if !matches!(sub, "check" | "index") || args.len() > 2 {
         eprintln!("{USAGE}");
         return 2;
     }
@@ -238,14 +268,17 @@ fn lessons(args: &[String]) -> i32 {
     let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
         Err(e) => {
-            eprintln!("etcd-playground lessons check: {dir}: {e}");
+            eprintln!("etcd-playground lessons {sub}: {dir}: {e}");
             return 2;
         }
     };
     files.sort();
     if files.is_empty() {
-        eprintln!("etcd-playground lessons check: {dir}: no *.toml lesson files");
+        eprintln!("etcd-playground lessons {sub}: {dir}: no *.toml lesson files");
         return 1;
+    }
+    if sub == "index" {
+        return lessons_index(&files);
     }
     let mut failed = 0;
     let mut parsed = Vec::new();

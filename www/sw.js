@@ -7,7 +7,16 @@ const FILES = ['./', 'index.html', 'www/style.css', 'www/boot.js', 'www/favicon.
 
 self.addEventListener('install', (e) => {
   self.skipWaiting();
-  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).catch(() => {}));
+  e.waitUntil(caches.open(CACHE).then(async (c) => {
+    await c.addAll(FILES);
+    // The lessons are not part of the first load (the page fetches a lesson's file when it is
+    // opened): keep their list and every file, so any lesson opens offline too.
+    const index = await fetch('lessons/index.json');
+    if (!index.ok) return;
+    await c.put('lessons/index.json', index.clone());
+    const { lessons } = await index.json();
+    await c.addAll(lessons.map((l) => 'lessons/' + l.file));
+  }).catch(() => {}));
 });
 
 self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));

@@ -84,6 +84,25 @@ pub fn app() -> Html {
             });
         });
     }
+    // The course is not part of the first load: its list is fetched when the Lessons tab is
+    // first shown or a lesson was open (restored), then that lesson's file.
+    {
+        let st = state.clone();
+        let want = *tab == Tab::Lessons || state.active.is_some();
+        use_effect_with(want, move |want| {
+            if *want && st.index_status == super::state::Fetch::Pending {
+                super::lessons::fetch_index(st);
+            }
+        });
+    }
+    {
+        let st = state.clone();
+        use_effect_with((state.active.clone(), state.index.clone()), move |(active, _)| {
+            if let Some(card) = active.as_deref().and_then(|id| st.to_fetch(id)) {
+                super::lessons::fetch_lesson(st.clone(), card.file.clone(), false);
+            }
+        });
+    }
     // The simulated clock follows real time, so leases run out while the learner reads.
     {
         let session = state.session.clone();

@@ -27,7 +27,7 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         "etcdutl" => crate::lazy::etcdutl,
         "kubectl" => crate::lazy::kubectl,
         "openssl" => crate::openssl::main,
-        "sed" => crate::sed::main,
+        "sed" => crate::lazy::sed,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })

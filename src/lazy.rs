@@ -1,12 +1,21 @@
-//! Code fetched after the first paint: with the `split` feature, wasm-split cuts the programs
-//! and the session codec out of the first load into chunks the page fetches right after it
-//! renders. Without the feature (native builds, wasm tests) everything is direct.
+//! Code fetched after the first paint. The page's release build (feature `split`) is cut by
+//! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
+//! the three split points below moves out of the first load into wasm chunks the page fetches
+//! right after it renders —
+//! - **programs**: etcdctl, etcdutl, kubectl, curl, tar, sed, grep (and the regex engine);
+//! - **codec**: saving and restoring sessions (all of serde's per-type code);
+//! - **lessons**: reading lesson files and checking a step's state.
+//!
+//! The program table points at the stubs at the bottom; the page waits for a chunk before it
+//! needs it (`web::state`). Without the feature (native builds, wasm tests) every accessor
+//! answers at once with the code itself.
 
+use crate::lessons::{CheckResult, LastRun, Lesson, LessonError, Step};
 use crate::persist::{LoadError, PageState};
 use crate::session_file::SessionFileError;
 use crate::shell::{CommandFn, Session};
 
-/// Saving and restoring sessions: all of serde's per-type code lives behind these.
+/// Saving and restoring sessions.
 #[derive(Clone, Copy)]
 pub struct Codec {
     pub encode: fn(&Session, &PageState) -> Result<String, String>,
@@ -31,6 +40,8 @@ pub struct Programs {
     pub kubectl: CommandFn,
     pub curl: CommandFn,
     pub tar: CommandFn,
+    pub sed: CommandFn,
+    pub grep: CommandFn,
 }
 
 fn direct_programs() -> Programs {
@@ -40,7 +51,20 @@ fn direct_programs() -> Programs {
         kubectl: crate::kubectl::main,
         curl: crate::netless::curl::main,
         tar: crate::netless::tar::main,
+        sed: crate::sed::main,
+        grep: crate::shell::coreutils::grep,
     }
+}
+
+/// Reading lesson files and checking steps.
+#[derive(Clone, Copy)]
+pub struct LessonCode {
+    pub parse_file: fn(&str, &str) -> Result<Lesson, LessonError>,
+    pub evaluate: fn(&Step, &Session, &LastRun) -> Vec<CheckResult>,
+}
+
+fn direct_lesson_code() -> LessonCode {
+    LessonCode { parse_file: Lesson::parse_file, evaluate: crate::lessons::evaluate }
 }
 
 #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
@@ -52,7 +76,19 @@ mod imp {
     pub fn programs() -> Option<Programs> {
         Some(direct_programs())
     }
+    pub fn lesson_code() -> Option<LessonCode> {
+        Some(direct_lesson_code())
+    }
     pub fn settled() -> bool {
+        true
+    }
+    pub async fn load_codec() -> bool {
+        true
+    }
+    pub async fn load_programs() -> bool {
+        true
+    }
+    pub async fn load_lesson_code() -> bool {
         true
     }
 }
@@ -70,70 +106,66 @@ mod imp {
         Failed,
     }
 
-    thread_local! {
-        static CODEC: Cell<Load<Codec>> = const { Cell::new(Load::Waiting) };
-        static PROGRAMS: Cell<Load<Programs>> = const { Cell::new(Load::Waiting) };
-    }
+    /// One split point: `$entry` is the function wasm-split cuts at; `$get` answers once its
+    /// chunk is here, `$load` fetches it (a no-op once here; false when it cannot be fetched).
+    macro_rules! chunk {
+        ($cell:ident, $ty:ty, $module:ident, $entry:ident, $direct:ident, $get:ident, $load:ident) => {
+            thread_local! {
+                static $cell: Cell<Load<$ty>> = const { Cell::new(Load::Waiting) };
+            }
 
-    // The split points: everything only these reach moves to a chunk of its own.
-    #[allow(improper_ctypes_definitions)]
-    #[wasm_split(codec, fallible)]
-    fn codec_entry() -> Result<Codec, SplitLoaderError> {
-        Ok(direct_codec())
-    }
+            #[allow(improper_ctypes_definitions)]
+            #[wasm_split($module, fallible)]
+            fn $entry() -> Result<$ty, SplitLoaderError> {
+                Ok($direct())
+            }
 
-    #[allow(improper_ctypes_definitions)]
-    #[wasm_split(programs, fallible)]
-    fn programs_entry() -> Result<Programs, SplitLoaderError> {
-        Ok(direct_programs())
-    }
+            pub fn $get() -> Option<$ty> {
+                match $cell.with(Cell::get) {
+                    Load::Ready(c) => Some(c),
+                    _ => None,
+                }
+            }
 
-    pub fn codec() -> Option<Codec> {
-        match CODEC.with(Cell::get) {
-            Load::Ready(c) => Some(c),
-            _ => None,
-        }
+            pub async fn $load() -> bool {
+                if $get().is_none() {
+                    let got = $entry().await;
+                    $cell.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
+                }
+                $get().is_some()
+            }
+        };
     }
-    pub fn programs() -> Option<Programs> {
-        match PROGRAMS.with(Cell::get) {
-            Load::Ready(p) => Some(p),
-            _ => None,
-        }
-    }
+    chunk!(CODEC, Codec, codec, codec_entry, direct_codec, codec, load_codec);
+    chunk!(PROGRAMS, Programs, programs, programs_entry, direct_programs, programs, load_programs);
+    chunk!(LESSONS, LessonCode, lessons, lessons_entry, direct_lesson_code, lesson_code, load_lesson_code);
+
     /// The programs' chunk arrived or failed for good: typed lines need not wait any longer.
     pub fn settled() -> bool {
         !matches!(PROGRAMS.with(Cell::get), Load::Waiting)
-    }
-    /// Fetches the codec's chunk (a no-op once it is here); false when it cannot be fetched.
-    pub async fn load_codec() -> bool {
-        if codec().is_some() {
-            return true;
-        }
-        let got = codec_entry().await;
-        CODEC.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
-        codec().is_some()
-    }
-    /// Fetches the programs' chunk; false when it cannot be fetched.
-    pub async fn load_programs() -> bool {
-        if programs().is_some() {
-            return true;
-        }
-        let got = programs_entry().await;
-        PROGRAMS.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
-        programs().is_some()
     }
 }
 
 pub use imp::*;
 
-/// The programs whose code is in the chunk.
-pub const PROGRAMS: [&str; 5] = ["etcdctl", "etcdutl", "kubectl", "curl", "tar"];
+/// The programs whose code is in the programs chunk.
+pub const PROGRAMS: [&str; 8] = ["etcdctl", "etcdutl", "kubectl", "curl", "tar", "sed", "grep", "egrep"];
 
 /// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
 /// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
 /// one without naming it finds the chunk missing and says so (see the stubs below).
 pub fn needs_programs(line: &str) -> bool {
     PROGRAMS.iter().any(|p| line.contains(p))
+}
+
+/// A lesson file read, or `None` while the lessons chunk is not here.
+pub fn parse_lesson_file(file: &str, text: &str) -> Option<Result<Lesson, LessonError>> {
+    lesson_code().map(|c| (c.parse_file)(file, text))
+}
+
+/// A step's check results, or `None` while the lessons chunk is not here (nothing passes).
+pub fn evaluate(step: &Step, session: &Session, last: &LastRun) -> Option<Vec<CheckResult>> {
+    lesson_code().map(|c| (c.evaluate)(step, session, last))
 }
 
 macro_rules! stub {
@@ -161,7 +193,7 @@ macro_rules! stub {
         }
     )*};
 }
-stub!(etcdctl, etcdutl, kubectl, curl, tar);
+stub!(etcdctl, etcdutl, kubectl, curl, tar, sed, grep);
 
 #[cfg(test)]
 mod tests {
@@ -180,7 +212,9 @@ mod tests {
 
     #[test]
     fn natively_everything_is_here_at_once() {
-        assert!(settled() && programs().is_some() && codec().is_some());
+        assert!(settled() && programs().is_some() && codec().is_some() && lesson_code().is_some());
+        let lesson = parse_lesson_file("x.toml", crate::lessons::course::COURSE[0].1).unwrap().unwrap();
+        assert!(!lesson.steps.is_empty());
         let mut s = Session::new("plain").unwrap();
         let r = s.execute("etcdctl put k v");
         assert_eq!(r.text(), "OK\n");

@@ -69,11 +69,11 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                #[cfg(feature = "split")]
                 {
                     let programs = crate::lazy::load_programs().await;
                     let codec = crate::lazy::load_codec().await;
-                    if !programs || !codec {
+                    let lessons = crate::lazy::load_lesson_code().await;
+                    if !programs || !codec || !lessons {
                         dispatcher.dispatch(Action::Note(
                             "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.".into(),
                             "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.".into(),
@@ -169,9 +169,17 @@ pub fn app() -> Html {
     let save_session = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(c) = crate::lazy::codec() else { return };
-            let bytes = (c.save_file)(&state.session.borrow(), &state.page_state());
-            super::dom::download("etcd-playground-session.cbor", &bytes);
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::lazy::load_codec().await;
+                match crate::lazy::codec() {
+                    Some(c) => super::dom::download("etcd-playground-session.cbor", &(c.save_file)(&state.session.borrow(), &state.page_state())),
+                    None => state.dispatch(Action::Note(
+                        "The session file cannot be written: this page could not download the code that writes it (are you offline?).".into(),
+                        "O arquivo da sessão não pode ser gravado: a página não conseguiu baixar o código que o grava (está sem rede?).".into(),
+                    )),
+                }
+            });
         })
     };
     let load_session = {

@@ -39,7 +39,10 @@ pub fn lessons_panel(props: &Props) -> Html {
                     let h2 = holder.clone();
                     let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
                         match res {
-                            Ok(text) => st.dispatch(Action::LoadLesson { name, text }),
+                            Ok(text) => wasm_bindgen_futures::spawn_local(async move {
+                                crate::lazy::load_lesson_code().await;
+                                st.dispatch(Action::LoadLesson { name, text });
+                            }),
                             Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
                         }
                         h2.borrow_mut().take();
@@ -59,6 +62,7 @@ pub fn lessons_panel(props: &Props) -> Html {
                 }
                 let st = state.clone();
                 wasm_bindgen_futures::spawn_local(async move {
+                    crate::lazy::load_lesson_code().await;
                     match fetch_text(&url).await {
                         Ok(text) => st.dispatch(Action::LoadLesson { name: url, text }),
                         Err(e) => {
@@ -137,7 +141,7 @@ pub fn lessons_panel(props: &Props) -> Html {
     let i = state.step_index();
     let n = lesson.steps.len();
     let Some(step) = lesson.steps.get(i) else { return html! {} };
-    let results = lessons::evaluate(step, &state.session.borrow(), &state.last);
+    let results = crate::lazy::evaluate(step, &state.session.borrow(), &state.last).unwrap_or_default();
     let done = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.completed.contains(&step.id));
     let hints = state.progress.hints_shown(&lesson.id, &step.id);
     let solution = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.solution_shown.contains(&step.id));
@@ -209,6 +213,7 @@ pub fn fetch_lesson(state: Handle, file: String, open: bool) {
     }
     wasm_bindgen_futures::spawn_local(async move {
         let res = fetch_text(&file).await;
+        crate::lazy::load_lesson_code().await;
         state.dispatch(Action::Fetched { file, res, open });
     });
 }

@@ -22,6 +22,7 @@ pub fn start() {
         #[cfg(feature = "split")]
         if state::has_saved_session() {
             crate::lazy::load_codec().await;
+            crate::lazy::load_lesson_code().await;
         }
         yew::Renderer::<app::App>::new().render();
     });

@@ -125,7 +125,8 @@ pub enum Action {
 fn all_lessons(fetched: &[Lesson], loaded: &[(String, String)]) -> Vec<Lesson> {
     let mut all = fetched.to_vec();
     for (name, text) in loaded {
-        if let Ok(l) = Lesson::parse_file(name, text) {
+        // At start the lessons chunk is here before the first render (web::start).
+        if let Some(Ok(l)) = crate::lazy::parse_lesson_file(name, text) {
             match all.iter_mut().find(|x| x.id == l.id) {
                 Some(slot) => *slot = l,
                 None => all.push(l),
@@ -260,7 +261,7 @@ impl AppState {
         let Some(l) = self.lesson().cloned() else { return };
         let i = self.step_index();
         let Some(step) = l.steps.get(i) else { return };
-        let ok = lessons::evaluate(step, &self.session.borrow(), &self.last).iter().all(|r| r.passed);
+        let ok = crate::lazy::evaluate(step, &self.session.borrow(), &self.last).is_some_and(|rs| rs.iter().all(|r| r.passed));
         if ok && !step.checks.is_empty() {
             self.progress.complete_step(&l.id, &step.id);
         }
@@ -401,7 +402,11 @@ impl Reducible for AppState {
                 term.push(LineKind::Note { en: "Sandbox: a fresh node, no lesson.".into(), pt: "Sandbox: um nó novo, sem lição.".into() });
             }
             Action::CloseLesson => next.active = None,
-            Action::LoadSession(bytes) => match crate::lazy::codec().ok_or(crate::session_file::SessionFileError::NotASession).and_then(|c| (c.load_file)(&bytes)) {
+            Action::LoadSession(_) if crate::lazy::codec().is_none() => next.term.borrow_mut().push(LineKind::Note {
+                en: "The session file cannot be opened: this page could not download the code that reads it (are you offline?). Nothing changed.".into(),
+                pt: "O arquivo da sessão não pode ser aberto: a página não conseguiu baixar o código que o lê (está sem rede?). Nada mudou.".into(),
+            }),
+            Action::LoadSession(bytes) => match crate::lazy::codec().map_or(Err(crate::session_file::SessionFileError::NotASession), |c| (c.load_file)(&bytes)) {
                 Ok((session, page)) => {
                     *next.session.borrow_mut() = session;
                     next.lessons = Rc::new(all_lessons(&next.fetched, &page.loaded));
@@ -441,9 +446,9 @@ impl Reducible for AppState {
                     }
                 }
             }
-            Action::LoadLesson { name, text } => match Lesson::parse_file(&name, &text) {
+            Action::LoadLesson { name, text } => match crate::lazy::parse_lesson_file(&name, &text).unwrap_or_else(|| Err(no_lesson_code(&name))) {
                 Ok(l) => {
-                    next.loaded.retain(|(_, t)| Lesson::parse(t).map(|x| x.id != l.id).unwrap_or(false));
+                    next.loaded.retain(|(n, t)| crate::lazy::parse_lesson_file(n, t).is_some_and(|x| x.is_ok_and(|x| x.id != l.id)));
                     next.loaded.push((name, text));
                     next.lessons = Rc::new(all_lessons(&next.fetched, &next.loaded));
                     next.open_lesson(&l.id);
@@ -476,7 +481,7 @@ impl Reducible for AppState {
                     next.opening = None;
                 }
                 let failed = match res {
-                    Ok(text) => match Lesson::parse_file(&file, &text) {
+                    Ok(text) => match crate::lazy::parse_lesson_file(&file, &text).unwrap_or_else(|| Err(no_lesson_code(&file))) {
                         Ok(l) => {
                             let id = l.id.clone();
                             let mut fetched = (*next.fetched).clone();
@@ -595,3 +600,9 @@ impl AppState {
 
 /// A handle views take as their only prop.
 pub type Handle = UseReducerHandle<AppState>;
+
+/// The error a lesson file gets when the lessons chunk (crate::lazy) could not be fetched.
+fn no_lesson_code(file: &str) -> lessons::LessonError {
+    let message = "the page could not download the code that reads lessons (are you offline?) / a página não conseguiu baixar o código que lê lições (está sem rede?)".to_string();
+    lessons::LessonError { file: file.to_string(), issues: vec![lessons::LessonIssue { line: 0, message }] }
+}

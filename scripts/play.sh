@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_wasm_tools
-build_dist release
+build_dist
 cd "$ROOT"
 cargo build --quiet --bin etcd-playground
 exec target/debug/etcd-playground serve --dir dist --port "${PORT:-8080}"

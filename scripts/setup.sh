@@ -31,11 +31,13 @@ ensure_wasm_tools() {
     log "installing wasm-bindgen-cli $want"
     cargo install --locked wasm-bindgen-cli --version "$want"
   fi
-  if ! command -v wasm-pack >/dev/null 2>&1; then
-    log "installing wasm-pack"
-    cargo install --locked wasm-pack
+  # Cuts the programs and the session codec out of the first load (src/lazy.rs).
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    log "installing wasm-split-cli $WASM_SPLIT_VERSION"
+    cargo install --locked wasm_split_cli_support --features build-binary --version "$WASM_SPLIT_VERSION"
   fi
 }
+WASM_SPLIT_VERSION=0.2.4
 
 ensure_node_deps() {
   ensure_apt node nodejs npm
@@ -47,20 +49,38 @@ ensure_node_deps() {
 
 # Builds the page into dist/: index.html, www/, pkg/ (wasm + JS glue), lessons/.
 build_dist() {
-  local profile="${1:-release}"
-  log "building the wasm bundle ($profile)"
-  (cd "$ROOT" && wasm-pack --quiet build --target web --no-typescript --no-pack "--$profile" --out-dir pkg >/dev/null)
-  if [ "$profile" = release ]; then
-    # The debug-name section was about a third of the gzipped page: ship without it.
-    (cd "$ROOT" && wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-      --out-dir pkg target/wasm32-unknown-unknown/release/etcd_playground.wasm)
-  fi
+  # Release only: the page is built as it ships. wasm-pack cannot split a module, so this is
+  # cargo → wasm-split-cli → wasm-bindgen, the steps wasm-pack would run, plus the split.
+  log "building the wasm bundle (release, split)"
+  local wasm="$ROOT/target/wasm32-unknown-unknown/release/etcd_playground.wasm"
+  local split="$ROOT/target/wasm-split"
+  # The relocations let wasm-split move functions between modules.
+  (cd "$ROOT" && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='-Clink-args=--emit-relocs' \
+    cargo build --quiet --release --target wasm32-unknown-unknown --lib --features split)
+  rm -rf "$split" "$ROOT/pkg"
+  wasm-split-cli --target web --out-name etcd_playground "$wasm" "$split" >/dev/null
+  # The debug-name section was about a third of the gzipped page: ship without it.
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --keep-lld-exports \
+    --out-dir "$ROOT/pkg" "$split/etcd_playground.wasm"
+  # The chunks (split_*.wasm, chunk_*.wasm) and their loader go beside the main module.
+  find "$split" -name '*.wasm' ! -name etcd_playground.wasm -exec cp {} "$ROOT/pkg/" \;
+  cp "$split/__wasm_split.js" "$ROOT/pkg/"
+  (cd "$ROOT" && find pkg -name '*.wasm' ! -name etcd_playground_bg.wasm -print0 \
+    | xargs -0 cargo run --quiet --bin etcd-playground -- strip-wasm)
   rm -rf "$ROOT/dist"
   mkdir -p "$ROOT/dist/pkg"
   cp "$ROOT/index.html" "$ROOT/dist/"
   cp -r "$ROOT/www" "$ROOT/dist/www"
   # The service worker must sit at the root to serve index.html (its scope is its folder).
   mv "$ROOT/dist/www/sw.js" "$ROOT/dist/sw.js"
-  cp "$ROOT/pkg/etcd_playground.js" "$ROOT/pkg/etcd_playground_bg.wasm" "$ROOT/dist/pkg/"
-  if [ -d "$ROOT/lessons" ]; then cp -r "$ROOT/lessons" "$ROOT/dist/lessons"; fi
+  cp "$ROOT"/pkg/*.js "$ROOT"/pkg/*.wasm "$ROOT/dist/pkg/"
+  # Offline on the next visit needs the chunks too: list them for the service worker.
+  local chunks
+  chunks="$(cd "$ROOT/dist" && find pkg -name '*.wasm' ! -name etcd_playground_bg.wasm | sort | sed "s/.*/, '&'/" | tr -d '\n')"
+  sed -i "s|/\*CHUNKS\*/|$chunks|" "$ROOT/dist/sw.js"
+  if [ -d "$ROOT/lessons" ]; then
+    cp -r "$ROOT/lessons" "$ROOT/dist/lessons"
+    # The page lists the course from this index and fetches a lesson's file when it is opened.
+    (cd "$ROOT" && cargo run --quiet --bin etcd-playground -- lessons index lessons > dist/lessons/index.json)
+  fi
 }

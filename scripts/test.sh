@@ -18,7 +18,7 @@ log "wasm tests (Node, wasm-bindgen-test-runner)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm --test snapshot_wasm 2>&1
 
-build_dist release
+build_dist
 cargo build --quiet --bin etcd-playground
 log "bundle sizes"
 bash scripts/size-report.sh

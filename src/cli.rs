@@ -8,13 +8,16 @@ const USAGE: &str = "usage:
   etcd-playground run [--scenario NAME] [--echo] [--explain] [--lang en|pt]
                       [--import HOSTFILE=VPATH]... [--export VPATH=HOSTFILE]... [FILE|-]
   etcd-playground serve [--dir DIR] [--port PORT]
-  etcd-playground lessons check [DIR]";
+  etcd-playground lessons check [DIR]
+  etcd-playground lessons index [DIR]
+  etcd-playground strip-wasm FILE...   (build step: drops a module's custom sections)";
 
 pub fn main(args: Vec<String>) -> i32 {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("serve") => serve(&args[1..]),
         Some("lessons") => lessons(&args[1..]),
+        Some("strip-wasm") if args.len() > 1 => strip_wasm(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2
@@ -223,12 +226,41 @@ fn mime_of(path: &str) -> &'static str {
     }
 }
 
+/// `lessons index [DIR]`: prints `lessons/index.json` for the page — the list of `DIR/*.toml`
+/// with titles, summaries and step ids (see `lessons::course::index_json`). A file that does
+/// not parse is reported on stderr and fails the command (exit 1), so a build stops on it.
+fn lessons_index(files: &[std::path::PathBuf]) -> i32 {
+    use etcd_playground::lessons::{course::index_json, validate_set, Lesson};
+    let mut parsed = Vec::new();
+    let mut failed = false;
+    for path in files {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}")).and_then(|t| Lesson::parse_file(&name, &t).map_err(|e| e.to_string())) {
+            Ok(l) => parsed.push(l),
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+            }
+        }
+    }
+    for e in validate_set(&parsed) {
+        eprintln!("{e}");
+        failed = true;
+    }
+    if failed {
+        return 1;
+    }
+    print!("{}", index_json(&parsed));
+    0
+}
+
 /// `lessons check [DIR]`: validates every `DIR/*.toml` (default `lessons`) and plays each
 /// reference solution from the lesson's scenario. Prints `ok FILE` or `FILE:LINE: problem`
 /// lines; exits 1 if anything failed.
 fn lessons(args: &[String]) -> i32 {
     use etcd_playground::lessons::{validate_set, verify, Lesson};
-    if args.first().map(String::as_str) != Some("check") || args.len() > 2 {
+    let sub = args.first().map(String::as_str).unwrap_or("");
+    if !matches!(sub, "check" | "index") || args.len() > 2 {
         eprintln!("{USAGE}");
         return 2;
     }
@@ -236,14 +268,17 @@ fn lessons(args: &[String]) -> i32 {
     let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
         Err(e) => {
-            eprintln!("etcd-playground lessons check: {dir}: {e}");
+            eprintln!("etcd-playground lessons {sub}: {dir}: {e}");
             return 2;
         }
     };
     files.sort();
     if files.is_empty() {
-        eprintln!("etcd-playground lessons check: {dir}: no *.toml lesson files");
+        eprintln!("etcd-playground lessons {sub}: {dir}: no *.toml lesson files");
         return 1;
+    }
+    if sub == "index" {
+        return lessons_index(&files);
     }
     let mut failed = 0;
     let mut parsed = Vec::new();
@@ -278,5 +313,79 @@ fn lessons(args: &[String]) -> i32 {
     } else {
         println!("ok: {} lessons", files.len());
         0
+    }
+}
+
+/// Rewrites each wasm file without its custom sections (names, producers): the chunks
+/// wasm-split writes keep their function names, which the page does not need.
+fn strip_wasm(files: &[String]) -> i32 {
+    for f in files {
+        let stripped = std::fs::read(f).map_err(|e| e.to_string()).and_then(|b| without_custom_sections(&b));
+        match stripped.and_then(|b| std::fs::write(f, b).map_err(|e| e.to_string())) {
+            Ok(()) => {}
+            Err(e) => {
+                eprintln!("strip-wasm: {f}: {e}");
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// The module with every custom section (id 0) left out; an error if it is not a wasm module.
+fn without_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    if wasm.len() < 8 || &wasm[..4] != b"\0asm" {
+        return Err("not a wasm module".into());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut i = 8;
+    while i < wasm.len() {
+        let id = wasm[i];
+        let (len, body) = leb128_u32(wasm, i + 1).ok_or("truncated section header")?;
+        let end = body.checked_add(len as usize).filter(|&e| e <= wasm.len()).ok_or("truncated section")?;
+        if id != 0 {
+            out.extend_from_slice(&wasm[i..end]);
+        }
+        i = end;
+    }
+    Ok(out)
+}
+
+/// An unsigned LEB128 at `at`: the value and the offset just past it.
+fn leb128_u32(b: &[u8], at: usize) -> Option<(u32, usize)> {
+    let mut v: u32 = 0;
+    for k in 0..5 {
+        let byte = *b.get(at + k)?;
+        v |= u32::from(byte & 0x7f) << (7 * k);
+        if byte & 0x80 == 0 {
+            return Some((v, at + k + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod strip_tests {
+    use super::*;
+
+    #[test]
+    fn custom_sections_go_and_the_rest_stays_byte_for_byte() {
+        let header = b"\0asm\x01\0\0\0";
+        let type_section = [1u8, 4, 1, 0x60, 0, 0];
+        let name_section = [0u8, 5, 4, b'n', b'a', b'm', b'e'];
+        let mut wasm = header.to_vec();
+        wasm.extend_from_slice(&name_section);
+        wasm.extend_from_slice(&type_section);
+        wasm.extend_from_slice(&name_section);
+        let mut want = header.to_vec();
+        want.extend_from_slice(&type_section);
+        assert_eq!(without_custom_sections(&wasm).unwrap(), want);
+    }
+
+    #[test]
+    fn garbage_is_refused_not_truncated() {
+        assert!(without_custom_sections(b"hello world").is_err());
+        assert!(without_custom_sections(b"\0asm\x01\0\0\0\x01\x7f").is_err());
+        assert!(without_custom_sections(b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\xff").is_err());
     }
 }

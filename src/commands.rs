@@ -21,13 +21,13 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
         return None;
     }
     Some(match base {
-        "etcdctl" => crate::etcdctl::main as fn(&mut World, &mut Proc) -> i32,
-        "curl" => crate::netless::curl::main,
-        "tar" => crate::netless::tar::main,
-        "etcdutl" => crate::etcdutl::main,
-        "kubectl" => crate::kubectl::main,
+        "etcdctl" => crate::lazy::etcdctl as fn(&mut World, &mut Proc) -> i32,
+        "curl" => crate::lazy::curl,
+        "tar" => crate::lazy::tar,
+        "etcdutl" => crate::lazy::etcdutl,
+        "kubectl" => crate::lazy::kubectl,
         "openssl" => crate::openssl::main,
-        "sed" => crate::sed::main,
+        "sed" => crate::lazy::sed,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })

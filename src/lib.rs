@@ -33,6 +33,7 @@ pub mod sorted_map;
 pub mod term;
 pub mod vfs;
 pub mod world;
+pub mod lazy;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

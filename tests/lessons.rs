@@ -292,6 +292,57 @@ fn lessons_check_cli_reports_ok_and_failures() {
     assert!(out.contains("t.toml:13: step 1 `one` check 1"), "{out}");
 }
 
+/// The page lists the course from `lessons/index.json` (written by `lessons index` when the
+/// page is built) and fetches a lesson's file only when it is opened.
+#[test]
+fn lessons_index_cli_lists_the_course_for_the_page() {
+    use etcd_playground::lessons::course::{parse_index, Card};
+    let bin = env!("CARGO_BIN_EXE_etcd-playground");
+    let out = std::process::Command::new(bin).args(["lessons", "index"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cards = parse_index(&String::from_utf8(out.stdout).unwrap()).unwrap_or_else(|e| panic!("{e}"));
+    let expected: Vec<Card> = course().iter().map(Card::of).collect();
+    assert_eq!(cards, expected);
+    assert_eq!(cards.len(), COURSE.len());
+    assert_eq!(cards[0].file, "lessons/01-what-is-etcd.toml");
+    assert_eq!(cards[0].id, "01-what-is-etcd");
+    assert_eq!(cards[0].title.en, "What etcd is: a key-value store");
+    assert_eq!(cards[0].steps.len(), course()[0].steps.len());
+    // Progress counts against the card as against the lesson.
+    let mut p = Progress::default();
+    p.complete_step(&cards[0].id, &cards[0].steps[0]);
+    assert_eq!(p.counts_of(&cards[0].id, cards[0].steps.iter().map(String::as_str)), p.counts(&course()[0]));
+    assert_eq!(p.counts(&course()[0]).0, 1);
+    // A broken lesson file fails the build's index step, naming the file and line.
+    let dir = std::env::temp_dir().join(format!("lessons-index-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("t.toml"), "id = \"x\"\nscenario = \"plain\"\n").unwrap();
+    let bad = std::process::Command::new(bin).args(["lessons", "index", dir.to_str().unwrap()]).output().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(bad.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("t.toml:"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
+
+#[test]
+fn a_bad_lessons_index_is_an_error_not_a_panic() {
+    use etcd_playground::lessons::course::parse_index;
+    let entry = |file: &str| format!(r#"{{"lessons":[{{"file":"{file}","id":"a","title":{{"en":"A","pt":"A"}},"summary":{{"en":"s","pt":"s"}},"steps":["one"]}}]}}"#);
+    assert_eq!(parse_index(&entry("a.toml")).unwrap()[0].file, "lessons/a.toml");
+    for (text, msg) in [
+        ("", "lessons/index.json: EOF"),
+        ("[]", "no \"lessons\" list"),
+        (&entry("../secret.toml") as &str, "lesson 1: \"file\" must be a file name in lessons/"),
+        (&entry(".hidden.toml"), "\"file\" must be"),
+        (r#"{"lessons":[{"file":"a.toml","id":"a","title":{"en":"A"},"summary":{"en":"s","pt":"s"},"steps":[]}]}"#, "\"title\" needs \"en\" and \"pt\""),
+        (r#"{"lessons":[{"file":"a.toml","id":"a","title":{"en":"A","pt":"A"},"summary":{"en":"s","pt":"s"},"steps":[1]}]}"#, "a step id is not a string"),
+        (r#"{"lessons":[{"file":"a.toml","title":{"en":"A","pt":"A"},"summary":{"en":"s","pt":"s"},"steps":[]}]}"#, "no \"id\""),
+    ] {
+        let e = parse_index(text).unwrap_err();
+        assert!(e.contains(msg), "{text}: {e}");
+    }
+}
+
 #[test]
 fn images_referenced_by_lessons_exist_and_lesson_1_shows_both_pictures() {
     let mut seen = Vec::new();

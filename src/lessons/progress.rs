@@ -65,8 +65,15 @@ impl Progress {
 
     /// (completed steps, total steps) for the lesson list.
     pub fn counts(&self, lesson: &Lesson) -> (usize, usize) {
-        let done = self.lessons.get(&lesson.id).map_or(0, |p| lesson.steps.iter().filter(|s| p.completed.contains(&s.id)).count());
-        (done, lesson.steps.len())
+        self.counts_of(&lesson.id, lesson.steps.iter().map(|s| s.id.as_str()))
+    }
+
+    /// (completed steps, total steps) of the lesson `id` with these step ids (the page's list
+    /// knows a lesson's step ids before its file is fetched: see `course::Card`).
+    pub fn counts_of<'a>(&self, id: &str, steps: impl ExactSizeIterator<Item = &'a str>) -> (usize, usize) {
+        let total = steps.len();
+        let done = self.lessons.get(id).map_or(0, |p| steps.filter(|s| p.completed.contains(*s)).count());
+        (done, total)
     }
 
     /// Whether entering `step` must apply its start now (it has one, not yet applied), and

@@ -141,7 +141,7 @@ pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
             0
         }
         // Everything else is the playground's etcdctl (it speaks 3.4 and 3.5 alike).
-        "etcdctl" => crate::etcdctl::main(world, p),
+        "etcdctl" => crate::lazy::etcdctl(world, p),
         _ => {
             p.explain(
                 format!("This downloaded {prog} only answers `version` in the playground."),

@@ -64,6 +64,45 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The programs and the session codec are fetched right after the first paint (crate::lazy).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                {
+                    let programs = crate::lazy::load_programs().await;
+                    let codec = crate::lazy::load_codec().await;
+                    let lessons = crate::lazy::load_lesson_code().await;
+                    if !programs || !codec || !lessons {
+                        dispatcher.dispatch(Action::Note(
+                            "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.".into(),
+                            "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.".into(),
+                        ));
+                    }
+                }
+                dispatcher.dispatch(Action::CodeArrived);
+            });
+        });
+    }
+    // The course is not part of the first load: its list is fetched when the Lessons tab is
+    // first shown or a lesson was open (restored), then that lesson's file.
+    {
+        let st = state.clone();
+        let want = *tab == Tab::Lessons || state.active.is_some();
+        use_effect_with(want, move |want| {
+            if *want && st.index_status == super::state::Fetch::Pending {
+                super::lessons::fetch_index(st);
+            }
+        });
+    }
+    {
+        let st = state.clone();
+        use_effect_with((state.active.clone(), state.index.clone()), move |(active, _)| {
+            if let Some(card) = active.as_deref().and_then(|id| st.to_fetch(id)) {
+                super::lessons::fetch_lesson(st.clone(), card.file.clone(), false);
+            }
+        });
+    }
     // The simulated clock follows real time, so leases run out while the learner reads.
     {
         let session = state.session.clone();
@@ -130,8 +169,17 @@ pub fn app() -> Html {
     let save_session = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            let bytes = crate::session_file::save_playground(&state.session.borrow(), &state.page_state());
-            super::dom::download("etcd-playground-session.cbor", &bytes);
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::lazy::load_codec().await;
+                match crate::lazy::codec() {
+                    Some(c) => super::dom::download("etcd-playground-session.cbor", &(c.save_file)(&state.session.borrow(), &state.page_state())),
+                    None => state.dispatch(Action::Note(
+                        "The session file cannot be written: this page could not download the code that writes it (are you offline?).".into(),
+                        "O arquivo da sessão não pode ser gravado: a página não conseguiu baixar o código que o grava (está sem rede?).".into(),
+                    )),
+                }
+            });
         })
     };
     let load_session = {

@@ -2,7 +2,7 @@
 //! elements), its live checks, hints one by one, the solution, navigation, reset, the sandbox,
 //! and loading a lesson from a local file or a URL.
 
-use super::state::{Action, Handle};
+use super::state::{why, Action, Fetch, Handle};
 use crate::i18n::t;
 use crate::lessons;
 use crate::markdown::{self, Block, Inline};
@@ -39,7 +39,10 @@ pub fn lessons_panel(props: &Props) -> Html {
                     let h2 = holder.clone();
                     let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
                         match res {
-                            Ok(text) => st.dispatch(Action::LoadLesson { name, text }),
+                            Ok(text) => wasm_bindgen_futures::spawn_local(async move {
+                                crate::lazy::load_lesson_code().await;
+                                st.dispatch(Action::LoadLesson { name, text });
+                            }),
                             Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
                         }
                         h2.borrow_mut().take();
@@ -59,9 +62,13 @@ pub fn lessons_panel(props: &Props) -> Html {
                 }
                 let st = state.clone();
                 wasm_bindgen_futures::spawn_local(async move {
+                    crate::lazy::load_lesson_code().await;
                     match fetch_text(&url).await {
                         Ok(text) => st.dispatch(Action::LoadLesson { name: url, text }),
-                        Err(e) => st.dispatch(Action::Note(format!("Could not load {url}: {e}"), format!("Não foi possível carregar {url}: {e}"))),
+                        Err(e) => {
+                            let (en, pt) = why(&e);
+                            st.dispatch(Action::Note(format!("Could not load {url}: {en}"), format!("Não foi possível carregar {url}: {pt}")))
+                        }
                     }
                 });
             }
@@ -76,11 +83,15 @@ pub fn lessons_panel(props: &Props) -> Html {
                 load_url();
             }
         });
-        let items = state.lessons.iter().map(|les| {
-            let (done, total) = state.progress.counts(les);
+        let items = state.cards().into_iter().map(|les| {
+            let (done, total) = state.progress.counts_of(&les.id, les.steps.iter().map(String::as_str));
             let id = les.id.clone();
             let st = state.clone();
-            let open = Callback::from(move |_: MouseEvent| st.dispatch(Action::OpenLesson(id.clone())));
+            let open = Callback::from(move |_: MouseEvent| match st.to_fetch(&id) {
+                // A course lesson's file is fetched when it is first opened.
+                Some(card) => fetch_lesson(st.clone(), card.file.clone(), true),
+                None => st.dispatch(Action::OpenLesson(id.clone())),
+            });
             html! {
                 <li class="lesson-item" data-lesson={ les.id.clone() }>
                     <button class="linkish lesson-open" onclick={ open }>{ les.title.get(l) }</button>
@@ -94,7 +105,25 @@ pub fn lessons_panel(props: &Props) -> Html {
                 <div class="lesson-bar">
                     <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
                 </div>
+                if let Some(file) = &state.opening {
+                    <p class="muted" id="lesson-opening" role="status">{ t(l, "lesson.opening").replace("{file}", file) }</p>
+                }
+                if let Some((en, pt)) = &state.lesson_error {
+                    <p class="lesson-error" id="lesson-error" role="alert">{ l.pick(en, pt) }</p>
+                }
                 <ol class="lesson-list" aria-label={ t(l, "lesson.list") }>{ for items }</ol>
+                { match &state.index_status {
+                    Fetch::Pending => html! { <p class="muted" id="lessons-loading">{ t(l, "lesson.loading") }</p> },
+                    Fetch::Ready => html! {},
+                    Fetch::Failed(en, pt) => {
+                        let st = state.clone();
+                        html! {
+                            <p class="lesson-error" id="index-error" role="alert">{ l.pick(en, pt) }{ " " }
+                                <button id="index-retry" onclick={ Callback::from(move |_: MouseEvent| fetch_index(st.clone())) }>{ t(l, "lesson.retry") }</button>
+                            </p>
+                        }
+                    }
+                } }
                 <h3>{ t(l, "lesson.load") }</h3>
                 <div class="lesson-load">
                     <input id="lesson-file" class="sr-only" type="file" accept=".toml,text/plain" onchange={ onfile } />
@@ -112,7 +141,7 @@ pub fn lessons_panel(props: &Props) -> Html {
     let i = state.step_index();
     let n = lesson.steps.len();
     let Some(step) = lesson.steps.get(i) else { return html! {} };
-    let results = lessons::evaluate(step, &state.session.borrow(), &state.last);
+    let results = crate::lazy::evaluate(step, &state.session.borrow(), &state.last).unwrap_or_default();
     let done = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.completed.contains(&step.id));
     let hints = state.progress.hints_shown(&lesson.id, &step.id);
     let solution = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.solution_shown.contains(&step.id));
@@ -169,9 +198,31 @@ pub fn lessons_panel(props: &Props) -> Html {
     }
 }
 
+/// Fetches the course's index (at start, and on "try again").
+pub fn fetch_index(state: Handle) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let res = fetch_text(lessons::course::INDEX).await;
+        state.dispatch(Action::Index(res));
+    });
+}
+
+/// Fetches a course lesson's file; `open`: the learner asked to open it.
+pub fn fetch_lesson(state: Handle, file: String, open: bool) {
+    if open {
+        state.dispatch(Action::Opening(file.clone()));
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let res = fetch_text(&file).await;
+        crate::lazy::load_lesson_code().await;
+        state.dispatch(Action::Fetched { file, res, open });
+    });
+}
+
+/// The text at `url`; the error is "" when the network failed (see `state::why`), else the
+/// HTTP status or what went wrong.
 async fn fetch_text(url: &str) -> Result<String, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?;
+    let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| String::new())?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
     if !resp.ok() {
         return Err(format!("HTTP {}", resp.status()));

@@ -17,5 +17,13 @@ use wasm_bindgen::prelude::*;
 pub fn start() {
     // A Rust panic must reach the console with its message instead of an opaque trap.
     console_error_panic_hook::set_once();
-    yew::Renderer::<app::App>::new().render();
+    // A returning learner's saved session needs the codec's chunk before the first render.
+    wasm_bindgen_futures::spawn_local(async {
+        #[cfg(feature = "split")]
+        if state::has_saved_session() {
+            crate::lazy::load_codec().await;
+            crate::lazy::load_lesson_code().await;
+        }
+        yew::Renderer::<app::App>::new().render();
+    });
 }

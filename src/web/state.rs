@@ -2,6 +2,7 @@
 //! what the learner did; `reduce` applies them through the session (no shell logic here).
 
 use crate::i18n::Lang;
+use crate::lessons::course::Card;
 use crate::lessons::{self, LastRun, Lesson, Progress};
 use crate::persist::{self, PageState};
 use crate::shell::Session;
@@ -30,14 +31,35 @@ pub struct AppState {
     /// Bumped on every change worth saving (not on a mere redraw).
     pub dirty: u64,
     pub notice: Option<Notice>,
-    /// The shipped course plus lessons the learner loaded.
+    /// The course's list, from `lessons/index.json` (fetched at start).
+    pub index: Rc<Vec<Card>>,
+    pub index_status: Fetch,
+    /// The shipped lessons fetched so far (a lesson's file is fetched when it is opened).
+    pub fetched: Rc<Vec<Lesson>>,
+    /// The fetched lessons plus the lessons the learner loaded: the ones that can be opened.
     pub lessons: Rc<Vec<Lesson>>,
     pub loaded: Vec<(String, String)>,
+    /// Why the last shipped lesson asked for could not be opened (en, pt).
+    pub lesson_error: Option<(String, String)>,
+    /// The course lesson file being fetched to open it.
+    pub opening: Option<String>,
     pub progress: Progress,
     /// The open lesson's id; None is the sandbox.
     pub active: Option<String>,
     /// What the last complete command printed (checks on output look at it).
     pub last: LastRun,
+    /// Lines typed before the programs' code arrived (see `Action::CodeArrived`).
+    pub pending: Vec<String>,
+}
+
+/// Where the course's index stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetch {
+    /// Not here yet: not asked for (the Lessons tab was never shown), or on its way.
+    Pending,
+    Ready,
+    /// (en, pt)
+    Failed(String, String),
 }
 
 impl PartialEq for AppState {
@@ -83,17 +105,28 @@ pub enum Action {
     ShowSolution,
     /// A lesson file's text from a local file or a URL.
     LoadLesson { name: String, text: String },
+    /// The course's index arrived (its text) or could not be fetched (why).
+    Index(Result<String, String>),
+    /// A shipped lesson's file arrived or could not be fetched; `open`: open it (the learner
+    /// asked for it), else it is the lesson restored at start.
+    Fetched { file: String, res: Result<String, String>, open: bool },
+    /// The learner opened a course lesson whose file is being fetched.
+    Opening(String),
     /// A saved session file (see `crate::session_file`): replaces everything, or changes
     /// nothing and says why.
     LoadSession(Vec<u8>),
+    /// The code fetched after the first paint arrived (or failed to): run the lines typed
+    /// while it was on its way, and save.
+    CodeArrived,
 }
 
-/// The shipped course with the learner's loaded lessons (a loaded lesson replaces a shipped
-/// one with the same id).
-fn all_lessons(loaded: &[(String, String)]) -> Vec<Lesson> {
-    let mut all = lessons::course::course();
+/// The fetched shipped lessons with the learner's loaded lessons (a loaded lesson replaces a
+/// shipped one with the same id).
+fn all_lessons(fetched: &[Lesson], loaded: &[(String, String)]) -> Vec<Lesson> {
+    let mut all = fetched.to_vec();
     for (name, text) in loaded {
-        if let Ok(l) = Lesson::parse_file(name, text) {
+        // At start the lessons chunk is here before the first render (web::start).
+        if let Some(Ok(l)) = crate::lazy::parse_lesson_file(name, text) {
             match all.iter_mut().find(|x| x.id == l.id) {
                 Some(slot) => *slot = l,
                 None => all.push(l),
@@ -103,10 +136,26 @@ fn all_lessons(loaded: &[(String, String)]) -> Vec<Lesson> {
     all
 }
 
+/// A failed fetch's reason in (en, pt): `super::lessons::fetch_text` gives "" when the network
+/// failed, else a language-neutral text such as `HTTP 404`.
+pub fn why(e: &str) -> (String, String) {
+    if e.is_empty() {
+        ("no network connection".into(), "sem conexão de rede".into())
+    } else {
+        (e.to_string(), e.to_string())
+    }
+}
+
 fn fresh_session() -> Session {
     // The default scenario is built into the binary; failing to build it is a bug caught by the
     // native tests, but the page still must not trap: fall back to the plain scenario.
     Session::new(SCENARIO).or_else(|_| Session::new("plain")).unwrap_or_else(|e| panic!("no scenario: {e}"))
+}
+
+/// Whether an earlier visit left a session in this browser.
+#[cfg(feature = "split")]
+pub fn has_saved_session() -> bool {
+    storage().and_then(|st| st.get_item(persist::STORAGE_KEY).ok().flatten()).is_some()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -120,18 +169,26 @@ impl AppState {
         let mut restored = None;
         if let Some(st) = storage() {
             if let Ok(Some(text)) = st.get_item(persist::STORAGE_KEY) {
-                match persist::decode(&text) {
-                    Ok(ok) => restored = Some(ok),
-                    Err(e) => {
+                match crate::lazy::codec().map(|c| (c.decode)(&text)) {
+                    Some(Ok(ok)) => restored = Some(ok),
+                    Some(Err(e)) => {
                         let (en, pt) = e.describe();
                         notice = Some(Notice { en, pt, offer_reset: true });
                     }
+                    // The code that reads sessions is fetched separately (crate::lazy); without
+                    // it the saved session stays untouched for the next visit.
+                    None => notice = Some(Notice {
+                        en: "Your saved session is kept, but this page could not download the code that opens it (are you offline?). Reload the page when the network is back.".into(),
+                        pt: "Sua sessão salva está guardada, mas a página não conseguiu baixar o código que a abre (está sem rede?). Recarregue a página quando a rede voltar.".into(),
+                        offer_reset: false,
+                    }),
                 }
             }
         }
         let (session, page) = restored.unwrap_or_else(|| (fresh_session(), PageState::default()));
-        let all = all_lessons(&page.loaded);
-        let active = page.active.filter(|id| all.iter().any(|l| &l.id == id));
+        let all = all_lessons(&[], &page.loaded);
+        // A shipped lesson is fetched once the index says where its file is (see `Action::Index`).
+        let active = page.active;
         let mut term = Scrollback::default();
         if notice.is_none() && !session.history.is_empty() {
             term.push(LineKind::Note { en: "Session restored from this browser.".into(), pt: "Sessão restaurada deste navegador.".into() });
@@ -143,11 +200,17 @@ impl AppState {
             gen: 0,
             dirty: 0,
             notice,
+            index: Rc::new(Vec::new()),
+            index_status: Fetch::Pending,
+            fetched: Rc::new(Vec::new()),
             lessons: Rc::new(all),
             loaded: page.loaded,
+            lesson_error: None,
+            opening: None,
             progress: page.progress,
             active,
             last: LastRun::default(),
+            pending: Vec::new(),
         };
         // Normally a no-op: the open step's start was applied when it was entered, and that is
         // saved. It matters only when the saved step has a start never applied to this
@@ -159,6 +222,26 @@ impl AppState {
     pub fn lesson(&self) -> Option<&Lesson> {
         let id = self.active.as_ref()?;
         self.lessons.iter().find(|l| &l.id == id)
+    }
+
+    /// The lesson list: the index's cards (a loaded lesson with the same id in its place),
+    /// then the loaded lessons that are not in the course.
+    pub fn cards(&self) -> Vec<Card> {
+        let mut cards: Vec<Card> = self.index.iter().map(|c| self.lessons.iter().find(|l| l.id == c.id).map_or_else(|| c.clone(), Card::of)).collect();
+        for l in self.lessons.iter() {
+            if !cards.iter().any(|c| c.id == l.id) {
+                cards.push(Card::of(l));
+            }
+        }
+        cards
+    }
+
+    /// The course lesson `id`'s card, when its file is still to be fetched.
+    pub fn to_fetch(&self, id: &str) -> Option<&Card> {
+        if self.lessons.iter().any(|l| l.id == id) {
+            return None;
+        }
+        self.index.iter().find(|c| c.id == id)
     }
 
     /// The open lesson's current step index (clamped).
@@ -178,7 +261,7 @@ impl AppState {
         let Some(l) = self.lesson().cloned() else { return };
         let i = self.step_index();
         let Some(step) = l.steps.get(i) else { return };
-        let ok = lessons::evaluate(step, &self.session.borrow(), &self.last).iter().all(|r| r.passed);
+        let ok = crate::lazy::evaluate(step, &self.session.borrow(), &self.last).is_some_and(|rs| rs.iter().all(|r| r.passed));
         if ok && !step.checks.is_empty() {
             self.progress.complete_step(&l.id, &step.id);
         }
@@ -237,7 +320,13 @@ impl AppState {
     /// Writes the state to localStorage; the error text when that fails (quota, disabled).
     pub fn save(&self) -> Result<(), String> {
         let st = storage().ok_or("localStorage is not available")?;
-        let text = persist::encode(&self.session.borrow(), &self.page_state())?;
+        // Until the codec's chunk arrives there is nothing to save with; its arrival saves
+        // (Action::CodeArrived). Never overwrite a stored session this page could not read.
+        let Some(codec) = crate::lazy::codec() else { return Ok(()) };
+        if self.notice.as_ref().is_some_and(|n| !n.offer_reset) {
+            return Ok(());
+        }
+        let text = (codec.encode)(&self.session.borrow(), &self.page_state())?;
         st.set_item(persist::STORAGE_KEY, &text).map_err(|e| format!("{e:?}"))
     }
 
@@ -249,11 +338,17 @@ impl AppState {
             gen: self.gen + 1,
             dirty: self.dirty,
             notice: self.notice.clone(),
+            index: self.index.clone(),
+            index_status: self.index_status.clone(),
+            fetched: self.fetched.clone(),
             lessons: self.lessons.clone(),
             loaded: self.loaded.clone(),
+            lesson_error: self.lesson_error.clone(),
+            opening: self.opening.clone(),
             progress: self.progress.clone(),
             active: self.active.clone(),
             last: self.last.clone(),
+            pending: self.pending.clone(),
         }
     }
 }
@@ -266,6 +361,20 @@ impl Reducible for AppState {
         if !matches!(action, Action::Refresh) {
             next.dirty += 1;
         }
+        // Lines typed before the programs' code arrived wait for it, in order (crate::lazy).
+        let action = match action {
+            Action::Run(lines) if !next.pending.is_empty() || !crate::lazy::settled() && lines.iter().any(|l| crate::lazy::needs_programs(l)) => {
+                // What comes before the first line that needs a program runs now.
+                let now = if next.pending.is_empty() { lines.iter().position(|l| crate::lazy::needs_programs(l)).unwrap_or(lines.len()) } else { 0 };
+                next.pending.extend(lines[now..].iter().cloned());
+                if now == 0 {
+                    return Rc::new(next);
+                }
+                Action::Run(lines[..now].to_vec())
+            }
+            Action::CodeArrived => Action::Run(std::mem::take(&mut next.pending)),
+            a => a,
+        };
         let check_after = matches!(action, Action::Run(_) | Action::WriteFile { .. } | Action::WorldChanged | Action::Poll | Action::Interrupt(_));
         match action {
             Action::OpenLesson(id) => next.open_lesson(&id),
@@ -293,11 +402,17 @@ impl Reducible for AppState {
                 term.push(LineKind::Note { en: "Sandbox: a fresh node, no lesson.".into(), pt: "Sandbox: um nó novo, sem lição.".into() });
             }
             Action::CloseLesson => next.active = None,
-            Action::LoadSession(bytes) => match crate::session_file::load_playground(&bytes) {
+            Action::LoadSession(_) if crate::lazy::codec().is_none() => next.term.borrow_mut().push(LineKind::Note {
+                en: "The session file cannot be opened: this page could not download the code that reads it (are you offline?). Nothing changed.".into(),
+                pt: "O arquivo da sessão não pode ser aberto: a página não conseguiu baixar o código que o lê (está sem rede?). Nada mudou.".into(),
+            }),
+            Action::LoadSession(bytes) => match crate::lazy::codec().map_or(Err(crate::session_file::SessionFileError::NotASession), |c| (c.load_file)(&bytes)) {
                 Ok((session, page)) => {
                     *next.session.borrow_mut() = session;
-                    next.lessons = Rc::new(all_lessons(&page.loaded));
-                    next.active = page.active.filter(|id| next.lessons.iter().any(|l| &l.id == id));
+                    next.lessons = Rc::new(all_lessons(&next.fetched, &page.loaded));
+                    // A course lesson is fetched once the index (maybe not fetched yet) names its file.
+                    let known = |id: &String| next.index_status != Fetch::Ready || next.lessons.iter().any(|l| &l.id == id) || next.to_fetch(id).is_some();
+                    next.active = page.active.filter(known);
                     next.lang = page.lang;
                     next.progress = page.progress;
                     next.loaded = page.loaded;
@@ -331,11 +446,11 @@ impl Reducible for AppState {
                     }
                 }
             }
-            Action::LoadLesson { name, text } => match Lesson::parse_file(&name, &text) {
+            Action::LoadLesson { name, text } => match crate::lazy::parse_lesson_file(&name, &text).unwrap_or_else(|| Err(no_lesson_code(&name))) {
                 Ok(l) => {
-                    next.loaded.retain(|(_, t)| Lesson::parse(t).map(|x| x.id != l.id).unwrap_or(false));
+                    next.loaded.retain(|(n, t)| crate::lazy::parse_lesson_file(n, t).is_some_and(|x| x.is_ok_and(|x| x.id != l.id)));
                     next.loaded.push((name, text));
-                    next.lessons = Rc::new(all_lessons(&next.loaded));
+                    next.lessons = Rc::new(all_lessons(&next.fetched, &next.loaded));
                     next.open_lesson(&l.id);
                 }
                 Err(e) => next.term.borrow_mut().push(LineKind::Note {
@@ -343,6 +458,62 @@ impl Reducible for AppState {
                     pt: format!("Este arquivo de lição tem erros:\n{e}"),
                 }),
             },
+            Action::Index(res) => match res.and_then(|text| lessons::course::parse_index(&text)) {
+                Ok(cards) => {
+                    next.index = Rc::new(cards);
+                    next.index_status = Fetch::Ready;
+                    // A restored lesson that is no longer in the course: back to the list.
+                    if next.active.as_ref().is_some_and(|id| next.lesson().is_none() && next.to_fetch(id).is_none()) {
+                        next.active = None;
+                    }
+                }
+                Err(e) => {
+                    let (en, pt) = why(&e);
+                    next.index_status = Fetch::Failed(format!("The list of lessons could not be loaded: {en}."), format!("Não foi possível carregar a lista de lições: {pt}."));
+                }
+            },
+            Action::Opening(file) => {
+                next.opening = Some(file);
+                next.lesson_error = None;
+            }
+            Action::Fetched { file, res, open } => {
+                if open && next.opening.as_ref() == Some(&file) {
+                    next.opening = None;
+                }
+                let failed = match res {
+                    Ok(text) => match crate::lazy::parse_lesson_file(&file, &text).unwrap_or_else(|| Err(no_lesson_code(&file))) {
+                        Ok(l) => {
+                            let id = l.id.clone();
+                            let mut fetched = (*next.fetched).clone();
+                            fetched.retain(|f| f.id != id);
+                            fetched.push(l);
+                            next.fetched = Rc::new(fetched);
+                            next.lessons = Rc::new(all_lessons(&next.fetched, &next.loaded));
+                            next.lesson_error = None;
+                            if open {
+                                next.open_lesson(&id);
+                            } else if next.active.as_deref() == Some(&id) {
+                                // The lesson restored at start: its step goes on where it was.
+                                next.enter_step();
+                                next.check_step();
+                            }
+                            None
+                        }
+                        Err(e) => Some((format!("This lesson file has errors:\n{e}"), format!("Este arquivo de lição tem erros:\n{e}"))),
+                    },
+                    Err(e) => {
+                        let (en, pt) = why(&e);
+                        Some((
+                            format!("Could not load the lesson {file}: {en}. Check the connection and open it again."),
+                            format!("Não foi possível carregar a lição {file}: {pt}. Verifique a conexão e abra-a de novo."),
+                        ))
+                    }
+                };
+                if let Some((en, pt)) = failed {
+                    next.term.borrow_mut().push(LineKind::Note { en: en.clone(), pt: pt.clone() });
+                    next.lesson_error = Some((en, pt));
+                }
+            }
             other => next.apply(other),
         }
         if check_after {
@@ -429,3 +600,9 @@ impl AppState {
 
 /// A handle views take as their only prop.
 pub type Handle = UseReducerHandle<AppState>;
+
+/// The error a lesson file gets when the lessons chunk (crate::lazy) could not be fetched.
+fn no_lesson_code(file: &str) -> lessons::LessonError {
+    let message = "the page could not download the code that reads lessons (are you offline?) / a página não conseguiu baixar o código que lê lições (está sem rede?)".to_string();
+    lessons::LessonError { file: file.to_string(), issues: vec![lessons::LessonIssue { line: 0, message }] }
+}

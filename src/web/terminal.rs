@@ -223,6 +223,9 @@ pub fn terminal(props: &Props) -> Html {
                 }
                 { for blocks.into_iter().map(|(lo, hi)| html! { <Block key={ lo.to_string() } term={ term.clone() } {lo} {hi} lang={ l } /> }) }
             </div>
+            if !state.pending.is_empty() {
+                <div id="pending" class="line note" role="status">{ t(l, "terminal.pending").replace("{n}", &state.pending.len().to_string()) }</div>
+            }
             if let Some(s) = search_line {
                 <div id="rsearch" class="line rsearch" aria-live="polite">{ s }</div>
             }

@@ -181,6 +181,7 @@ test('lesson 10: each step starts on its own broken node, once per entry; restar
   await page.click('#lang-en');
   await page.click('#tab-lessons');
   await page.click('[data-lesson="10-troubleshooting-tls"] button');
+  await page.waitForSelector('#step-text'); // the lesson's file is fetched when it is opened
   const text = async () => (await terminalLines(page)).join('\n');
   assert.match(await text(), /Step 1 starts on a fresh node, prepared for this step\./);
   assert.equal(await page.locator('#step-restart').count(), 1);
@@ -225,4 +226,104 @@ test('lesson 10: each step starts on its own broken node, once per entry; restar
   await page.click('#step-next');
   await page.waitForFunction(() => document.querySelector('.scrollback').textContent.includes('O passo 3 começa num nó novo'));
   assert.deepEqual(errors, []);
+});
+
+// Issue 9: the course is not in the first load. The page fetches lessons/index.json when the
+// Lessons tab is shown and a lesson's file when it is opened; the service worker keeps them
+// all, so every lesson opens offline once the page has loaded.
+const fetchedPaths = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+
+test('lessons are fetched when needed, and every lesson opens offline after the first visit', async () => {
+  const errors = [];
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await openAt(browser, server.url, { context: ctx, errors });
+  await page.click('#lang-en');
+  assert.deepEqual((await fetchedPaths(page)).filter((p) => p.includes('/lessons/')), [], 'no lesson file in the first load');
+  await page.click('#tab-lessons');
+  await page.click('[data-lesson="02-etcd-in-kubernetes"] button');
+  await page.waitForSelector('#step-text');
+  const lessons = (await fetchedPaths(page)).filter((p) => p.includes('/lessons/'));
+  assert.deepEqual(lessons, ['/lessons/index.json', '/lessons/02-etcd-in-kubernetes.toml']);
+  // The service worker has kept the list and every lesson file.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cached = async () => page.evaluate(async () => {
+    const c = await caches.open('etcd-playground-v1');
+    const index = await c.match('lessons/index.json');
+    if (!index) return [];
+    const { lessons } = await index.json();
+    const have = await Promise.all(lessons.map((l) => c.match('lessons/' + l.file)));
+    return have.every(Boolean) ? lessons.map((l) => l.id) : [];
+  });
+  let ids = [];
+  for (let i = 0; i < 100 && ids.length === 0; i++) { ids = await cached(); if (!ids.length) await page.waitForTimeout(100); }
+  assert.equal(ids.length, 11, 'the service worker caches the 11 lessons');
+  // Offline: a lesson never opened before still opens and is checked; the open one comes back.
+  await ctx.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('#cmd', { timeout: 10000 });
+  await page.click('#tab-lessons');
+  await page.waitForSelector('#step-text'); // the restored lesson, fetched again (from the cache)
+  assert.match(await page.textContent('.lesson-title'), /^etcd inside Kubernetes/);
+  await page.click('#lesson-back');
+  await page.click('[data-lesson="05-revisions"] button');
+  await page.waitForSelector('#step-text');
+  assert.ok(await page.locator('#checks li.fail').count() > 0);
+  await page.click('#solution');
+  const solution = (await page.textContent('#solution-text')).split('\n').filter((l) => l.length > 0);
+  await run(page, ...solution);
+  await page.waitForSelector('#step-done');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a lesson that cannot be fetched or parsed is reported in both languages; nothing breaks', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const page = await openAt(browser, server.url, { context: ctx });
+  await page.click('#lang-en');
+  // No network for lesson 3.
+  await ctx.route('**/lessons/03-certificates.toml', (r) => r.abort());
+  await page.click('#tab-lessons');
+  await page.click('[data-lesson="03-certificates"] button');
+  await page.waitForSelector('#lesson-error');
+  assert.equal(await page.textContent('#lesson-error'), 'Could not load the lesson lessons/03-certificates.toml: no network connection. Check the connection and open it again.');
+  await page.click('#lang-pt');
+  assert.equal(await page.textContent('#lesson-error'), 'Não foi possível carregar a lição lessons/03-certificates.toml: sem conexão de rede. Verifique a conexão e abra-a de novo.');
+  // A broken file: reported as an uploaded lesson's errors, with file and line.
+  await ctx.unroute('**/lessons/03-certificates.toml');
+  await ctx.route('**/lessons/03-certificates.toml', (r) => r.fulfill({ status: 200, contentType: 'text/plain', body: 'id = "x"\nscenario = "plain"\n' }));
+  await page.click('[data-lesson="03-certificates"] button');
+  await page.waitForFunction(() => document.querySelector('#lesson-error')?.textContent.startsWith('Este arquivo de lição tem erros:\nlessons/03-certificates.toml:'));
+  assert.match((await terminalLines(page)).join('\n'), /Este arquivo de lição tem erros:/);
+  // A missing file: the HTTP status.
+  await ctx.unroute('**/lessons/03-certificates.toml');
+  await ctx.route('**/lessons/03-certificates.toml', (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.click('[data-lesson="03-certificates"] button');
+  await page.waitForFunction(() => document.querySelector('#lesson-error')?.textContent.includes('lessons/03-certificates.toml: HTTP 404.'));
+  // Back online: the lesson opens, the terminal still works.
+  await ctx.unroute('**/lessons/03-certificates.toml');
+  await page.click('[data-lesson="03-certificates"] button');
+  await page.waitForSelector('#step-text');
+  assert.equal(await page.locator('#lesson-error').count(), 0);
+  await run(page, 'echo still here');
+  assert.equal((await terminalLines(page)).at(-1), 'still here');
+  await ctx.close();
+});
+
+test('the lesson list says so when it cannot be fetched, and tries again', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  await ctx.route('**/lessons/index.json', (r) => r.abort());
+  const page = await openAt(browser, server.url, { context: ctx });
+  await page.click('#lang-en');
+  await page.click('#tab-lessons');
+  await page.waitForSelector('#index-error');
+  assert.match(await page.textContent('#index-error'), /^The list of lessons could not be loaded: no network connection\./);
+  await page.click('#lang-pt');
+  assert.match(await page.textContent('#index-error'), /^Não foi possível carregar a lista de lições: sem conexão de rede\./);
+  assert.equal(await page.locator('.lesson-item').count(), 0);
+  await ctx.unroute('**/lessons/index.json');
+  await page.click('#index-retry');
+  await page.waitForSelector('[data-lesson="01-what-is-etcd"]');
+  assert.equal(await page.locator('.lesson-item').count(), 11);
+  assert.equal(await page.locator('#index-error').count(), 0);
+  await ctx.close();
 });

@@ -125,6 +125,7 @@ for (const [name, size] of [['1280x720', { width: 1280, height: 720 }], ['390x84
         await page.screenshot({ path: join(SHOTS, `cluster-${lang}-${name}.png`) });
         await page.click('#tab-lessons');
         await page.click('[data-lesson="01-what-is-etcd"] button');
+        await page.waitForSelector('#step-text'); // fetched when opened
         await page.screenshot({ path: join(SHOTS, `lesson-${lang}-${name}.png`) });
       }
       if (size.width < 500) await page.screenshot({ path: join(SHOTS, `main-${lang}-${name}-full.png`), fullPage: true });

@@ -1,0 +1,226 @@
+//! Code fetched after the first paint. The page's release build (feature `split`) is cut by
+//! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
+//! the three split points below moves out of the first load into wasm chunks the page fetches
+//! right after it renders —
+//! - **programs**: etcdctl, etcdutl, kubectl, curl, tar, sed, grep (and the regex engine);
+//! - **codec**: saving and restoring sessions (all of serde's per-type code);
+//! - **lessons**: reading lesson files and checking a step's state.
+//!
+//! The program table points at the stubs at the bottom; the page waits for a chunk before it
+//! needs it (`web::state`). Without the feature (native builds, wasm tests) every accessor
+//! answers at once with the code itself.
+
+use crate::lessons::{CheckResult, LastRun, Lesson, LessonError, Step};
+use crate::persist::{LoadError, PageState};
+use crate::session_file::SessionFileError;
+use crate::shell::{CommandFn, Session};
+
+/// Saving and restoring sessions.
+#[derive(Clone, Copy)]
+pub struct Codec {
+    pub encode: fn(&Session, &PageState) -> Result<String, String>,
+    pub decode: fn(&str) -> Result<(Session, PageState), LoadError>,
+    pub save_file: fn(&Session, &PageState) -> Vec<u8>,
+    pub load_file: fn(&[u8]) -> Result<(Session, PageState), SessionFileError>,
+}
+
+fn direct_codec() -> Codec {
+    Codec {
+        encode: crate::persist::encode,
+        decode: crate::persist::decode,
+        save_file: crate::session_file::save_playground,
+        load_file: crate::session_file::load_playground,
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Programs {
+    pub etcdctl: CommandFn,
+    pub etcdutl: CommandFn,
+    pub kubectl: CommandFn,
+    pub curl: CommandFn,
+    pub tar: CommandFn,
+    pub sed: CommandFn,
+    pub grep: CommandFn,
+}
+
+fn direct_programs() -> Programs {
+    Programs {
+        etcdctl: crate::etcdctl::main,
+        etcdutl: crate::etcdutl::main,
+        kubectl: crate::kubectl::main,
+        curl: crate::netless::curl::main,
+        tar: crate::netless::tar::main,
+        sed: crate::sed::main,
+        grep: crate::shell::coreutils::grep,
+    }
+}
+
+/// Reading lesson files and checking steps.
+#[derive(Clone, Copy)]
+pub struct LessonCode {
+    pub parse_file: fn(&str, &str) -> Result<Lesson, LessonError>,
+    pub evaluate: fn(&Step, &Session, &LastRun) -> Vec<CheckResult>,
+}
+
+fn direct_lesson_code() -> LessonCode {
+    LessonCode { parse_file: Lesson::parse_file, evaluate: crate::lessons::evaluate }
+}
+
+#[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+mod imp {
+    use super::*;
+    pub fn codec() -> Option<Codec> {
+        Some(direct_codec())
+    }
+    pub fn programs() -> Option<Programs> {
+        Some(direct_programs())
+    }
+    pub fn lesson_code() -> Option<LessonCode> {
+        Some(direct_lesson_code())
+    }
+    pub fn settled() -> bool {
+        true
+    }
+    pub async fn load_codec() -> bool {
+        true
+    }
+    pub async fn load_programs() -> bool {
+        true
+    }
+    pub async fn load_lesson_code() -> bool {
+        true
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+mod imp {
+    use super::*;
+    use std::cell::Cell;
+    use wasm_split_helpers::{wasm_split, SplitLoaderError};
+
+    #[derive(Clone, Copy)]
+    enum Load<T> {
+        Waiting,
+        Ready(T),
+        Failed,
+    }
+
+    /// One split point: `$entry` is the function wasm-split cuts at; `$get` answers once its
+    /// chunk is here, `$load` fetches it (a no-op once here; false when it cannot be fetched).
+    macro_rules! chunk {
+        ($cell:ident, $ty:ty, $module:ident, $entry:ident, $direct:ident, $get:ident, $load:ident) => {
+            thread_local! {
+                static $cell: Cell<Load<$ty>> = const { Cell::new(Load::Waiting) };
+            }
+
+            #[allow(improper_ctypes_definitions)]
+            #[wasm_split($module, fallible)]
+            fn $entry() -> Result<$ty, SplitLoaderError> {
+                Ok($direct())
+            }
+
+            pub fn $get() -> Option<$ty> {
+                match $cell.with(Cell::get) {
+                    Load::Ready(c) => Some(c),
+                    _ => None,
+                }
+            }
+
+            pub async fn $load() -> bool {
+                if $get().is_none() {
+                    let got = $entry().await;
+                    $cell.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
+                }
+                $get().is_some()
+            }
+        };
+    }
+    chunk!(CODEC, Codec, codec, codec_entry, direct_codec, codec, load_codec);
+    chunk!(PROGRAMS, Programs, programs, programs_entry, direct_programs, programs, load_programs);
+    chunk!(LESSONS, LessonCode, lessons, lessons_entry, direct_lesson_code, lesson_code, load_lesson_code);
+
+    /// The programs' chunk arrived or failed for good: typed lines need not wait any longer.
+    pub fn settled() -> bool {
+        !matches!(PROGRAMS.with(Cell::get), Load::Waiting)
+    }
+}
+
+pub use imp::*;
+
+/// The programs whose code is in the programs chunk.
+pub const PROGRAMS: [&str; 8] = ["etcdctl", "etcdutl", "kubectl", "curl", "tar", "sed", "grep", "egrep"];
+
+/// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
+/// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
+/// one without naming it finds the chunk missing and says so (see the stubs below).
+pub fn needs_programs(line: &str) -> bool {
+    PROGRAMS.iter().any(|p| line.contains(p))
+}
+
+/// A lesson file read, or `None` while the lessons chunk is not here.
+pub fn parse_lesson_file(file: &str, text: &str) -> Option<Result<Lesson, LessonError>> {
+    lesson_code().map(|c| (c.parse_file)(file, text))
+}
+
+/// A step's check results, or `None` while the lessons chunk is not here (nothing passes).
+pub fn evaluate(step: &Step, session: &Session, last: &LastRun) -> Option<Vec<CheckResult>> {
+    lesson_code().map(|c| (c.evaluate)(step, session, last))
+}
+
+macro_rules! stub {
+    ($($name:ident),*) => {$(
+        /// Runs the program once its code is here.
+        pub fn $name(world: &mut crate::world::World, proc: &mut crate::process::Proc) -> i32 {
+            match programs() {
+                Some(p) => (p.$name)(world, proc),
+                // No real program prints anything like this: it is the page speaking.
+                None if !settled() => {
+                    proc.explain(
+                        concat!(stringify!($name), "'s code is still downloading: run the command again in a moment."),
+                        concat!("O código do ", stringify!($name), " ainda está sendo baixado: rode o comando de novo daqui a pouco."),
+                    );
+                    1
+                }
+                None => {
+                    proc.explain(
+                        concat!("The page could not download ", stringify!($name), "'s code (are you offline?). Reload the page when the network is back."),
+                        concat!("A página não conseguiu baixar o código do ", stringify!($name), " (está sem rede?). Recarregue a página quando a rede voltar."),
+                    );
+                    1
+                }
+            }
+        }
+    )*};
+}
+stub!(etcdctl, etcdutl, kubectl, curl, tar, sed, grep);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lazy_program_is_a_program_and_lines_naming_one_wait() {
+        let (world, _) = crate::world::World::from_scenario("kubeadm").unwrap();
+        let env = std::collections::BTreeMap::new();
+        for p in PROGRAMS {
+            assert!(crate::commands::lookup(&world, &env, "/", p).is_some(), "{p} is not in the program table");
+            assert!(needs_programs(&format!("FOO=1 {p} --help | head")));
+        }
+        assert!(!needs_programs("ls -l /etc/kubernetes && cat /etc/hosts"));
+    }
+
+    #[test]
+    fn natively_everything_is_here_at_once() {
+        assert!(settled() && programs().is_some() && codec().is_some() && lesson_code().is_some());
+        let lesson = parse_lesson_file("x.toml", crate::lessons::course::COURSE[0].1).unwrap().unwrap();
+        assert!(!lesson.steps.is_empty());
+        let mut s = Session::new("plain").unwrap();
+        let r = s.execute("etcdctl put k v");
+        assert_eq!(r.text(), "OK\n");
+        let c = codec().unwrap();
+        let text = (c.encode)(&s, &PageState::default()).unwrap();
+        let (back, _) = (c.decode)(&text).unwrap();
+        assert_eq!(back.world.etcd.store.current_revision(), s.world.etcd.store.current_revision());
+    }
+}

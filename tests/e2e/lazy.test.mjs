@@ -1,0 +1,92 @@
+// The first load and what comes after it (src/lazy.rs): the page is usable before the wasm
+// chunks with the programs and the session codec arrive, lines that need a program wait for
+// them, and a chunk that cannot be fetched is reported without breaking the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { ROOT, startServer, launch, typeCommand, terminalLines, TLS_ENV } from './harness.mjs';
+
+const BUDGET = 400 * 1024; // issue 9: wasm + JS + CSS (+ lessons) of the first load, gzip
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+/// A fresh page whose wasm chunks are held back until `release()`; `fetched` lists every
+/// path the page requested, in order.
+async function heldPage() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route(/\/pkg\/(split|chunk)_[^/]*\.wasm$/, async (route) => { await gate; await route.continue(); });
+  await page.goto(server.url);
+  await page.waitForSelector('#cmd', { timeout: 15000 });
+  return { ctx, page, fetched, errors, release };
+}
+
+test('first load: the prompt works before the chunks arrive, within the size budget', async () => {
+  const { ctx, page, fetched, errors, release } = await heldPage();
+  // Everything fetched so far is the first load (the chunks are held at the network).
+  const firstLoad = [...new Set(fetched)].filter((p) => !/\/(split|chunk)_/.test(p));
+  let total = 0;
+  const rows = [];
+  for (const p of firstLoad) {
+    const file = join(ROOT, 'dist', p === '/' ? 'index.html' : p);
+    const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+    rows.push(`${p} ${gz}`);
+    total += gz;
+  }
+  console.log(`first load (gzip): ${total} bytes of ${BUDGET}\n  ${rows.join('\n  ')}`);
+  assert.ok(firstLoad.some((p) => p.endsWith('etcd_playground_bg.wasm')), firstLoad.join(' '));
+  assert.ok(total <= BUDGET, `first load is ${total} bytes gzip, over the ${BUDGET} budget`);
+
+  // The shell and its coreutils run at once.
+  await typeCommand(page, 'ls -1 /etc/kubernetes/pki/etcd');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((e) => e.textContent === 'ca.crt'));
+  assert.equal(await page.$('#pending'), null);
+  // A line that needs etcdctl waits, and says so; later lines keep their order behind it.
+  await typeCommand(page, TLS_ENV);
+  await typeCommand(page, 'etcdctl put lazy yes');
+  await typeCommand(page, 'echo after');
+  await page.waitForSelector('#pending');
+  assert.match(await page.textContent('#pending'), /: 2 comando/);
+  assert.ok(!(await terminalLines(page)).includes('after'), 'a line ran ahead of the waiting one');
+
+  release();
+  await page.waitForSelector('#pending', { state: 'detached', timeout: 10000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((e) => e.textContent === 'after'));
+  const lines = await terminalLines(page);
+  const ok = lines.indexOf('OK');
+  assert.ok(ok > 0 && ok < lines.indexOf('after'), lines.join('\n'));
+  await typeCommand(page, 'etcdctl get lazy --print-value-only');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'yes');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a chunk that cannot be fetched: the page says so, the shell keeps working', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route(/\/pkg\/split_programs\.wasm$/, (route) => route.abort());
+  await page.goto(server.url);
+  await page.waitForSelector('#cmd');
+  await page.click('#lang-en');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line.note')].some((e) => /could not be downloaded/.test(e.textContent)));
+  await typeCommand(page, 'etcdctl version');
+  // Only the page's explanation: no made-up program output.
+  await page.waitForFunction(() => /could not download etcdctl's code/.test([...document.querySelectorAll('.scrollback .explain')].at(-1)?.textContent));
+  assert.equal((await terminalLines(page)).at(-1), 'root@docker-01:~# etcdctl version');
+  await typeCommand(page, 'echo still here');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'still here');
+  assert.deepEqual(errors, [], 'no uncaught error: the page did not trap');
+  await ctx.close();
+});

@@ -81,6 +81,10 @@ pub fn app() -> Html {
                         ));
                     }
                     dispatcher.dispatch(Action::CodeArrived);
+                    // For the browser tests: the page is complete (`lazy.test.mjs` tests the time before).
+                    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                        let _ = root.set_attribute("data-code", if programs && codec && lessons { "ready" } else { "failed" });
+                    }
                 })
             };
             super::dom::after_next_paint(fetch_chunks);

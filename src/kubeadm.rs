@@ -64,7 +64,15 @@ const CERTS: [Handler; 11] = [
 const CAS: [(&str, &str, &str); 3] = [("ca", "ca", "CA"), ("etcd-ca", "etcd/ca", "etcd CA"), ("front-proxy-ca", "front-proxy-ca", "front-proxy CA")];
 
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
-    let args: Vec<String> = p.args[1..].iter().filter(|a| !is_log_flag(a)).cloned().collect();
+    let mut args: Vec<String> = Vec::new();
+    let mut it = p.args[1..].iter();
+    while let Some(a) = it.next() {
+        if a == "-v" || a == "--v" || a == "--rootfs" {
+            it.next();
+        } else if !is_log_flag(a) {
+            args.push(a.clone());
+        }
+    }
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         [] | ["-h" | "--help" | "help", ..] => {
@@ -82,7 +90,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     }
 }
 
-/// klog's flags every kubeadm command accepts (`-v 5` too: its value is taken with it).
+/// klog's flags in their `--flag=value` forms (`-v 5` and `--rootfs DIR` are skipped in `main`).
 fn is_log_flag(a: &str) -> bool {
     a.starts_with("--v=") || a.starts_with("-v=") || a == "--skip-headers" || a == "--add-dir-header" || a.starts_with("--rootfs=")
 }
@@ -358,7 +366,7 @@ pub fn short_human_duration(secs: i64) -> String {
 fn residual(world: &World, not_after: i64) -> i64 {
     // time.Until(expiry) truncated to whole seconds, as kubeadm stores it. The clock is read a
     // moment after any file was written (a certificate renewed "now" shows 364d, not 1y).
-    (not_after * 1000 - now_unix_ms(world.clock_ms) - 1) / 1000
+    not_after.saturating_mul(1000).saturating_sub(now_unix_ms(world.clock_ms) + 1) / 1000
 }
 
 fn yes_no(b: bool) -> &'static str {

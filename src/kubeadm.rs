@@ -178,6 +178,16 @@ fn parse_flags(p: &mut Proc, cmd: &str, args: &[&str]) -> Result<Flags, i32> {
             None => (*a, None),
         };
         let slot = match name {
+            "-h" | "--help" => {
+                match CERTS.iter().find(|h| cmd.strip_prefix("renew ") == Some(h.name)) {
+                    Some(h) => p.print(cert_renew_help(h)),
+                    None => p.explain(
+                        format!("The help text of `kubeadm certs {cmd}` is not simulated. Its flags here: --cert-dir, --kubeconfig."),
+                        format!("O texto de ajuda de `kubeadm certs {cmd}` não é simulado. As flags dele aqui: --cert-dir, --kubeconfig."),
+                    ),
+                }
+                return Err(0);
+            }
             "--cert-dir" => &mut f.cert_dir,
             "--kubeconfig" => &mut f.kubeconfig,
             "--config" => {
@@ -241,7 +251,7 @@ fn renew(world: &mut World, p: &mut Proc, rest: &[&str]) -> i32 {
             0
         }
         [name, args @ ..] if *name == "all" || CERTS.iter().any(|h| h.name == *name) => {
-            let f = match parse_flags(p, "renew", args) {
+            let f = match parse_flags(p, &format!("renew {name}"), args) {
                 Ok(f) => f,
                 Err(code) => return code,
             };
@@ -545,6 +555,34 @@ Global Flags:
 
 Use \"kubeadm certs [command] --help\" for more information about a command.
 ";
+
+/// `kubeadm certs renew <name> --help`: `genericCertRenewLongDesc` and the renew flags.
+fn cert_renew_help(h: &Handler) -> String {
+    format!(
+        "Renew the {}.
+
+Renewals run unconditionally, regardless of certificate expiration date; extra attributes such as SANs will
+be based on the existing file/certificates, there is no need to resupply them.
+
+Renewal by default tries to use the certificate authority in the local PKI managed by kubeadm; as alternative
+it is possible to use K8s certificate API for certificate renewal, or as a last option, to generate a CSR request.
+
+After renewal, in order to make changes effective, is required to restart control-plane components and
+eventually re-distribute the renewed certificate in case the file is used elsewhere.
+
+Usage:
+  kubeadm certs renew {} [flags]
+
+Flags:
+      --cert-dir string     The path where to save the certificates (default \"/etc/kubernetes/pki\")
+      --config string       Path to a kubeadm configuration file.
+  -h, --help                help for {}
+      --kubeconfig string   The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file. (default \"/etc/kubernetes/admin.conf\")
+
+{GLOBAL_FLAGS}",
+        h.long_name, h.name, h.name
+    )
+}
 
 fn renew_help() -> String {
     let mut names: Vec<(&str, String)> = CERTS.iter().map(|h| (h.name, format!("Renew the {}", h.long_name))).collect();

@@ -438,8 +438,8 @@ fn explain_expired(p: &mut Proc, expired: &[&str]) {
     let etcd = expired.iter().any(|n| *n == "etcd-server");
     let (en_etcd, pt_etcd) = if etcd {
         (
-            " etcd-server is the certificate etcd presents on port 2379: while it is expired, every TLS handshake with etcd fails — etcdctl ends in `context deadline exceeded` (the cause, `x509: certificate has expired or is not yet valid`, shows with --debug or in 3.5's warning line) and the API server cannot reach its storage, so kubectl is refused too.",
-            " etcd-server é o certificado que o etcd apresenta na porta 2379: enquanto estiver expirado, todo handshake TLS com o etcd falha — o etcdctl termina em `context deadline exceeded` (a causa, `x509: certificate has expired or is not yet valid`, aparece com --debug ou na linha de aviso do 3.5) e o API server não alcança seu armazenamento, então o kubectl também é recusado.",
+            " etcd-server is the certificate etcd presents on port 2379: while it is expired, every TLS handshake with etcd fails — etcdctl ends in `context deadline exceeded` (etcdctl 3.5's warning line names the cause: `x509: certificate has expired or is not yet valid`) and the API server cannot reach its storage, so kubectl is refused too.",
+            " etcd-server é o certificado que o etcd apresenta na porta 2379: enquanto estiver expirado, todo handshake TLS com o etcd falha — o etcdctl termina em `context deadline exceeded` (a linha de aviso do etcdctl 3.5 dá a causa: `x509: certificate has expired or is not yet valid`) e o API server não alcança seu armazenamento, então o kubectl também é recusado.",
         )
     } else {
         ("", "")

@@ -227,9 +227,11 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     crate::b64::decode(s.as_bytes())
 }
 
-/// The files `kubeadm init` writes for etcd on `node` (path, contents), all issued at
-/// `created` (unix seconds): the etcd CA, the server and peer certificates with the node's
-/// names and addresses, the healthcheck client and the API server's etcd client.
+/// The files `kubeadm init` writes on `node` (path, contents), all issued at `created` (unix
+/// seconds): the etcd CA, the server and peer certificates with the node's names and
+/// addresses, the healthcheck client and the API server's etcd client; then the Kubernetes
+/// CA and its certificates, the front proxy's, the service-account keys and the kubeconfig
+/// files (`admin.conf`, `super-admin.conf`, `controller-manager.conf`, `scheduler.conf`).
 pub struct KubeadmPki {
     pub ca_key: PrivateKey,
     pub ca: Certificate,

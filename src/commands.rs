@@ -26,6 +26,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
         "tar" => crate::lazy::tar,
         "etcdutl" => crate::lazy::etcdutl,
         "kubectl" => crate::lazy::kubectl,
+        "kubeadm" => crate::lazy::kubeadm,
         "openssl" => crate::openssl::main,
         "sed" => crate::lazy::sed,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
@@ -40,7 +41,7 @@ pub fn installed_path(world: &World, name: &str) -> Option<String> {
     let dir = match name {
         "etcdctl" | "etcdutl" if world.etcd.version.is_3_5() => "/usr/local/bin",
         "etcdutl" => return None,
-        "etcdctl" | "curl" | "tar" | "kubectl" | "openssl" | "sed" => "/usr/bin",
+        "etcdctl" | "curl" | "tar" | "kubectl" | "kubeadm" | "openssl" | "sed" => "/usr/bin",
         c if crate::shell::coreutils::lookup(c).is_some() => "/usr/bin",
         _ => return None,
     };

@@ -22,6 +22,7 @@ pub mod lessons;
 pub mod markdown;
 pub mod netless;
 pub mod kubectl;
+pub mod kubeadm;
 pub mod openssl;
 pub mod sed;
 pub mod process;

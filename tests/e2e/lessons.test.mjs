@@ -208,7 +208,7 @@ test('lesson 10: each step starts on its own broken node, once per entry; restar
   // A reload keeps the session and the step: nothing is applied again.
   await reloadPage(page);
   await page.click('#tab-lessons');
-  assert.match(await page.textContent('#step-pos'), /Step 2 of 4/);
+  assert.match(await page.textContent('#step-pos'), /Step 2 of 5/);
   await run(page, 'echo after-reload=$MARK');
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((l) => l.textContent === 'after-reload=kept'));
   // Restart this step: a fresh node again, the learner's variable is gone, the check fails.

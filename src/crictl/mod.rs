@@ -191,7 +191,7 @@ pub(crate) fn matches(pattern: Option<&str>, s: &str) -> bool {
     }
 }
 
-const GLOBAL: &[(&str, &str, bool)] = &[("config", "c", true), ("runtime-endpoint", "r", true), ("image-endpoint", "i", true), ("timeout", "t", true), ("debug", "D", false), ("help", "h", false), ("version", "v", false)];
+const GLOBAL: &[(&str, &str, bool)] = &[("config", "c", true), ("runtime-endpoint", "r", true), ("image-endpoint", "i", true), ("timeout", "t", true), ("debug", "D", false), ("help", "h", false), ("version", "v", false), ("enable-tracing", "", false), ("tracing-endpoint", "", true), ("tracing-sampling-rate-per-million", "", true), ("profile-cpu", "", true), ("profile-mem", "", true)];
 
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     crate::cluster::kubelet::sync(world);
@@ -210,12 +210,16 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         Err(e) => return fatal(p, &e),
     };
     let rest = &words[split..];
+    if globals.has("help") {
+        p.print(usage());
+        return 0;
+    }
     if globals.has("version") {
         p.println("crictl version v1.32.0");
         return 0;
     }
     let Some(cmd) = rest.first().cloned() else {
-        p.println(USAGE);
+        p.print(usage());
         return 0;
     };
     let env = |k: &str| p.env.get(k).filter(|v| !v.is_empty()).cloned();
@@ -246,10 +250,10 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
             0
         }
         "help" | "h" => {
-            p.println(USAGE);
+            p.print(usage());
             0
         }
-        "attach" | "create" | "exec" | "info" | "init" | "inspect" | "inspecti" | "imagefsinfo" | "inspectp" | "port-forward" | "images" | "image" | "img" | "pull" | "rm" | "rmi" | "rmp" | "run" | "runp" | "start" | "stats" | "statsp" | "metricsp" | "metricdescs" | "stop" | "stopp" | "update" | "config" | "completion" | "checkpoint" | "runtime-config" | "events" | "update-runtime-config" => {
+        "attach" | "create" | "exec" | "info" | "inspect" | "inspecti" | "imagefsinfo" | "inspectp" | "port-forward" | "images" | "image" | "img" | "pull" | "rm" | "rmi" | "rmp" | "run" | "runp" | "start" | "stats" | "statsp" | "metricsp" | "stop" | "stopp" | "update" | "config" | "completion" | "checkpoint" | "runtime-config" | "events" | "update-runtime-config" => {
             p.explain(
                 format!("`crictl {cmd}` is not simulated here; `crictl ps [-a]`, `crictl pods` and `crictl logs <CONTAINER-ID>` are."),
                 format!("`crictl {cmd}` não é simulado aqui; `crictl ps [-a]`, `crictl pods` e `crictl logs <ID-DO-CONTÊINER>` são."),
@@ -260,61 +264,66 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     }
 }
 
-const USAGE: &str = "NAME:
-   crictl - client for CRI
-
-USAGE:
-   crictl [global options] command [command options]
-
-VERSION:
-   v1.32.0
-
-COMMANDS:
-   attach              Attach to a running container
-   create              Create a new container
-   exec                Run a command in a running container
-   version             Display runtime version information
-   images, image, img  List images
-   inspect             Display the status of one or more containers
-   inspecti            Return the status of one or more images
-   imagefsinfo         Return image filesystem info
-   inspectp            Display the status of one or more pods
-   logs                Fetch the logs of a container
-   port-forward        Forward local port to a pod
-   ps                  List containers
-   pull                Pull an image from a registry
-   run                 Run a new container inside a sandbox
-   runp                Run a new pod
-   rm                  Remove one or more containers
-   rmi                 Remove one or more images
-   rmp                 Remove one or more pods
-   pods                List pods
-   start               Start one or more created containers
-   info                Display information of the container runtime
-   stop                Stop one or more running containers
-   stopp               Stop one or more running pods
-   update              Update one or more running containers
-   config              Get and set crictl client configuration options
-   stats               List container(s) resource usage statistics
-   statsp              List pod statistics. Stats represent a structured API that will fulfill the Kubelet's /stats/summary endpoint.
-   metricsp            List pod metrics. Metrics are unstructured key/value pairs gathered by CRI meant to replace cAdvisor's /metrics/cadvisor endpoint.
-   metricdescs         List metric descriptors. Returns information about the keys and descriptions of the metrics gathered by the Kubelet.
-   completion          Output shell completion code
-   checkpoint          Checkpoint one or more running containers
-   runtime-config      Retrieve the container runtime configuration
-   events, event       Stream the events of containers
-   update-runtime-config  Update the runtime configuration
-   help, h             Shows a list of commands or help for one command
-
-GLOBAL OPTIONS:
-   --config value, -c value            Location of the client config file. If not specified and the default does not exist, the program's directory is searched as well (default: \"/etc/crictl.yaml\") [$CRI_CONFIG_FILE]
-   --debug, -D                         Enable debug mode (default: false)
-   --enable-tracing                    Enable OpenTelemetry tracing. (default: false)
-   --image-endpoint value, -i value    Endpoint of CRI image manager service (default: uses 'runtime-endpoint' setting) [$IMAGE_SERVICE_ENDPOINT]
-   --runtime-endpoint value, -r value  Endpoint of CRI container runtime service (default: uses in order the first successful one of [unix:///run/containerd/containerd.sock unix:///run/crio/crio.sock unix:///var/run/cri-dockerd.sock]). Default is now deprecated and the endpoint should be set instead. [$CONTAINER_RUNTIME_ENDPOINT]
-   --timeout value, -t value           Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default (default: 2s)
-   --help, -h                          show help
-   --version, -v                       print the version";
+/// `crictl --help`: urfave/cli v2's app help (commands sorted by name, as crictl 1.32 sorts
+/// them; flags sorted by name), columns through tabwriter(1, 8, 2).
+fn usage() -> String {
+    const COMMANDS: &[(&str, &str)] = &[
+        ("attach", "Attach to a running container"),
+        ("checkpoint", "Checkpoint one or more running containers"),
+        ("completion", "Output shell completion code"),
+        ("config", "Get, set and list crictl configuration options"),
+        ("create", "Create a new container"),
+        ("events", "Stream the events of containers"),
+        ("exec", "Run a command in a running container"),
+        ("imagefsinfo", "Return image filesystem info"),
+        ("images, image, img", "List images"),
+        ("info", "Display information of the container runtime"),
+        ("inspect", "Display the status of one or more containers"),
+        ("inspecti", "Return the status of one or more images"),
+        ("inspectp", "Display the status of one or more pods"),
+        ("logs", "Fetch the logs of a container"),
+        ("metricsp", "List pod metrics. Metrics are unstructured key/value pairs gathered by CRI meant to replace cAdvisor's /metrics/cadvisor endpoint."),
+        ("pods", "List pods"),
+        ("port-forward", "Forward local port to a pod"),
+        ("ps", "List containers"),
+        ("pull", "Pull an image from a registry"),
+        ("rm", "Remove one or more containers"),
+        ("rmi", "Remove one or more images"),
+        ("rmp", "Remove one or more pods"),
+        ("run", "Run a new container inside a sandbox"),
+        ("runp", "Run a new pod"),
+        ("runtime-config", "Retrieve the container runtime configuration"),
+        ("start", "Start one or more created containers"),
+        ("stats", "List container(s) resource usage statistics"),
+        ("statsp", "List pod statistics. Stats represent a structured API that will fulfill the Kubelet's /stats/summary endpoint."),
+        ("stop", "Stop one or more running containers"),
+        ("stopp", "Stop one or more running pods"),
+        ("update", "Update one or more running containers"),
+        ("update-runtime-config", "Update the runtime configuration"),
+        ("version", "Display runtime version information"),
+        ("help, h", "Shows a list of commands or help for one command"),
+    ];
+    let flags: [(&str, String); 12] = [
+        ("--config value, -c value", "Location of the client config file. If not specified and the default does not exist, the program's directory is searched as well (default: \"/etc/crictl.yaml\") [$CRI_CONFIG_FILE]".into()),
+        ("--debug, -D", "Enable debug mode (default: false)".into()),
+        ("--enable-tracing", "Enable OpenTelemetry tracing. (default: false)".into()),
+        ("--image-endpoint value, -i value", "Endpoint of CRI image manager service (default: uses 'runtime-endpoint' setting) [$IMAGE_SERVICE_ENDPOINT]".into()),
+        ("--profile-cpu value", "Write a pprof CPU profile to the provided path.".into()),
+        ("--profile-mem value", "Write a pprof memory profile to the provided path.".into()),
+        ("--runtime-endpoint value, -r value", format!("Endpoint of CRI container runtime service (default: uses in order the first successful one of {DEFAULT_ENDPOINTS}). Default is now deprecated and the endpoint should be set instead. [$CONTAINER_RUNTIME_ENDPOINT]")),
+        ("--timeout value, -t value", "Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default (default: 2s)".into()),
+        ("--tracing-endpoint value", "Address to which the gRPC tracing collector will send spans to. (default: \"127.0.0.1:4317\")".into()),
+        ("--tracing-sampling-rate-per-million value", "Number of samples to collect per million OpenTelemetry spans. Set to 1000000 or -1 to always sample. (default: -1)".into()),
+        ("--help, -h", "show help".into()),
+        ("--version, -v", "print the version".into()),
+    ];
+    let cols = |rows: Vec<(String, String)>| crate::kubectl::tabwriter::format(&rows.iter().map(|(a, b)| format!("   {a}\t{b}\n")).collect::<String>(), 1, 2);
+    format!(
+        "NAME:\n   crictl - client for CRI\n\nUSAGE:\n   crictl [global options] command [command options]\n\nVERSION:\n   v1.32.0\n\nCOMMANDS:\n{}\nGLOBAL OPTIONS:\n{}",
+        cols(COMMANDS.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()),
+        cols(flags.iter().map(|(a, b)| (a.to_string(), b.clone())).collect())
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,10 @@
 use crate::process::Proc;
 use crate::shell::CommandFn;
 use crate::world::World;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 /// Finds the program for `name` (a bare name searched in the simulated PATH, or a path).
-pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &str) -> Option<CommandFn> {
+pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &str) -> Option<CommandFn> {
     // A downloaded release binary (e.g. /tmp/etcd-download-test/etcdctl), by path or in PATH.
     if let Some(path) = crate::netless::find_executable(world, env.get("PATH").map(String::as_str), cwd, name) {
         if world.vfs.read(&path).is_ok_and(|d| crate::netless::parse_marker(d).is_some()) {

@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn every_lazy_program_is_a_program_and_lines_naming_one_wait() {
         let (world, _) = crate::world::World::from_scenario("kubeadm").unwrap();
-        let env = std::collections::BTreeMap::new();
+        let env = crate::sorted_map::SortedMap::new();
         for p in PROGRAMS {
             assert!(crate::commands::lookup(&world, &env, "/", p).is_some(), "{p} is not in the program table");
             assert!(needs_programs(&format!("FOO=1 {p} --help | head")));

@@ -30,6 +30,7 @@ pub mod session_file;
 pub mod shell;
 pub mod snapshot;
 pub mod sort;
+pub mod sorted_map;
 pub mod term;
 pub mod vfs;
 pub mod world;

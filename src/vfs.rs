@@ -2,7 +2,7 @@
 //! directories, kept in one ordered map so it serializes as-is into a saved session.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Node {
@@ -39,12 +39,12 @@ impl VfsError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vfs {
-    nodes: BTreeMap<String, Node>,
+    nodes: SortedMap<String, Node>,
 }
 
 impl Default for Vfs {
     fn default() -> Self {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = SortedMap::new();
         nodes.insert("/".to_string(), Node::Dir);
         Vfs { nodes }
     }
@@ -177,10 +177,8 @@ impl Vfs {
                     return Err(VfsError::IsADirectory);
                 }
                 let prefix = format!("{path}/");
-                let below: Vec<String> = self.nodes.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
-                for k in below {
-                    self.nodes.remove(&k);
-                }
+                // One pass (removing them one by one would shift the rest each time).
+                self.nodes.retain(|k, _| !k.starts_with(&prefix));
                 if path != "/" {
                     self.nodes.remove(path);
                 }

@@ -153,6 +153,9 @@ test('offline once loaded: a reload without network still gives a working prompt
   await page.waitForSelector('#cmd', { timeout: 10000 });
   await run(page, 'echo offline ok');
   assert.equal((await terminalLines(page)).at(-1), 'offline ok');
+  // The programs' chunk came from the service worker's cache too.
+  await run(page, 'etcdctl version');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'API version: 3.5');
   await ctx.close();
 });
 

@@ -145,6 +145,9 @@ fn etcd_lines(c: &Container, run: &EtcdRun) -> Vec<(i64, String)> {
         ts += d;
         ts
     };
+    // Config validation warns once while parsing flags and again inside embed.StartEtcd.
+    const SINGLE_PORT: &str = "Running http and grpc server on single port. This is not recommended for production.";
+    out.push(zap(next(0), "warn", "embed/config.go:689", SINGLE_PORT, &[]));
     out.push(zap(next(0), "info", "etcdmain/etcd.go:73", "Running: ", &[("args", strs(&run.args))]));
     if let Some(EtcdExit::BadUrl(u)) = &run.exit {
         out.push(zap(next(1), "warn", "etcdmain/etcd.go:75", "failed to verify flags", &[("error", json_str(&format!("URL scheme must be http, https, unix, or unixs: {u}")))]));
@@ -167,7 +170,8 @@ fn etcd_lines(c: &Container, run: &EtcdRun) -> Vec<(i64, String)> {
     let discovery_failed = |out: &mut Vec<(i64, String)>, at: i64, err: &str| {
         out.push(zap(at, "fatal", "etcdmain/etcd.go:204", "discovery failed", &[("error", json_str(err)), ("stacktrace", json_str(&format!("go.etcd.io/etcd/server/v3/etcdmain.startEtcdOrProxyV2\n\tgo.etcd.io/etcd/server/v3/etcdmain/etcd.go:204\n{MAIN_STACK}")))]));
     };
-    out.push(zap(next(2), "info", "embed/etcd.go:128", "configuring peer listeners", &[("listen-peer-urls", strs(&peers))]));
+    out.push(zap(next(1), "warn", "embed/config.go:689", SINGLE_PORT, &[]));
+    out.push(zap(next(1), "info", "embed/etcd.go:128", "configuring peer listeners", &[("listen-peer-urls", strs(&peers))]));
     let tls_info = |cert: &str, key: &str, ca: &str, auth: &str| -> String {
         let g = |k: &str| flag(k).unwrap_or_default();
         json_str(&format!("cert = {}, key = {}, client-cert=, client-key=, trusted-ca = {}, client-cert-auth = {}, crl-file = ", g(cert), g(key), g(ca), flag(auth).map_or("false".into(), |v| v)))

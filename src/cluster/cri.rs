@@ -151,7 +151,6 @@ impl Runtime {
     /// Starts a pod sandbox with one container per `(name, image)`; `etcd` describes the first
     /// container's etcd run (exited at once when it failed). Replaces the sandbox that ran
     /// from the same manifest (stopped, kept for `crictl pods`/`ps -a` until the next change).
-    #[allow(clippy::too_many_arguments)]
     pub fn start_pod(&mut self, now_ms: i64, manifest: &str, name: &str, namespace: &str, containers: &[(String, String)], etcd: Option<EtcdRun>) {
         self.stop_pod(now_ms, manifest);
         // Keep one stopped sandbox per manifest: the one just stopped.
@@ -227,6 +226,7 @@ impl Runtime {
 
     /// A pod that ran before the session started (the seed cluster's pods): a ready sandbox
     /// with running containers, ids as the API server recorded them when known.
+    #[allow(clippy::too_many_arguments)]
     pub fn adopt_pod(&mut self, manifest: Option<&str>, name: &str, namespace: &str, uid: &str, created_ms: i64, containers: &[(String, String, Option<String>)], etcd: Option<EtcdRun>) {
         let id = hex_id(&format!("sandbox/{uid}"));
         self.sandboxes.push(Sandbox { id: id.clone(), name: name.into(), namespace: namespace.into(), uid: uid.into(), attempt: 0, created_ms, ready: true, manifest: manifest.map(str::to_string) });

@@ -107,6 +107,16 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
         ]);
     }
     p.print(table(&rows));
+    // Teaching: etcd is missing from the running list because it keeps exiting.
+    let crashing = rt.sandboxes.iter().filter(|s| s.ready).any(|s| {
+        rt.containers.iter().filter(|c| c.sandbox_id == s.id && c.name == "etcd").max_by_key(|c| c.attempt).is_some_and(|c| c.finished_ms.is_some() && c.etcd.as_ref().is_some_and(|r| r.exit.is_some()))
+    });
+    if crashing && !f.has("all") && state.is_none() && !latest && last == 0 && !list.iter().any(|c| c.name == "etcd") {
+        p.explain(
+            "etcd is not in this list because it is not running: `crictl ps` shows running containers only. `crictl ps -a` shows the ones that exited too (with their ATTEMPT count).",
+            "O etcd não está nesta lista porque não está rodando: `crictl ps` mostra só os contêineres em execução. `crictl ps -a` mostra também os que saíram (com a contagem em ATTEMPT).",
+        );
+    }
     // Teaching: etcd restarting over and over.
     if let Some(c) = list.iter().find(|c| c.etcd.as_ref().is_some_and(|r| r.exit.is_some()) && c.finished_ms.is_some() && sandbox_of(rt, c).is_some_and(|s| s.ready)) {
         let id = short(&c.id).to_string();

@@ -17,7 +17,7 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
         Ok(f) => f,
         Err(e) => return fatal(p, &e),
     };
-    let Some(id) = f.args.first().cloned() else { return fatal(p, "ID cannot be empty") };
+    let Some(id) = f.args.first().cloned().filter(|i| !i.is_empty()) else { return fatal(p, "ID cannot be empty") };
     if f.args.len() > 1 {
         return fatal(p, "crictl logs takes one CONTAINER-ID (flags go before it)");
     }
@@ -69,7 +69,10 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
         // etcd writes to stderr; the kubelet's log file keeps the stream, and crictl
         // prints each line back to the same stream.
         if stamps {
-            p.eprintln(format!("{}Z {l}", rfc3339_frac(ts, 9)));
+            // Go's RFC3339Nano: trailing zeros of the fraction dropped.
+            let stamp = rfc3339_frac(ts, 9);
+            let stamp = stamp.trim_end_matches('0').trim_end_matches('.');
+            p.eprintln(format!("{stamp}Z {l}"));
         } else {
             p.eprintln(l);
         }

@@ -2,7 +2,7 @@
 //! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
 //! the three split points below moves out of the first load into wasm chunks the page fetches
 //! right after it renders —
-//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine);
+//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine), crictl;
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
 //! - **lessons**: reading lesson files and checking a step's state.
 //!
@@ -43,6 +43,7 @@ pub struct Programs {
     pub tar: CommandFn,
     pub sed: CommandFn,
     pub grep: CommandFn,
+    pub crictl: CommandFn,
 }
 
 fn direct_programs() -> Programs {
@@ -55,6 +56,7 @@ fn direct_programs() -> Programs {
         tar: crate::netless::tar::main,
         sed: crate::sed::main,
         grep: crate::shell::coreutils::grep,
+        crictl: crate::crictl::main,
     }
 }
 
@@ -151,7 +153,7 @@ mod imp {
 pub use imp::*;
 
 /// The programs whose code is in the programs chunk.
-pub const PROGRAMS: [&str; 9] = ["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep"];
+pub const PROGRAMS: [&str; 10] = ["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl"];
 
 /// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
 /// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
@@ -195,7 +197,7 @@ macro_rules! stub {
         }
     )*};
 }
-stub!(etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep);
+stub!(etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep, crictl);
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,10 @@ pub struct World {
 impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
-        Some((World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet }, s.home))
+        let mut w = World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet };
+        if w.kubelet.initialized {
+            crate::cluster::kubelet::init_runtime(&mut w);
+        }
+        Some((w, s.home))
     }
 }

@@ -18,7 +18,7 @@ use crate::etcdctl::{flags, help};
 
 // `etcdutl` is left out on purpose: `etcd<Tab>` finishing `etcdctl` matters more to learners.
 const SHELL_WORDS: &[&str] = &[
-    "etcdctl", "kubectl", "kubeadm", "openssl", "sed", "curl", "tar", "which", "cat", "grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "echo", "env", "export",
+    "etcdctl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "curl", "tar", "which", "cat", "grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "echo", "env", "export",
     "history", "clear", "sleep", "printf", "tee", "unset", "printenv", "true", "false",
 ];
 

@@ -74,7 +74,8 @@ test('first load: the prompt works before the chunks arrive, within the size bud
 });
 
 test('a chunk that cannot be fetched: the page says so, the shell keeps working', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // No service worker: it would fetch the chunk itself, out of reach of the page's routes.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

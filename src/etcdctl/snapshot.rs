@@ -22,7 +22,6 @@ use super::{connect, parse_args, Globals};
 use crate::process::Proc;
 use crate::snapshot::restore::{self, Flavor, LogLine, RestoreConfig};
 use crate::snapshot::{self, humanize_bytes, SnapshotError, Status};
-use crate::vfs::Node;
 use crate::world::World;
 
 pub use super::{EXIT_BAD_ARGS, EXIT_ERROR, EXIT_INTERRUPTED};
@@ -191,10 +190,10 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
 /// Reads a file of the virtual filesystem for `snapshot status`, with the errors `os.Stat`
 /// and `bolt.Open` give.
 fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, String> {
-    match world.vfs.get(&p.path(path)) {
-        None => Err(format!("stat {path}: no such file or directory")),
-        Some(Node::Dir) => Err(format!("open {path}: is a directory")),
-        Some(Node::File { data, .. }) => Ok(data.clone()),
+    match world.read(&p.path(path)) {
+        Err(crate::vfs::VfsError::IsADirectory) => Err(format!("open {path}: is a directory")),
+        Err(_) => Err(format!("stat {path}: no such file or directory")),
+        Ok(data) => Ok(data.into_owned()),
     }
 }
 
@@ -386,10 +385,10 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
     }
     cfg.snapshot_path = positional[0].clone();
     cfg.peer_urls = peer_urls.split(',').map(str::to_string).collect();
-    let data = match world.vfs.get(&p.path(&cfg.snapshot_path)) {
-        Some(Node::File { data, .. }) => Ok(data.clone()),
-        Some(Node::Dir) => Err(format!("read {}: is a directory", cfg.snapshot_path)),
-        None => Err(format!("open {}: no such file or directory", cfg.snapshot_path)),
+    let data = match world.read(&p.path(&cfg.snapshot_path)) {
+        Ok(data) => Ok(data.into_owned()),
+        Err(crate::vfs::VfsError::IsADirectory) => Err(format!("read {}: is a directory", cfg.snapshot_path)),
+        Err(_) => Err(format!("open {}: no such file or directory", cfg.snapshot_path)),
     };
     let cwd = p.cwd.clone();
     let out = restore::restore(&mut world.vfs, &cwd, &cfg, data.as_deref().map_err(|e| e.clone()), flavor);

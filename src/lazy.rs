@@ -42,6 +42,9 @@ pub struct Programs {
     pub tar: CommandFn,
     pub sed: CommandFn,
     pub grep: CommandFn,
+    /// A data dir's `member/snap/db`, made from the engine (`World::read`), and its size.
+    pub etcd_db: fn(&crate::world::World, &str) -> Vec<u8>,
+    pub etcd_db_size: fn(&crate::world::World, &str) -> u64,
 }
 
 fn direct_programs() -> Programs {
@@ -53,6 +56,8 @@ fn direct_programs() -> Programs {
         tar: crate::netless::tar::main,
         sed: crate::sed::main,
         grep: crate::shell::coreutils::grep,
+        etcd_db: crate::world::etcd_db,
+        etcd_db_size: crate::world::etcd_db_size,
     }
 }
 

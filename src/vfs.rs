@@ -37,6 +37,8 @@ pub enum VfsError {
     IsADirectory,
     Exists,
     NotEmpty,
+    /// A made-up file whose maker is in a chunk the page has not fetched yet (`src/lazy.rs`).
+    NotReady,
 }
 
 impl VfsError {
@@ -48,6 +50,7 @@ impl VfsError {
             VfsError::IsADirectory => "Is a directory",
             VfsError::Exists => "File exists",
             VfsError::NotEmpty => "Directory not empty",
+            VfsError::NotReady => "Resource temporarily unavailable",
         }
     }
 }

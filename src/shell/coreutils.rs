@@ -665,18 +665,21 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
     let now = crate::cluster::clock::now_unix(w.clock_ms);
     let mtime = |w: &World, path: &str| w.mtime(path);
     let by_time = has(&opts, 't');
-    let entries = |w: &World, mut items: Vec<(String, String)>| -> Vec<String> {
+    // The lines, and with -l the disk use in KiB (4 KiB blocks: a directory takes one, a file
+    // what its size needs).
+    let entries = |w: &World, mut items: Vec<(String, String)>| -> (Vec<String>, u64) {
         if by_time {
             // -t: newest first, ties by name (the items come sorted by name).
             crate::sort::sort_by(&mut items, |a, b| mtime(w, &b.0).cmp(&mtime(w, &a.0)));
         }
         if !long {
-            return items.into_iter().map(|(_, name)| name).collect();
+            return (items.into_iter().map(|(_, name)| name).collect(), 0);
         }
         // Each size once: a database's is worked out from the engine.
         let sizes: Vec<u64> = items.iter().map(|(path, _)| w.file_size(path).unwrap_or(4096)).collect();
         let width = sizes.iter().map(|s| s.to_string().len()).max().unwrap_or(0);
-        items
+        let kib = sizes.iter().map(|s| s.div_ceil(4096) * 4).sum();
+        let lines = items
             .into_iter()
             .zip(sizes)
             .map(|((path, name), size)| {
@@ -690,7 +693,8 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
                 };
                 format!("{mode} root root {size:>width$} {} {name}", crate::cluster::clock::ls_time(mtime(w, &path), now))
             })
-            .collect()
+            .collect();
+        (lines, kib)
     };
     // GNU ls: missing operands are reported first; then the files given, as one listing; then
     // each directory, under a `dir:` header when there was more than one operand.
@@ -721,7 +725,7 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
     crate::sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
     // ls -lt FILES lists them newest first too (the `entries` sort keeps this order for ties).
     crate::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
-    out.push_str(&listing(entries(w, files.iter().map(|(op, path)| (path.clone(), op.clone())).collect())));
+    out.push_str(&listing(entries(w, files.iter().map(|(op, path)| (path.clone(), op.clone())).collect()).0));
     for (i, (op, path)) in dirs.iter().enumerate() {
         if multi {
             out.push_str(&format!("{}{op}:\n", if i > 0 || !files.is_empty() { "\n" } else { "" }));
@@ -732,18 +736,11 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
             names.insert(0, ".".into());
         }
         names.retain(|n| all || !n.starts_with('.'));
+        let (lines, kib) = entries(w, names.into_iter().map(|n| (crate::vfs::normalize(path, &n), n)).collect());
         if long {
-            // Disk use in KiB, as 4 KiB blocks: a directory takes one, a file what its size needs.
-            let kib: u64 = names
-                .iter()
-                .map(|n| match w.file_size(&crate::vfs::normalize(path, n)) {
-                    Some(size) => size.div_ceil(4096) * 4,
-                    None => 4,
-                })
-                .sum();
             out.push_str(&format!("total {kib}\n"));
         }
-        out.push_str(&listing(entries(w, names.into_iter().map(|n| (crate::vfs::normalize(path, &n), n)).collect())));
+        out.push_str(&listing(lines));
     }
     p.print(out);
     code

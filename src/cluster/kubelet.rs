@@ -474,6 +474,16 @@ mod tests {
         edit(&mut w, "etcd.yaml", "path: /var/lib/etcd\n", "path: /var/lib/etcd-from-backup\n");
         sync(&mut w);
         assert_eq!(w.etcd.data_dir, "/var/lib/etcd-from-backup");
+        // etcd made its files there; the old dir keeps its own.
+        assert_eq!(w.vfs.get("/var/lib/etcd-from-backup/member/snap/db"), Some(&crate::vfs::Node::Live(crate::vfs::Live::EtcdDb)));
+        assert!(w.vfs.exists("/var/lib/etcd/member/wal/0.tmp"));
+        // The old dir removed (`rm -rf`): going back to it starts an empty member.
+        w.vfs.remove("/var/lib/etcd", true).unwrap();
+        edit(&mut w, "etcd.yaml", "path: /var/lib/etcd-from-backup\n", "path: /var/lib/etcd\n");
+        sync(&mut w);
+        assert_eq!(w.etcd.data_dir, "/var/lib/etcd");
+        assert!(kube::list(&w.etcd.store, kube::resource("nodes").unwrap(), None).is_empty());
+        assert!(w.vfs.exists("/var/lib/etcd/member/snap/db"));
     }
 
     #[test]

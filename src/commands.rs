@@ -4,10 +4,10 @@
 use crate::process::Proc;
 use crate::shell::CommandFn;
 use crate::world::World;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 /// Finds the program for `name` (a bare name searched in the simulated PATH, or a path).
-pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &str) -> Option<CommandFn> {
+pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &str) -> Option<CommandFn> {
     // A downloaded release binary (e.g. /tmp/etcd-download-test/etcdctl), by path or in PATH.
     if let Some(path) = crate::netless::find_executable(world, env.get("PATH").map(String::as_str), cwd, name) {
         if world.vfs.read(&path).is_ok_and(|d| crate::netless::parse_marker(d).is_some()) {
@@ -26,6 +26,7 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
         "tar" => crate::lazy::tar,
         "etcdutl" => crate::lazy::etcdutl,
         "kubectl" => crate::lazy::kubectl,
+        "kubeadm" => crate::lazy::kubeadm,
         "openssl" => crate::openssl::main,
         "sed" => crate::lazy::sed,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
@@ -35,7 +36,7 @@ pub fn lookup(world: &World, env: &BTreeMap<String, String>, cwd: &str, name: &s
 
 /// Every program of the table by name (the node has a file for each: see `installed_path`).
 pub const PROGRAMS: &[&str] = &[
-    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which",
+    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which",
 ];
 
 /// Where the node's own copy of a simulated program lives: etcd's release tarball unpacks into
@@ -45,7 +46,7 @@ pub fn installed_path(world: &World, name: &str) -> Option<String> {
     let dir = match name {
         "etcdctl" | "etcdutl" if world.etcd.version.is_3_5() => "/usr/local/bin",
         "etcdutl" => return None,
-        "etcdctl" | "curl" | "tar" | "kubectl" | "openssl" | "sed" => "/usr/bin",
+        "etcdctl" | "curl" | "tar" | "kubectl" | "kubeadm" | "openssl" | "sed" => "/usr/bin",
         c if crate::shell::coreutils::lookup(c).is_some() => "/usr/bin",
         _ => return None,
     };

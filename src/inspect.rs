@@ -4,7 +4,7 @@
 
 use crate::engine::Store;
 use crate::vfs::{Node, Vfs};
-use std::collections::BTreeSet;
+use crate::sorted_map::SortedSet;
 
 /// One live key as `etcdctl get -w json` would describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub enum TreeRow {
 /// starting with `/` is split on `/` into directories; a directory shows its children only when
 /// its prefix is in `open`. At most `limit` key rows are produced; the second value counts all
 /// matching live keys.
-pub fn key_tree(store: &Store, prefix: &str, open: &BTreeSet<String>, limit: usize) -> (Vec<TreeRow>, usize) {
+pub fn key_tree(store: &Store, prefix: &str, open: &SortedSet<String>, limit: usize) -> (Vec<TreeRow>, usize) {
     let mut rows: Vec<TreeRow> = Vec::new();
     // The directory rows on the path of the last key: (prefix bytes, index in rows).
     let mut stack: Vec<(Vec<u8>, usize)> = Vec::new();
@@ -217,7 +217,7 @@ pub struct FileRow {
 
 /// The filesystem as an indented list; a directory's children appear only when it is open
 /// (`closed` lists directories the learner folded).
-pub fn file_tree(vfs: &Vfs, closed: &BTreeSet<String>) -> Vec<FileRow> {
+pub fn file_tree(vfs: &Vfs, closed: &SortedSet<String>) -> Vec<FileRow> {
     let mut rows = Vec::new();
     let mut skip: Option<String> = None;
     // Sorted by path components so a directory's children come right after it ("/etc/x"
@@ -286,10 +286,10 @@ mod tests {
         put(&mut s, "k1", "AAA");
         put(&mut s, "gone", "x");
         del(&mut s, "gone");
-        let (rows, total) = key_tree(&s, "", &BTreeSet::new(), 100);
+        let (rows, total) = key_tree(&s, "", &SortedSet::new(), 100);
         assert_eq!(total, 4);
         assert_eq!(labels(&rows), vec!["/registry/ (3)", "k1=AAA"]);
-        let open: BTreeSet<String> = ["/registry/", "/registry/pods/"].iter().map(|s| s.to_string()).collect();
+        let open: SortedSet<String> = ["/registry/", "/registry/pods/"].iter().map(|s| s.to_string()).collect();
         let (rows, _) = key_tree(&s, "", &open, 100);
         assert_eq!(labels(&rows), vec!["/registry/ (3)", " namespaces/ (1)", " pods/ (2)", "  default/ (1)", "  kube-system/ (1)", "k1=AAA"]);
         // The prefix filter narrows; the limit caps key rows but still counts.
@@ -299,7 +299,7 @@ mod tests {
         for i in 0..50 {
             put(&mut s2, &format!("key{i:02}"), "v");
         }
-        let (rows, total) = key_tree(&s2, "", &BTreeSet::new(), 10);
+        let (rows, total) = key_tree(&s2, "", &SortedSet::new(), 10);
         assert_eq!((rows.len(), total), (10, 50));
     }
 
@@ -310,7 +310,7 @@ mod tests {
         put(&mut s, "k1", "b");
         s.lease_grant(0x77, 60, 0).unwrap();
         s.put(PutRequest { key: "k2".into(), value: "c".into(), lease: 0x77, ..Default::default() }).unwrap();
-        let (rows, _) = key_tree(&s, "", &BTreeSet::new(), 10);
+        let (rows, _) = key_tree(&s, "", &SortedSet::new(), 10);
         let TreeRow::Key { row, .. } = &rows[0] else { panic!("a key row") };
         assert_eq!((row.create_revision, row.mod_revision, row.version, row.lease), (2, 3, 2, 0));
         let TreeRow::Key { row, .. } = &rows[1] else { panic!("a key row") };
@@ -359,11 +359,11 @@ mod tests {
         v.install("/etc/kubernetes/pki/ca.crt", b"x".to_vec());
         v.install("/etc/hosts", b"127.0.0.1 localhost\n".to_vec());
         v.install("/etc-old/x", b"".to_vec());
-        let rows = file_tree(&v, &BTreeSet::new());
+        let rows = file_tree(&v, &SortedSet::new());
         let names: Vec<_> = rows.iter().map(|r| format!("{}{}", " ".repeat(r.depth), r.name)).collect();
         assert_eq!(names, vec!["etc", " hosts", " kubernetes", "  pki", "   ca.crt", "etc-old", " x"]);
         assert_eq!(rows[1].size, 20);
-        let closed: BTreeSet<String> = ["/etc/kubernetes".to_string()].into();
+        let closed: SortedSet<String> = ["/etc/kubernetes".to_string()].into();
         let rows = file_tree(&v, &closed);
         assert_eq!(rows.len(), 5);
         assert!(!rows[2].open);

@@ -2,7 +2,7 @@
 //! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
 //! the three split points below moves out of the first load into wasm chunks the page fetches
 //! right after it renders —
-//! - **programs**: etcdctl, etcdutl, kubectl, curl, tar, sed, grep (and the regex engine);
+//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine);
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
 //! - **lessons**: reading lesson files and checking a step's state.
 //!
@@ -38,6 +38,7 @@ pub struct Programs {
     pub etcdctl: CommandFn,
     pub etcdutl: CommandFn,
     pub kubectl: CommandFn,
+    pub kubeadm: CommandFn,
     pub curl: CommandFn,
     pub tar: CommandFn,
     pub sed: CommandFn,
@@ -52,6 +53,7 @@ fn direct_programs() -> Programs {
         etcdctl: crate::etcdctl::main,
         etcdutl: crate::etcdutl::main,
         kubectl: crate::kubectl::main,
+        kubeadm: crate::kubeadm::main,
         curl: crate::netless::curl::main,
         tar: crate::netless::tar::main,
         sed: crate::sed::main,
@@ -154,7 +156,7 @@ mod imp {
 pub use imp::*;
 
 /// The programs whose code is in the programs chunk.
-pub const PROGRAMS: [&str; 8] = ["etcdctl", "etcdutl", "kubectl", "curl", "tar", "sed", "grep", "egrep"];
+pub const PROGRAMS: [&str; 9] = ["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep"];
 
 /// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
 /// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
@@ -198,7 +200,7 @@ macro_rules! stub {
         }
     )*};
 }
-stub!(etcdctl, etcdutl, kubectl, curl, tar, sed, grep);
+stub!(etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep);
 
 #[cfg(test)]
 mod tests {
@@ -207,7 +209,7 @@ mod tests {
     #[test]
     fn every_lazy_program_is_a_program_and_lines_naming_one_wait() {
         let (world, _) = crate::world::World::from_scenario("kubeadm").unwrap();
-        let env = std::collections::BTreeMap::new();
+        let env = crate::sorted_map::SortedMap::new();
         for p in PROGRAMS {
             assert!(crate::commands::lookup(&world, &env, "/", p).is_some(), "{p} is not in the program table");
             assert!(needs_programs(&format!("FOO=1 {p} --help | head")));

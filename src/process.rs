@@ -3,7 +3,7 @@
 //! so they know nothing of the shell that parsed them or the page that shows their output.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 /// One piece of terminal output. `Explain` is the playground's own teaching note, shown apart
 /// from what the real program prints, in both languages (the page picks one).
@@ -20,7 +20,7 @@ pub enum Chunk {
 #[derive(Debug, Default)]
 pub struct Proc {
     pub args: Vec<String>,
-    pub env: BTreeMap<String, String>,
+    pub env: SortedMap<String, String>,
     pub cwd: String,
     pub stdin: Vec<u8>,
     pub out: Vec<Chunk>,

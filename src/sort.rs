@@ -16,18 +16,12 @@ fn stable_order(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<
     idx
 }
 
-/// Like `v.sort_by(cmp)`.
-pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    if v.len() < 2 {
-        return;
-    }
-    let order = {
-        let s: &[T] = v;
-        stable_order(s.len(), &mut |a, b| cmp(&s[a], &s[b]))
-    };
-    // Apply the permutation in place, one cycle at a time (linear): slot j wants the element
-    // that started at order[j]; swapping it in moves the displaced start element along the
-    // cycle until it reaches the slot that wants it.
+/// Applies `order` (position k wants the element at `order[k]`) through `swap`, in place,
+/// one cycle at a time (linear): slot j wants the element that started at order[j]; swapping
+/// it in moves the displaced start element along the cycle until it reaches the slot that
+/// wants it. Not generic: the only per-type code left is the `swap` closure.
+#[inline(never)]
+fn permute(order: &[usize], swap: &mut dyn FnMut(usize, usize)) {
     let mut done = vec![false; order.len()];
     for start in 0..order.len() {
         let mut j = start;
@@ -37,10 +31,22 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
             if next == start {
                 break;
             }
-            v.swap(j, next);
+            swap(j, next);
             j = next;
         }
     }
+}
+
+/// Like `v.sort_by(cmp)`.
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    if v.len() < 2 {
+        return;
+    }
+    let order = {
+        let s: &[T] = v;
+        stable_order(s.len(), &mut |a, b| cmp(&s[a], &s[b]))
+    };
+    permute(&order, &mut |a, b| v.swap(a, b));
 }
 
 /// Like `v.sort()`.

@@ -2,7 +2,7 @@
 //! directories, kept in one ordered map so it serializes as-is into a saved session.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Node {
@@ -57,11 +57,11 @@ impl VfsError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vfs {
-    nodes: BTreeMap<String, Node>,
+    nodes: SortedMap<String, Node>,
     /// Modification times (Unix seconds) of what changed during the session; a path not here
     /// dates from when the scenario's node was set up (`mtime` gives `None`).
     #[serde(default)]
-    mtimes: BTreeMap<String, i64>,
+    mtimes: SortedMap<String, i64>,
     /// The time changes are stamped with (Unix seconds; the shell sets it before each command
     /// from the simulated clock). 0 while a scenario is being laid out: nothing is stamped.
     #[serde(default)]
@@ -70,9 +70,9 @@ pub struct Vfs {
 
 impl Default for Vfs {
     fn default() -> Self {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = SortedMap::new();
         nodes.insert("/".to_string(), Node::Dir);
-        Vfs { nodes, mtimes: BTreeMap::new(), now: 0 }
+        Vfs { nodes, mtimes: SortedMap::new(), now: 0 }
     }
 }
 
@@ -246,11 +246,9 @@ impl Vfs {
                     return Err(VfsError::IsADirectory);
                 }
                 let prefix = format!("{path}/");
-                let below: Vec<String> = self.nodes.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
-                for k in below {
-                    self.nodes.remove(&k);
-                    self.mtimes.remove(&k);
-                }
+                // One pass (removing them one by one would shift the rest each time).
+                self.nodes.retain(|k, _| !k.starts_with(&prefix));
+                self.mtimes.retain(|k, _| !k.starts_with(&prefix));
                 if path != "/" {
                     self.nodes.remove(path);
                     self.mtimes.remove(path);
@@ -314,9 +312,9 @@ mod tests {
     fn a_session_saved_before_file_times_still_loads() {
         #[derive(Serialize)]
         struct OldVfs {
-            nodes: BTreeMap<String, Node>,
+            nodes: std::collections::BTreeMap<String, Node>,
         }
-        let mut nodes = BTreeMap::new();
+        let mut nodes = std::collections::BTreeMap::new();
         nodes.insert("/".to_string(), Node::Dir);
         nodes.insert("/f".to_string(), Node::File { data: b"x".to_vec(), executable: false });
         let mut bytes = Vec::new();

@@ -169,6 +169,12 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("10-troubleshooting-tls", "apiserver-client-cert", &["sed 's#apiserver-kubelet-client#apiserver-etcd-client#' /etc/kubernetes/manifests/kube-apiserver.yaml > /root/kube-apiserver.yaml"], &[false, true, true]),
     // Trusting the Kubernetes CA for etcd clients lets the API server in and shuts etcd's own clients out.
     ("10-troubleshooting-tls", "apiserver-client-cert", &["sed -i 's#--trusted-ca-file=.*#--trusted-ca-file=/etc/kubernetes/pki/ca.crt#' /etc/kubernetes/manifests/etcd.yaml"], &[true, false, true]),
+    // Looking is not fixing; renewing another certificate leaves etcd's own expired; `all` is fine.
+    ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs check-expiration"], &[false, false, false]),
+    ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew etcd-peer"], &[false, false, false]),
+    ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew apiserver-etcd-client"], &[false, false, false]),
+    ("10-troubleshooting-tls", "expired-cert", &["export ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key"], &[false, false, false]),
+    ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew all"], &[true, true, true]),
 ];
 
 #[test]

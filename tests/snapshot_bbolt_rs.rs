@@ -10,9 +10,8 @@ use bbolt_rs::{BucketApi, DbApi, TxApi, TxCheck};
 use etcd_playground::engine::{DeleteRangeRequest, PutRequest};
 use etcd_playground::snapshot::{self, bolt};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 
-type Buckets = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
+use bolt::Buckets;
 
 fn read_with_bbolt_rs(file: &[u8], name: &str) -> (Vec<String>, Buckets) {
     let path = std::env::temp_dir().join(format!("bbolt-rs-{}-{name}.db", std::process::id()));

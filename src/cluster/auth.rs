@@ -19,7 +19,7 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::{SortedMap, SortedSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PermType {
@@ -51,7 +51,7 @@ pub struct Permission {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct User {
     pub password: Option<String>,
-    pub roles: BTreeSet<String>,
+    pub roles: SortedSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -62,8 +62,8 @@ pub struct Role {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AuthStore {
     pub enabled: bool,
-    pub users: BTreeMap<String, User>,
-    pub roles: BTreeMap<String, Role>,
+    pub users: SortedMap<String, User>,
+    pub roles: SortedMap<String, Role>,
 }
 
 /// etcd's auth errors, displayed as the server sends them.
@@ -143,7 +143,7 @@ impl AuthStore {
         if self.users.contains_key(name) {
             return Err(AuthError::UserAlreadyExist);
         }
-        self.users.insert(name.to_string(), User { password: password.map(str::to_string), roles: BTreeSet::new() });
+        self.users.insert(name.to_string(), User { password: password.map(str::to_string), roles: SortedSet::new() });
         Ok(())
     }
 

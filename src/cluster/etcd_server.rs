@@ -90,7 +90,7 @@ pub struct EtcdServer {
     /// The keyspaces of other data directories this node has (a restored snapshot, an older
     /// `--data-dir`), by host path. Switching `--data-dir` parks the current one here.
     #[serde(default)]
-    pub stores: std::collections::BTreeMap<String, Store>,
+    pub stores: crate::sorted_map::SortedMap<String, Store>,
     /// Users, roles and whether authentication is on (`etcdctl auth enable`).
     #[serde(default)]
     pub auth: super::auth::AuthStore,

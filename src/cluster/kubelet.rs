@@ -15,7 +15,7 @@ use super::kube;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 pub const MANIFESTS: &str = "/etc/kubernetes/manifests";
 
@@ -24,15 +24,15 @@ pub struct Kubelet {
     /// False until the first sync, which adopts the scenario's manifests as already running.
     pub initialized: bool,
     /// Manifest path → the text the kubelet last acted on.
-    pub seen: BTreeMap<String, String>,
+    pub seen: SortedMap<String, String>,
     /// Manifest path → the static pod's name (`etcd`, `kube-apiserver`) while it runs.
-    pub running: BTreeMap<String, String>,
+    pub running: SortedMap<String, String>,
     /// Why etcd is not running (its last fatal log line, or the kubelet's complaint).
     pub etcd_error: Option<String>,
 }
 
-fn manifest_files(vfs: &crate::vfs::Vfs) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+fn manifest_files(vfs: &crate::vfs::Vfs) -> SortedMap<String, String> {
+    let mut out = SortedMap::new();
     if let Ok(names) = vfs.list(MANIFESTS) {
         for n in names {
             if n.starts_with('.') || !(n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json")) {
@@ -187,7 +187,7 @@ const ETCD_FLAGS: &[&str] = &[
 /// the URLs and TLS settings. On error etcd stays down; the text is etcd's complaint.
 fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
     let fl = flags(m);
-    let mut get = BTreeMap::new();
+    let mut get = SortedMap::new();
     for (k, v) in &fl {
         if !ETCD_FLAGS.contains(&k.as_str()) {
             return Err(format!("etcd exited: flag provided but not defined: -{k}"));
@@ -303,7 +303,7 @@ fn apiserver_etcd_client(world: &World) -> Option<(String, super::tls::ClientTls
     let path = world.kubelet.running.iter().find(|(_, n)| *n == "kube-apiserver").map(|(p, _)| p.clone())?;
     let text = world.kubelet.seen.get(&path)?;
     let m = super::yaml::parse(text).ok()?;
-    let mut get = BTreeMap::new();
+    let mut get = SortedMap::new();
     for (k, v) in flags(&m) {
         get.insert(k, v.unwrap_or_default());
     }

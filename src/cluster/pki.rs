@@ -106,6 +106,17 @@ impl Certificate {
         }
     }
 
+    /// `kubeadm certs renew`: the same subject, SANs and usages, a new key pair, issued by
+    /// `ca` at `now` — valid from the CA's own notBefore until a year from now, as kubeadm's
+    /// `pkiutil.NewSignedCert` does.
+    pub fn renewed(&self, ca: &Certificate, ca_key: &PrivateKey, now: i64) -> (Certificate, PrivateKey) {
+        let key = PrivateKey::new(serial(self.public_key, now) | 0x4000_0000_0000_0000);
+        let mut cert = Certificate::leaf(&self.subject_cn, &key, ca, ca_key, now, 365, &self.sans, self.usage.unwrap_or(Usage::ServerClient));
+        cert.not_before = ca.not_before;
+        cert.not_after = now + 365 * 86_400;
+        (cert, key)
+    }
+
     /// Verifies the signature chain to `ca` (one level, as kubeadm's etcd PKI has).
     pub fn signed_by(&self, ca: &Certificate) -> bool {
         ca.is_ca && self.signed_by == ca.public_key && self.issuer_cn == ca.subject_cn
@@ -216,9 +227,11 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     crate::b64::decode(s.as_bytes())
 }
 
-/// The files `kubeadm init` writes for etcd on `node` (path, contents), all issued at
-/// `created` (unix seconds): the etcd CA, the server and peer certificates with the node's
-/// names and addresses, the healthcheck client and the API server's etcd client.
+/// The files `kubeadm init` writes on `node` (path, contents), all issued at `created` (unix
+/// seconds): the etcd CA, the server and peer certificates with the node's names and
+/// addresses, the healthcheck client and the API server's etcd client; then the Kubernetes
+/// CA and its certificates, the front proxy's, the service-account keys and the kubeconfig
+/// files (`admin.conf`, `super-admin.conf`, `controller-manager.conf`, `scheduler.conf`).
 pub struct KubeadmPki {
     pub ca_key: PrivateKey,
     pub ca: Certificate,
@@ -251,7 +264,68 @@ pub fn kubeadm_etcd_pki(node: &str, ip: &str, created: i64) -> KubeadmPki {
     let kc = Certificate::leaf("kube-apiserver-kubelet-client", &kc_key, &k8s_ca, &k8s_key, created + 6, 365, &[], Usage::Client);
     files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.crt".into(), kc.to_pem()));
     files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.key".into(), kc_key.to_pem()));
+    // The rest of what `kubeadm init` writes, so `kubeadm certs check-expiration` finds a
+    // complete node: the API server's serving certificate, the front proxy's CA and client,
+    // the service-account key pair, and the kubeconfig files with embedded client certificates.
+    let api_key = PrivateKey::new(0x6b85_0000_0000_0003);
+    let api_sans: Vec<San> = [node, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]
+        .iter()
+        .map(|d| San::Dns((*d).into()))
+        .chain([San::Ip("10.96.0.1".into()), San::Ip(ip.into())])
+        .collect();
+    let api = Certificate::leaf("kube-apiserver", &api_key, &k8s_ca, &k8s_key, created + 7, 365, &api_sans, Usage::Server);
+    files.push(("/etc/kubernetes/pki/apiserver.crt".into(), api.to_pem()));
+    files.push(("/etc/kubernetes/pki/apiserver.key".into(), api_key.to_pem()));
+    let fp_ca_key = PrivateKey::new(0xf9c0_ca00_0000_0001);
+    let fp_ca = Certificate::ca("front-proxy-ca", &fp_ca_key, created, 3650);
+    files.push(("/etc/kubernetes/pki/front-proxy-ca.crt".into(), fp_ca.to_pem()));
+    files.push(("/etc/kubernetes/pki/front-proxy-ca.key".into(), fp_ca_key.to_pem()));
+    let fp_key = PrivateKey::new(0xf9c0_0000_0000_0002);
+    let fp = Certificate::leaf("front-proxy-client", &fp_key, &fp_ca, &fp_ca_key, created + 8, 365, &[], Usage::Client);
+    files.push(("/etc/kubernetes/pki/front-proxy-client.crt".into(), fp.to_pem()));
+    files.push(("/etc/kubernetes/pki/front-proxy-client.key".into(), fp_key.to_pem()));
+    let sa = PrivateKey::new(0x5a00_0000_0000_0001);
+    files.push(("/etc/kubernetes/pki/sa.key".into(), sa.to_pem()));
+    files.push(("/etc/kubernetes/pki/sa.pub".into(), pem("PUBLIC KEY", &cbor(&sa.id))));
+    let server = format!("https://{ip}:6443");
+    for (n, (file, user, cn)) in [
+        ("admin.conf", "kubernetes-admin", "kubernetes-admin"),
+        ("super-admin.conf", "kubernetes-super-admin", "kubernetes-super-admin"),
+        ("controller-manager.conf", "system:kube-controller-manager", "system:kube-controller-manager"),
+        ("scheduler.conf", "system:kube-scheduler", "system:kube-scheduler"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let key = PrivateKey::new(0x6b85_0000_0000_0010 + n as u64);
+        let cert = Certificate::leaf(cn, &key, &k8s_ca, &k8s_key, created + 9 + n as i64, 365, &[], Usage::Client);
+        files.push((format!("/etc/kubernetes/{file}"), kubeconfig(&k8s_ca, &server, user, &cert, &key)));
+    }
     KubeadmPki { ca_key, ca, files }
+}
+
+/// A kubeconfig as kubeadm writes it: one cluster `kubernetes` (the CA embedded), one user
+/// with its client certificate and key embedded, one context, all base64 of the PEM files.
+pub fn kubeconfig(ca: &Certificate, server: &str, user: &str, cert: &Certificate, key: &PrivateKey) -> String {
+    let b = |s: String| base64_encode(s.as_bytes());
+    format!(
+        "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {}\n    server: {server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: {user}\n  name: {user}@kubernetes\ncurrent-context: {user}@kubernetes\nkind: Config\npreferences: {{}}\nusers:\n- name: {user}\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\n",
+        b(ca.to_pem()),
+        b(cert.to_pem()),
+        b(key.to_pem())
+    )
+}
+
+/// The client certificate embedded in a kubeconfig (`client-certificate-data`), as kubeadm's
+/// renewal reads it (`None`: missing or not a certificate).
+pub fn kubeconfig_client_cert(text: &str) -> Option<Certificate> {
+    let data = kubeconfig_field(text, "client-certificate-data")?;
+    parse_cert(&base64_decode(data)?).ok()
+}
+
+/// The value of `field: value` on its own line of a kubeconfig.
+pub fn kubeconfig_field<'a>(text: &'a str, field: &str) -> Option<&'a str> {
+    text.lines().find_map(|l| l.trim_start().strip_prefix(field)?.strip_prefix(':').map(str::trim))
 }
 
 /// The kubeadm set with etcd's server certificate replaced, for the broken-on-purpose
@@ -309,6 +383,6 @@ mod tests {
         let server = parse_cert(pki.files.iter().find(|(p, _)| p.ends_with("etcd/server.crt")).unwrap().1.as_bytes()).unwrap();
         assert!(server.signed_by(&pki.ca));
         assert!(server.sans.contains(&San::Ip("172.17.0.2".into())));
-        assert_eq!(pki.files.len(), 14);
+        assert_eq!(pki.files.len(), 26);
     }
 }

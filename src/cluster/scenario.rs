@@ -79,7 +79,7 @@ fn kubeadm(broken: &str) -> ScenarioState {
     for (path, pem) in &pki.files {
         vfs.install(path, pem.clone());
     }
-    vfs.install("/etc/kubernetes/admin.conf", "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: (kubernetes CA)\n    server: https://172.17.0.2:6443\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: kubernetes-admin\n  name: kubernetes-admin@kubernetes\ncurrent-context: kubernetes-admin@kubernetes\nkind: Config\nusers:\n- name: kubernetes-admin\n  user: {}\n");
+    // /etc/kubernetes/admin.conf and the other kubeconfigs come with the PKI above.
     for (file, text) in super::kube::STATIC_MANIFESTS {
         vfs.install(&format!("/etc/kubernetes/manifests/{file}"), text);
     }

@@ -28,7 +28,6 @@
 //!
 //! ```
 //! use etcd_playground::engine::{key_index::KeyIndex, Revision};
-//! use std::collections::BTreeSet;
 //! let history = || {
 //!     let mut ki = KeyIndex::default();
 //!     ki.put(Revision::new(1, 0));
@@ -41,7 +40,7 @@
 //! let revs = |ki: &KeyIndex| -> Vec<Vec<i64>> {
 //!     ki.generations.iter().map(|g| g.revs.iter().map(|r| r.main).collect()).collect()
 //! };
-//! let mut kept = BTreeSet::new();
+//! let mut kept = Vec::new();
 //! let mut ki = history();
 //! ki.compact(2, &mut kept); // {2.0, 3.0(t)} {4.0, 5.0(t)} {empty}
 //! assert_eq!(revs(&ki), vec![vec![2, 3], vec![4, 5], vec![]]);
@@ -63,7 +62,6 @@
 
 use super::Revision;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Generation {
@@ -86,6 +84,14 @@ pub struct KeyIndex {
 impl Default for KeyIndex {
     fn default() -> Self {
         KeyIndex { modified: Revision::default(), generations: vec![Generation::default()] }
+    }
+}
+
+/// Takes back a revision `do_compact` recorded: the last one pushed, unless a caller mixed
+/// lists (then wherever it is).
+fn unkeep(available: &mut Vec<Revision>, rev: Revision) {
+    if let Some(i) = available.iter().rposition(|r| *r == rev) {
+        available.swap_remove(i);
     }
 }
 
@@ -164,7 +170,7 @@ impl KeyIndex {
 
     /// etcd's `doCompact`: the generation that holds `at` (or the first created after it),
     /// and the index in it of the largest revision at or below `at` (added to `available`).
-    fn do_compact(&self, at: i64, available: &mut BTreeSet<Revision>) -> (usize, Option<usize>) {
+    fn do_compact(&self, at: i64, available: &mut Vec<Revision>) -> (usize, Option<usize>) {
         let mut gen_idx = 0;
         while gen_idx + 1 < self.generations.len() {
             match self.generations[gen_idx].revs.last() {
@@ -175,15 +181,16 @@ impl KeyIndex {
         let g = &self.generations[gen_idx];
         let rev_idx = g.revs.iter().rposition(|r| r.main <= at);
         if let Some(i) = rev_idx {
-            available.insert(g.revs[i]);
+            available.push(g.revs[i]);
         }
         (gen_idx, rev_idx)
     }
 
     /// Removes the revisions at or below `at` except the largest one, recording the revisions
     /// that stay (whose backend entries must survive) in `available`, as etcd's
-    /// `keyIndex.compact` does.
-    pub fn compact(&mut self, at: i64, available: &mut BTreeSet<Revision>) {
+    /// `keyIndex.compact` does. `available` is a list in no order (a revision belongs to one
+    /// key, so it holds none twice): the store sorts it once, after the whole index.
+    pub fn compact(&mut self, at: i64, available: &mut Vec<Revision>) {
         if self.generations.is_empty() {
             self.generations.push(Generation::default());
             return;
@@ -197,7 +204,7 @@ impl KeyIndex {
             }
             // A closed generation left with only its tombstone goes away entirely.
             if g.revs.len() == 1 && gen_idx != last {
-                available.remove(&g.revs[0]);
+                unkeep(available, g.revs[0]);
                 gen_idx += 1;
             }
         }
@@ -205,7 +212,7 @@ impl KeyIndex {
     }
 
     /// The revisions a compaction at `at` would keep (etcd's `keyIndex.keep`, used by HashKV).
-    pub fn keep(&self, at: i64, available: &mut BTreeSet<Revision>) {
+    pub fn keep(&self, at: i64, available: &mut Vec<Revision>) {
         if self.is_empty() {
             return;
         }
@@ -213,7 +220,7 @@ impl KeyIndex {
         let g = &self.generations[gen_idx];
         if let Some(i) = rev_idx {
             if i + 1 == g.revs.len() && gen_idx + 1 != self.generations.len() {
-                available.remove(&g.revs[i]);
+                unkeep(available, g.revs[i]);
             }
         }
     }

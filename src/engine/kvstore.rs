@@ -30,7 +30,8 @@ use super::types::*;
 use super::watchable_store::Watchers;
 use super::{EngineError, Revision};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::SortedSet;
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 /// What the backend holds at one revision: the key-value as written, and whether the
@@ -76,7 +77,7 @@ pub struct Store {
     pub size_file: i64,
     /// Active alarms (`etcdctl alarm list`).
     #[serde(default)]
-    pub alarms: BTreeSet<AlarmMember>,
+    pub alarms: SortedSet<AlarmMember>,
     /// The member id alarms are raised for (set by the cluster layer).
     #[serde(default)]
     pub member_id: u64,
@@ -128,7 +129,7 @@ impl Store {
             quota_bytes: DEFAULT_QUOTA_BYTES,
             size_in_use: 0,
             size_file: 0,
-            alarms: BTreeSet::new(),
+            alarms: SortedSet::new(),
             member_id: 0,
         }
     }

@@ -21,7 +21,6 @@
 
 use super::kvstore::Store;
 use super::{EngineError, Revision};
-use std::collections::BTreeSet;
 
 impl Store {
     /// `Compact` at main revision `rev` (physical: the removed history is gone).
@@ -34,15 +33,17 @@ impl Store {
             return Err(EngineError::FutureRev);
         }
         self.compact_rev = rev;
-        let mut keep = BTreeSet::new();
+        let mut keep = Vec::new();
         self.index.retain(|_, ki| {
             ki.compact(rev, &mut keep);
             !ki.is_empty()
         });
+        crate::sort::sort(&mut keep);
+        let kept = |r: &Revision| keep.binary_search(r).is_ok();
         let end = Revision::new(rev + 1, 0);
         let mut freed = 0;
         self.backend.retain(|r, e| {
-            let stays = *r >= end || keep.contains(r);
+            let stays = *r >= end || kept(r);
             if !stays {
                 freed += super::quota::entry_size(*r, e);
             }
@@ -72,15 +73,16 @@ impl Store {
             return Err(EngineError::FutureRev);
         }
         let rev = if rev == 0 { self.current_rev } else { rev };
-        let mut keep = BTreeSet::new();
+        let mut keep = Vec::new();
         for ki in self.index.values() {
             ki.keep(rev, &mut keep);
         }
+        crate::sort::sort(&mut keep);
         let lower = Revision::new(self.compact_rev + 1, 0);
         let mut h = Crc32c::new();
         h.write(b"key");
         for (r, e) in self.backend.range(..Revision::new(rev + 1, 0)) {
-            if *r < lower && !keep.is_empty() && !keep.contains(r) {
+            if *r < lower && !keep.is_empty() && keep.binary_search(r).is_err() {
                 continue;
             }
             h.write(&bbolt_key(*r, e.tombstone));

@@ -25,7 +25,7 @@
 use super::kvstore::{check_put, cost_put, Store, TxnWrite};
 use super::types::*;
 use super::EngineError;
-use std::collections::BTreeSet;
+use crate::sorted_map::SortedSet;
 
 /// etcd's default `--max-txn-ops`.
 pub const MAX_TXN_OPS: usize = 128;
@@ -223,7 +223,7 @@ fn check_branch_intervals(reqs: &[RequestOp]) -> Result<(), EngineError> {
 
 /// etcd's `checkIntervals`: no key may be put twice, or put and deleted, on any path through
 /// the txn (a key put in both the success and failure branch of a nested txn is fine).
-fn check_intervals(reqs: &[RequestOp]) -> Result<(BTreeSet<Vec<u8>>, Vec<Span>), EngineError> {
+fn check_intervals(reqs: &[RequestOp]) -> Result<(SortedSet<Vec<u8>>, Vec<Span>), EngineError> {
     let mut dels: Vec<Span> = reqs
         .iter()
         .filter_map(|op| match op {
@@ -233,7 +233,7 @@ fn check_intervals(reqs: &[RequestOp]) -> Result<(BTreeSet<Vec<u8>>, Vec<Span>),
             _ => None,
         })
         .collect();
-    let mut puts = BTreeSet::new();
+    let mut puts = SortedSet::new();
     for op in reqs {
         let RequestOp::Txn(t) = op else { continue };
         let (puts_then, dels_then) = check_intervals(&t.success)?;

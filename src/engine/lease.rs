@@ -25,7 +25,7 @@ use super::kvstore::Store;
 use super::types::*;
 use super::EngineError;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::{SortedMap, SortedSet};
 
 /// etcd's `MaxLeaseTTL`.
 pub const MAX_LEASE_TTL: i64 = 9_000_000_000;
@@ -42,7 +42,7 @@ pub struct Lease {
     /// When the lease expires, in the caller's clock (ms).
     pub expiry_ms: u64,
     /// The keys attached to the lease.
-    pub keys: BTreeSet<Vec<u8>>,
+    pub keys: SortedSet<Vec<u8>>,
 }
 
 impl Lease {
@@ -54,19 +54,19 @@ impl Lease {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lessor {
-    pub leases: BTreeMap<i64, Lease>,
+    pub leases: SortedMap<i64, Lease>,
     /// Top 16 bits of generated ids (the member id's low 16 bits).
     pub id_prefix: u16,
     /// The generator's counter (48 bits are used).
     pub id_suffix: u64,
     /// Which lease each attached key belongs to (etcd's `itemMap`).
     #[serde(default)]
-    pub item_map: BTreeMap<Vec<u8>, i64>,
+    pub item_map: SortedMap<Vec<u8>, i64>,
 }
 
 impl Default for Lessor {
     fn default() -> Self {
-        let mut l = Lessor { leases: BTreeMap::new(), id_prefix: 0, id_suffix: 0, item_map: BTreeMap::new() };
+        let mut l = Lessor { leases: SortedMap::new(), id_prefix: 0, id_suffix: 0, item_map: SortedMap::new() };
         l.seed(0x694d, DEFAULT_BOOT_MS);
         l
     }
@@ -132,7 +132,7 @@ impl Store {
         }
         let ttl = ttl_secs.max(MIN_LEASE_TTL);
         let expiry_ms = now_ms.saturating_add((ttl as u64).saturating_mul(1000));
-        self.lessor.leases.insert(id, Lease { id, ttl, expiry_ms, keys: BTreeSet::new() });
+        self.lessor.leases.insert(id, Lease { id, ttl, expiry_ms, keys: SortedSet::new() });
         self.size_in_use += LEASE_OVERHEAD;
         self.grow_file();
         Ok(LeaseGrantResponse { id, ttl })
@@ -244,7 +244,7 @@ impl Store {
         for (id, ttl) in leases {
             let ttl = ttl.max(MIN_LEASE_TTL);
             let expiry_ms = now_ms.saturating_add((ttl as u64).saturating_mul(1000));
-            self.lessor.leases.insert(id, Lease { id, ttl, expiry_ms, keys: BTreeSet::new() });
+            self.lessor.leases.insert(id, Lease { id, ttl, expiry_ms, keys: SortedSet::new() });
         }
         let attached: Vec<(i64, Vec<u8>)> = self
             .index

@@ -24,7 +24,7 @@ use super::kvstore::{in_range, Store};
 use super::types::*;
 use super::{EngineError, Revision};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Watcher {
@@ -57,7 +57,7 @@ impl Watcher {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Watchers {
-    pub by_id: BTreeMap<i64, Watcher>,
+    pub by_id: SortedMap<i64, Watcher>,
     /// etcd's `watchStream.nextID`: auto ids take the lowest free id from here.
     pub next_id: i64,
 }

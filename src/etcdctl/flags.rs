@@ -18,7 +18,7 @@
 //! ```
 
 use super::help;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -52,7 +52,7 @@ pub enum Value {
 /// The result of parsing one command line: flags that were set, and the positional arguments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
-    pub set: BTreeMap<String, Value>,
+    pub set: SortedMap<String, Value>,
     pub positionals: Vec<String>,
 }
 

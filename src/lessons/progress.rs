@@ -2,12 +2,12 @@
 
 use super::Lesson;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::{SortedMap, SortedSet};
 
 /// Progress in every lesson, by lesson id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Progress {
-    pub lessons: BTreeMap<String, LessonProgress>,
+    pub lessons: SortedMap<String, LessonProgress>,
 }
 
 /// Progress in one lesson: which steps passed, how many hints of each step are shown, the
@@ -15,16 +15,16 @@ pub struct Progress {
 /// the current session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct LessonProgress {
-    pub completed: BTreeSet<String>,
-    pub hints_revealed: BTreeMap<String, usize>,
+    pub completed: SortedSet<String>,
+    pub hints_revealed: SortedMap<String, usize>,
     pub current_step: usize,
-    pub solution_shown: BTreeSet<String>,
+    pub solution_shown: SortedSet<String>,
     /// Steps with a `scenario` or `setup` that the learner has entered since the lesson's
     /// session started: their start is applied once, not again on coming back to the step or
     /// after a reload (progress and session are saved together). Emptied when the lesson
     /// starts over; "restart step" removes one.
     #[serde(default)]
-    pub started: BTreeSet<String>,
+    pub started: SortedSet<String>,
 }
 
 impl Progress {

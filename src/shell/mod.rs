@@ -13,7 +13,7 @@ use crate::process::{Chunk, Proc};
 use crate::world::World;
 use parse::{Connector, RedirectOp, SimpleCommand};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 /// A command implementation: it reads its arguments and stdin from `Proc`, acts on the world,
 /// writes into `Proc`, and returns its exit status.
@@ -53,7 +53,7 @@ impl Executed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub world: World,
-    pub vars: BTreeMap<String, String>,
+    pub vars: SortedMap<String, String>,
     pub exported: Vec<String>,
     pub cwd: String,
     pub home: String,
@@ -92,7 +92,7 @@ impl Session {
         let (world, home) = World::from_scenario(scenario).ok_or_else(|| {
             format!("unknown scenario '{scenario}' (known: {})", crate::cluster::scenario::SCENARIOS.join(", "))
         })?;
-        let mut vars = BTreeMap::new();
+        let mut vars = SortedMap::new();
         for (k, v) in [("HOME", home.as_str()), ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), ("USER", "root"), ("SHELL", "/bin/bash"), ("HOSTNAME", world.hostname.as_str())] {
             vars.insert(k.to_string(), v.to_string());
         }
@@ -370,7 +370,7 @@ impl Session {
         result
     }
 
-    fn special_vars(&self) -> BTreeMap<String, String> {
+    fn special_vars(&self) -> SortedMap<String, String> {
         let mut v = self.vars.clone();
         v.insert("?".into(), self.last_exit.to_string());
         v.insert("$".into(), "4242".into());
@@ -533,7 +533,7 @@ impl Session {
     }
 
     /// Sends stdout/stderr to files for `>`, `>>`, `2>`, `2>&1`.
-    fn apply_output_redirects(&mut self, cmd: &SimpleCommand, vars: &BTreeMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
+    fn apply_output_redirects(&mut self, cmd: &SimpleCommand, vars: &SortedMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
         let mut stdout_to: Option<(String, bool)> = None;
         let mut stderr_to: Option<(String, bool)> = None;
         let mut err_to_out = false;

@@ -4,7 +4,7 @@
 //! Parsing keeps each word raw (quotes included); [`expand`] runs when the command runs, so
 //! `export A=1; echo $A` sees the new value, as in bash.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connector {
@@ -266,19 +266,19 @@ pub fn parse(line: &str, heredoc_body: Option<&str>) -> Result<CommandList, Stri
 
 /// Removes quotes without expanding variables (heredoc delimiters).
 pub fn unquote(raw: &str) -> String {
-    expand(raw, &BTreeMap::new(), false)
+    expand(raw, &SortedMap::new(), false)
 }
 
 /// Expands `$VAR`, `${VAR}` and `$?`-style specials (given in `vars`) and removes quotes.
 /// Single quotes keep everything literal; inside double quotes only `$`, `\"`, `\\` and
 /// `` \` `` are special.
-pub fn expand(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> String {
+pub fn expand(raw: &str, vars: &SortedMap<String, String>, do_vars: bool) -> String {
     expand_marked(raw, vars, do_vars).into_iter().map(|(c, _)| c).collect()
 }
 
 /// [`expand`], with each resulting character marked `true` when it came from outside quotes
 /// (only those can be glob characters: `ls *.crt` globs, `ls '*.crt'` does not).
-pub fn expand_marked(raw: &str, vars: &BTreeMap<String, String>, do_vars: bool) -> Vec<(char, bool)> {
+pub fn expand_marked(raw: &str, vars: &SortedMap<String, String>, do_vars: bool) -> Vec<(char, bool)> {
     let chars: Vec<char> = raw.chars().collect();
     let mut out = Marked(Vec::new(), false);
     let mut i = 0;
@@ -361,7 +361,7 @@ impl Marked {
 mod tests {
     use super::*;
 
-    fn vars() -> BTreeMap<String, String> {
+    fn vars() -> SortedMap<String, String> {
         [("A".to_string(), "1".to_string()), ("URL".to_string(), "https://x:2379".to_string())].into()
     }
 

@@ -20,7 +20,7 @@
 //!
 //! ```
 //! use etcd_playground::snapshot::bolt;
-//! let mut buckets = std::collections::BTreeMap::new();
+//! let mut buckets = bolt::Buckets::new();
 //! buckets.insert(b"key".to_vec(), vec![(b"k1".to_vec(), b"v1".to_vec())]);
 //! let file = bolt::write(&buckets);
 //! assert_eq!(file.len() % 4096, 0);
@@ -31,7 +31,7 @@
 //! assert_eq!(read[0].entries[0].value.as_deref(), Some(&b"v1"[..]));
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted_map::{SortedMap, SortedSet};
 
 pub const PAGE_SIZE: usize = 4096;
 pub const MAGIC: u32 = 0xED0C_DAED;
@@ -305,7 +305,7 @@ impl<'a> BoltFile<'a> {
     }
 
     /// Every leaf element of the tree rooted at page `root`, in key order.
-    fn tree_elems(&self, root: u64, depth: usize, seen: &mut BTreeSet<u64>, out: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
+    fn tree_elems(&self, root: u64, depth: usize, seen: &mut PageSet, out: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
         if depth > MAX_DEPTH {
             return Err(BoltError::Corrupt(format!("page {root}: tree deeper than {MAX_DEPTH} (a cycle)")));
         }
@@ -328,7 +328,7 @@ impl<'a> BoltFile<'a> {
     }
 
     /// The elements of a bucket given its value in the parent (header + maybe inline page).
-    fn bucket_elems(&self, value: &'a [u8], depth: usize, seen: &mut BTreeSet<u64>) -> Result<Vec<LeafElem<'a>>, BoltError> {
+    fn bucket_elems(&self, value: &'a [u8], depth: usize, seen: &mut PageSet) -> Result<Vec<LeafElem<'a>>, BoltError> {
         let root = u64_at(value, 0).filter(|_| value.len() >= BUCKET_HEADER).ok_or_else(|| BoltError::Corrupt("bucket header too short".into()))?;
         if root == 0 {
             let count = u16_at(value, BUCKET_HEADER + 10).ok_or_else(|| BoltError::Corrupt("inline bucket page too short".into()))?;
@@ -343,9 +343,14 @@ impl<'a> BoltFile<'a> {
         Ok(out)
     }
 
+    /// How many whole pages the file holds.
+    fn file_pages(&self) -> u64 {
+        (self.data.len() / self.page_size) as u64
+    }
+
     /// A page whose overflow runs past the end of the file cannot be read.
     fn fits(&self, p: &PageRef, id: u64) -> Result<(), BoltError> {
-        let file_pages = (self.data.len() / self.page_size) as u64;
+        let file_pages = self.file_pages();
         if id.saturating_add(p.overflow as u64) >= file_pages {
             return Err(BoltError::OutOfFile(id.saturating_add(p.overflow as u64)));
         }
@@ -357,7 +362,7 @@ impl<'a> BoltFile<'a> {
     /// `snapshot status` gives for it.
     pub fn buckets(&self) -> Result<Vec<Bucket>, BoltError> {
         let mut root = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = PageSet::new(self.file_pages());
         self.tree_elems(self.meta.root, 0, &mut seen, &mut root)?;
         let mut out = Vec::with_capacity(root.len());
         for (flags, name, value) in root {
@@ -378,9 +383,9 @@ impl<'a> BoltFile<'a> {
     /// not stored, every page from 2 below the high-water mark that no bucket reaches.
     fn freelist(&self) -> Result<Vec<u64>, BoltError> {
         if self.meta.freelist == NO_FREELIST {
-            let mut reachable = BTreeSet::new();
+            let mut reachable = PageSet::new(self.file_pages());
             let mut errs = Vec::new();
-            self.check_bucket_pages(self.meta.root, &mut reachable, &BTreeSet::new(), &mut errs, 0)?;
+            self.check_bucket_pages(self.meta.root, &mut reachable, &PageSet::new(0), &mut errs, 0)?;
             return Ok((2..self.meta.pgid).filter(|i| !reachable.contains(i)).collect());
         }
         let p = self.page(self.meta.freelist)?;
@@ -403,7 +408,7 @@ impl<'a> BoltFile<'a> {
     }
 
     /// `tx.checkBucket`: records every page of a bucket's tree, reporting bbolt's errors.
-    fn check_bucket_pages(&self, root: u64, reachable: &mut BTreeSet<u64>, freed: &BTreeSet<u64>, errs: &mut Vec<String>, depth: usize) -> Result<(), BoltError> {
+    fn check_bucket_pages(&self, root: u64, reachable: &mut PageSet, freed: &PageSet, errs: &mut Vec<String>, depth: usize) -> Result<(), BoltError> {
         if root == 0 {
             return Ok(());
         }
@@ -418,7 +423,7 @@ impl<'a> BoltFile<'a> {
         Ok(())
     }
 
-    fn check_pages(&self, id: u64, reachable: &mut BTreeSet<u64>, freed: &BTreeSet<u64>, errs: &mut Vec<String>, depth: usize, elems: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
+    fn check_pages(&self, id: u64, reachable: &mut PageSet, freed: &PageSet, errs: &mut Vec<String>, depth: usize, elems: &mut Vec<LeafElem<'a>>) -> Result<(), BoltError> {
         if depth > MAX_DEPTH {
             return Err(BoltError::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} (a cycle)")));
         }
@@ -460,13 +465,13 @@ impl<'a> BoltFile<'a> {
     pub fn check_strict(&self) -> Result<Vec<String>, BoltError> {
         let mut errs = Vec::new();
         let free = self.freelist()?;
-        let mut freed = BTreeSet::new();
+        let mut freed = PageSet::new(self.file_pages());
         for id in free {
             if !freed.insert(id) {
                 errs.push(format!("page {id}: already freed"));
             }
         }
-        let mut reachable = BTreeSet::new();
+        let mut reachable = PageSet::new(self.file_pages());
         reachable.insert(0);
         reachable.insert(1);
         if self.meta.freelist != NO_FREELIST {
@@ -495,11 +500,43 @@ impl<'a> BoltFile<'a> {
     }
 }
 
+/// A set of page ids: a bit for each page of the file (pages are visited in any order, and a
+/// file may have a million), and a sorted list for the ids past its end a damaged file names.
+struct PageSet {
+    bits: Vec<u64>,
+    pages: u64,
+    beyond: SortedSet<u64>,
+}
+
+impl PageSet {
+    fn new(pages: u64) -> Self {
+        PageSet { bits: vec![0; pages.div_ceil(64) as usize], pages, beyond: SortedSet::new() }
+    }
+
+    /// Adds `id`; false when it was there already.
+    fn insert(&mut self, id: u64) -> bool {
+        if id >= self.pages {
+            return self.beyond.insert(id);
+        }
+        let (w, b) = ((id / 64) as usize, 1u64 << (id % 64));
+        let new = self.bits[w] & b == 0;
+        self.bits[w] |= b;
+        new
+    }
+
+    fn contains(&self, id: &u64) -> bool {
+        if *id >= self.pages {
+            return self.beyond.contains(id);
+        }
+        self.bits[(*id / 64) as usize] & (1u64 << (*id % 64)) != 0
+    }
+}
+
 /// Lays out a fresh bolt file holding `buckets` (top-level bucket name → its keys and values
 /// in order). Small buckets are stored inline in their parent, as bbolt does; the rest get
 /// leaf pages packed full and branch pages above them. The file ends at its high-water mark.
 /// Top-level bucket name → its keys and values in order: what [`write`] lays out.
-pub type Buckets = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
+pub type Buckets = SortedMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
 
 pub fn write(buckets: &Buckets) -> Vec<u8> {
     lay_out(buckets, false)
@@ -679,8 +716,31 @@ impl Writer {
 mod tests {
     use super::*;
 
+    /// Page ids inside the file and past its end (a damaged file's) answer as a `BTreeSet`.
+    #[test]
+    fn page_set_agrees_with_btreeset() {
+        let mut x: u64 = 0x9E3779B97F4A7C15;
+        for pages in [0u64, 1, 63, 64, 65, 200] {
+            let mut set = PageSet::new(pages);
+            let mut want = std::collections::BTreeSet::new();
+            for _ in 0..600 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let id = match x % 4 {
+                    0 => x >> 2,
+                    _ => (x >> 2) % 260,
+                };
+                assert_eq!(set.insert(id), want.insert(id), "pages={pages} id={id}");
+                let probe = (x >> 7) % 300;
+                assert_eq!(set.contains(&probe), want.contains(&probe));
+                assert!(set.contains(&id));
+            }
+        }
+    }
+
     fn sample(n: usize, vlen: usize) -> Buckets {
-        let mut b = BTreeMap::new();
+        let mut b = Buckets::new();
         b.insert(b"key".to_vec(), (0..n).map(|i| (format!("{i:08}").into_bytes(), vec![b'v'; vlen])).collect());
         b.insert(b"meta".to_vec(), vec![(b"consistent_index".to_vec(), 5u64.to_be_bytes().to_vec())]);
         b.insert(b"alarm".to_vec(), vec![]);

@@ -33,7 +33,7 @@ use crate::engine::kvstore::BackendEntry;
 use crate::engine::{KeyValue, Revision, Store};
 use bolt::{BoltError, BoltFile};
 pub use proto::LeaseRecord;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 /// What `snapshot status` reports (etcd's `snapshot.Status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +240,7 @@ pub fn buckets(server: &EtcdServer) -> Buckets {
 /// another data dir).
 pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
     let v35 = server.version.is_3_5();
-    let mut b: Buckets = BTreeMap::new();
+    let mut b: Buckets = SortedMap::new();
     for name in ["alarm", "authRoles", "authUsers", "members_removed"] {
         b.insert(name.as_bytes().to_vec(), Vec::new());
     }

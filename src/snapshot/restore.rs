@@ -17,7 +17,7 @@
 
 use super::{bolt, verify_trailer, SnapshotError};
 use crate::vfs::Vfs;
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 /// Which tool restores: etcdctl 3.4 (JSON logs, refuses an existing data dir) or etcdutl 3.5
 /// (console logs, refuses only a non-empty one).
@@ -128,20 +128,20 @@ pub fn parse_urls(list: &[String]) -> Result<Vec<String>, String> {
 }
 
 /// etcd's `types.NewURLsMap`: `name=url,name=url,...` → name → sorted URLs.
-pub fn parse_urls_map(s: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
-    let mut raw: BTreeMap<String, Vec<String>> = BTreeMap::new();
+pub fn parse_urls_map(s: &str) -> Result<SortedMap<String, Vec<String>>, String> {
+    let mut raw: SortedMap<String, Vec<String>> = SortedMap::new();
     for part in s.split(',').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         raw.entry(k.to_string()).or_default().push(v.to_string());
     }
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (k, v) in raw {
         out.insert(k, parse_urls(&v)?);
     }
     Ok(out)
 }
 
-fn urls_map_string(m: &BTreeMap<String, Vec<String>>) -> String {
+fn urls_map_string(m: &SortedMap<String, Vec<String>>) -> String {
     let mut pairs: Vec<String> = m.iter().flat_map(|(k, us)| us.iter().map(move |u| format!("{k}={u}"))).collect();
     crate::sort::sort(&mut pairs);
     pairs.join(",")
@@ -157,7 +157,7 @@ fn resolved(u: &str) -> String {
 }
 
 /// `ServerConfig.VerifyBootstrap` for a restore.
-fn verify_bootstrap(name: &str, peer_urls: &[String], ics: &BTreeMap<String, Vec<String>>) -> Result<(), String> {
+fn verify_bootstrap(name: &str, peer_urls: &[String], ics: &SortedMap<String, Vec<String>>) -> Result<(), String> {
     let Some(urls) = ics.get(name) else {
         return Err(format!("couldn't find local name {name:?} in the initial cluster configuration"));
     };
@@ -180,7 +180,7 @@ fn verify_bootstrap(name: &str, peer_urls: &[String], ics: &BTreeMap<String, Vec
             return Err(format!("--initial-cluster has {} but missing from --initial-advertise-peer-urls={} ({err})", missing.join(","), a.join(",")));
         }
         let missing: Vec<String> = a.iter().filter(|u| !b.contains(u)).cloned().collect();
-        let umap = urls_map_string(&BTreeMap::from([(name.to_string(), a.clone())]));
+        let umap = urls_map_string(&SortedMap::from([(name.to_string(), a.clone())]));
         if !missing.is_empty() {
             return Err(format!("--initial-advertise-peer-urls has {} but missing from --initial-cluster={umap}", missing.join(",")));
         }

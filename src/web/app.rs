@@ -64,12 +64,13 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
-    // The programs and the session codec are fetched right after the first paint (crate::lazy).
+    // The programs, the session codec and the lesson code are fetched right after the first
+    // paint (crate::lazy). Not before it: compiling the chunks would hold the first frame back.
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                {
+            let fetch_chunks = move || {
+                wasm_bindgen_futures::spawn_local(async move {
                     let programs = crate::lazy::load_programs().await;
                     let codec = crate::lazy::load_codec().await;
                     let lessons = crate::lazy::load_lesson_code().await;
@@ -79,9 +80,14 @@ pub fn app() -> Html {
                             "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.".into(),
                         ));
                     }
-                }
-                dispatcher.dispatch(Action::CodeArrived);
-            });
+                    dispatcher.dispatch(Action::CodeArrived);
+                    // For the browser tests: the page is complete (`lazy.test.mjs` tests the time before).
+                    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                        let _ = root.set_attribute("data-code", if programs && codec && lessons { "ready" } else { "failed" });
+                    }
+                })
+            };
+            super::dom::after_next_paint(fetch_chunks);
         });
     }
     // The course is not part of the first load: its list is fetched when the Lessons tab is

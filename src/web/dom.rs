@@ -107,3 +107,21 @@ pub fn download(name: &str, data: &[u8]) {
     // Keep the object URL alive while the browser starts the download.
     gloo::timers::callback::Timeout::new(30_000, move || drop(url)).forget();
 }
+
+/// Runs `f` once the next frame is on screen: a timeout queued from an animation-frame callback
+/// fires after that frame is painted. (A hidden tab paints nothing, so `f` waits until shown.)
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    let slot = Rc::new(RefCell::new(Some(f)));
+    let from_frame = slot.clone();
+    let queue = Closure::once(move || {
+        gloo::timers::callback::Timeout::new(0, move || from_frame.borrow_mut().take().into_iter().for_each(|f| f())).forget()
+    });
+    match web_sys::window().map(|w| w.request_animation_frame(queue.as_ref().unchecked_ref())) {
+        Some(Ok(_)) => queue.forget(), // the browser owns the callback now
+        // No animation frames to wait for: run on the next task instead.
+        _ => {
+            gloo::timers::callback::Timeout::new(0, move || slot.borrow_mut().take().into_iter().for_each(|f| f())).forget();
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::i18n::t;
 use crate::file_view::{self, CertInfo, FileView, Signer, STATUS_HEADER};
 use crate::i18n::Lang;
 use crate::inspect;
-use std::collections::BTreeSet;
+use crate::sorted_map::SortedSet;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -19,7 +19,7 @@ pub struct Props {
 pub fn files(props: &Props) -> Html {
     let state = props.state.clone();
     let l = state.lang;
-    let closed = use_state(|| BTreeSet::from(["/usr".to_string(), "/var".to_string()]));
+    let closed = use_state(|| SortedSet::from(["/usr".to_string(), "/var".to_string()]));
     let selected = use_state(|| None::<String>);
     let editing = use_state(|| false);
     let editor_ref = use_node_ref();

@@ -4,7 +4,7 @@
 use super::state::Handle;
 use crate::i18n::{t, Lang};
 use crate::inspect::{self, EventKind, TreeRow};
-use std::collections::BTreeSet;
+use crate::sorted_map::SortedSet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -22,7 +22,7 @@ pub fn inspector(props: &Props) -> Html {
     let state = &props.state;
     let l = state.lang;
     let prefix = use_state(String::new);
-    let open = use_state(|| BTreeSet::from(["/registry/".to_string()]));
+    let open = use_state(|| SortedSet::from(["/registry/".to_string()]));
     let selected = use_state(|| None::<Vec<u8>>);
 
     let onfilter = {

@@ -24,6 +24,11 @@ pub fn start() {
             crate::lazy::load_codec().await;
             crate::lazy::load_lesson_code().await;
         }
+        // Lines kept from a page closed before it could save run again at start: with their programs.
+        #[cfg(feature = "split")]
+        if state::stored_journal().is_some() {
+            crate::lazy::load_programs().await;
+        }
         yew::Renderer::<app::App>::new().render();
     });
 }

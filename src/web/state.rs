@@ -50,6 +50,22 @@ pub struct AppState {
     pub last: LastRun,
     /// Lines typed before the programs' code arrived (see `Action::CodeArrived`).
     pub pending: Vec<String>,
+    /// Lines run while the codec's chunk was not here yet: nothing could save them as a
+    /// session, so `save` keeps them as plain lines (see `JOURNAL_KEY`).
+    pub journal: Rc<RefCell<Vec<String>>>,
+}
+
+/// Lines typed on a fresh page before the session codec arrived (crate::lazy), one per line:
+/// the next visit replays them on its fresh session, so closing the page early loses nothing.
+const JOURNAL_KEY: &str = "etcd-playground.journal";
+
+/// The journal a page closed too early left, if any (only meaningful without a saved session).
+pub fn stored_journal() -> Option<String> {
+    let st = storage()?;
+    if st.get_item(persist::STORAGE_KEY).ok().flatten().is_some() {
+        return None;
+    }
+    st.get_item(JOURNAL_KEY).ok().flatten().filter(|j| !j.is_empty())
 }
 
 /// Where the course's index stands.
@@ -153,7 +169,6 @@ fn fresh_session() -> Session {
 }
 
 /// Whether an earlier visit left a session in this browser.
-#[cfg(feature = "split")]
 pub fn has_saved_session() -> bool {
     storage().and_then(|st| st.get_item(persist::STORAGE_KEY).ok().flatten()).is_some()
 }
@@ -185,13 +200,27 @@ impl AppState {
                 }
             }
         }
-        let (session, page) = restored.unwrap_or_else(|| (fresh_session(), PageState::default()));
+        let was_restored = restored.is_some();
+        let (mut session, page) = restored.unwrap_or_else(|| (fresh_session(), PageState::default()));
+        // A fresh page closed before it could save: its lines, run again (web::start fetched
+        // the programs first, so every line runs as it did).
+        let replayed: Vec<String> = stored_journal().map(|j| j.lines().map(str::to_string).collect()).unwrap_or_default();
+        for line in &replayed {
+            session.execute(line);
+        }
         let all = all_lessons(&[], &page.loaded);
         // A shipped lesson is fetched once the index says where its file is (see `Action::Index`).
         let active = page.active;
         let mut term = Scrollback::default();
-        if notice.is_none() && !session.history.is_empty() {
+        if notice.is_none() && was_restored && !session.history.is_empty() {
             term.push(LineKind::Note { en: "Session restored from this browser.".into(), pt: "Sessão restaurada deste navegador.".into() });
+        }
+        if !replayed.is_empty() {
+            let n = replayed.len();
+            term.push(LineKind::Note {
+                en: format!("The page was closed before it could save: the {n} command(s) typed then ran again."),
+                pt: format!("A página foi fechada antes de salvar: o(s) {n} comando(s) digitado(s) rodou(aram) de novo."),
+            });
         }
         let mut state = AppState {
             session: Rc::new(RefCell::new(session)),
@@ -211,6 +240,7 @@ impl AppState {
             active,
             last: LastRun::default(),
             pending: Vec::new(),
+            journal: Rc::new(RefCell::new(replayed)),
         };
         // Normally a no-op: the open step's start was applied when it was entered, and that is
         // saved. It matters only when the saved step has a start never applied to this
@@ -322,12 +352,23 @@ impl AppState {
         let st = storage().ok_or("localStorage is not available")?;
         // Until the codec's chunk arrives there is nothing to save with; its arrival saves
         // (Action::CodeArrived). Never overwrite a stored session this page could not read.
-        let Some(codec) = crate::lazy::codec() else { return Ok(()) };
+        let Some(codec) = crate::lazy::codec() else {
+            // No codec yet: keep the lines (run and waiting) as text for the next visit.
+            let lines: Vec<String> = self.journal.borrow().iter().chain(&self.pending).cloned().collect();
+            if !lines.is_empty() && !has_saved_session() {
+                st.set_item(JOURNAL_KEY, &lines.join("\n")).map_err(|e| format!("{e:?}"))?;
+            }
+            return Ok(());
+        };
         if self.notice.as_ref().is_some_and(|n| !n.offer_reset) {
             return Ok(());
         }
         let text = (codec.encode)(&self.session.borrow(), &self.page_state())?;
-        st.set_item(persist::STORAGE_KEY, &text).map_err(|e| format!("{e:?}"))
+        st.set_item(persist::STORAGE_KEY, &text).map_err(|e| format!("{e:?}"))?;
+        // The session now holds what the journal's lines did.
+        self.journal.borrow_mut().clear();
+        let _ = st.remove_item(JOURNAL_KEY);
+        Ok(())
     }
 
     fn next(&self) -> AppState {
@@ -349,6 +390,7 @@ impl AppState {
             active: self.active.clone(),
             last: self.last.clone(),
             pending: self.pending.clone(),
+            journal: self.journal.clone(),
         }
     }
 }
@@ -534,6 +576,9 @@ impl AppState {
                     // While a job runs the prompt is empty: the line is echoed, not run.
                     term.push(LineKind::Prompt(s.prompt(), line.clone()));
                     let running = s.job.is_some();
+                    if crate::lazy::codec().is_none() {
+                        self.journal.borrow_mut().push(line.clone());
+                    }
                     let r = s.execute_interactive(&line);
                     if r.clear {
                         term.clear();
@@ -584,7 +629,9 @@ impl AppState {
             Action::Reset => {
                 if let Some(st) = storage() {
                     let _ = st.remove_item(persist::STORAGE_KEY);
+                    let _ = st.remove_item(JOURNAL_KEY);
                 }
+                self.journal.borrow_mut().clear();
                 *s = fresh_session();
                 term.clear();
                 self.notice = None;

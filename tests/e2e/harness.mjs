@@ -43,7 +43,9 @@ export async function openPage(browser, url, { errors = [] } = {}) {
   const t0 = Date.now();
   await page.goto(url);
   await page.waitForSelector('#cmd', { timeout: 15000 });
-  return { page, firstPromptMs: Date.now() - t0 };
+  const firstPromptMs = Date.now() - t0;
+  await page.waitForFunction(() => document.documentElement.dataset.code, null, { timeout: 15000 });
+  return { page, firstPromptMs };
 }
 
 export async function typeCommand(page, line) {
@@ -67,7 +69,17 @@ export async function openAt(browser, url, { width = 1280, height = 720, errors 
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
   await page.waitForSelector('#cmd', { timeout: 15000 });
+  // The chunks fetched after the first paint (src/lazy.rs) are here: tests of other things do
+  // not race them (tests/e2e/lazy.test.mjs is about the time before).
+  await page.waitForFunction(() => document.documentElement.dataset.code, null, { timeout: 15000 });
   return page;
+}
+
+/// Reloads and waits as `openAt` does: the prompt, then the chunks fetched after the first paint.
+export async function reloadPage(page) {
+  await page.reload();
+  await page.waitForSelector('#cmd', { timeout: 15000 });
+  await page.waitForFunction(() => document.documentElement.dataset.code, null, { timeout: 15000 });
 }
 
 /// Runs lines one by one and waits until the scrollback shows the last one's prompt line.

@@ -17,7 +17,9 @@ after(async () => { await browser?.close(); server?.stop(); });
 /// A fresh page whose wasm chunks are held back until `release()`; `fetched` lists every
 /// path the page requested, in order.
 async function heldPage() {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // No service worker: requests it makes are out of the page's routes, so it could fetch the
+  // chunks behind the test's back.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -88,5 +90,26 @@ test('a chunk that cannot be fetched: the page says so, the shell keeps working'
   await typeCommand(page, 'echo still here');
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'still here');
   assert.deepEqual(errors, [], 'no uncaught error: the page did not trap');
+  await ctx.close();
+});
+
+test('closed before the codec arrived: the lines typed run again on the next visit', async () => {
+  const { ctx, page, release } = await heldPage();
+  await typeCommand(page, 'export EARLY=1');
+  await typeCommand(page, 'echo kept > /root/early.txt');
+  await page.waitForFunction(() => document.querySelectorAll('.scrollback .line.cmd').length >= 2);
+  // Nothing can save a session yet (the codec is held back), so the lines are kept as text.
+  const journal = await page.evaluate(() => localStorage.getItem('etcd-playground.journal'));
+  await page.reload({ waitUntil: 'commit' }); // the chunks are still held: nothing was saved
+  release();
+  await page.waitForSelector('#cmd');
+  await page.click('#lang-en');
+  assert.deepEqual((await terminalLines(page)).filter((l) => /closed before|restored/.test(l)),
+    ['The page was closed before it could save: the 2 command(s) typed then ran again.']);
+  await typeCommand(page, 'echo $EARLY $(cat /root/early.txt)');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === '1 kept');
+  // Once the codec is here the whole session is saved and the kept lines are dropped.
+  await page.waitForFunction(() => localStorage.getItem('etcd-playground.session') && !localStorage.getItem('etcd-playground.journal'));
+  assert.equal(journal, null, 'the journal is written when the page goes away, not before');
   await ctx.close();
 });

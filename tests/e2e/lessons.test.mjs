@@ -2,7 +2,7 @@
 // hints, solution, progress across reloads; lessons loaded from a file or URL; Markdown safety.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openAt, run, terminalLines } from './harness.mjs';
+import { startServer, launch, openAt, run, terminalLines, reloadPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -60,8 +60,7 @@ for (const lang of ['en', 'pt']) {
     }
     assert.equal(await page.textContent('#step-done'), lang === 'en' ? 'Lesson complete!' : 'Lição concluída!');
     // Progress survives a reload, in the lesson list.
-    await page.reload();
-    await page.waitForSelector('#cmd');
+    await reloadPage(page);
     await page.click('#tab-lessons');
     await page.click('#lesson-back');
     assert.equal((await page.textContent('[data-lesson="01-what-is-etcd"] .progress')).trim(), `${steps}/${steps}`);
@@ -207,10 +206,9 @@ test('lesson 10: each step starts on its own broken node, once per entry; restar
   await run(page, 'echo mark=$MARK');
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((l) => l.textContent === 'mark=kept'));
   // A reload keeps the session and the step: nothing is applied again.
-  await page.reload();
-  await page.waitForSelector('#cmd');
+  await reloadPage(page);
   await page.click('#tab-lessons');
-  assert.match(await page.textContent('#step-pos'), /Step 2 of 4/);
+  assert.match(await page.textContent('#step-pos'), /Step 2 of 5/);
   await run(page, 'echo after-reload=$MARK');
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((l) => l.textContent === 'after-reload=kept'));
   // Restart this step: a fresh node again, the learner's variable is gone, the check fails.
@@ -259,8 +257,7 @@ test('lessons are fetched when needed, and every lesson opens offline after the 
   assert.equal(ids.length, 11, 'the service worker caches the 11 lessons');
   // Offline: a lesson never opened before still opens and is checked; the open one comes back.
   await ctx.setOffline(true);
-  await page.reload();
-  await page.waitForSelector('#cmd', { timeout: 10000 });
+  await reloadPage(page);
   await page.click('#tab-lessons');
   await page.waitForSelector('#step-text'); // the restored lesson, fetched again (from the cache)
   assert.match(await page.textContent('.lesson-title'), /^etcd inside Kubernetes/);

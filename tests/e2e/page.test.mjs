@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, openAt, run, paste, terminalLines, timeCommand, TLS_ENV } from './harness.mjs';
+import { ROOT, startServer, launch, openAt, run, paste, terminalLines, timeCommand, TLS_ENV, reloadPage } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -146,13 +146,14 @@ test('offline once loaded: a reload without network still gives a working prompt
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await openAt(browser, server.url, { context: ctx });
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload(); // now controlled by the service worker, which has cached the files
-  await page.waitForSelector('#cmd');
+  await reloadPage(page); // now controlled by the service worker, which has cached the files
   await ctx.setOffline(true);
-  await page.reload();
-  await page.waitForSelector('#cmd', { timeout: 10000 });
+  await reloadPage(page);
   await run(page, 'echo offline ok');
   assert.equal((await terminalLines(page)).at(-1), 'offline ok');
+  // The programs' chunk came from the service worker's cache too.
+  await run(page, 'etcdctl version');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'API version: 3.5');
   await ctx.close();
 });
 

@@ -1,7 +1,7 @@
 // The learner's work survives a reload; damaged stored state is reported and can be reset.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openAt, run, terminalLines, TLS_ENV } from './harness.mjs';
+import { startServer, launch, openAt, run, terminalLines, TLS_ENV, reloadPage } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -17,8 +17,7 @@ test('engine, files, cwd, history and language survive a reload', async () => {
   await run(page, TLS_ENV, 'etcdctl put k1 AAA,BBB,CCC', 'etcdctl put k5 EEE', 'cd /tmp');
   await page.click('#lang-en');
   await page.waitForFunction((k) => localStorage.getItem(k) !== null, KEY);
-  await page.reload();
-  await page.waitForSelector('#cmd');
+  await reloadPage(page);
   assert.equal(await page.textContent('#prompt'), 'root@docker-01:/tmp# ');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.textContent('#lang-label'), 'Language');
@@ -38,8 +37,7 @@ test('engine, files, cwd, history and language survive a reload', async () => {
 test('the page saves right away when it is closed (no debounce loss)', async () => {
   const page = await openAt(browser, server.url);
   await run(page, 'export QUICK=1');
-  await page.reload(); // immediately: pagehide must have saved
-  await page.waitForSelector('#cmd');
+  await reloadPage(page); // immediately: pagehide must have saved
   await run(page, 'echo $QUICK');
   assert.equal((await terminalLines(page)).at(-1), '1');
 });
@@ -65,8 +63,7 @@ for (const [name, stored, en, pt] of [
     assert.equal((await terminalLines(page)).at(-1), 'alive');
     await page.click('#notice-reset');
     assert.equal(await page.locator('#notice').count(), 0);
-    await page.reload();
-    await page.waitForSelector('#cmd');
+    await reloadPage(page);
     assert.equal(await page.locator('#notice').count(), 0, 'after reset the bad data is gone');
     assert.deepEqual(errors, []);
     await ctx.close();

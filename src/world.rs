@@ -47,6 +47,12 @@ impl World {
         }
     }
 
+    /// Whether `path` is the database a running etcd holds open: etcd's bbolt keeps an exclusive
+    /// `flock` on it, so another bbolt open (`snapshot status`) waits for it forever.
+    pub fn db_locked(&self, path: &str) -> bool {
+        matches!(self.vfs.get(path), Some(Node::Live(Live::EtcdDb))) && self.etcd.running && db_dir(path) == self.etcd.data_dir
+    }
+
     /// A file's size in bytes (`ls -l`); `None` for a directory or a missing path.
     pub fn file_size(&self, path: &str) -> Option<u64> {
         match self.vfs.get(path)? {

@@ -224,6 +224,22 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
         p.eprintln(format!("Error: unknown output format {write_out:?}"));
         return EXIT_ERROR;
     }
+    if world.db_locked(&p.path(&args[0])) {
+        // Checked against 3.4.23: status of a running member's db waits on bbolt's file lock.
+        let why = (
+            "A running etcd holds an exclusive lock (flock) on its member/snap/db, and `snapshot status` opens the file with bbolt, which waits for that lock: real etcdctl and etcdutl wait here, silent, until you press Ctrl+C (exit status 130). Copy the file first (`cp`), read a stopped member's db, or take a `snapshot save`.",
+            "Um etcd em execução mantém uma trava exclusiva (flock) no seu member/snap/db, e `snapshot status` abre o arquivo com o bbolt, que espera essa trava: o etcdctl e o etcdutl reais esperam aqui, calados, até você apertar Ctrl+C (status de saída 130). Copie o arquivo antes (`cp`), leia o db de um membro parado, ou faça um `snapshot save`.",
+        );
+        let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain { en: format!("{}{}", why.0, extra.0), pt: format!("{}{}", why.1, extra.1) }];
+        p.job = Some(crate::jobs::Job::Hang {
+            bounded: note((" The playground stops it for you.", " O playground o interrompe por você.")),
+            bounded_exit: 130,
+            bounded_clock_ms: world.clock_ms,
+            interrupted: note(("", "")),
+            part: None,
+        });
+        return 130;
+    }
     let data = match read_for_status(world, p, &args[0]) {
         Ok(d) => d,
         Err(e) => {

@@ -163,6 +163,12 @@ mod tests {
         assert_eq!((st.revision, st.total_key), (301, 304));
         // A copy of it has no SHA-256 trailer.
         assert!(!crate::snapshot::has_checksum(bytes.len()));
+        // Running, etcd holds it locked; stopped, it is the same database, unlocked.
+        assert!(w.db_locked(db));
+        w.etcd.running = false;
+        assert!(!w.db_locked(db));
+        assert_eq!(w.read(db).unwrap().into_owned(), bytes);
+        w.etcd.running = true;
         // A parked data dir keeps its database readable.
         w.etcd.switch_data_dir("/var/lib/etcd-new");
         assert_eq!(crate::snapshot::status(&w.read(db).unwrap()).unwrap().revision, 301);

@@ -29,6 +29,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
         "kubeadm" => crate::lazy::kubeadm,
         "openssl" => crate::openssl::main,
         "sed" => crate::lazy::sed,
+        "crictl" if world.scenario.starts_with("kubeadm") => crate::lazy::crictl,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
     })
@@ -36,7 +37,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
 
 /// Every program of the table by name (the node has a file for each: see `installed_path`).
 pub const PROGRAMS: &[&str] = &[
-    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which",
+    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "crictl", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which",
 ];
 
 /// Where the node's own copy of a simulated program lives: etcd's release tarball unpacks into
@@ -47,6 +48,7 @@ pub fn installed_path(world: &World, name: &str) -> Option<String> {
         "etcdctl" | "etcdutl" if world.etcd.version.is_3_5() => "/usr/local/bin",
         "etcdutl" => return None,
         "etcdctl" | "curl" | "tar" | "kubectl" | "kubeadm" | "openssl" | "sed" => "/usr/bin",
+        "crictl" if world.scenario.starts_with("kubeadm") => "/usr/bin",
         c if crate::shell::coreutils::lookup(c).is_some() => "/usr/bin",
         _ => return None,
     };

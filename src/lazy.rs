@@ -2,7 +2,7 @@
 //! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
 //! the three split points below moves out of the first load into wasm chunks the page fetches
 //! right after it renders —
-//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine);
+//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine), crictl;
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
 //! - **lessons**: reading lesson files and checking a step's state.
 //!
@@ -46,6 +46,7 @@ pub struct Programs {
     /// A data dir's `member/snap/db`, made from the engine (`World::read`), and its size.
     pub etcd_db: fn(&crate::world::World, &str) -> Vec<u8>,
     pub etcd_db_size: fn(&crate::world::World, &str) -> u64,
+    pub crictl: CommandFn,
 }
 
 fn direct_programs() -> Programs {
@@ -60,6 +61,7 @@ fn direct_programs() -> Programs {
         grep: crate::shell::coreutils::grep,
         etcd_db: crate::world::etcd_db,
         etcd_db_size: crate::world::etcd_db_size,
+        crictl: crate::crictl::main,
     }
 }
 
@@ -156,7 +158,7 @@ mod imp {
 pub use imp::*;
 
 /// The programs whose code is in the programs chunk.
-pub const PROGRAMS: [&str; 9] = ["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep"];
+pub const PROGRAMS: [&str; 10] = ["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl"];
 
 /// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
 /// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
@@ -200,7 +202,7 @@ macro_rules! stub {
         }
     )*};
 }
-stub!(etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep);
+stub!(etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep, crictl);
 
 #[cfg(test)]
 mod tests {

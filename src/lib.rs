@@ -9,6 +9,7 @@ pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
 pub mod commands;
+pub mod crictl;
 pub mod decimal;
 pub mod engine;
 pub mod etcdctl;

@@ -27,6 +27,9 @@ impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
         let mut w = World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet };
+        if w.kubelet.initialized {
+            crate::cluster::kubelet::init_runtime(&mut w);
+        }
         // The programs `which` names are files where their packages put them.
         for prog in crate::commands::PROGRAMS {
             if let Some(path) = crate::commands::installed_path(&w, prog) {

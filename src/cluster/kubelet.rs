@@ -9,7 +9,8 @@
 //! does not parse, or flags etcd rejects, leave etcd down (and with it the API server); moving
 //! the file away stops the pod.
 
-use super::clock::{now_unix, CLUSTER_CREATED};
+use super::clock::{now_unix, now_unix_ms, parse_rfc3339, CLUSTER_CREATED};
+use super::cri::{backoff_ms, EtcdExit, EtcdRun, Runtime, CRASH_RUN_MS};
 use super::etcd_server::ServerTls;
 use super::kube;
 use crate::world::World;
@@ -29,6 +30,9 @@ pub struct Kubelet {
     pub running: SortedMap<String, String>,
     /// Why etcd is not running (its last fatal log line, or the kubelet's complaint).
     pub etcd_error: Option<String>,
+    /// The containers it runs through containerd (what `crictl` shows).
+    #[serde(default)]
+    pub runtime: Runtime,
 }
 
 fn manifest_files(vfs: &crate::vfs::Vfs) -> SortedMap<String, String> {
@@ -74,12 +78,18 @@ pub fn sync(world: &mut World) {
             return;
         }
         world.kubelet = Kubelet::adopt(&world.vfs);
+        init_runtime(world);
         return;
+    }
+    if !world.kubelet.runtime.initialized {
+        init_runtime(world);
     }
     let files = manifest_files(&world.vfs);
     if files == world.kubelet.seen {
+        advance(world);
         return;
     }
+    let now_ms = now_unix_ms(world.clock_ms);
     let mut changed: Vec<String> = files.iter().filter(|(p, t)| world.kubelet.seen.get(*p) != Some(t)).map(|(p, _)| p.clone()).collect();
     changed.extend(world.kubelet.seen.keys().filter(|p| !files.contains_key(*p)).cloned());
     // etcd first: the API server (and mirror pods) depend on it.
@@ -96,6 +106,7 @@ pub fn sync(world: &mut World) {
         match parsed {
             None => {
                 // Manifest removed: the pod stops, its mirror pod goes away.
+                world.kubelet.runtime.stop_pod(now_ms, &path);
                 if was_etcd {
                     world.etcd.running = false;
                     world.kubelet.etcd_error = Some(format!("the static pod manifest {path} was removed, so the kubelet stopped etcd"));
@@ -103,6 +114,7 @@ pub fn sync(world: &mut World) {
                 mirror_updates.push((old_name, None));
             }
             Some(Err(e)) => {
+                world.kubelet.runtime.stop_pod(now_ms, &path);
                 if was_etcd || path.ends_with("/etcd.yaml") {
                     world.etcd.running = false;
                     world.kubelet.etcd_error = Some(format!("the kubelet could not read {path}: {e}"));
@@ -111,21 +123,30 @@ pub fn sync(world: &mut World) {
             }
             Some(Ok(m)) => {
                 let Some(name) = pod_name(&m) else {
+                    world.kubelet.runtime.stop_pod(now_ms, &path);
                     mirror_updates.push((old_name, None));
                     continue;
                 };
                 let is_etcd = m["spec"]["containers"][0]["command"][0].as_str().is_some_and(|c| c.rsplit('/').next() == Some("etcd"));
+                let mut run = None;
                 if is_etcd {
-                    match start_etcd(world, &m) {
-                        Ok(()) => world.kubelet.etcd_error = None,
+                    // The old container stops before the new one starts.
+                    world.kubelet.runtime.stop_pod(now_ms, &path);
+                    world.etcd.running = false;
+                    let result = start_etcd(world, &m);
+                    run = Some(etcd_run(world, &m, &result));
+                    match result {
+                        Ok(_) => world.kubelet.etcd_error = None,
                         Err(e) => {
                             world.etcd.running = false;
-                            world.kubelet.etcd_error = Some(e);
+                            world.kubelet.etcd_error = Some(e.message());
                         }
                     }
                 } else if was_etcd {
                     world.etcd.running = false;
                 }
+                let ns = m["metadata"]["namespace"].as_str().unwrap_or("default").to_string();
+                world.kubelet.runtime.start_pod(now_ms, &path, &format!("{name}-{}", world.hostname), &ns, &containers_of(&m), run);
                 world.kubelet.running.insert(path.clone(), name.clone());
                 if old_name.as_deref().is_some_and(|o| o != name) {
                     mirror_updates.push((old_name.clone(), None));
@@ -185,12 +206,12 @@ const ETCD_FLAGS: &[&str] = &[
 /// Starts etcd from a manifest: validates the flags the way etcd does at startup, moves to the
 /// data directory the container really writes to (through its hostPath volume), and applies
 /// the URLs and TLS settings. On error etcd stays down; the text is etcd's complaint.
-fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
+fn start_etcd(world: &mut World, m: &Value) -> Result<bool, EtcdExit> {
     let fl = flags(m);
     let mut get = SortedMap::new();
     for (k, v) in &fl {
         if !ETCD_FLAGS.contains(&k.as_str()) {
-            return Err(format!("etcd exited: flag provided but not defined: -{k}"));
+            return Err(EtcdExit::UnknownFlag(k.clone()));
         }
         get.insert(k.as_str(), v.clone().unwrap_or_else(|| "true".into()));
     }
@@ -199,20 +220,35 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
     let advertise = urls("advertise-client-urls", "http://localhost:2379");
     let peers = urls("listen-peer-urls", "http://localhost:2380");
     for u in listen.iter().chain(&peers) {
-        let Some((scheme, hp)) = u.split_once("://") else { return Err(format!("etcd exited: URL scheme must be http, https, unix, or unixs: {u}")) };
+        let bad = || EtcdExit::BadUrl(u.clone());
+        let Some((scheme, _)) = u.split_once("://") else { return Err(bad()) };
         if !matches!(scheme, "http" | "https") {
-            return Err(format!("etcd exited: URL scheme must be http, https, unix, or unixs: {u}"));
-        }
-        let host = hp.rsplit_once(':').map_or(hp, |(h, _)| h);
-        if !matches!(host, "127.0.0.1" | "localhost" | "0.0.0.0" | "[::]" | "[::1]") && host != kube::CONTROL_PLANE_IP {
-            return Err(format!("etcd exited: listen tcp {hp}: bind: cannot assign requested address"));
+            return Err(bad());
         }
     }
+    // etcd opens its peer listeners (with their TLS files) first, then the client ones.
     let file = |k: &str| get.get(k).filter(|v| !v.is_empty()).cloned();
-    for k in ["cert-file", "key-file", "trusted-ca-file", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file"] {
-        if let Some(f) = file(k) {
-            if !world.vfs.exists(&f) {
-                return Err(format!("etcd exited: open {f}: no such file or directory (--{k})"));
+    let missing = |keys: [&str; 3]| -> Result<(), EtcdExit> {
+        for k in keys {
+            if let Some(f) = file(k) {
+                if !world.vfs.exists(&f) {
+                    return Err(EtcdExit::MissingFile { flag: k.into(), path: f });
+                }
+            }
+        }
+        Ok(())
+    };
+    for (peer, list) in [(true, &peers), (false, &listen)] {
+        if peer {
+            missing(["peer-cert-file", "peer-key-file", "peer-trusted-ca-file"])?;
+        } else {
+            missing(["cert-file", "key-file", "trusted-ca-file"])?;
+        }
+        for u in list.iter() {
+            let hp = u.split_once("://").map_or(u.as_str(), |(_, hp)| hp);
+            let host = hp.rsplit_once(':').map_or(hp, |(h, _)| h);
+            if !matches!(host, "127.0.0.1" | "localhost" | "0.0.0.0" | "[::]" | "[::1]") && host != kube::CONTROL_PLANE_IP {
+                return Err(EtcdExit::Bind { peer, host_port: hp.to_string() });
             }
         }
     }
@@ -225,7 +261,7 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
         }),
         _ => {
             if let Some(u) = listen.iter().find(|u| u.starts_with("https://")) {
-                return Err(format!("etcd exited: TLS key/cert (--cert-file, --key-file) must be provided for client url {u} with HTTPS scheme"));
+                return Err(EtcdExit::TlsRequired(u.clone()));
             }
             None
         }
@@ -234,12 +270,14 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
     let data_dir = get.get("data-dir").cloned().unwrap_or_else(|| format!("{name}.etcd"));
     let host_dir = host_path_of(m, &data_dir);
     // A data dir someone removed (`rm -rf /var/lib/etcd`): etcd starts a new, empty member there.
-    if !host_dir.starts_with("container:") && !world.vfs.exists(&host_dir) {
+    let gone = !host_dir.starts_with("container:") && !world.vfs.exists(&host_dir);
+    if gone {
         world.etcd.stores.remove(&host_dir);
         if host_dir == world.etcd.data_dir {
             world.etcd.store = crate::engine::Store::new();
         }
     }
+    let mut fresh = gone || (host_dir != world.etcd.data_dir && !world.etcd.stores.contains_key(&host_dir));
     // A data dir this member has not run on yet: etcd opens whatever database is there
     // (`snapshot restore` leaves one at member/snap/db); a damaged one keeps etcd down.
     if host_dir != world.etcd.data_dir && !world.etcd.stores.contains_key(&host_dir) {
@@ -248,8 +286,9 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
             match crate::snapshot::load_at(data, world.clock_ms) {
                 Ok(loaded) => {
                     world.etcd.stores.insert(host_dir.clone(), loaded.store);
+                    fresh = false;
                 }
-                Err(err) => return Err(format!("etcd exited: failed to open database {db}: {err}")),
+                Err(err) => return Err(EtcdExit::OpenDb { path: db, error: err.to_string() }),
             }
         }
     }
@@ -266,7 +305,137 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<(), String> {
     // A restarted single-member cluster elects itself again: a new raft term.
     e.raft_term += 1;
     e.running = true;
-    Ok(())
+    Ok(fresh)
+}
+
+/// The command line of a manifest's first container (`etcd --flag=… …`).
+fn command_of(m: &Value) -> Vec<String> {
+    let c = &m["spec"]["containers"][0];
+    let strs = |v: &Value| v.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default();
+    let mut out = strs(&c["command"]);
+    out.extend(strs(&c["args"]));
+    out
+}
+
+/// A manifest's containers: (name, image).
+fn containers_of(m: &Value) -> Vec<(String, String)> {
+    let cs = m["spec"]["containers"].as_array().cloned().unwrap_or_default();
+    cs.iter().map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["image"].as_str().unwrap_or("").to_string())).collect()
+}
+
+fn etcd_run(world: &World, m: &Value, result: &Result<bool, EtcdExit>) -> EtcdRun {
+    EtcdRun {
+        args: command_of(m),
+        exit: result.as_ref().err().cloned(),
+        fresh: *result.as_ref().unwrap_or(&false),
+        member_id: world.etcd.member_id,
+        cluster_id: world.etcd.cluster_id,
+        term: world.etcd.raft_term,
+    }
+}
+
+/// The containers of the pods already running when the kubelet is first seen: the API
+/// server's record of this node's pods (their container ids), and every static pod.
+pub fn init_runtime(world: &mut World) {
+    let mut rt = Runtime { initialized: true, ..Default::default() };
+    let host = world.hostname.clone();
+    let mut adopted: Vec<String> = Vec::new();
+    if let Some(pods) = kube::resource("pods") {
+        for p in kube::list(&world.etcd.store, pods, None) {
+            let o = &p.obj;
+            if o["spec"]["nodeName"].as_str() != Some(host.as_str()) {
+                continue;
+            }
+            let name = o["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let manifest = world.kubelet.running.iter().find(|(_, n)| format!("{n}-{host}") == name).map(|(p, _)| p.clone());
+            if o["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string() && manifest.is_none() {
+                continue;
+            }
+            let created = o["metadata"]["creationTimestamp"].as_str().and_then(parse_rfc3339).unwrap_or(CLUSTER_CREATED) * 1000;
+            let statuses = o["status"]["containerStatuses"].as_array().cloned().unwrap_or_default();
+            let cs: Vec<(String, String, Option<String>)> = o["spec"]["containers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|c| {
+                    let cname = c["name"].as_str().unwrap_or("").to_string();
+                    let id = statuses.iter().find(|s| s["name"] == c["name"]).and_then(|s| s["containerID"].as_str()).and_then(|i| i.split_once("://")).map(|(_, i)| i.to_string());
+                    (cname, c["image"].as_str().unwrap_or("").to_string(), id)
+                })
+                .collect();
+            let run = manifest.as_ref().and_then(|path| etcd_adopted(world, path));
+            let ns = o["metadata"]["namespace"].as_str().unwrap_or("default");
+            let uid = o["metadata"]["uid"].as_str().unwrap_or(&name);
+            rt.adopt_pod(manifest.as_deref(), &name, ns, uid, created, &cs, run);
+            adopted.extend(manifest);
+        }
+    }
+    // Static pods the API server does not know about (its data is elsewhere or gone).
+    let running: Vec<(String, String)> = world.kubelet.running.iter().map(|(p, n)| (p.clone(), n.clone())).collect();
+    for (path, name) in running {
+        if adopted.contains(&path) {
+            continue;
+        }
+        let Some(m) = world.kubelet.seen.get(&path).and_then(|t| super::yaml::parse(t).ok()) else { continue };
+        let ns = m["metadata"]["namespace"].as_str().unwrap_or("default").to_string();
+        let cs: Vec<(String, String, Option<String>)> = containers_of(&m).into_iter().map(|(n, i)| (n, i, None)).collect();
+        let run = etcd_adopted(world, &path);
+        rt.adopt_pod(Some(&path), &format!("{name}-{host}"), &ns, &path, CLUSTER_CREATED * 1000, &cs, run);
+    }
+    world.kubelet.runtime = rt;
+}
+
+/// etcd as it has been running since before the session (for the etcd manifest only).
+fn etcd_adopted(world: &World, path: &str) -> Option<EtcdRun> {
+    if world.kubelet.running.get(path).map(String::as_str) != Some("etcd") {
+        return None;
+    }
+    let m = super::yaml::parse(world.kubelet.seen.get(path)?).ok()?;
+    Some(EtcdRun { args: command_of(&m), exit: None, fresh: false, member_id: world.etcd.member_id, cluster_id: world.etcd.cluster_id, term: world.etcd.raft_term })
+}
+
+/// The kubelet's crash-loop back-off, played up to now: an etcd container that exited is
+/// started again after 10 s, 20 s, 40 s … (5 minutes at most) — each time with the manifest
+/// and files as they are now, so creating a missing file is enough for the next try to work.
+fn advance(world: &mut World) {
+    let now = now_unix_ms(world.clock_ms);
+    let Some(path) = world.kubelet.running.iter().find(|(_, n)| *n == "etcd").map(|(p, _)| p.clone()) else { return };
+    let Some((_, c)) = world.kubelet.runtime.current(&path) else { return };
+    let (Some(finished), Some(true)) = (c.finished_ms, c.etcd.as_ref().map(|r| r.exit.is_some())) else { return };
+    let mut attempt = c.attempt;
+    let mut at = finished + backoff_ms(attempt);
+    if at > now {
+        return;
+    }
+    let Some(m) = world.kubelet.seen.get(&path).and_then(|t| super::yaml::parse(t).ok()) else { return };
+    let result = start_etcd(world, &m);
+    let run = etcd_run(world, &m, &result);
+    attempt += 1;
+    match result {
+        Ok(_) => world.kubelet.etcd_error = None,
+        Err(e) => {
+            // Every restart due by now fails the same way (nothing changes in between).
+            let first = attempt;
+            let mut prev_at = at;
+            for _ in 0..100_000 {
+                let next = at + CRASH_RUN_MS + backoff_ms(attempt);
+                if next > now {
+                    break;
+                }
+                prev_at = at;
+                at = next;
+                attempt += 1;
+            }
+            // The newest dead container before the current one is still there.
+            if attempt > first {
+                world.kubelet.runtime.restart(&path, attempt - 1, prev_at, run.clone());
+            }
+            world.etcd.running = false;
+            world.kubelet.etcd_error = Some(e.message());
+        }
+    }
+    world.kubelet.runtime.restart(&path, attempt, at, run);
 }
 
 /// Where a path inside the container lives on the node: through the hostPath volume mounted
@@ -329,8 +498,8 @@ pub fn apiserver_down_reason(world: &World) -> (String, String) {
     if !world.etcd.running {
         let why = world.kubelet.etcd_error.clone().unwrap_or_else(|| "etcd is stopped".into());
         return (
-            format!("etcd is down ({why}), so the API server cannot start. Fix /etc/kubernetes/manifests/etcd.yaml; the kubelet restarts etcd when the file changes."),
-            format!("O etcd está parado ({why}), então o API server não sobe. Corrija /etc/kubernetes/manifests/etcd.yaml; o kubelet reinicia o etcd quando o arquivo muda."),
+            format!("etcd is down ({why}), so the API server cannot start. `crictl ps -a | grep etcd` shows its exited containers and `crictl logs <CONTAINER-ID>` its last words. Fix /etc/kubernetes/manifests/etcd.yaml; the kubelet restarts etcd when the file changes."),
+            format!("O etcd está parado ({why}), então o API server não sobe. `crictl ps -a | grep etcd` mostra os contêineres que saíram e `crictl logs <ID-DO-CONTÊINER>` as últimas linhas dele. Corrija /etc/kubernetes/manifests/etcd.yaml; o kubelet reinicia o etcd quando o arquivo muda."),
         );
     }
     let (en, pt) = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial(world, &s, &c)) {
@@ -497,5 +666,66 @@ mod tests {
         edit(&mut w, "etcd.yaml", "https://127.0.0.1:2379,https://172.17.0.2:2379", "https://10.9.9.9:2379");
         sync(&mut w);
         assert!(w.kubelet.etcd_error.as_deref().unwrap().contains("cannot assign requested address"));
+    }
+
+    #[test]
+    fn old_saves_get_the_runtime_from_the_api_servers_record() {
+        // A kubelet saved before containers were simulated: no `runtime` field at all.
+        #[derive(Serialize)]
+        struct OldKubelet {
+            initialized: bool,
+            seen: SortedMap<String, String>,
+            running: SortedMap<String, String>,
+            etcd_error: Option<String>,
+        }
+        let mut w = world();
+        let old = OldKubelet { initialized: true, seen: w.kubelet.seen.clone(), running: w.kubelet.running.clone(), etcd_error: None };
+        let mut buf = Vec::new();
+        ciborium::into_writer(&old, &mut buf).unwrap();
+        w.kubelet = ciborium::from_reader(&buf[..]).unwrap();
+        assert!(!w.kubelet.runtime.initialized);
+        sync(&mut w);
+        let rt = &w.kubelet.runtime;
+        assert!(rt.initialized);
+        let etcd = rt.containers.iter().find(|c| c.name == "etcd").unwrap();
+        assert_eq!(etcd.id, "201d32328343408f755fd53492504482934fa4c97b9e421d9eae03fc242e4888");
+        assert!(etcd.finished_ms.is_none());
+        // Only this node's pods: docker-02's kube-proxy is not here.
+        assert_eq!(rt.containers.iter().filter(|c| c.name == "kube-proxy").count(), 1);
+    }
+
+    #[test]
+    fn a_crash_loop_backs_off_and_a_restored_file_lets_the_next_try_run() {
+        let mut w = world();
+        edit(&mut w, "etcd.yaml", "--peer-key-file=/etc/kubernetes/pki/etcd/peer.key", "--peer-key-file=/etc/kubernetes/pki/etcd/peer.pem");
+        sync(&mut w);
+        let path = format!("{MANIFESTS}/etcd.yaml");
+        let attempt = |w: &World| w.kubelet.runtime.current(&path).map(|(_, c)| (c.attempt, c.finished_ms.is_some())).unwrap();
+        assert_eq!(attempt(&w), (0, true));
+        assert!(matches!(w.kubelet.runtime.current(&path).unwrap().1.etcd.as_ref().unwrap().exit, Some(EtcdExit::MissingFile { ref flag, .. }) if flag == "peer-key-file"));
+        // Restarts after 10 s, then 20 s, 40 s, 80 s …
+        for (secs, want) in [(9, 0), (11, 1), (29, 1), (31, 2), (71, 3), (151, 4), (311, 5), (611, 6), (911, 7)] {
+            w.clock_ms = secs * 1000;
+            sync(&mut w);
+            assert_eq!(attempt(&w), (want, true), "at {secs}s");
+        }
+        // The newest dead container is kept next to the current one.
+        let sid = w.kubelet.runtime.current(&path).unwrap().0.id.clone();
+        let mut kept: Vec<u32> = w.kubelet.runtime.containers.iter().filter(|c| c.sandbox_id == sid).map(|c| c.attempt).collect();
+        kept.sort();
+        assert_eq!(kept, vec![6, 7]);
+        // A day later: many restarts, computed without looping forever.
+        w.clock_ms = 86_400_000;
+        sync(&mut w);
+        assert!(attempt(&w).0 > 250);
+        assert!(!w.etcd.running);
+        // The file appears: the next scheduled try works, with no manifest edit.
+        let key = w.vfs.read("/etc/kubernetes/pki/etcd/peer.key").unwrap().to_vec();
+        w.vfs.write("/etc/kubernetes/pki/etcd/peer.pem", key).unwrap();
+        w.clock_ms += 301_000;
+        sync(&mut w);
+        let (a, exited) = attempt(&w);
+        assert!(!exited && a > 250);
+        assert!(w.etcd.running && w.kubelet.etcd_error.is_none());
     }
 }

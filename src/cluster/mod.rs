@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod clock;
 pub mod controllers;
+pub mod cri;
 pub mod etcd_server;
 pub mod kube;
 pub mod kubelet;

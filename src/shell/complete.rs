@@ -16,8 +16,9 @@
 use super::Session;
 use crate::etcdctl::{flags, help};
 
+// `etcdutl` is left out on purpose: `etcd<Tab>` finishing `etcdctl` matters more to learners.
 const SHELL_WORDS: &[&str] = &[
-    "etcdctl", "cat", "grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "echo", "env", "export",
+    "etcdctl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "curl", "tar", "which", "cat", "grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "echo", "env", "export",
     "history", "clear", "sleep", "printf", "tee", "unset", "printenv", "true", "false",
 ];
 

@@ -154,7 +154,9 @@ fn cat(w: &mut World, p: &mut Proc) -> i32 {
 
 pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
     let args = p.args[1..].to_vec();
-    let mut pattern: Option<String> = None;
+    // Every `-e` adds a pattern (a line matches if any does); without `-e` the first operand is it.
+    let mut patterns: Vec<String> = Vec::new();
+    let mut from_e = false;
     let mut files = Vec::new();
     let (mut ic, mut inv, mut count, mut num, mut only, mut quiet, mut word) = (false, false, false, false, false, false, false);
     let (mut ere, mut fixed, mut opts_done) = (false, false, false);
@@ -162,15 +164,20 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
     while i < args.len() {
         let a = &args[i];
         if a == "-e" && !opts_done {
-            pattern = args.get(i + 1).cloned();
+            let Some(pat) = args.get(i + 1) else {
+                p.eprintln("grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.");
+                return 2;
+            };
+            patterns.push(pat.clone());
+            from_e = true;
             i += 2;
             continue;
         }
         if a == "--" && !opts_done {
             opts_done = true;
         } else if opts_done {
-            if pattern.is_none() {
-                pattern = Some(a.clone());
+            if patterns.is_empty() && !from_e {
+                patterns.push(a.clone());
             } else {
                 files.push(a.clone());
             }
@@ -207,26 +214,30 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
                     }
                 }
             }
-        } else if pattern.is_none() {
-            pattern = Some(a.clone());
+        } else if patterns.is_empty() && !from_e {
+            patterns.push(a.clone());
         } else {
             files.push(a.clone());
         }
         i += 1;
     }
-    let Some(pat) = pattern else {
+    if patterns.is_empty() {
         p.eprintln("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.");
         return 2;
-    };
+    }
     let (ins, failed) = inputs(w, p, "grep", &files);
-    // GNU grep: a basic regular expression, extended with -E, a fixed string with -F.
-    let body = if fixed {
-        regex_lite::escape(&pat)
-    } else if ere {
-        pat.clone()
-    } else {
-        crate::sed::bre_to_ere(&pat)
+    // GNU grep: a basic regular expression, extended with -E, a fixed string with -F; a pattern
+    // with newlines is one pattern per line.
+    let one = |pat: &str| {
+        if fixed {
+            regex_lite::escape(pat)
+        } else if ere {
+            pat.to_string()
+        } else {
+            crate::sed::bre_to_ere(pat)
+        }
     };
+    let body = patterns.iter().flat_map(|p| p.split('\n')).map(|pat| format!("(?:{})", one(pat))).collect::<Vec<_>>().join("|");
     let body = if word { format!("\\b(?:{body})\\b") } else { body };
     let re = match crate::sed::compile(&body, true, ic) {
         Ok(re) => re,

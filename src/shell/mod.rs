@@ -588,9 +588,13 @@ fn missing_tool_note(name: &str) -> Option<(String, String)> {
             format!("A real node has `{name}`; this terminal has no full-screen editor. Change a file with `sed -i 's#old#new#' FILE`, or open it in the Files panel: manifests open in an editor there, and saving one wakes the kubelet just like an edit on the node."),
             format!("Um nó real tem `{name}`; este terminal não tem editor de tela cheia. Altere um arquivo com `sed -i 's#velho#novo#' ARQUIVO`, ou abra-o no painel Arquivos: os manifestos abrem num editor ali, e salvar um deles acorda o kubelet como uma edição no nó."),
         ),
-        "crictl" | "docker" | "ctr" | "nerdctl" => (
-            format!("A real node has `{name}` to look at containers; it is not simulated here. `kubectl get pods -n kube-system` and the Cluster panel show whether etcd and the API server run, and why not."),
-            format!("Um nó real tem `{name}` para ver os contêineres; ele não é simulado aqui. `kubectl get pods -n kube-system` e o painel Cluster mostram se o etcd e o API server estão rodando, e por que não."),
+        "crictl" => (
+            "This node runs etcd as a plain process, with no Kubernetes and no container runtime, so it has no `crictl`. The kubeadm scenario has one: `crictl ps -a`, `crictl logs <CONTAINER-ID>`.".into(),
+            "Este nó roda o etcd como processo comum, sem Kubernetes nem runtime de contêineres, então não tem `crictl`. O cenário kubeadm tem: `crictl ps -a`, `crictl logs <ID-DO-CONTÊINER>`.".into(),
+        ),
+        "docker" | "ctr" | "nerdctl" => (
+            format!("A kubeadm node with containerd has no `{name}`; its container tool is `crictl`: `crictl ps -a` shows whether etcd and the API server run, `crictl logs <CONTAINER-ID>` why not."),
+            format!("Um nó kubeadm com containerd não tem `{name}`; a ferramenta de contêineres dele é o `crictl`: `crictl ps -a` mostra se o etcd e o API server estão rodando, `crictl logs <ID-DO-CONTÊINER>` por que não."),
         ),
         "systemctl" | "journalctl" | "service" => (
             format!("A real node has `{name}` (the kubelet runs as a systemd service); it is not simulated here. The kubelet here always runs and applies /etc/kubernetes/manifests as soon as a file changes."),

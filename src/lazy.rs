@@ -46,6 +46,8 @@ pub struct Programs {
     /// A data dir's `member/snap/db`, made from the engine (`World::read`), and its size.
     pub etcd_db: fn(&crate::world::World, &str) -> Vec<u8>,
     pub etcd_db_size: fn(&crate::world::World, &str) -> u64,
+    /// cat/head/tail's Explain after reading such a file.
+    pub explain_live: fn(&crate::world::World, &mut crate::process::Proc, &[String]),
     pub crictl: CommandFn,
 }
 
@@ -61,6 +63,7 @@ fn direct_programs() -> Programs {
         grep: crate::shell::coreutils::grep,
         etcd_db: crate::world::etcd_db,
         etcd_db_size: crate::world::etcd_db_size,
+        explain_live: crate::shell::coreutils::explain_live,
         crictl: crate::crictl::main,
     }
 }

@@ -91,8 +91,8 @@ fn inputs(w: &World, p: &mut Proc, prog: &str, files: &[String]) -> (Vec<Vec<u8>
 }
 
 /// After a program read `files`: for each one the node makes up (see `vfs::Live`), say what
-/// it really is.
-fn explain_live(w: &World, p: &mut Proc, files: &[String]) {
+/// it really is. Its texts wait in the programs' chunk (`lazy::Programs`): none before it is here.
+pub(crate) fn explain_live(w: &World, p: &mut Proc, files: &[String]) {
     use crate::vfs::{Live, Node};
     let mut kinds: Vec<Live> = files.iter().filter_map(|f| match w.vfs.get(&p.path(f)) {
         Some(Node::Live(k)) => Some(*k),
@@ -148,7 +148,9 @@ fn cat(w: &mut World, p: &mut Proc) -> i32 {
         }
     }
     p.print(out);
-    explain_live(w, p, &files);
+    if let Some(l) = crate::lazy::programs() {
+        (l.explain_live)(w, p, &files);
+    }
     i32::from(failed)
 }
 
@@ -356,7 +358,9 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
         let (ins, failed) = inputs_quoted(w, p, "head", &files);
         let data: Vec<u8> = ins.concat();
         p.print(String::from_utf8_lossy(&data[..n.min(data.len())]));
-        explain_live(w, p, &files);
+        if let Some(l) = crate::lazy::programs() {
+            (l.explain_live)(w, p, &files);
+        }
         return i32::from(failed);
     }
     let (n, _, files) = match line_count("head", p) {
@@ -366,7 +370,9 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
     let (ins, failed) = inputs_quoted(w, p, "head", &files);
     let out = each_file_lines(&files, &ins, |len| 0..if n >= 0 { (n as usize).min(len) } else { len.saturating_sub((-n) as usize) });
     p.print(out);
-    explain_live(w, p, &files);
+    if let Some(l) = crate::lazy::programs() {
+        (l.explain_live)(w, p, &files);
+    }
     i32::from(failed)
 }
 
@@ -378,7 +384,9 @@ fn tail(w: &mut World, p: &mut Proc) -> i32 {
     let (ins, failed) = inputs_quoted(w, p, "tail", &files);
     let out = each_file_lines(&files, &ins, |len| (if from { (n.max(1) - 1) as usize } else { len.saturating_sub(n.unsigned_abs() as usize) }).min(len)..len);
     p.print(out);
-    explain_live(w, p, &files);
+    if let Some(l) = crate::lazy::programs() {
+        (l.explain_live)(w, p, &files);
+    }
     i32::from(failed)
 }
 

@@ -35,6 +35,11 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
     })
 }
 
+/// Every program of the table by name (the node has a file for each: see `installed_path`).
+pub const PROGRAMS: &[&str] = &[
+    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "crictl", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which",
+];
+
 /// Where the node's own copy of a simulated program lives: etcd's release tarball unpacks into
 /// /usr/local/bin on the kubeadm node (3.5), Debian's etcd-client and everything else is in
 /// /usr/bin. `None` for names that are not programs here (`cd` is a shell builtin).

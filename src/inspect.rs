@@ -239,6 +239,8 @@ pub fn file_tree(vfs: &Vfs, closed: &SortedSet<String>) -> Vec<FileRow> {
         let (is_dir, size) = match node {
             Node::Dir => (true, 0),
             Node::File { data, .. } => (false, data.len()),
+            // Made up when read (a database from the engine): not worth building per render.
+            Node::Live(_) => (false, 0),
         };
         let open = is_dir && !closed.contains(path);
         if is_dir && !open {

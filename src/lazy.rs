@@ -43,6 +43,11 @@ pub struct Programs {
     pub tar: CommandFn,
     pub sed: CommandFn,
     pub grep: CommandFn,
+    /// A data dir's `member/snap/db`, made from the engine (`World::read`), and its size.
+    pub etcd_db: fn(&crate::world::World, &str) -> Vec<u8>,
+    pub etcd_db_size: fn(&crate::world::World, &str) -> u64,
+    /// cat/head/tail's Explain after reading such a file.
+    pub explain_live: fn(&crate::world::World, &mut crate::process::Proc, &[String]),
     pub crictl: CommandFn,
 }
 
@@ -56,6 +61,9 @@ fn direct_programs() -> Programs {
         tar: crate::netless::tar::main,
         sed: crate::sed::main,
         grep: crate::shell::coreutils::grep,
+        etcd_db: crate::world::etcd_db,
+        etcd_db_size: crate::world::etcd_db_size,
+        explain_live: crate::shell::coreutils::explain_live,
         crictl: crate::crictl::main,
     }
 }

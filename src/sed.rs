@@ -382,8 +382,8 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     let mut status = 0;
     for f in files {
         let path = p.path(&f);
-        let data = match world.vfs.read(&path) {
-            Ok(d) => String::from_utf8_lossy(d).into_owned(),
+        let data = match world.read(&path) {
+            Ok(d) => String::from_utf8_lossy(&d).into_owned(),
             Err(e) => {
                 p.eprintln(format!("sed: can't read {f}: {}", e.strerror()));
                 status = 2;

@@ -13,6 +13,21 @@ pub enum Node {
         data: Vec<u8>,
         executable: bool,
     },
+    /// A file whose bytes the filesystem does not hold: `World::read` makes them up from the
+    /// rest of the node when someone reads it (see [`Live`]).
+    Live(Live),
+}
+
+/// What a [`Node::Live`] file is. Its bytes come from elsewhere, only when read, so a 10k-key
+/// database is not re-serialized on every `put`, nor stored twice in a saved session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Live {
+    /// `<data-dir>/member/snap/db`: the bbolt database of the member whose data dir this is.
+    EtcdDb,
+    /// A raft WAL segment in `<data-dir>/member/wal` (the playground keeps no raft log).
+    EtcdWal,
+    /// A program's binary (`/usr/bin/sed`): the program itself is part of the playground.
+    Program,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +37,8 @@ pub enum VfsError {
     IsADirectory,
     Exists,
     NotEmpty,
+    /// A made-up file whose maker is in a chunk the page has not fetched yet (`src/lazy.rs`).
+    NotReady,
 }
 
 impl VfsError {
@@ -33,6 +50,7 @@ impl VfsError {
             VfsError::IsADirectory => "Is a directory",
             VfsError::Exists => "File exists",
             VfsError::NotEmpty => "Directory not empty",
+            VfsError::NotReady => "Resource temporarily unavailable",
         }
     }
 }
@@ -40,13 +58,21 @@ impl VfsError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vfs {
     nodes: SortedMap<String, Node>,
+    /// Modification times (Unix seconds) of what changed during the session; a path not here
+    /// dates from when the scenario's node was set up (`mtime` gives `None`).
+    #[serde(default)]
+    mtimes: SortedMap<String, i64>,
+    /// The time changes are stamped with (Unix seconds; the shell sets it before each command
+    /// from the simulated clock). 0 while a scenario is being laid out: nothing is stamped.
+    #[serde(default)]
+    pub now: i64,
 }
 
 impl Default for Vfs {
     fn default() -> Self {
         let mut nodes = SortedMap::new();
         nodes.insert("/".to_string(), Node::Dir);
-        Vfs { nodes }
+        Vfs { nodes, mtimes: SortedMap::new(), now: 0 }
     }
 }
 
@@ -66,7 +92,7 @@ pub fn normalize(cwd: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn parent(path: &str) -> &str {
+pub fn parent(path: &str) -> &str {
     match path.rfind('/') {
         Some(0) | None => "/",
         Some(i) => &path[..i],
@@ -86,11 +112,43 @@ impl Vfs {
         self.nodes.contains_key(path)
     }
 
+    /// The bytes of a stored file. A [`Node::Live`] file reads as empty here: programs read
+    /// through `World::read`, which makes its bytes up.
     pub fn read(&self, path: &str) -> Result<&[u8], VfsError> {
         match self.nodes.get(path) {
             Some(Node::File { data, .. }) => Ok(data),
+            Some(Node::Live(_)) => Ok(&[]),
             Some(Node::Dir) => Err(VfsError::IsADirectory),
             None => Err(VfsError::NotFound),
+        }
+    }
+
+    /// When `path` last changed (Unix seconds), if during the session.
+    pub fn mtime(&self, path: &str) -> Option<i64> {
+        self.mtimes.get(path).copied()
+    }
+
+    /// Stamps `path` with the current time (`touch`, a write); a no-op while `now` is 0.
+    pub fn touch(&mut self, path: &str) {
+        if self.now != 0 && self.nodes.contains_key(path) {
+            self.mtimes.insert(path.to_string(), self.now);
+        }
+    }
+
+    /// Sets `path`'s time (`mv` keeps a file's; `None`: as old as the scenario).
+    pub fn set_mtime(&mut self, path: &str, t: Option<i64>) {
+        match t {
+            Some(t) => self.mtimes.insert(path.to_string(), t),
+            None => self.mtimes.remove(path),
+        };
+    }
+
+    /// A file that reads as something the node makes up (see [`Live`]), creating its parents.
+    pub fn install_live(&mut self, path: &str, kind: Live) {
+        let _ = self.mkdir_p(parent(path));
+        if !self.is_dir(path) {
+            self.nodes.insert(path.to_string(), Node::Live(kind));
+            self.touch(path);
         }
     }
 
@@ -101,17 +159,24 @@ impl Vfs {
             Some(_) => return Err(VfsError::NotADirectory),
             None => return Err(VfsError::NotFound),
         }
-        match self.nodes.get_mut(path) {
-            Some(Node::Dir) => Err(VfsError::IsADirectory),
+        let r = match self.nodes.get_mut(path) {
+            Some(Node::Dir) => return Err(VfsError::IsADirectory),
             Some(Node::File { data: d, .. }) => {
                 *d = data;
                 Ok(())
             }
-            None => {
-                self.nodes.insert(path.to_string(), Node::File { data, executable: false });
+            Some(n @ Node::Live(_)) => {
+                *n = Node::File { data, executable: matches!(n, Node::Live(Live::Program)) };
                 Ok(())
             }
-        }
+            None => {
+                self.nodes.insert(path.to_string(), Node::File { data, executable: false });
+                self.touch(parent(path));
+                Ok(())
+            }
+        };
+        self.touch(path);
+        r
     }
 
     pub fn set_executable(&mut self, path: &str, exec: bool) {
@@ -131,6 +196,8 @@ impl Vfs {
                 Some(_) => return Err(VfsError::NotADirectory),
                 None => {
                     self.nodes.insert(cur.clone(), Node::Dir);
+                    self.touch(&cur);
+                    self.touch(parent(&cur));
                 }
             }
         }
@@ -168,8 +235,10 @@ impl Vfs {
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), VfsError> {
         match self.nodes.get(path) {
             None => Err(VfsError::NotFound),
-            Some(Node::File { .. }) => {
+            Some(Node::File { .. } | Node::Live(_)) => {
                 self.nodes.remove(path);
+                self.mtimes.remove(path);
+                self.touch(parent(path));
                 Ok(())
             }
             Some(Node::Dir) => {
@@ -179,8 +248,11 @@ impl Vfs {
                 let prefix = format!("{path}/");
                 // One pass (removing them one by one would shift the rest each time).
                 self.nodes.retain(|k, _| !k.starts_with(&prefix));
+                self.mtimes.retain(|k, _| !k.starts_with(&prefix));
                 if path != "/" {
                     self.nodes.remove(path);
+                    self.mtimes.remove(path);
+                    self.touch(parent(path));
                 }
                 Ok(())
             }
@@ -214,5 +286,40 @@ mod tests {
         assert_eq!(fs.list("/a").unwrap(), vec!["b", "c"]);
         fs.remove("/a", true).unwrap();
         assert!(!fs.exists("/a/c/d"));
+    }
+
+    #[test]
+    fn writes_are_stamped_with_the_clock_once_it_is_set() {
+        let mut fs = Vfs::default();
+        fs.install("/etc/scenario.conf", "x");
+        assert_eq!(fs.mtime("/etc/scenario.conf"), None);
+        fs.now = 1_000;
+        fs.write("/etc/new", b"y".to_vec()).unwrap();
+        assert_eq!((fs.mtime("/etc/new"), fs.mtime("/etc")), (Some(1_000), Some(1_000)));
+        fs.now = 2_000;
+        fs.write("/etc/new", b"z".to_vec()).unwrap();
+        fs.touch("/etc/scenario.conf");
+        assert_eq!((fs.mtime("/etc/new"), fs.mtime("/etc/scenario.conf"), fs.mtime("/etc")), (Some(2_000), Some(2_000), Some(1_000)));
+        fs.remove("/etc/new", false).unwrap();
+        assert_eq!((fs.mtime("/etc/new"), fs.mtime("/etc")), (None, Some(2_000)));
+        // Writing over a made-up file makes it an ordinary one (a program stays executable).
+        fs.install_live("/usr/bin/sed", Live::Program);
+        fs.write("/usr/bin/sed", b"#!/bin/sh\n".to_vec()).unwrap();
+        assert_eq!(fs.get("/usr/bin/sed"), Some(&Node::File { data: b"#!/bin/sh\n".to_vec(), executable: true }));
+    }
+
+    #[test]
+    fn a_session_saved_before_file_times_still_loads() {
+        #[derive(Serialize)]
+        struct OldVfs {
+            nodes: std::collections::BTreeMap<String, Node>,
+        }
+        let mut nodes = std::collections::BTreeMap::new();
+        nodes.insert("/".to_string(), Node::Dir);
+        nodes.insert("/f".to_string(), Node::File { data: b"x".to_vec(), executable: false });
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&OldVfs { nodes }, &mut bytes).unwrap();
+        let fs: Vfs = crate::cbor::from_slice(&bytes).unwrap();
+        assert_eq!((fs.read("/f"), fs.mtime("/f"), fs.now), (Ok(&b"x"[..]), None, 0));
     }
 }

@@ -2,8 +2,9 @@
 //! It is plain serde data, so a whole session saves as one CBOR file.
 
 use crate::cluster::EtcdServer;
-use crate::vfs::Vfs;
+use crate::vfs::{Live, Node, Vfs, VfsError};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct World {
@@ -19,6 +20,9 @@ pub struct World {
     pub kubelet: crate::cluster::kubelet::Kubelet,
 }
 
+/// What a raft WAL segment reads as: the playground keeps no raft log.
+pub const WAL_PLACEHOLDER: &[u8] = b"etcd-playground: no raft WAL here (a real segment is 64000000 bytes of CRC-framed raft records)\n";
+
 impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
@@ -26,6 +30,153 @@ impl World {
         if w.kubelet.initialized {
             crate::cluster::kubelet::init_runtime(&mut w);
         }
+        // The programs `which` names are files where their packages put them.
+        for prog in crate::commands::PROGRAMS {
+            if let Some(path) = crate::commands::installed_path(&w, prog) {
+                w.vfs.install_live(&path, Live::Program);
+            }
+        }
         Some((w, s.home))
+    }
+
+    /// A file's bytes as a program reading it sees them: what the filesystem holds, or for a
+    /// [`Live`] file what the node makes up now (an etcd data dir's database from the engine).
+    pub fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, VfsError> {
+        match self.vfs.get(path) {
+            // The bbolt writer is in the programs' chunk (src/lazy.rs), fetched after first paint.
+            Some(Node::Live(Live::EtcdDb)) => crate::lazy::programs().map(|p| Cow::Owned((p.etcd_db)(self, path))).ok_or(VfsError::NotReady),
+            Some(Node::Live(kind)) => Ok(Cow::Owned(self.live_bytes(path, *kind))),
+            _ => self.vfs.read(path).map(Cow::Borrowed),
+        }
+    }
+
+    /// Whether `path` is the database a running etcd holds open: etcd's bbolt keeps an exclusive
+    /// `flock` on it, so another bbolt open (`snapshot status`) waits for it forever.
+    pub fn db_locked(&self, path: &str) -> bool {
+        matches!(self.vfs.get(path), Some(Node::Live(Live::EtcdDb))) && self.etcd.running && db_dir(path) == self.etcd.data_dir
+    }
+
+    /// A file's size in bytes (`ls -l`); `None` for a directory or a missing path.
+    pub fn file_size(&self, path: &str) -> Option<u64> {
+        match self.vfs.get(path)? {
+            Node::Dir => None,
+            Node::File { data, .. } => Some(data.len() as u64),
+            Node::Live(Live::EtcdDb) => Some(crate::lazy::programs().map_or(0, |p| (p.etcd_db_size)(self, path))),
+            Node::Live(kind) => Some(self.live_bytes(path, *kind).len() as u64),
+        }
+    }
+
+    /// When a file last changed (Unix seconds): a running member's database and WAL are
+    /// written all the time (the API server renews leases every few seconds), so they are as
+    /// new as the clock; anything else as the filesystem recorded, or as old as the cluster.
+    pub fn mtime(&self, path: &str) -> i64 {
+        let live = match self.vfs.get(path) {
+            Some(Node::Live(Live::EtcdDb)) => db_dir(path) == self.etcd.data_dir,
+            Some(Node::Live(Live::EtcdWal)) => path.rsplit_once("/member/wal/").is_some_and(|(d, _)| d == self.etcd.data_dir),
+            _ => false,
+        };
+        if live && self.etcd.running {
+            return crate::cluster::clock::now_unix(self.clock_ms);
+        }
+        self.vfs.mtime(path).unwrap_or(crate::cluster::clock::CLUSTER_CREATED)
+    }
+
+    /// A made-up file's bytes, but a database's (`read` gets those through `lazy`, so that the
+    /// bbolt writer stays out of the first load).
+    fn live_bytes(&self, path: &str, kind: Live) -> Vec<u8> {
+        match kind {
+            Live::EtcdDb => Vec::new(),
+            Live::EtcdWal => WAL_PLACEHOLDER.to_vec(),
+            Live::Program => program_stub(path.rsplit('/').next().unwrap_or(path)),
+        }
+    }
+}
+
+/// The database at `path` (`<dir>/member/snap/db`): the live keyspace if etcd runs (or last
+/// ran) on `dir`, a parked one if it ran there before, else an empty one. Reached through
+/// `lazy::Programs` (it carries the bbolt writer).
+pub fn etcd_db(w: &World, path: &str) -> Vec<u8> {
+    crate::snapshot::bolt::write(&data_dir_buckets(w, db_dir(path)))
+}
+
+/// The length of [`etcd_db`]'s file, from its page count (no page is built).
+pub fn etcd_db_size(w: &World, path: &str) -> u64 {
+    crate::snapshot::bolt::size(&data_dir_buckets(w, db_dir(path)))
+}
+
+fn data_dir_buckets(w: &World, dir: &str) -> crate::snapshot::Buckets {
+    let e = &w.etcd;
+    match if dir == e.data_dir { Some(&e.store) } else { e.stores.get(dir) } {
+        Some(store) => crate::snapshot::buckets_of(e, store),
+        None => crate::snapshot::buckets_of(e, &crate::engine::Store::new()),
+    }
+}
+
+fn db_dir(path: &str) -> &str {
+    path.strip_suffix("/member/snap/db").unwrap_or(path)
+}
+
+/// What a program's file holds here: the start of an x86-64 ELF header (so `file`-like tools
+/// and `head -c4` see `\x7fELF`), then a note that the program is the playground's own.
+fn program_stub(name: &str) -> Vec<u8> {
+    let mut b = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0, 1, 0, 0, 0];
+    b.resize(64, 0);
+    b.extend_from_slice(format!("\0etcd-playground: {name} is built into the playground; this file stands in for its binary\0").as_bytes());
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ls -l` and `cp` of a 10k-key data dir's db, timed (`cargo test --release --lib
+    /// timing -- --nocapture` for the numbers; the page's budget is checked in
+    /// tests/e2e/page.test.mjs).
+    #[test]
+    fn timing_ls_and_cp_of_a_10k_key_db() {
+        use crate::engine::PutRequest;
+        let mut s = crate::shell::Session::new("kubeadm").unwrap();
+        for i in 0..10_000 {
+            s.world.etcd.store.put(PutRequest { key: format!("key{i:05}").into(), value: format!("value-{i}").into(), ..Default::default() }).unwrap();
+        }
+        let t0 = std::time::Instant::now();
+        let ls = s.execute("ls -l /var/lib/etcd/member/snap").text();
+        let t1 = std::time::Instant::now();
+        assert_eq!(s.execute("cp /var/lib/etcd/member/snap/db /root/db-copy").exit, 0);
+        let t2 = std::time::Instant::now();
+        let size = s.world.vfs.read("/root/db-copy").unwrap().len();
+        assert!(ls.contains(&format!(" {size} ")), "{ls} vs {size}");
+        assert_eq!(crate::snapshot::status(s.world.vfs.read("/root/db-copy").unwrap()).unwrap().total_key, 10_000 + 287);
+        println!("10k keys: ls -l member/snap {:?}, cp db {:?} ({size} bytes)", t1 - t0, t2 - t1);
+    }
+
+    #[test]
+    fn the_live_db_follows_the_engine_and_ls_size_matches_the_bytes() {
+        use crate::engine::PutRequest;
+        let (mut w, _) = World::from_scenario("plain").unwrap();
+        let db = "/var/lib/etcd/member/snap/db";
+        let before = crate::snapshot::status(&w.read(db).unwrap()).unwrap();
+        assert_eq!((before.revision, before.total_key), (0, 4));
+        for i in 0..300 {
+            w.etcd.store.put(PutRequest { key: format!("k{i}").into(), value: vec![b'v'; 100], ..Default::default() }).unwrap();
+        }
+        let bytes = w.read(db).unwrap().into_owned();
+        assert_eq!(w.file_size(db), Some(bytes.len() as u64));
+        let st = crate::snapshot::status(&bytes).unwrap();
+        assert_eq!((st.revision, st.total_key), (301, 304));
+        // A copy of it has no SHA-256 trailer.
+        assert!(!crate::snapshot::has_checksum(bytes.len()));
+        // Running, etcd holds it locked; stopped, it is the same database, unlocked.
+        assert!(w.db_locked(db));
+        w.etcd.running = false;
+        assert!(!w.db_locked(db));
+        assert_eq!(w.read(db).unwrap().into_owned(), bytes);
+        w.etcd.running = true;
+        // A parked data dir keeps its database readable.
+        w.etcd.switch_data_dir("/var/lib/etcd-new");
+        assert_eq!(crate::snapshot::status(&w.read(db).unwrap()).unwrap().revision, 301);
+        assert_eq!(w.file_size("/usr/bin/sed"), Some(w.read("/usr/bin/sed").unwrap().len() as u64));
+        assert!(w.read("/usr/bin/sed").unwrap().starts_with(b"\x7fELF"));
+        assert_eq!(w.read("/var/lib/etcd/member/wal/0.tmp").unwrap(), WAL_PLACEHOLDER);
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! The real etcd listens on free ports; a wrapper `etcdctl` in front of PATH adds
 //! `--endpoints=127.0.0.1:<port>` when the command gives no endpoint, commands have
-//! `127.0.0.1:2379`/`:2380` rewritten to the real ports, and outputs have them rewritten back.
+//! `127.0.0.1:2379`/`:2380` rewritten to the real ports, and outputs have them rewritten back;
+//! likewise `/var/lib/etcd/` (the playground member's data dir) and the real one's.
 
 use etcd_playground::shell::Session;
 use regex::Regex;
@@ -138,7 +139,9 @@ fn run_real(steps: &[Step], etcd: &Etcd) -> Vec<(String, i32)> {
     std::fs::create_dir_all(&home).unwrap();
     let mut script = String::from("exec 2>&1\n");
     for (i, s) in steps.iter().enumerate() {
-        let cmd = s.lines.join("\n").replace("127.0.0.1:2379", &format!("127.0.0.1:{}", etcd.client)).replace("127.0.0.1:2380", &format!("127.0.0.1:{}", etcd.peer));
+        // The playground's member runs on /var/lib/etcd; the real one on its temporary dir.
+        let data = etcd.dir.join("data");
+        let cmd = s.lines.join("\n").replace("127.0.0.1:2379", &format!("127.0.0.1:{}", etcd.client)).replace("127.0.0.1:2380", &format!("127.0.0.1:{}", etcd.peer)).replace("/var/lib/etcd/", &format!("{}/", data.display()));
         // A real watch or keep-alive never ends: it gets one second, and being stopped by
         // `timeout` (exit 124) counts as the playground's bounded end (exit 0).
         if is_streaming(&cmd) {
@@ -176,7 +179,7 @@ fn run_real(steps: &[Step], etcd: &Etcd) -> Vec<(String, i32)> {
     assert_eq!(results.len(), steps.len(), "the real run stopped early:\n{text}");
     results
         .into_iter()
-        .map(|(o, c)| (o.replace(&format!("127.0.0.1:{}", etcd.client), "127.0.0.1:2379").replace(&format!("127.0.0.1:{}", etcd.peer), "127.0.0.1:2380"), c))
+        .map(|(o, c)| (o.replace(&format!("127.0.0.1:{}", etcd.client), "127.0.0.1:2379").replace(&format!("127.0.0.1:{}", etcd.peer), "127.0.0.1:2380").replace(&format!("{}/", etcd.dir.join("data").display()), "/var/lib/etcd/"), c))
         .collect()
 }
 

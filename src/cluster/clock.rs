@@ -73,6 +73,20 @@ pub fn rfc1123z(t: i64) -> String {
     format!("{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} +0000", DAYS[wd], MONTHS[(mo - 1) as usize])
 }
 
+/// The time column of GNU `ls -l`: `Jan 14 12:12` for the last six months, else `Jan 14  2024`
+/// (also for a time in the future).
+pub fn ls_time(t: i64, now: i64) -> String {
+    // Gregorian year / 2, in seconds, as GNU ls counts six months.
+    const SIX_MONTHS: i64 = 31_556_952 / 2;
+    let (y, mo, d, h, mi, _, _) = parts(t);
+    let month = MONTHS[(mo - 1) as usize];
+    if now - SIX_MONTHS < t && t <= now {
+        format!("{month} {d:>2} {h:02}:{mi:02}")
+    } else {
+        format!("{month} {d:>2}  {y}")
+    }
+}
+
 /// openssl's `notBefore=Jan  6 09:12:41 2025 GMT` date form.
 pub fn openssl_date(t: i64) -> String {
     let (y, mo, d, h, mi, s, _) = parts(t);
@@ -132,6 +146,17 @@ pub fn human_duration(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ls_time_is_gnu_ls_long_format() {
+        let now = now_unix(0); // 2025-01-14T12:12:41Z
+        assert_eq!(ls_time(now, now), "Jan 14 12:12");
+        assert_eq!(ls_time(CLUSTER_CREATED, now), "Jan  6 09:12");
+        // Older than half a Gregorian year, or in the future: the year instead of the time.
+        assert_eq!(ls_time(now - 31_556_952 / 2, now), "Jul 15  2024");
+        assert_eq!(ls_time(now - 31_556_952 / 2 + 1, now), "Jul 15 21:18");
+        assert_eq!(ls_time(now + 60, now), "Jan 14  2025");
+    }
 
     #[test]
     fn dates_round_trip_and_format() {

@@ -4,6 +4,33 @@
 use crate::engine::Store;
 use serde::{Deserialize, Serialize};
 
+/// The files etcd keeps in a data dir it runs on: `member/snap/db` (its bbolt database, read
+/// from the engine: see `World::read`) and `member/wal` (the WAL's first segment and the next
+/// one etcd preallocates, `0.tmp`). A database `snapshot restore` left there becomes the live
+/// one (the kubelet has loaded it into the engine before). Nothing for a container-only dir.
+pub fn lay_out_data_dir(vfs: &mut crate::vfs::Vfs, dir: &str) {
+    use crate::vfs::Live;
+    if dir.starts_with("container:") {
+        return;
+    }
+    let member = format!("{}/member", dir.trim_end_matches('/'));
+    vfs.install_live(&format!("{member}/snap/db"), Live::EtcdDb);
+    for wal in [WAL_FIRST_SEGMENT, "0.tmp"] {
+        vfs.install_live(&format!("{member}/wal/{wal}"), Live::EtcdWal);
+    }
+}
+
+/// Stamps etcd's files in `dir` with the current time (it wrote them up to now).
+pub fn stamp_data_dir(vfs: &mut crate::vfs::Vfs, dir: &str) {
+    let member = format!("{}/member", dir.trim_end_matches('/'));
+    for f in ["snap/db", "wal/0.tmp", &format!("wal/{WAL_FIRST_SEGMENT}")] {
+        vfs.touch(&format!("{member}/{f}"));
+    }
+}
+
+/// The name of a WAL's first segment (sequence 0, raft index 0).
+pub const WAL_FIRST_SEGMENT: &str = "0000000000000000-0000000000000000.wal";
+
 /// The etcd release a server (or a client binary) reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EtcdVersion {

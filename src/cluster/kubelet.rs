@@ -95,6 +95,10 @@ pub fn sync(world: &mut World) {
     // etcd first: the API server (and mirror pods) depend on it.
     crate::sort::sort_by_key(&mut changed, |p| !p.ends_with("/etcd.yaml"));
     let mut mirror_updates: Vec<(Option<String>, Option<Value>)> = Vec::new();
+    // A running etcd wrote its files up to now, whatever happens to it next.
+    if world.etcd.running && !changed.is_empty() {
+        super::etcd_server::stamp_data_dir(&mut world.vfs, &world.etcd.data_dir);
+    }
     for path in changed {
         let old_name = world.kubelet.running.remove(&path);
         let parsed = files.get(&path).map(|t| super::yaml::parse(t));
@@ -265,7 +269,15 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<bool, EtcdExit> {
     let name = get.get("name").cloned().unwrap_or_else(|| "default".into());
     let data_dir = get.get("data-dir").cloned().unwrap_or_else(|| format!("{name}.etcd"));
     let host_dir = host_path_of(m, &data_dir);
-    let mut fresh = host_dir != world.etcd.data_dir && !world.etcd.stores.contains_key(&host_dir);
+    // A data dir someone removed (`rm -rf /var/lib/etcd`): etcd starts a new, empty member there.
+    let gone = !host_dir.starts_with("container:") && !world.vfs.exists(&host_dir);
+    if gone {
+        world.etcd.stores.remove(&host_dir);
+        if host_dir == world.etcd.data_dir {
+            world.etcd.store = crate::engine::Store::new();
+        }
+    }
+    let mut fresh = gone || (host_dir != world.etcd.data_dir && !world.etcd.stores.contains_key(&host_dir));
     // A data dir this member has not run on yet: etcd opens whatever database is there
     // (`snapshot restore` leaves one at member/snap/db); a damaged one keeps etcd down.
     if host_dir != world.etcd.data_dir && !world.etcd.stores.contains_key(&host_dir) {
@@ -280,6 +292,9 @@ fn start_etcd(world: &mut World, m: &Value) -> Result<bool, EtcdExit> {
             }
         }
     }
+    // etcd's files in its data dir: a fresh one gets them, a restored one's database is now
+    // the engine's (read back from it from here on).
+    super::etcd_server::lay_out_data_dir(&mut world.vfs, &host_dir);
     let e = &mut world.etcd;
     e.switch_data_dir(&host_dir);
     e.name = name;
@@ -628,6 +643,16 @@ mod tests {
         edit(&mut w, "etcd.yaml", "path: /var/lib/etcd\n", "path: /var/lib/etcd-from-backup\n");
         sync(&mut w);
         assert_eq!(w.etcd.data_dir, "/var/lib/etcd-from-backup");
+        // etcd made its files there; the old dir keeps its own.
+        assert_eq!(w.vfs.get("/var/lib/etcd-from-backup/member/snap/db"), Some(&crate::vfs::Node::Live(crate::vfs::Live::EtcdDb)));
+        assert!(w.vfs.exists("/var/lib/etcd/member/wal/0.tmp"));
+        // The old dir removed (`rm -rf`): going back to it starts an empty member.
+        w.vfs.remove("/var/lib/etcd", true).unwrap();
+        edit(&mut w, "etcd.yaml", "path: /var/lib/etcd-from-backup\n", "path: /var/lib/etcd\n");
+        sync(&mut w);
+        assert_eq!(w.etcd.data_dir, "/var/lib/etcd");
+        assert!(kube::list(&w.etcd.store, kube::resource("nodes").unwrap(), None).is_empty());
+        assert!(w.vfs.exists("/var/lib/etcd/member/snap/db"));
     }
 
     #[test]

@@ -38,11 +38,9 @@ fn base_vfs(home: &str) -> Vfs {
         // Fixed paths on an empty filesystem: this cannot fail.
         let _ = vfs.mkdir_p(dir);
     }
-    // The running member's data dir is not empty (its database and WAL live in the engine, not
-    // as files): `snapshot restore --data-dir /var/lib/etcd` is refused as on a real node.
-    for dir in ["/var/lib/etcd/member/snap", "/var/lib/etcd/member/wal"] {
-        let _ = vfs.mkdir_p(dir);
-    }
+    // The running member's data dir: member/snap/db reads as its database, made from the
+    // engine when read; `snapshot restore --data-dir /var/lib/etcd` is refused as on a node.
+    super::etcd_server::lay_out_data_dir(&mut vfs, "/var/lib/etcd");
     vfs
 }
 

@@ -22,7 +22,6 @@ use super::{connect, parse_args, Globals};
 use crate::process::Proc;
 use crate::snapshot::restore::{self, Flavor, LogLine, RestoreConfig};
 use crate::snapshot::{self, humanize_bytes, SnapshotError, Status};
-use crate::vfs::Node;
 use crate::world::World;
 
 pub use super::{EXIT_BAD_ARGS, EXIT_ERROR, EXIT_INTERRUPTED};
@@ -191,10 +190,10 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
 /// Reads a file of the virtual filesystem for `snapshot status`, with the errors `os.Stat`
 /// and `bolt.Open` give.
 fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, String> {
-    match world.vfs.get(&p.path(path)) {
-        None => Err(format!("stat {path}: no such file or directory")),
-        Some(Node::Dir) => Err(format!("open {path}: is a directory")),
-        Some(Node::File { data, .. }) => Ok(data.clone()),
+    match world.read(&p.path(path)) {
+        Err(crate::vfs::VfsError::IsADirectory) => Err(format!("open {path}: is a directory")),
+        Err(_) => Err(format!("stat {path}: no such file or directory")),
+        Ok(data) => Ok(data.into_owned()),
     }
 }
 
@@ -224,6 +223,22 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
     if !matches!(write_out, "simple" | "json" | "table" | "fields" | "protobuf") {
         p.eprintln(format!("Error: unknown output format {write_out:?}"));
         return EXIT_ERROR;
+    }
+    if world.db_locked(&p.path(&args[0])) {
+        // Checked against 3.4.23: status of a running member's db waits on bbolt's file lock.
+        let why = (
+            "A running etcd holds an exclusive lock (flock) on its member/snap/db, and `snapshot status` opens the file with bbolt, which waits for that lock: real etcdctl and etcdutl wait here, silent, until you press Ctrl+C (exit status 130). Copy the file first (`cp`), read a stopped member's db, or take a `snapshot save`.",
+            "Um etcd em execução mantém uma trava exclusiva (flock) no seu member/snap/db, e `snapshot status` abre o arquivo com o bbolt, que espera essa trava: o etcdctl e o etcdutl reais esperam aqui, calados, até você apertar Ctrl+C (status de saída 130). Copie o arquivo antes (`cp`), leia o db de um membro parado, ou faça um `snapshot save`.",
+        );
+        let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain { en: format!("{}{}", why.0, extra.0), pt: format!("{}{}", why.1, extra.1) }];
+        p.job = Some(crate::jobs::Job::Hang {
+            bounded: note((" The playground stops it for you.", " O playground o interrompe por você.")),
+            bounded_exit: 130,
+            bounded_clock_ms: world.clock_ms,
+            interrupted: note(("", "")),
+            part: None,
+        });
+        return 130;
     }
     let data = match read_for_status(world, p, &args[0]) {
         Ok(d) => d,
@@ -386,10 +401,10 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
     }
     cfg.snapshot_path = positional[0].clone();
     cfg.peer_urls = peer_urls.split(',').map(str::to_string).collect();
-    let data = match world.vfs.get(&p.path(&cfg.snapshot_path)) {
-        Some(Node::File { data, .. }) => Ok(data.clone()),
-        Some(Node::Dir) => Err(format!("read {}: is a directory", cfg.snapshot_path)),
-        None => Err(format!("open {}: no such file or directory", cfg.snapshot_path)),
+    let data = match world.read(&p.path(&cfg.snapshot_path)) {
+        Ok(data) => Ok(data.into_owned()),
+        Err(crate::vfs::VfsError::IsADirectory) => Err(format!("read {}: is a directory", cfg.snapshot_path)),
+        Err(_) => Err(format!("open {}: no such file or directory", cfg.snapshot_path)),
     };
     let cwd = p.cwd.clone();
     let out = restore::restore(&mut world.vfs, &cwd, &cfg, data.as_deref().map_err(|e| e.clone()), flavor);

@@ -146,13 +146,13 @@ impl CheckKind {
             CheckKind::RevisionAtLeast { revision } => store.current_revision() >= *revision,
             CheckKind::EtcdRunning { data_dir } => world.etcd.running && data_dir.as_ref().is_none_or(|d| &world.etcd.data_dir == d),
             CheckKind::FileExists { path } => world.vfs.exists(path),
-            CheckKind::FileContains { path, text } => world.vfs.read(path).is_ok_and(|d| String::from_utf8_lossy(d).contains(text.as_str())),
+            CheckKind::FileContains { path, text } => world.read(path).is_ok_and(|d| String::from_utf8_lossy(&d).contains(text.as_str())),
             CheckKind::EnvVar { name, value, exported } => {
                 s.vars.get(name).is_some_and(|v| value.as_ref().is_none_or(|want| v == want)) && (!exported || s.exported.contains(name))
             }
             CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
             CheckKind::ExitStatus { status } => last.exit == *status,
-            CheckKind::Snapshot { path, revision, total_keys } => match world.vfs.read(path).ok().map(crate::snapshot::status) {
+            CheckKind::Snapshot { path, revision, total_keys } => match world.read(path).ok().map(|d| crate::snapshot::status(&d)) {
                 Some(Ok(st)) => revision.is_none_or(|r| st.revision == r) && total_keys.is_none_or(|k| st.total_key == k as u64),
                 _ => false,
             },

@@ -78,8 +78,9 @@ fn inputs(w: &World, p: &mut Proc, prog: &str, files: &[String]) -> (Vec<Vec<u8>
             out.push(Vec::new());
             continue;
         }
-        match w.vfs.read(&p.path(f)) {
-            Ok(d) => out.push(d.to_vec()),
+        let path = p.path(f);
+        match w.read(&path) {
+            Ok(d) => out.push(d.into_owned()),
             Err(e) => {
                 p.eprintln(format!("{prog}: {f}: {}", e.strerror()));
                 failed = true;
@@ -87,6 +88,34 @@ fn inputs(w: &World, p: &mut Proc, prog: &str, files: &[String]) -> (Vec<Vec<u8>
         }
     }
     (out, failed)
+}
+
+/// After a program read `files`: for each one the node makes up (see `vfs::Live`), say what
+/// it really is. Its texts wait in the programs' chunk (`lazy::Programs`): none before it is here.
+pub(crate) fn explain_live(w: &World, p: &mut Proc, files: &[String]) {
+    use crate::vfs::{Live, Node};
+    let mut kinds: Vec<Live> = files.iter().filter_map(|f| match w.vfs.get(&p.path(f)) {
+        Some(Node::Live(k)) => Some(*k),
+        _ => None,
+    }).collect();
+    kinds.dedup();
+    for kind in kinds {
+    match Some(Node::Live(kind)) {
+        Some(Node::Live(Live::EtcdDb)) => p.explain(
+            "member/snap/db is the member's bbolt database (binary pages, made here from the running engine). `etcdutl snapshot status` reads it; a copy of it is not a `snapshot save` file: it has no SHA-256 trailer, so `snapshot restore` refuses it unless --skip-hash-check is given.",
+            "member/snap/db é o banco bbolt do membro (páginas binárias, gerado aqui a partir do engine em execução). `etcdutl snapshot status` o lê; uma cópia dele não é um arquivo de `snapshot save`: não tem o SHA-256 no final, então `snapshot restore` a recusa sem --skip-hash-check.",
+        ),
+        Some(Node::Live(Live::EtcdWal)) => p.explain(
+            "The playground keeps no raft WAL: this file is a placeholder, not etcd's format. A real segment is 64000000 bytes, preallocated, of CRC-framed raft entries (read with etcd-dump-logs); 0.tmp is the next segment, prepared in advance.",
+            "O playground não mantém um WAL do raft: este arquivo é um marcador, não está no formato do etcd. Um segmento real tem 64000000 bytes, pré-alocados, de entradas do raft com CRC (lidas com etcd-dump-logs); 0.tmp é o próximo segmento, preparado de antemão.",
+        ),
+        Some(Node::Live(Live::Program)) => p.explain(
+            "The playground's programs are part of the page, not files: this one stands in for the binary. A real one is an ELF executable, which cat prints as binary garbage.",
+            "Os programas do playground fazem parte da página, não são arquivos: este substitui o binário. Um real é um executável ELF, que o cat imprime como lixo binário.",
+        ),
+        _ => {}
+    }
+    }
 }
 
 fn lines_of(data: &[u8]) -> Vec<String> {
@@ -110,11 +139,18 @@ fn cat(w: &mut World, p: &mut Proc) -> i32 {
                 n += 1;
                 out.push_str(&format!("{n:>6}\t{l}\n"));
             }
+        } else if let Ok(s) = std::str::from_utf8(&d) {
+            out.push_str(s);
         } else {
-            out.push_str(&String::from_utf8_lossy(&d));
+            // Binary (a database): its bytes as they are, so `cat db > copy` copies it.
+            p.print(std::mem::take(&mut out));
+            p.write_bytes(&d);
         }
     }
     p.print(out);
+    if let Some(l) = crate::lazy::programs() {
+        (l.explain_live)(w, p, &files);
+    }
     i32::from(failed)
 }
 
@@ -322,6 +358,9 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
         let (ins, failed) = inputs_quoted(w, p, "head", &files);
         let data: Vec<u8> = ins.concat();
         p.print(String::from_utf8_lossy(&data[..n.min(data.len())]));
+        if let Some(l) = crate::lazy::programs() {
+            (l.explain_live)(w, p, &files);
+        }
         return i32::from(failed);
     }
     let (n, _, files) = match line_count("head", p) {
@@ -331,6 +370,9 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
     let (ins, failed) = inputs_quoted(w, p, "head", &files);
     let out = each_file_lines(&files, &ins, |len| 0..if n >= 0 { (n as usize).min(len) } else { len.saturating_sub((-n) as usize) });
     p.print(out);
+    if let Some(l) = crate::lazy::programs() {
+        (l.explain_live)(w, p, &files);
+    }
     i32::from(failed)
 }
 
@@ -342,6 +384,9 @@ fn tail(w: &mut World, p: &mut Proc) -> i32 {
     let (ins, failed) = inputs_quoted(w, p, "tail", &files);
     let out = each_file_lines(&files, &ins, |len| (if from { (n.max(1) - 1) as usize } else { len.saturating_sub(n.unsigned_abs() as usize) }).min(len)..len);
     p.print(out);
+    if let Some(l) = crate::lazy::programs() {
+        (l.explain_live)(w, p, &files);
+    }
     i32::from(failed)
 }
 
@@ -370,8 +415,9 @@ fn inputs_quoted(w: &World, p: &mut Proc, prog: &str, files: &[String]) -> (Vec<
     let mut out = Vec::new();
     let mut failed = false;
     for f in files {
-        match w.vfs.read(&p.path(f)) {
-            Ok(d) => out.push(d.to_vec()),
+        let path = p.path(f);
+        match w.read(&path) {
+            Ok(d) => out.push(d.into_owned()),
             Err(crate::vfs::VfsError::IsADirectory) => {
                 p.eprintln(format!("{prog}: error reading '{f}': Is a directory"));
                 failed = true;
@@ -634,26 +680,40 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
     let multi = ops.len() > 1;
     // (path, name as shown) → the lines of one listing; with -l the size column is as wide as
     // its widest entry, right-aligned, as GNU ls pads it.
-    let entries = |w: &World, items: Vec<(String, String)>| -> Vec<String> {
-        if !long {
-            return items.into_iter().map(|(_, name)| name).collect();
+    // When each path last changed: during the session, or when the scenario's node was set up.
+    let now = crate::cluster::clock::now_unix(w.clock_ms);
+    let mtime = |w: &World, path: &str| w.mtime(path);
+    let by_time = has(&opts, 't');
+    // The lines, and with -l the disk use in KiB (4 KiB blocks: a directory takes one, a file
+    // what its size needs).
+    let entries = |w: &World, mut items: Vec<(String, String)>| -> (Vec<String>, u64) {
+        if by_time {
+            // -t: newest first, ties by name (the items come sorted by name).
+            crate::sort::sort_by(&mut items, |a, b| mtime(w, &b.0).cmp(&mtime(w, &a.0)));
         }
-        let size = |path: &str| match w.vfs.get(path) {
-            Some(crate::vfs::Node::File { data, .. }) => data.len(),
-            _ => 4096,
-        };
-        let width = items.iter().map(|(path, _)| size(path).to_string().len()).max().unwrap_or(0);
-        items
+        if !long {
+            return (items.into_iter().map(|(_, name)| name).collect(), 0);
+        }
+        // Each size once: a database's is worked out from the engine.
+        let sizes: Vec<u64> = items.iter().map(|(path, _)| w.file_size(path).unwrap_or(4096)).collect();
+        let width = sizes.iter().map(|s| s.to_string().len()).max().unwrap_or(0);
+        let kib = sizes.iter().map(|s| s.div_ceil(4096) * 4).sum();
+        let lines = items
             .into_iter()
-            .map(|(path, name)| {
+            .zip(sizes)
+            .map(|((path, name), size)| {
+                use crate::vfs::{Live, Node};
                 let mode = match w.vfs.get(&path) {
-                    Some(crate::vfs::Node::Dir) => "drwxr-xr-x 2",
-                    Some(crate::vfs::Node::File { executable: true, .. }) => "-rwxr-xr-x 1",
+                    Some(Node::Dir) => "drwxr-xr-x 2",
+                    Some(Node::File { executable: true, .. } | Node::Live(Live::Program)) => "-rwxr-xr-x 1",
+                    // etcd creates its database and WAL files 0600.
+                    Some(Node::Live(_)) => "-rw------- 1",
                     _ => "-rw-r--r-- 1",
                 };
-                format!("{mode} root root {:>width$} Jan  1 00:00 {name}", size(&path))
+                format!("{mode} root root {size:>width$} {} {name}", crate::cluster::clock::ls_time(mtime(w, &path), now))
             })
-            .collect()
+            .collect();
+        (lines, kib)
     };
     // GNU ls: missing operands are reported first; then the files given, as one listing; then
     // each directory, under a `dir:` header when there was more than one operand.
@@ -675,15 +735,16 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
                 p.eprintln(format!("ls: cannot access '{op}': No such file or directory"));
                 code = 2;
             }
-            Some(crate::vfs::Node::File { .. }) => files.push((op.clone(), path)),
+            Some(crate::vfs::Node::File { .. } | crate::vfs::Node::Live(_)) => files.push((op.clone(), path)),
             // -d: a directory is listed as itself, not its contents.
             Some(crate::vfs::Node::Dir) if has(&opts, 'd') => files.push((op.clone(), path)),
             Some(crate::vfs::Node::Dir) => dirs.push((op.clone(), path)),
         }
     }
     crate::sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
+    // ls -lt FILES lists them newest first too (the `entries` sort keeps this order for ties).
     crate::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
-    out.push_str(&listing(entries(w, files.iter().map(|(op, path)| (path.clone(), op.clone())).collect())));
+    out.push_str(&listing(entries(w, files.iter().map(|(op, path)| (path.clone(), op.clone())).collect()).0));
     for (i, (op, path)) in dirs.iter().enumerate() {
         if multi {
             out.push_str(&format!("{}{op}:\n", if i > 0 || !files.is_empty() { "\n" } else { "" }));
@@ -694,18 +755,11 @@ fn ls(w: &mut World, p: &mut Proc) -> i32 {
             names.insert(0, ".".into());
         }
         names.retain(|n| all || !n.starts_with('.'));
+        let (lines, kib) = entries(w, names.into_iter().map(|n| (crate::vfs::normalize(path, &n), n)).collect());
         if long {
-            // Disk use in KiB, as 4 KiB blocks: a directory takes one, a file what its size needs.
-            let kib: usize = names
-                .iter()
-                .map(|n| match w.vfs.get(&crate::vfs::normalize(path, n)) {
-                    Some(crate::vfs::Node::File { data, .. }) => data.len().div_ceil(4096) * 4,
-                    _ => 4,
-                })
-                .sum();
             out.push_str(&format!("total {kib}\n"));
         }
-        out.push_str(&listing(entries(w, names.into_iter().map(|n| (crate::vfs::normalize(path, &n), n)).collect())));
+        out.push_str(&listing(lines));
     }
     p.print(out);
     code
@@ -801,12 +855,23 @@ fn copy_or_move(w: &mut World, p: &mut Proc, prog: &str, remove: bool) -> i32 {
         }
         // Copy every node under the source.
         let nodes: Vec<(String, crate::vfs::Node)> = w.vfs.paths().filter(|(k, _)| **k == sp || k.starts_with(&format!("{sp}/"))).map(|(k, n)| (k.clone(), n.clone())).collect();
+        // mv keeps each file's time, as do cp -a and cp -p; a plain cp's copies are new files.
+        let keep_time = remove || has(&opts, 'a') || has(&opts, 'p');
         for (k, n) in nodes {
             let dest = format!("{target}{}", &k[sp.len()..]);
             let r = match n {
                 crate::vfs::Node::Dir => w.vfs.mkdir_p(&dest),
                 crate::vfs::Node::File { data, executable } => w.vfs.write(&dest, data).map(|_| w.vfs.set_executable(&dest, executable)),
+                // A file the node makes up (a data dir's database) is copied as its bytes now.
+                crate::vfs::Node::Live(kind) => {
+                    let data = w.read(&k).map(|d| d.into_owned()).unwrap_or_default();
+                    w.vfs.write(&dest, data).map(|_| w.vfs.set_executable(&dest, kind == crate::vfs::Live::Program))
+                }
             };
+            if r.is_ok() && keep_time {
+                let t = w.vfs.mtime(&k);
+                w.vfs.set_mtime(&dest, t);
+            }
             if let Err(e) = r {
                 p.eprintln(format!("{prog}: cannot create regular file '{}': {}", dst[0], e.strerror()));
                 code = 1;
@@ -838,6 +903,7 @@ fn touch(w: &mut World, p: &mut Proc) -> i32 {
     for op in ops {
         let path = p.path(&op);
         if w.vfs.exists(&path) {
+            w.vfs.touch(&path);
             continue;
         }
         if let Err(e) = w.vfs.write(&path, Vec::new()) {
@@ -952,7 +1018,7 @@ fn tee(w: &mut World, p: &mut Proc) -> i32 {
     let mut code = 0;
     for op in ops {
         let path = p.path(&op);
-        let mut d = if append { w.vfs.read(&path).map(|x| x.to_vec()).unwrap_or_default() } else { Vec::new() };
+        let mut d = if append { w.read(&path).map(|x| x.into_owned()).unwrap_or_default() } else { Vec::new() };
         d.extend_from_slice(&data);
         if let Err(e) = w.vfs.write(&path, d) {
             p.eprintln(format!("tee: {op}: {}", e.strerror()));

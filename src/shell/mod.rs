@@ -405,6 +405,8 @@ impl Session {
     }
 
     fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>, tty: bool) -> (Vec<Chunk>, i32, bool) {
+        // What this command writes carries the simulated clock's time (`ls -l`).
+        self.world.vfs.now = crate::cluster::clock::now_unix(self.world.clock_ms);
         let vars = self.special_vars();
         // An unquoted word that expands to nothing (`--endpoints $UNSET`) disappears, as in bash.
         // Unquoted `*`, `?` and `[...]` then become the matching paths (`ls pki/*.crt`).
@@ -456,8 +458,8 @@ impl Session {
                         proc.stdin = Vec::new();
                         continue;
                     }
-                    match self.world.vfs.read(&path) {
-                        Ok(d) => proc.stdin = d.to_vec(),
+                    match self.world.read(&path) {
+                        Ok(d) => proc.stdin = d.into_owned(),
                         Err(e) => {
                             let t = parse::expand(target, &vars, true);
                             return (vec![Chunk::Stderr(format!("bash: {t}: {}\n", e.strerror()))], 1, false);
@@ -489,7 +491,7 @@ impl Session {
                     Some(f) => f(&mut self.world, &mut proc),
                     None if name.contains('/') => match self.world.vfs.get(&proc.path(&name)) {
                         // bash's messages for a path that is missing or not executable.
-                        Some(crate::vfs::Node::File { .. }) | Some(crate::vfs::Node::Dir) => {
+                        Some(crate::vfs::Node::File { .. } | crate::vfs::Node::Live(_) | crate::vfs::Node::Dir) => {
                             let why = if self.world.vfs.is_dir(&proc.path(&name)) { "Is a directory" } else { "Permission denied" };
                             proc.eprintln(format!("bash: {name}: {why}"));
                             126
@@ -567,7 +569,7 @@ impl Session {
                 if path == "/dev/null" {
                     continue;
                 }
-                let mut data = if append { self.world.vfs.read(&path).map(|d| d.to_vec()).unwrap_or_default() } else { Vec::new() };
+                let mut data = if append { self.world.read(&path).map(|d| d.into_owned()).unwrap_or_default() } else { Vec::new() };
                 data.extend_from_slice(&buf);
                 if let Err(e) = self.world.vfs.write(&path, data) {
                     kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));

@@ -539,7 +539,18 @@ impl PageSet {
 pub type Buckets = SortedMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
 
 pub fn write(buckets: &Buckets) -> Vec<u8> {
-    let mut w = Writer { pages: Vec::new(), next: 3 };
+    lay_out(buckets, false)
+}
+
+/// The length of [`write`]'s file, without building its pages (what `ls -l` shows for a
+/// database the engine holds).
+pub fn size(buckets: &Buckets) -> u64 {
+    lay_out(buckets, true).len() as u64 * PAGE_SIZE as u64
+}
+
+/// The file; with `dry`, only its length counts: `hwm` zero bytes, one per page (see [`size`]).
+fn lay_out(buckets: &Buckets, dry: bool) -> Vec<u8> {
+    let mut w = Writer { pages: Vec::new(), next: 3, dry };
     let mut root_elems: Vec<(u32, &[u8], Vec<u8>)> = Vec::with_capacity(buckets.len());
     for (name, kvs) in buckets {
         let inline_size = PAGE_HEADER + kvs.iter().map(|(k, v)| ELEM + k.len() + v.len()).sum::<usize>();
@@ -560,6 +571,9 @@ pub fn write(buckets: &Buckets) -> Vec<u8> {
     let elems: Vec<(u32, &[u8], &[u8])> = root_elems.iter().map(|(f, k, v)| (*f, *k, v.as_slice())).collect();
     let root = w.tree(&elems);
     let hwm = w.next;
+    if dry {
+        return vec![0; hwm as usize];
+    }
     let mut out = vec![0u8; hwm as usize * PAGE_SIZE];
     for (i, txid) in [(0u64, 2u64), (1, 1)] {
         let mut m = Meta { magic: MAGIC, version: VERSION, page_size: PAGE_SIZE as u32, flags: 0, root, sequence: 0, freelist: 2, pgid: hwm, txid, checksum: 0 };
@@ -632,6 +646,8 @@ fn branch_page(id: u64, elems: &[(&[u8], u64)], overflow: u32) -> Vec<u8> {
 struct Writer {
     pages: Vec<(u64, Vec<u8>)>,
     next: u64,
+    /// Count pages only.
+    dry: bool,
 }
 
 /// Splits `sizes` (element sizes) into runs that fit a page with its header, at least one
@@ -671,7 +687,9 @@ impl Writer {
             let size = PAGE_HEADER + run.iter().map(|(_, k, v)| ELEM + k.len() + v.len()).sum::<usize>();
             let overflow = pages_for(size);
             let id = self.alloc(overflow);
-            self.pages.push((id, leaf_page(id, run, overflow)));
+            if !self.dry {
+                self.pages.push((id, leaf_page(id, run, overflow)));
+            }
             level.push((run.first().map(|e| e.1.to_vec()).unwrap_or_default(), id));
         }
         while level.len() > 1 {
@@ -683,7 +701,9 @@ impl Writer {
                 let size = PAGE_HEADER + run.iter().map(|(k, _)| ELEM + k.len()).sum::<usize>();
                 let overflow = pages_for(size);
                 let id = self.alloc(overflow);
-                self.pages.push((id, branch_page(id, &run, overflow)));
+                if !self.dry {
+                    self.pages.push((id, branch_page(id, &run, overflow)));
+                }
                 up.push((run[0].0.to_vec(), id));
             }
             level = up;
@@ -729,6 +749,7 @@ mod tests {
 
     fn roundtrip(b: &Buckets) {
         let file = write(b);
+        assert_eq!(size(b), file.len() as u64);
         let db = BoltFile::open(&file).unwrap();
         assert_eq!(db.check(), Vec::<String>::new());
         assert_eq!(db.size(), file.len() as u64);

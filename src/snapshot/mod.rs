@@ -222,13 +222,23 @@ pub fn consistent_index(server: &EtcdServer) -> u64 {
 
 /// The leases to write into the `lease` bucket (etcd 3.4 persists ID and TTL).
 pub fn leases(server: &EtcdServer) -> Vec<LeaseRecord> {
-    server.store.lessor.leases.values().map(|l| LeaseRecord { id: l.id, ttl: l.ttl, remaining_ttl: 0 }).collect()
+    store_leases(&server.store)
+}
+
+fn store_leases(store: &Store) -> Vec<LeaseRecord> {
+    store.lessor.leases.values().map(|l| LeaseRecord { id: l.id, ttl: l.ttl, remaining_ttl: 0 }).collect()
 }
 
 pub use bolt::Buckets;
 
 /// The buckets of the database `server` would snapshot.
 pub fn buckets(server: &EtcdServer) -> Buckets {
+    buckets_of(server, &server.store)
+}
+
+/// The buckets of `store` kept by the member `server` (its live keyspace, or one parked in
+/// another data dir).
+pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
     let v35 = server.version.is_3_5();
     let mut b: Buckets = SortedMap::new();
     for name in ["alarm", "authRoles", "authUsers", "members_removed"] {
@@ -236,7 +246,6 @@ pub fn buckets(server: &EtcdServer) -> Buckets {
     }
     b.insert(b"auth".to_vec(), vec![(b"authRevision".to_vec(), 1u64.to_be_bytes().to_vec())]);
     b.insert(b"cluster".to_vec(), vec![(b"clusterVersion".to_vec(), if v35 { b"3.5.0".to_vec() } else { b"3.4.0".to_vec() })]);
-    let store = &server.store;
     let key = store
         .backend
         .iter()
@@ -246,12 +255,12 @@ pub fn buckets(server: &EtcdServer) -> Buckets {
         })
         .collect();
     b.insert(b"key".to_vec(), key);
-    let mut lease: Vec<(Vec<u8>, Vec<u8>)> = leases(server).iter().map(|l| ((l.id as u64).to_be_bytes().to_vec(), proto::encode_lease(l))).collect();
+    let mut lease: Vec<(Vec<u8>, Vec<u8>)> = store_leases(store).iter().map(|l| ((l.id as u64).to_be_bytes().to_vec(), proto::encode_lease(l))).collect();
     crate::sort::sort(&mut lease);
     b.insert(b"lease".to_vec(), lease);
     let member = member_json(server.member_id, &server.name, &server.peer_urls, &server.advertise_client_urls);
     b.insert(b"members".to_vec(), vec![(format!("{:x}", server.member_id).into_bytes(), member.into_bytes())]);
-    let mut meta = vec![(b"consistent_index".to_vec(), consistent_index(server).to_be_bytes().to_vec())];
+    let mut meta = vec![(b"consistent_index".to_vec(), (store.consistent_index() + BOOT_RAFT_INDEX).to_be_bytes().to_vec())];
     if v35 {
         meta.push((b"confState".to_vec(), format!("{{\"voters\":[{}],\"auto_leave\":false}}", server.member_id).into_bytes()));
     }

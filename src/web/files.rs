@@ -26,7 +26,11 @@ pub fn files(props: &Props) -> Html {
 
     let session = state.session.borrow();
     let vfs = &session.world.vfs;
-    let rows = inspect::file_tree(vfs, &closed);
+    let mut rows = inspect::file_tree(vfs, &closed);
+    // Files the node makes up (a data dir's db) are sized by the world, only when shown.
+    for r in rows.iter_mut().filter(|r| matches!(vfs.get(&r.path), Some(crate::vfs::Node::Live(_)))) {
+        r.size = session.world.file_size(&r.path).unwrap_or(0) as usize;
+    }
 
     let toggle = |p: String| {
         let closed = closed.clone();
@@ -67,7 +71,7 @@ pub fn files(props: &Props) -> Html {
         }
     });
 
-    let opened = selected.as_ref().and_then(|p| vfs.read(p).ok().map(|d| (p.clone(), d.to_vec())));
+    let opened = selected.as_ref().and_then(|p| session.world.read(p).ok().map(|d| (p.clone(), d.into_owned())));
     // A snapshot's status walks every key: computed again only when the file changes, not on
     // every render (the clock ticks each second).
     let snapshot = use_memo(opened.clone(), |o| o.as_ref().and_then(|(p, d)| file_view::snapshot_view(p, d)));

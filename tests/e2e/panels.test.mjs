@@ -108,6 +108,23 @@ test('files: tree, view, edit and save, download, upload by button and by drop, 
   assert.deepEqual(errors, []);
 });
 
+test('files: the running member\'s member/snap/db is sized and read as its database', async () => {
+  const errors = [];
+  const page = await openAt(browser, server.url, { errors });
+  await run(page, 'ls -l /var/lib/etcd/member/snap');
+  const size = (await terminalLines(page)).find((l) => l.endsWith(' db')).split(/ +/)[4];
+  await page.click('#tab-files');
+  // /var starts closed (what is under it, open).
+  await page.locator('button.dir', { hasText: /^▸ var\/$/ }).click();
+  const db = 'button.file[data-path="/var/lib/etcd/member/snap/db"]';
+  await page.waitForSelector(db);
+  assert.equal((await page.textContent(`${db} + span`)).trim(), `${size} B`);
+  await page.click(db);
+  await page.waitForSelector('#snapshot-status');
+  assert.ok(Number(size) > 100000);
+  assert.deepEqual(errors, []);
+});
+
 const XSS = ['<script>window.__pwned = 1</script>', '<img src=x onerror="window.__pwned = 2">'];
 
 test('keys, values and file contents with HTML render as text', async () => {

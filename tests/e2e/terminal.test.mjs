@@ -58,3 +58,22 @@ test('the language switch translates the UI', async () => {
   assert.equal(await page.textContent('#lang-label'), 'Idioma');
   assert.equal(await page.getAttribute('html', 'lang'), 'pt-BR');
 });
+
+test('binary files (a program, the member database) print without breaking the terminal', async () => {
+  const errors = [];
+  const { page } = await openPage(browser, server.url, { errors });
+  await typeCommand(page, 'ls -l /var/lib/etcd/member/snap');
+  await typeCommand(page, 'cat /usr/local/bin/etcdctl');
+  await typeCommand(page, 'cat /var/lib/etcd/member/snap/db');
+  await typeCommand(page, 'cat /var/lib/etcd/member/snap/db | wc -c');
+  await typeCommand(page, 'echo "still alive"');
+  const lines = await terminalLines(page);
+  const size = lines.find((l) => l.endsWith(' db'))?.split(/ +/)[4];
+  assert.ok(Number(size) > 100000, lines.join('\n'));
+  // wc counts the bytes cat passed down the pipe: the size ls -l showed.
+  assert.equal(lines.at(-3), size);
+  const notes = await page.$$eval('.scrollback .explain', (els) => els.map((e) => e.textContent));
+  assert.ok(notes.some((n) => n.includes('stands in for the binary') || n.includes('substitui o binário')), notes.join('\n'));
+  assert.equal(lines.at(-1), 'still alive');
+  assert.deepEqual(errors, []);
+});

@@ -94,8 +94,10 @@ fn ctl_in(pre: &[&str], args: &[&str], stdin: Option<&str>) -> String {
 
 /// Runs a playground script natively, as `etcd-playground run` does.
 fn playground(script: &str, extra: &[String]) -> (String, String, i32) {
+    // One file per call: the tests of this file run in parallel threads of one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = tmpdir("script");
-    let f = dir.join("script.txt");
+    let f = dir.join(format!("script-{}.txt", CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
     std::fs::write(&f, script).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_etcd-playground")).args(["run", "--scenario", "plain"]).args(extra).arg(&f).output().unwrap();
     (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))

@@ -173,6 +173,22 @@ pub(crate) fn ago(now_ms: i64, then_ms: i64) -> String {
     format!("{d} ago")
 }
 
+/// `-n/--last N` as urfave/cli parses an int flag: a bad value is fatal, absent is 0.
+pub(crate) fn last_flag(f: &Flags, p: &mut Proc) -> Result<usize, i32> {
+    match f.value("last").map(str::parse::<usize>) {
+        None => Ok(0),
+        Some(Ok(n)) => Ok(n),
+        Some(Err(_)) => Err(fatal(p, &format!("invalid value \"{}\" for flag -n: parse error", f.value("last").unwrap_or("")))),
+    }
+}
+
+/// A listing as cri-tools prints it: newest first, then only the newest (`--latest`) or the
+/// `--last N` newest.
+pub(crate) fn newest_first<T>(list: &mut Vec<&T>, created_ms: impl Fn(&T) -> i64, latest: bool, last: usize) {
+    crate::sort::sort_by_key(list, |x| std::cmp::Reverse(created_ms(x)));
+    list.truncate(if latest { 1 } else if last > 0 { last } else { list.len() });
+}
+
 pub(crate) fn short(id: &str) -> &str {
     id.get(..13).unwrap_or(id)
 }

@@ -1,7 +1,7 @@
 //! `crictl pods`: pod sandboxes, newest first (cri-tools `cmd/crictl/sandbox.go`,
 //! `OutputPodSandboxes`).
 
-use super::{ago, connect, fatal, matches, parse_flags, short, table, Endpoints};
+use super::{ago, connect, fatal, last_flag, matches, newest_first, parse_flags, short, table, Endpoints};
 use crate::cluster::clock::now_unix_ms;
 use crate::process::Proc;
 use crate::world::World;
@@ -34,7 +34,10 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
             return fatal(p, "--state should be ready or notready");
         }
     }
-    let last: usize = f.value("last").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let last = match last_flag(&f, p) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
     let rt = &world.kubelet.runtime;
     let now = now_unix_ms(world.clock_ms);
     let mut list: Vec<_> = rt
@@ -47,9 +50,7 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
                 && matches(f.value("namespace"), &s.namespace)
         })
         .collect();
-    crate::sort::sort_by_key(&mut list, |s| std::cmp::Reverse(s.created_ms));
-    let n = if f.has("latest") { 1 } else if last > 0 { last } else { list.len() };
-    list.truncate(n);
+    newest_first(&mut list, |s| s.created_ms, f.has("latest"), last);
     if f.has("quiet") {
         for s in &list {
             p.println(&s.id);

@@ -1,7 +1,7 @@
 //! `crictl ps`: containers, newest first (cri-tools `cmd/crictl/container.go`,
 //! `OutputContainers`): running ones by default, all with `-a`.
 
-use super::{ago, connect, fatal, matches, parse_flags, sandbox_of, short, table, Endpoints};
+use super::{ago, connect, fatal, last_flag, matches, newest_first, parse_flags, sandbox_of, short, table, Endpoints};
 use crate::cluster::clock::now_unix_ms;
 use crate::process::Proc;
 use crate::world::World;
@@ -38,10 +38,9 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
             return fatal(p, "--state should be one of created, running, exited or unknown");
         }
     }
-    let last: usize = match f.value("last").map(str::parse::<usize>) {
-        None => 0,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => return fatal(p, &format!("invalid value \"{}\" for flag -n: parse error", f.value("last").unwrap_or(""))),
+    let last = match last_flag(&f, p) {
+        Ok(n) => n,
+        Err(code) => return code,
     };
     let latest = f.has("latest");
     let rt = &world.kubelet.runtime;
@@ -68,9 +67,7 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
                 && f.value("image").is_none_or(|i| c.image == i || c.image_id.trim_start_matches("sha256:").starts_with(i.trim_start_matches("sha256:")))
         })
         .collect();
-    crate::sort::sort_by_key(&mut list, |c| std::cmp::Reverse(c.created_ms));
-    let n = if latest { 1 } else if last > 0 { last } else { list.len() };
-    list.truncate(n);
+    newest_first(&mut list, |c| c.created_ms, latest, last);
     match f.value("output") {
         None | Some("table") => {}
         Some("json") | Some("yaml") => {

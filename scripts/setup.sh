@@ -31,7 +31,7 @@ ensure_wasm_tools() {
     log "installing wasm-bindgen-cli $want"
     cargo install --locked wasm-bindgen-cli --version "$want"
   fi
-  # Cuts the programs and the session codec out of the first load (src/lazy.rs).
+  # Cuts the programs, the session codec and the lesson code out of the first load (src/lazy.rs).
   if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
     log "installing wasm-split-cli $WASM_SPLIT_VERSION"
     cargo install --locked wasm_split_cli_support --features build-binary --version "$WASM_SPLIT_VERSION"

@@ -238,11 +238,18 @@ pub struct KubeadmPki {
     pub files: Vec<(String, String)>,
 }
 
+/// A certificate and its key as `PATH.crt` and `PATH.key`, as kubeadm writes them.
+fn push_pair(files: &mut Vec<(String, String)>, path: &str, cert: &Certificate, key: &PrivateKey) {
+    files.push((format!("{path}.crt"), cert.to_pem()));
+    files.push((format!("{path}.key"), key.to_pem()));
+}
+
 pub fn kubeadm_etcd_pki(node: &str, ip: &str, created: i64) -> KubeadmPki {
     let ca_key = PrivateKey::new(0xe7cd_ca00_0000_0001);
     let ca = Certificate::ca("etcd-ca", &ca_key, created, 3650);
     let sans = vec![San::Dns(node.into()), San::Dns("localhost".into()), San::Ip(ip.into()), San::Ip("127.0.0.1".into()), San::Ip("0:0:0:0:0:0:0:1".into())];
-    let mut files = vec![("/etc/kubernetes/pki/etcd/ca.crt".to_string(), ca.to_pem()), ("/etc/kubernetes/pki/etcd/ca.key".to_string(), ca_key.to_pem())];
+    let mut files = Vec::new();
+    push_pair(&mut files, "/etc/kubernetes/pki/etcd/ca", &ca, &ca_key);
     let leaves: [(&str, &str, Vec<San>, Usage, u64); 4] = [
         ("/etc/kubernetes/pki/etcd/server", node, sans.clone(), Usage::ServerClient, 2),
         ("/etc/kubernetes/pki/etcd/peer", node, sans, Usage::ServerClient, 3),
@@ -252,18 +259,15 @@ pub fn kubeadm_etcd_pki(node: &str, ip: &str, created: i64) -> KubeadmPki {
     for (path, cn, sans, usage, n) in leaves {
         let key = PrivateKey::new(0xe7cd_0000_0000_0000 | n);
         let cert = Certificate::leaf(cn, &key, &ca, &ca_key, created + n as i64, 365, &sans, usage);
-        files.push((format!("{path}.crt"), cert.to_pem()));
-        files.push((format!("{path}.key"), key.to_pem()));
+        push_pair(&mut files, path, &cert, &key);
     }
     // The cluster's main CA (the API server's), which learners often pass to etcdctl by mistake.
     let k8s_key = PrivateKey::new(0x6b85_ca00_0000_0001);
     let k8s_ca = Certificate::ca("kubernetes", &k8s_key, created, 3650);
-    files.push(("/etc/kubernetes/pki/ca.crt".into(), k8s_ca.to_pem()));
-    files.push(("/etc/kubernetes/pki/ca.key".into(), k8s_key.to_pem()));
+    push_pair(&mut files, "/etc/kubernetes/pki/ca", &k8s_ca, &k8s_key);
     let kc_key = PrivateKey::new(0x6b85_0000_0000_0002);
     let kc = Certificate::leaf("kube-apiserver-kubelet-client", &kc_key, &k8s_ca, &k8s_key, created + 6, 365, &[], Usage::Client);
-    files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.crt".into(), kc.to_pem()));
-    files.push(("/etc/kubernetes/pki/apiserver-kubelet-client.key".into(), kc_key.to_pem()));
+    push_pair(&mut files, "/etc/kubernetes/pki/apiserver-kubelet-client", &kc, &kc_key);
     // The rest of what `kubeadm init` writes, so `kubeadm certs check-expiration` finds a
     // complete node: the API server's serving certificate, the front proxy's CA and client,
     // the service-account key pair, and the kubeconfig files with embedded client certificates.
@@ -274,16 +278,13 @@ pub fn kubeadm_etcd_pki(node: &str, ip: &str, created: i64) -> KubeadmPki {
         .chain([San::Ip("10.96.0.1".into()), San::Ip(ip.into())])
         .collect();
     let api = Certificate::leaf("kube-apiserver", &api_key, &k8s_ca, &k8s_key, created + 7, 365, &api_sans, Usage::Server);
-    files.push(("/etc/kubernetes/pki/apiserver.crt".into(), api.to_pem()));
-    files.push(("/etc/kubernetes/pki/apiserver.key".into(), api_key.to_pem()));
+    push_pair(&mut files, "/etc/kubernetes/pki/apiserver", &api, &api_key);
     let fp_ca_key = PrivateKey::new(0xf9c0_ca00_0000_0001);
     let fp_ca = Certificate::ca("front-proxy-ca", &fp_ca_key, created, 3650);
-    files.push(("/etc/kubernetes/pki/front-proxy-ca.crt".into(), fp_ca.to_pem()));
-    files.push(("/etc/kubernetes/pki/front-proxy-ca.key".into(), fp_ca_key.to_pem()));
+    push_pair(&mut files, "/etc/kubernetes/pki/front-proxy-ca", &fp_ca, &fp_ca_key);
     let fp_key = PrivateKey::new(0xf9c0_0000_0000_0002);
     let fp = Certificate::leaf("front-proxy-client", &fp_key, &fp_ca, &fp_ca_key, created + 8, 365, &[], Usage::Client);
-    files.push(("/etc/kubernetes/pki/front-proxy-client.crt".into(), fp.to_pem()));
-    files.push(("/etc/kubernetes/pki/front-proxy-client.key".into(), fp_key.to_pem()));
+    push_pair(&mut files, "/etc/kubernetes/pki/front-proxy-client", &fp, &fp_key);
     let sa = PrivateKey::new(0x5a00_0000_0000_0001);
     files.push(("/etc/kubernetes/pki/sa.key".into(), sa.to_pem()));
     files.push(("/etc/kubernetes/pki/sa.pub".into(), pem("PUBLIC KEY", &cbor(&sa.id))));

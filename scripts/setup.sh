@@ -5,6 +5,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
+# An install root of its own (tests/install-path.sh uses one to play a new machine) comes first.
+if [ -n "${CARGO_INSTALL_ROOT:-}" ]; then export PATH="$CARGO_INSTALL_ROOT/bin:$PATH"; fi
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -19,6 +21,22 @@ ensure_apt() { # ensure_apt COMMAND PACKAGE...
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# cargo_install_pinned CRATE VERSION [ARGS...]: installs exactly VERSION of CRATE. The tool's own
+# Cargo.lock first (--locked, what its authors tested); the registries these machines reach do not
+# serve every version such a lock names (wasm-bindgen-cli 0.2.130's names webpki-roots 1.0.11), so
+# when that cannot resolve, the same exact version is installed with fresh dependency resolution.
+cargo_install_pinned() {
+  local crate="$1" version="$2"; shift 2
+  log "installing $crate $version (locked)"
+  if cargo install --quiet --locked "$crate" --version "=$version" "$@"; then
+    log "installed $crate $version with its own Cargo.lock"
+    return 0
+  fi
+  log "the locked install of $crate $version failed; installing exactly $version without --locked"
+  cargo install --quiet "$crate" --version "=$version" "$@"
+  log "installed $crate $version unlocked (dependencies resolved from the registry)"
+}
+
 ensure_wasm_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     log "adding the wasm32-unknown-unknown target"
@@ -28,13 +46,11 @@ ensure_wasm_tools() {
   local want
   want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
-    log "installing wasm-bindgen-cli $want"
-    cargo install --locked wasm-bindgen-cli --version "$want"
+    cargo_install_pinned wasm-bindgen-cli "$want"
   fi
   # Cuts the programs, the session codec and the lesson code out of the first load (src/lazy.rs).
   if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
-    log "installing wasm-split-cli $WASM_SPLIT_VERSION"
-    cargo install --locked wasm_split_cli_support --features build-binary --version "$WASM_SPLIT_VERSION"
+    cargo_install_pinned wasm_split_cli_support "$WASM_SPLIT_VERSION" --features build-binary
   fi
 }
 WASM_SPLIT_VERSION=0.2.4

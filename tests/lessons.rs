@@ -650,7 +650,9 @@ fn command_succeeds_runs_on_a_copy_of_the_state_and_changes_nothing() {
 fn lesson_10_checks_are_cheap_enough_to_run_after_every_command() {
     // The page re-evaluates the open step's checks after each command and on redraws;
     // `command_succeeds` copies the session and runs a command. Measured natively: about
-    // 1.5 ms per evaluation in release, 9 ms in debug; the budget is a frame (16 ms).
+    // 1.5 ms per evaluation in release, 9 ms in debug; the budget is a frame (16 ms), measured
+    // by scripts/bench.sh. Here only a ceiling ten times above it, which a busy machine never
+    // reaches and a check that went quadratic does.
     let lesson = course().into_iter().find(|l| l.id == "10-troubleshooting-tls").unwrap();
     let (mut s, _) = etcd_playground::lessons::start_session(&lesson).unwrap();
     let step = lesson.steps.last().unwrap();
@@ -661,5 +663,5 @@ fn lesson_10_checks_are_cheap_enough_to_run_after_every_command() {
     }
     let per = t0.elapsed() / 10;
     println!("lesson 10 step 4: {per:?} per evaluation");
-    assert!(per < std::time::Duration::from_millis(if cfg!(debug_assertions) { 80 } else { 16 }), "{per:?}");
+    assert!(per < std::time::Duration::from_millis(if cfg!(debug_assertions) { 800 } else { 160 }), "{per:?}");
 }

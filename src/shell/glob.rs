@@ -166,7 +166,8 @@ mod tests {
         let name: Vec<char> = "a".repeat(60).chars().collect();
         let t = std::time::Instant::now();
         assert!(!matches(&pat, &name));
-        assert!(t.elapsed().as_millis() < 100, "{:?}", t.elapsed());
+        // Backtracking would take years; the linear matcher takes microseconds. A ceiling, not a budget.
+        assert!(t.elapsed().as_millis() < 2000, "{:?}", t.elapsed());
     }
 
     #[test]

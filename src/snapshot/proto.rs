@@ -30,16 +30,21 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn put_int(out: &mut Vec<u8>, field: u8, v: i64) {
+/// A field's key: its number and wire type, as one varint (fields 16 and up take two bytes).
+fn put_tag(out: &mut Vec<u8>, field: u32, wire: u8) {
+    put_varint(out, (u64::from(field) << 3) | u64::from(wire));
+}
+
+fn put_int(out: &mut Vec<u8>, field: u32, v: i64) {
     if v != 0 {
-        out.push(field << 3);
+        put_tag(out, field, 0);
         put_varint(out, v as u64);
     }
 }
 
-fn put_bytes(out: &mut Vec<u8>, field: u8, v: &[u8]) {
+fn put_bytes(out: &mut Vec<u8>, field: u32, v: &[u8]) {
     if !v.is_empty() {
-        out.push(field << 3 | 2);
+        put_tag(out, field, 2);
         put_varint(out, v.len() as u64);
         out.extend_from_slice(v);
     }
@@ -63,30 +68,30 @@ impl Msg {
         Msg(Vec::new())
     }
     /// `int64` (negative values take ten bytes, as in Go).
-    pub fn int(mut self, field: u8, v: i64) -> Self {
+    pub fn int(mut self, field: u32, v: i64) -> Self {
         put_int(&mut self.0, field, v);
         self
     }
     /// `uint64` and enums.
-    pub fn uint(self, field: u8, v: u64) -> Self {
+    pub fn uint(self, field: u32, v: u64) -> Self {
         self.int(field, v as i64)
     }
-    pub fn bool(self, field: u8, v: bool) -> Self {
+    pub fn bool(self, field: u32, v: bool) -> Self {
         self.int(field, v as i64)
     }
     /// `bytes` and `string`.
-    pub fn bytes(mut self, field: u8, v: &[u8]) -> Self {
+    pub fn bytes(mut self, field: u32, v: &[u8]) -> Self {
         put_bytes(&mut self.0, field, v);
         self
     }
     /// A sub-message or one item of a repeated field: written even when empty.
-    pub fn raw(mut self, field: u8, v: &[u8]) -> Self {
-        self.0.push(field << 3 | 2);
+    pub fn raw(mut self, field: u32, v: &[u8]) -> Self {
+        put_tag(&mut self.0, field, 2);
         put_varint(&mut self.0, v.len() as u64);
         self.0.extend_from_slice(v);
         self
     }
-    pub fn msg(self, field: u8, m: Msg) -> Self {
+    pub fn msg(self, field: u32, m: Msg) -> Self {
         self.raw(field, &m.0)
     }
     pub fn build(self) -> Vec<u8> {
@@ -214,5 +219,15 @@ mod tests {
             let _ = decode_kv(&enc[..n]);
         }
         assert!(decode_kv(&enc[..enc.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn fields_from_16_up_take_a_two_byte_key() {
+        // protobuf's key is varint(field << 3 | wire): field 16 of wire type 0 is 0x80 0x01, and
+        // of wire type 2 is 0x82 0x01 (a u8 shift wrapped both to 0x00 / 0x02).
+        assert_eq!(Msg::new().int(16, 1).build(), b"\x80\x01\x01");
+        assert_eq!(Msg::new().bytes(16, b"x").build(), b"\x82\x01\x01x");
+        assert_eq!(Msg::new().raw(31, b"").build(), b"\xfa\x01\x00");
+        assert_eq!(Msg::new().int(15, 1).build(), b"\x78\x01");
     }
 }

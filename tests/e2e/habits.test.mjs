@@ -91,8 +91,12 @@ test('10k output lines keep the page responsive', async () => {
   assert.equal((await terminalLines(page)).at(-1), String(n));
   assert.match(await page.textContent('.hidden-note'), /\d+/);
   // The next command still answers fast.
-  const next = await timeCommand(page, 'echo quick');
-  console.log(`next command after 10k lines: ${next.toFixed(1)} ms`);
-  assert.ok(ms < 2000, `10k lines took ${ms} ms`);
-  assert.ok(next < 200, `a command after 10k lines took ${next} ms`);
+  // Ceilings ten times above what the page should do (a frame for a command): they catch an
+  // output path that went quadratic, never a busy machine.
+  const next = [];
+  for (let i = 0; i < 3; i++) next.push(await timeCommand(page, 'echo quick'));
+  next.sort((a, b) => a - b);
+  console.log(`next command after 10k lines: ${next[1].toFixed(1)} ms`);
+  assert.ok(ms < 20000, `10k lines took ${ms} ms`);
+  assert.ok(next[1] < 160, `a command after 10k lines took ${next[1]} ms (median of 3)`);
 });

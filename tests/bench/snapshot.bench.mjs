@@ -1,4 +1,4 @@
-// Issue 8's benchmark in the browser (a measurement, printed; not a timed test): snapshot
+// Benchmark (not a test; scripts/bench.sh runs it): snapshot
 // status, restore, the member loading the restored db, and save, at 10k and 100k keys, in
 // headless Chromium. The snapshot files are made by the native CLI (`run --export`).
 import { test, before, after } from 'node:test';
@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, launch, openAt, run, terminalLines, timeCommand, TLS_ENV } from './harness.mjs';
+import { ROOT, startServer, launch, openAt, run, terminalLines, timeCommand, TLS_ENV } from '../e2e/harness.mjs';
+import { report } from './report.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -45,7 +46,7 @@ for (const n of [10_000, 100_000]) {
     assert.equal((await terminalLines(page)).at(-1), `value-000000-${'x'.repeat(32)}`);
     const save = await timeCommand(page, 'etcdctl snapshot save again.db');
     assert.ok((await terminalLines(page)).includes('Snapshot saved at again.db'));
-    console.log(`# ${n} keys in Chromium (file ${file.length} B): status ${status.toFixed(0)} ms, restore ${restore.toFixed(0)} ms, load on restart + get ${load.toFixed(0)} ms, save ${save.toFixed(0)} ms`);
+    report('snapshot', `${n} keys (file ${file.length} B)`, { status, restore, 'load on restart + get': load, save });
     assert.deepEqual(errors, []);
   });
 }

@@ -3,7 +3,9 @@
 //! Why not `ciborium::from_reader::<T>` directly: its streaming deserializer is instantiated
 //! once per visitor type, ~1.8 KB of wasm for every struct in the session (51 of them), ~0.8 KB
 //! per field-identifier visitor. Reading into one `Value` tree and deserializing from that keeps
-//! the per-type code to a small `match`. Measured in the release wasm: see ARCHITECTURE.md.
+//! the per-type code to a small `match`. Measured in the release wasm (session 2): the
+//! first load went 17 KB (gzip) smaller when decoding moved to `Value`; encoding through
+//! `Value` was 5.8 KB larger, so encoding stays streaming.
 use serde::de::DeserializeOwned;
 
 /// Decodes one CBOR item into `T`; any malformed input is an error message, never a panic.

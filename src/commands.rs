@@ -1,5 +1,6 @@
 //! The command table: which program runs for a name typed at the prompt. Adding a program is
-//! one module plus one line here.
+//! its module plus a line here; a program fetched after the first paint also needs its stub in
+//! `src/lazy.rs`, and a first word Tab should complete, a line in `shell/complete.rs`.
 
 use crate::process::Proc;
 use crate::shell::CommandFn;

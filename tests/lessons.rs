@@ -697,3 +697,75 @@ fn lesson_10_checks_are_cheap_enough_to_run_after_every_command() {
     println!("lesson 10 step 4: {per:?} per evaluation");
     assert!(per < std::time::Duration::from_millis(if cfg!(debug_assertions) { 80 } else { 16 }), "{per:?}");
 }
+
+/// `lessons try FILE STEP [FILE|-]`: an author plays a step with other commands. A valid
+/// alternative (etcdutl, flag=value) passes and exits 0; the cheat (the manifest edited
+/// without a restore) fails, names the failing check and exits 1; a bad step id is a usage error.
+#[test]
+fn lessons_try_cli_plays_a_step_with_given_commands() {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_etcd-playground");
+    let run = |step: &str, input: &str| {
+        let mut child = std::process::Command::new(bin)
+            .args(["lessons", "try", "lessons/11-cka-practice.toml", step, "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let sed = "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml\n";
+    let (code, out, _) = run("task-2-restore", &format!("etcdutl snapshot restore /opt/backup/etcd-snapshot.db --data-dir=/var/lib/etcd-restored\n{sed}"));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("pass the pod made after the backup is gone") && out.ends_with("the step passes\n"), "{out}");
+    let (code, out, _) = run("task-2-restore", sed);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("FAIL the pod made before the backup is there") && out.contains("pass etcd runs with data dir `/var/lib/etcd-restored`"), "{out}");
+    assert!(out.ends_with("the step does not pass\n"), "{out}");
+    // The commands' own output is shown before the verdicts.
+    let (code, out, _) = run("task-1-backup", "echo '+-- fake --+'\n");
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("+-- fake --+\n--- step `task-1-backup`"), "{out}");
+    let (code, _, err) = run("no-such-step", "true\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("has no step `no-such-step` (steps: task-1-backup, task-2-restore)"), "{err}");
+}
+
+/// Checks see what ran, not what was printed: the facts log records the programs' own work.
+#[test]
+fn checks_read_what_the_programs_did_not_what_was_printed() {
+    let mut s = etcd_playground::shell::Session::new("plain").unwrap();
+    s.execute("etcdctl put color red");
+    s.execute("etcdctl put color blue");
+    // A watch in the background sees the events of a later command: they count for that line.
+    let mut s2 = s.clone();
+    s2.execute("etcdctl watch color &");
+    s2.execute("etcdctl put color green");
+    let w: Vec<_> = s2.world.facts.last_command().filter(|r| r.note("op") == Some("watch")).cloned().collect();
+    assert_eq!(w.len(), 1, "{:?}", s2.world.facts.ran);
+    assert_eq!(w[0].note("events"), Some("1"));
+    // Text tools leave nothing; a failing etcdctl leaves its exit status.
+    s.execute("printf 'PUT\\ncolor\\nred\\n'");
+    assert_eq!(s.world.facts.last_command().count(), 0);
+    s.execute("etcdctl --endpoints 127.0.0.1:2380 get color");
+    let r: Vec<_> = s.world.facts.last_command().cloned().collect();
+    assert_eq!((r.len(), r[0].program.as_str(), r[0].exit.is_some_and(|e| e != 0)), (1, "etcdctl", true));
+    // A read in the past records the revision asked and the value it got.
+    s.execute("etcdctl get color --rev=2 -w json");
+    let r: Vec<_> = s.world.facts.last_command().cloned().collect();
+    assert_eq!((r[0].note("op"), r[0].note("key"), r[0].note("rev"), r[0].note("value"), r[0].exit), (Some("get"), Some("color"), Some("2"), Some("red"), Some(0)));
+    // snapshot status records the numbers it read from the file.
+    s.execute("etcdctl snapshot save /root/s.db");
+    s.execute("etcdctl snapshot status /root/s.db");
+    let st = etcd_playground::snapshot::status(s.world.vfs.read("/root/s.db").unwrap()).unwrap();
+    let r: Vec<_> = s.world.facts.last_command().cloned().collect();
+    assert_eq!((r[0].note("revision"), r[0].note("total_keys"), r[0].note("hash")), (Some(st.revision.to_string().as_str()), Some(st.total_key.to_string().as_str()), Some(st.hash.to_string().as_str())));
+    // kubectl exec marks the etcdctl it runs with the pod.
+    let mut k = etcd_playground::shell::Session::new("kubeadm").unwrap();
+    k.execute("kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put p 1");
+    let r: Vec<_> = k.world.facts.last_command().filter(|r| r.program == "etcdctl").cloned().collect();
+    assert_eq!((r.len(), r[0].pod.as_deref(), r[0].note("op")), (1, Some("kube-system/etcd-docker-01"), Some("put")));
+}

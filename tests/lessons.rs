@@ -154,7 +154,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("09-leases-and-watch", "grant", &["etcdctl lease grant 30"], &[false]),
     ("09-leases-and-watch", "attach", &["etcdctl put session alive"], &[true, false]),
     ("09-leases-and-watch", "revoke", &["etcdctl del session"], &[false, true]),
-    ("09-leases-and-watch", "revoke", &["etcdctl lease revoke $(etcdctl lease grant 7 | cut -d' ' -f2)"], &[false, false]),
+    ("09-leases-and-watch", "revoke", &["etcdctl lease revoke $(etcdctl lease grant 7 | cut -d' ' -f2)"], &[true, false]),
     ("09-leases-and-watch", "watch", &["etcdctl put color red", "etcdctl put color blue", "etcdctl watch color"], &[false]),
     // Lesson 10: each step starts on its own broken node (its `scenario` and `setup`).
     ("10-troubleshooting-tls", "key-pair", &["export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key"], &[false]),
@@ -768,4 +768,22 @@ fn checks_read_what_the_programs_did_not_what_was_printed() {
     k.execute("kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put p 1");
     let r: Vec<_> = k.world.facts.last_command().filter(|r| r.program == "etcdctl").cloned().collect();
     assert_eq!((r.len(), r[0].pod.as_deref(), r[0].note("op")), (1, Some("kube-system/etcd-docker-01"), Some("put")));
+}
+
+/// Issue 16.6 and 16.5: hints escalate in three levels (a nudge, where to look, the command)
+/// with the solution labelled, and every lesson says which etcd/etcdctl its node runs.
+#[test]
+fn every_step_has_three_hint_levels_and_every_lesson_names_its_versions() {
+    for l in course() {
+        for s in &l.steps {
+            assert!(s.hints.len() >= 3, "{} step {}: {} hints", l.file, s.id, s.hints.len());
+            let last = s.hints.last().unwrap();
+            assert!(last.en.starts_with("Solution: ") && last.pt.starts_with("Solução: "), "{} step {}: the last hint must be the labelled solution", l.file, s.id);
+            assert!(s.hints[..s.hints.len() - 1].iter().all(|h| !h.en.starts_with("Solution")), "{} step {}: only the last hint gives the solution", l.file, s.id);
+        }
+        let all_en: String = l.steps.iter().map(|s| s.instructions.en.as_str()).collect();
+        let all_pt: String = l.steps.iter().map(|s| s.instructions.pt.as_str()).collect();
+        let v = if l.scenario == "plain" { "3.4.23" } else { "3.5.16" };
+        assert!(all_en.contains(&format!("etcd {v}")) && all_pt.contains(&format!("etcd {v}")), "{}: the lesson must say its node runs etcd {v}", l.file);
+    }
 }

@@ -167,12 +167,11 @@ impl CheckKind {
             CheckKind::EnvVar { name, value, exported } => {
                 s.vars.get(name).is_some_and(|v| value.as_ref().is_none_or(|want| v == want)) && (!exported || s.exported.contains(name))
             }
-            // The text must come from a program that really ran in the last command line
+            // The text must come from one program that really ran in the last command line
             // (etcdctl, kubectl, ...), not from `echo`/`printf`/`cat`: see `crate::facts`.
             CheckKind::OutputMatches { regex } => {
                 let _ = last;
-                let tools: String = world.facts.last_command().map(|r| r.output.as_str()).collect();
-                regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&tools))
+                regex_lite::Regex::new(regex).is_ok_and(|re| world.facts.last_command().any(|r| re.is_match(&r.output)))
             }
             CheckKind::Ran { program, status, in_pod, notes } => world.facts.last_command().any(|r| {
                 program.split('|').any(|p| r.program == p)

@@ -91,7 +91,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("insp.revision", "Revision", "Revisão"),
     ("insp.compacted", "Compacted at", "Compactado em"),
     ("insp.filter", "Prefix", "Prefixo"),
-    ("insp.count", "{n} keys match ({shown} shown). Click a key to see its history.", "{n} chaves correspondem ({shown} exibidas). Clique numa chave para ver seu histórico."),
+    ("insp.count.hint", "Click a key to see its history.", "Clique numa chave para ver o histórico dela."),
     ("insp.key", "Key", "Chave"),
     ("insp.value", "Value", "Valor"),
     ("insp.timeline", "History of {key}", "Histórico de {key}"),
@@ -138,9 +138,29 @@ pub fn t(lang: Lang, key: &str) -> &str {
     STRINGS.iter().find(|(k, _, _)| *k == key).map(|(_, en, pt)| lang.pick(en, pt)).unwrap_or(key)
 }
 
+/// The key inspector's count line, with singular and plural in both languages:
+/// "1 key matches (1 shown)." / "282 chaves encontradas (1 exibida)."
+pub fn insp_count(lang: Lang, n: usize, shown: usize) -> String {
+    let (en_n, pt_n) = if n == 1 { ("key matches", "chave encontrada") } else { ("keys match", "chaves encontradas") };
+    let pt_shown = if shown == 1 { "exibida" } else { "exibidas" };
+    match lang {
+        Lang::En => format!("{n} {en_n} ({shown} shown). {}", t(lang, "insp.count.hint")),
+        Lang::Pt => format!("{n} {pt_n} ({shown} {pt_shown}). {}", t(lang, "insp.count.hint")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inspector_count_agrees_in_number() {
+        assert_eq!(insp_count(Lang::Pt, 282, 1), "282 chaves encontradas (1 exibida). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 1, 1), "1 chave encontrada (1 exibida). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 0, 0), "0 chaves encontradas (0 exibidas). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::En, 1, 1), "1 key matches (1 shown). Click a key to see its history.");
+        assert_eq!(insp_count(Lang::En, 282, 200), "282 keys match (200 shown). Click a key to see its history.");
+    }
 
     #[test]
     fn every_string_has_both_languages() {

@@ -96,7 +96,7 @@ pub fn inspector(props: &Props) -> Html {
                     <input id="insp-filter" type="text" value={ (*prefix).clone() } oninput={ onfilter } placeholder="/registry/" autocomplete="off" spellcheck="false" />
                 </label>
             </div>
-            <p class="muted" id="insp-count">{ t(l, "insp.count").replace("{n}", &total.to_string()).replace("{shown}", &shown_keys.to_string()) }</p>
+            <p class="muted" id="insp-count">{ crate::i18n::insp_count(l, total, shown_keys) }</p>
             <div class="table-wrap">
                 <table class="keys">
                     <thead><tr>

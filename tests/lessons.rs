@@ -145,8 +145,8 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("08-restore", "backup", &["etcdctl snapshot save /tmp/backup.db"], &[false]),
     ("08-restore", "after-backup", &["kubectl run after-backup --image=nginx -n kube-system"], &[false]),
     ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false, false]),
-    ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false]),
-    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true]),
+    ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false, true]),
+    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true, true]),
     ("11-cka-practice", "task-1-backup", &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
     ("11-cka-practice", "task-2-restore", &["ETCDCTL_API=3 etcdctl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-restored"], &[false, true, false, true]),
     // The cheat: the manifest edited without a restore: etcd runs empty, the cluster is gone.

@@ -10,6 +10,7 @@ const USAGE: &str = "usage:
   etcd-playground serve [--dir DIR] [--port PORT]
   etcd-playground lessons check [DIR]
   etcd-playground lessons index [DIR]
+  etcd-playground lessons try LESSON_FILE STEP_ID [FILE|-]
   etcd-playground strip-wasm FILE...   (build step: drops a module's custom sections)";
 
 pub fn main(args: Vec<String>) -> i32 {
@@ -254,12 +255,83 @@ fn lessons_index(files: &[std::path::PathBuf]) -> i32 {
     0
 }
 
+/// `lessons try LESSON_FILE STEP_ID [FILE|-]`: plays the lesson up to the step (its start,
+/// the earlier steps' starts and reference solutions), runs the commands of FILE (default
+/// stdin; one per line, `\`-continued and heredoc lines as in the shell), prints their output,
+/// then each check's verdict. Exits 0 when the step passes, 1 when it does not, 2 on a usage
+/// or file error.
+fn lessons_try(args: &[String]) -> i32 {
+    use etcd_playground::lessons::{try_step, Lesson};
+    if args.len() < 2 || args.len() > 3 {
+        eprintln!("{USAGE}");
+        return 2;
+    }
+    let text = match std::fs::read_to_string(&args[0]) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("etcd-playground lessons try: {}: {e}", args[0]);
+            return 2;
+        }
+    };
+    let lesson = match Lesson::parse_file(&args[0], &text) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let input = match args.get(2).map(String::as_str) {
+        None | Some("-") => {
+            let mut s = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                eprintln!("etcd-playground lessons try: stdin: {e}");
+                return 2;
+            }
+            s
+        }
+        Some(f) => match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("etcd-playground lessons try: {f}: {e}");
+                return 2;
+            }
+        },
+    };
+    let commands: Vec<String> = input.lines().map(str::to_string).collect();
+    match try_step(&lesson, &args[1], &commands) {
+        Ok(r) => {
+            print!("{}", r.output);
+            if !r.output.is_empty() && !r.output.ends_with('\n') {
+                println!();
+            }
+            println!("--- step `{}` (last exit status {}):", args[1], r.exit);
+            for (label, ok) in &r.checks {
+                println!("{} {}", if *ok { "pass" } else { "FAIL" }, label.en);
+            }
+            if r.passed() {
+                println!("the step passes");
+                0
+            } else {
+                println!("the step does not pass");
+                1
+            }
+        }
+        Err(e) => {
+            eprintln!("etcd-playground lessons try: {e}");
+            2
+        }
+    }
+}
+
 /// `lessons check [DIR]`: validates every `DIR/*.toml` (default `lessons`) and plays each
 /// reference solution from the lesson's scenario. Prints `ok FILE` or `FILE:LINE: problem`
 /// lines; exits 1 if anything failed.
 fn lessons(args: &[String]) -> i32 {
     use etcd_playground::lessons::{validate_set, verify, Lesson};
     let sub = args.first().map(String::as_str).unwrap_or("");
+    if sub == "try" {
+        return lessons_try(&args[1..]);
+    }
     if !matches!(sub, "check" | "index") || args.len() > 2 {
         eprintln!("{USAGE}");
         return 2;

@@ -59,11 +59,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cluster.trust", "Who talks to etcd", "Quem fala com o etcd"),
     ("cluster.trust_help", "Each TLS client presents a certificate and key and checks etcd's certificate with a CA; the flag or variable names the file. The kubelet's health check is plain HTTP.", "Cada cliente TLS apresenta um certificado e uma chave e confere o certificado do etcd com uma CA; a flag ou variável aponta o arquivo. A verificação de saúde do kubelet é HTTP puro."),
     ("cluster.edge_ok", "handshake OK", "handshake OK"),
-    ("cluster.edge_broken", "handshake fails", "handshake falha"),
+    ("cluster.edge_broken", "handshake fails", "falha no handshake"),
     ("cluster.unset", "(not set)", "(não definido)"),
     ("cluster.kubelet_probe", "kubelet (health check)", "kubelet (verificação de saúde)"),
-    ("cluster.probe_ok", "probe OK, no certificate", "probe OK, sem certificado"),
-    ("cluster.probe_broken", "probe fails", "probe falha"),
+    ("cluster.probe_ok", "probe OK, no certificate", "verificação OK, sem certificado"),
+    ("cluster.probe_broken", "probe fails", "falha na verificação"),
     ("lesson.sandbox", "Sandbox (no lesson)", "Sandbox (sem lição)"),
     ("lesson.list", "Course", "Curso"),
     ("lesson.load", "Load a lesson", "Carregar uma lição"),
@@ -91,7 +91,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("insp.revision", "Revision", "Revisão"),
     ("insp.compacted", "Compacted at", "Compactado em"),
     ("insp.filter", "Prefix", "Prefixo"),
-    ("insp.count", "{n} keys match ({shown} shown). Click a key to see its history.", "{n} chaves correspondem ({shown} exibidas). Clique numa chave para ver seu histórico."),
+    ("insp.col_create", "create", "criação"),
+    ("insp.col_mod", "mod", "modificação"),
+    ("insp.col_version", "version", "versão"),
+    ("insp.col_lease", "lease", "lease"),
+    ("insp.ev_put", "revision {rev}: put, version {version}: {value}", "revisão {rev}: put, versão {version}: {value}"),
+    ("insp.ev_del", "revision {rev}: delete (the key's history ends here)", "revisão {rev}: delete (o histórico da chave termina aqui)"),
+    ("insp.ev_sub", " (operation {sub} of its transaction)", " (operação {sub} da transação)"),
+    ("insp.ev_compacted", " (compacted)", " (compactada)"),
+    ("insp.count.hint", "Click a key to see its history.", "Clique numa chave para ver o histórico dela."),
     ("insp.key", "Key", "Chave"),
     ("insp.value", "Value", "Valor"),
     ("insp.timeline", "History of {key}", "Histórico de {key}"),
@@ -138,9 +146,29 @@ pub fn t(lang: Lang, key: &str) -> &str {
     STRINGS.iter().find(|(k, _, _)| *k == key).map(|(_, en, pt)| lang.pick(en, pt)).unwrap_or(key)
 }
 
+/// The key inspector's count line, with singular and plural in both languages:
+/// "1 key matches (1 shown)." / "282 chaves encontradas (1 exibida)."
+pub fn insp_count(lang: Lang, n: usize, shown: usize) -> String {
+    let (en_n, pt_n) = if n == 1 { ("key matches", "chave encontrada") } else { ("keys match", "chaves encontradas") };
+    let pt_shown = if shown == 1 { "exibida" } else { "exibidas" };
+    match lang {
+        Lang::En => format!("{n} {en_n} ({shown} shown). {}", t(lang, "insp.count.hint")),
+        Lang::Pt => format!("{n} {pt_n} ({shown} {pt_shown}). {}", t(lang, "insp.count.hint")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inspector_count_agrees_in_number() {
+        assert_eq!(insp_count(Lang::Pt, 282, 1), "282 chaves encontradas (1 exibida). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 1, 1), "1 chave encontrada (1 exibida). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 0, 0), "0 chaves encontradas (0 exibidas). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::En, 1, 1), "1 key matches (1 shown). Click a key to see its history.");
+        assert_eq!(insp_count(Lang::En, 282, 200), "282 keys match (200 shown). Click a key to see its history.");
+    }
 
     #[test]
     fn every_string_has_both_languages() {

@@ -71,10 +71,16 @@ impl Job {
                     world.etcd.store.expire_leases(now);
                 }
                 let events = world.etcd.store.watch_drain(*watch_id);
+                let n = events.len() as u64;
+                let before = out.chunks.len();
                 if !events.is_empty() && *pb {
                     out.chunks.push(Chunk::Bytes(crate::etcdctl::watch::format_events_pb(&world.etcd, events, false)));
                 } else if !events.is_empty() {
                     out.chunks.push(Chunk::Stdout(crate::etcdctl::watch::format_events(&world.etcd, events, *json, *hex, false)));
+                }
+                if n > 0 {
+                    let text: String = out.chunks[before..].iter().map(crate::facts::chunk_text).collect();
+                    world.facts.later("etcdctl", "watch", "events", n, &text);
                 }
             }
             Job::KeepAlive { lease, every_ms, next_ms, json, renewals, pb } => {

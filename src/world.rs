@@ -18,6 +18,9 @@ pub struct World {
     /// The node's kubelet (static pods from /etc/kubernetes/manifests), if the scenario has one.
     #[serde(default)]
     pub kubelet: crate::cluster::kubelet::Kubelet,
+    /// What the programs did (lesson checks): see [`crate::facts`]. Not machine state.
+    #[serde(default)]
+    pub facts: crate::facts::FactLog,
 }
 
 /// What a raft WAL segment reads as: the playground keeps no raft log.
@@ -26,7 +29,7 @@ pub const WAL_PLACEHOLDER: &[u8] = b"etcd-playground: no raft WAL here (a real s
 impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
-        let mut w = World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet };
+        let mut w = World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet, facts: Default::default() };
         if w.kubelet.initialized {
             crate::cluster::kubelet::init_runtime(&mut w);
         }

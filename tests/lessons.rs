@@ -35,7 +35,7 @@ fn every_shipped_lesson_is_in_the_built_in_course_and_passes_its_own_solution() 
 
 #[test]
 fn the_whole_course_is_shipped_and_drafts_are_valid() {
-    assert_eq!(COURSE.len(), 11, "issue 6's course has 11 lessons");
+    assert_eq!(COURSE.len(), 12, "issue 6's course has 11 lessons; issue 16 adds the download lesson");
     // Lessons waiting for a feature live in lessons/drafts/: valid files, not shipped.
     for (f, t) in std::fs::read_dir("lessons/drafts").map(|_| read_dir_toml("lessons/drafts")).unwrap_or_default() {
         Lesson::parse_file(&f, &t).unwrap_or_else(|e| panic!("{e}"));
@@ -73,7 +73,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("01-what-is-etcd", "put-k1", &["echo etcdctl put k1 AAA,BBB,CCC"], &[false]),
     ("01-what-is-etcd", "put-k5", &["etcdctl put k5 3ZZZ5623"], &[false]),
     ("01-what-is-etcd", "get-k1", &["etcdctl get k5"], &[false, true]),
-    ("01-what-is-etcd", "get-k1", &["echo k1; echo AAA,BBB,CCC; false"], &[true, false]),
+    ("01-what-is-etcd", "get-k1", &["echo k1; echo AAA,BBB,CCC; false"], &[false, false]),
     ("01-what-is-etcd", "get-prefix", &["etcdctl get k1 k5"], &[false]),
     ("01-what-is-etcd", "get-prefix", &["etcdctl get k5 --prefix"], &[false]),
     ("02-etcd-in-kubernetes", "etcd-pod", &["kubectl get pods"], &[false]),
@@ -117,32 +117,40 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
     ("04-talking-to-etcd", "tls-flags", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/ca.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints $ADVERTISE_URL put lesson4 over-tls"], &[false]),
-    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -n kube-system -- etcdctl put from-the-pod yes"], &[false]),
-    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put from-the-pod yes"], &[false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -n kube-system -- etcdctl put from-the-pod yes"], &[false, false]),
+    ("04-talking-to-etcd", "inside-the-pod", &["kubectl exec etcd-docker-01 -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put from-the-pod yes"], &[false, false]),
     ("05-revisions", "three-versions", &["etcdctl put color red", "etcdctl put color blue"], &[true, false]),
     ("05-revisions", "three-versions", &["etcdctl put colour red", "etcdctl put colour green", "etcdctl put colour blue"], &[false, true]),
-    ("05-revisions", "read-the-past", &["etcdctl get color"], &[false]),
-    ("05-revisions", "read-the-past", &["etcdctl get color --rev=3"], &[false]),
+    ("05-revisions", "read-the-past", &["etcdctl get color"], &[false, true]),
+    ("05-revisions", "read-the-past", &["etcdctl get color --rev=3"], &[false, true]),
+    // The issue's cheat: put the old value again and read the present.
+    ("05-revisions", "read-the-past", &["etcdctl put color red", "etcdctl get color"], &[false, false]),
+    ("05-revisions", "read-the-past", &["etcdctl get color --rev=2 --print-value-only"], &[true, true]),
     ("05-revisions", "delete", &["etcdctl put color ''"], &[false, true]),
     ("05-revisions", "compact", &["etcdctl compaction 2", "etcdctl get color --rev=2"], &[false]),
     ("05-revisions", "compact", &["etcdctl compaction 4"], &[false]),
-    ("06-snapshot-plain", "brackets", &["ENDPOINT=[127.0.0.1:2379]"], &[false]),
+    ("06-snapshot-plain", "brackets", &["ENDPOINT=[127.0.0.1:2379]"], &[true, false]),
+    ("06-snapshot-plain", "brackets", &["ENDPOINT=http://127.0.0.1:2379"], &[true, true]),
     ("06-snapshot-plain", "save", &["etcdctl --endpoints=[127.0.0.1:2379] snapshot save snapshotdb"], &[false]),
     ("06-snapshot-plain", "save", &["etcdctl --endpoints $ENDPOINT snapshot save /tmp/snapshotdb"], &[false]),
     ("06-snapshot-plain", "save", &["echo not a database > /root/snapshotdb"], &[false]),
-    ("06-snapshot-plain", "save", &["etcdctl put k9 later", "etcdctl --endpoints $ENDPOINT snapshot save snapshotdb"], &[false]),
-    ("06-snapshot-plain", "status", &["etcdctl snapshot status snapshotdb"], &[false]),
+    ("06-snapshot-plain", "save", &["etcdctl put k9 later", "etcdctl --endpoints $ENDPOINT snapshot save snapshotdb"], &[true]),
+    ("06-snapshot-plain", "status", &["etcdctl snapshot status snapshotdb"], &[true]),
+    ("06-snapshot-plain", "status", &["echo '|   HASH   | REVISION | TOTAL KEYS | TOTAL SIZE |'"], &[false]),
     ("07-snapshot-tls", "without-certs", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 snapshot save /root/no-tls.db"], &[false, false]),
     ("07-snapshot-tls", "save-tls", &["etcdctl --endpoints https://127.0.0.1:2379 snapshot save /root/snapshotdb"], &[false]),
     ("07-snapshot-tls", "save-tls", &["etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 snapshot save /root/snapshot.db"], &[false]),
-    ("07-snapshot-tls", "status-table", &["etcdctl snapshot status /root/snapshotdb"], &[false]),
+    ("07-snapshot-tls", "status-table", &["etcdctl snapshot status /root/snapshotdb"], &[true]),
+    ("07-snapshot-tls", "status-table", &["etcdutl snapshot status /root/snapshotdb -w table"], &[true]),
     ("08-restore", "backup", &["etcdctl snapshot save /tmp/backup.db"], &[false]),
     ("08-restore", "after-backup", &["kubectl run after-backup --image=nginx -n kube-system"], &[false]),
-    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false]),
-    ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false]),
-    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true]),
+    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false, false]),
+    ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false, true]),
+    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true, true]),
     ("11-cka-practice", "task-1-backup", &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
-    ("11-cka-practice", "task-2-restore", &["ETCDCTL_API=3 etcdctl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-restored"], &[false]),
+    ("11-cka-practice", "task-2-restore", &["ETCDCTL_API=3 etcdctl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-restored"], &[false, true, false, true]),
+    // The issue's cheat: the manifest edited without a restore: etcd runs empty, the cluster is gone.
+    ("11-cka-practice", "task-2-restore", &["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml"], &[true, false, true, true]),
     ("09-leases-and-watch", "grant", &["etcdctl lease grant 30"], &[false]),
     ("09-leases-and-watch", "attach", &["etcdctl put session alive"], &[true, false]),
     ("09-leases-and-watch", "revoke", &["etcdctl del session"], &[false, true]),
@@ -179,9 +187,14 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
 
 #[test]
 fn wrong_attempts_fail_the_checks_they_should() {
+    let mut wrong = Vec::new();
     for (lesson, step, tried, want) in NEGATIVE {
-        assert_eq!(attempt(lesson, step, tried), want.to_vec(), "{lesson} step {step} after {tried:?}");
+        let got = attempt(lesson, step, tried);
+        if got != want.to_vec() {
+            wrong.push(format!("{lesson} step {step} after {tried:?}: got {got:?}, want {want:?}"));
+        }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
@@ -206,6 +219,10 @@ hints = [{ en = "h", pt = "d" }]
 kind = "key"
 key = "a"
 value = "1"
+
+[[steps.negatives]]
+why = "another value"
+commands = ["etcdctl put a 2"]
 "#;
 
 fn errors(text: &str) -> String {
@@ -227,16 +244,16 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, command_succeeds)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, command_succeeds, ran)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));
     assert_eq!(errors(&GOOD.replace("solution = [\"etcdctl put a 1\"]\n", "")), "lessons/t.toml:6: step 1 lacks a `solution` (the commands that solve it)");
-    assert_eq!(errors(&GOOD.replace("hints", "hint")), "lessons/t.toml:11: step 1 has an unknown key `hint` (expected one of: id, scenario, setup, title, instructions, hints, solution, checks)");
+    assert_eq!(errors(&GOOD.replace("hints", "hint")), "lessons/t.toml:11: step 1 has an unknown key `hint` (expected one of: id, scenario, setup, title, instructions, hints, solution, checks, alternatives, negatives)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"", "key = \"a")), "lessons/t.toml:15: unterminated string (a \"...\" string ends on its line; use \"\"\" for several lines)");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "value = 1")), "lessons/t.toml:16: step 1 check 1: `value` must be a string, not an integer");
     let twice = format!("{GOOD}\n[[steps]]\nid = \"one\"\nsolution = [\"true\"]\ntitle = {{ en = \"x\", pt = \"x\" }}\ninstructions = {{ en = \"x\", pt = \"x\" }}\n[[steps.checks]]\nkind = \"exit_status\"\n");
-    assert_eq!(errors(&twice), "lessons/t.toml:18: step 2 repeats the step id `one`");
+    assert_eq!(errors(&twice), "lessons/t.toml:22: step 2 repeats the step id `one`");
 }
 
 #[test]
@@ -245,7 +262,15 @@ fn verify_reports_a_solution_that_does_not_pass_and_a_check_that_cannot_fail() {
     let e = verify(&wrong).unwrap_err().to_string();
     assert!(e.starts_with("lessons/t.toml:13: step 1 `one` check 1 (key `a` holds `1`) fails after the reference solution"), "{e}");
     let trivial = Lesson::parse_file("lessons/t.toml", &GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"etcd_running\"")).unwrap();
-    assert_eq!(verify(&trivial).unwrap_err().to_string(), "lessons/t.toml:6: step 1 `one` already passes before its solution: its checks cannot fail");
+    let e = verify(&trivial).unwrap_err().to_string();
+    assert!(e.starts_with("lessons/t.toml:6: step 1 `one` already passes before its solution: its checks cannot fail"), "{e}");
+    // A negative that passes, an alternative that does not, a step without negatives.
+    assert!(e.contains("lessons/t.toml:16: step 1 `one` negative 1 (another value) passes every check: the step can be passed that way"), "{e}");
+    let with_alt = format!("{GOOD}\n[[steps.alternatives]]\nwhy = \"a typo\"\ncommands = [\"etcdctl put b 1\"]\n");
+    let e = verify(&Lesson::parse_file("lessons/t.toml", &with_alt).unwrap()).unwrap_err().to_string();
+    assert!(e.starts_with("lessons/t.toml:22: step 1 `one` alternative 1 (a typo) does not pass: key `a` holds `1`"), "{e}");
+    let bare = GOOD.split("\n[[steps.negatives]]").next().unwrap().to_string();
+    assert_eq!(verify(&Lesson::parse_file("lessons/t.toml", &bare).unwrap()).unwrap_err().to_string(), "lessons/t.toml:6: step 1 `one` lists no `[[steps.negatives]]`: show the cheats and slips its checks reject");
 }
 
 #[test]
@@ -453,6 +478,9 @@ instructions = { en = "Move etcd's data.", pt = "Mova os dados do etcd." }
 [[steps.checks]]
 kind = "etcd_running"
 data_dir = "/var/lib/etcd-new"
+[[steps.negatives]]
+why = "a typo in the flag stops etcd"
+commands = ["sed -i 's#--data-dir=/var/lib/etcd#--data-dir-typo=/var/lib/etcd#' /etc/kubernetes/manifests/etcd.yaml"]
 "#;
     let l = Lesson::parse_file("lessons/m.toml", text).unwrap();
     verify(&l).unwrap_or_else(|e| panic!("{e}"));
@@ -543,6 +571,9 @@ instructions = { en = "Put a.", pt = "Grave a." }
 [[steps.checks]]
 kind = "key"
 key = "a"
+[[steps.negatives]]
+why = "another key"
+commands = ["etcdctl put b 1"]
 
 [[steps]]
 id = "second"
@@ -561,6 +592,9 @@ key = "b"
 kind = "key"
 key = "c"
 value = "hi"
+[[steps.negatives]]
+why = "another value"
+commands = ["etcdctl put c bye"]
 "#;
 
 #[test]
@@ -664,4 +698,94 @@ fn lesson_10_checks_are_cheap_enough_to_run_after_every_command() {
     let per = t0.elapsed() / 10;
     println!("lesson 10 step 4: {per:?} per evaluation");
     assert!(per < std::time::Duration::from_millis(if cfg!(debug_assertions) { 800 } else { 160 }), "{per:?}");
+}
+
+/// `lessons try FILE STEP [FILE|-]`: an author plays a step with other commands. A valid
+/// alternative (etcdutl, flag=value) passes and exits 0; the issue's cheat (the manifest edited
+/// without a restore) fails, names the failing check and exits 1; a bad step id is a usage error.
+#[test]
+fn lessons_try_cli_plays_a_step_with_given_commands() {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_etcd-playground");
+    let run = |step: &str, input: &str| {
+        let mut child = std::process::Command::new(bin)
+            .args(["lessons", "try", "lessons/11-cka-practice.toml", step, "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let sed = "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml\n";
+    let (code, out, _) = run("task-2-restore", &format!("etcdutl snapshot restore /opt/backup/etcd-snapshot.db --data-dir=/var/lib/etcd-restored\n{sed}"));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("pass the pod made after the backup is gone") && out.ends_with("the step passes\n"), "{out}");
+    let (code, out, _) = run("task-2-restore", sed);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("FAIL the pod made before the backup is there") && out.contains("pass etcd runs with data dir `/var/lib/etcd-restored`"), "{out}");
+    assert!(out.ends_with("the step does not pass\n"), "{out}");
+    // The commands' own output is shown before the verdicts.
+    let (code, out, _) = run("task-1-backup", "echo '+-- fake --+'\n");
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("+-- fake --+\n--- step `task-1-backup`"), "{out}");
+    let (code, _, err) = run("no-such-step", "true\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("has no step `no-such-step` (steps: task-1-backup, task-2-restore)"), "{err}");
+}
+
+/// Checks see what ran, not what was printed: the facts log records the programs' own work.
+#[test]
+fn checks_read_what_the_programs_did_not_what_was_printed() {
+    let mut s = etcd_playground::shell::Session::new("plain").unwrap();
+    s.execute("etcdctl put color red");
+    s.execute("etcdctl put color blue");
+    // A watch in the background sees the events of a later command: they count for that line.
+    let mut s2 = s.clone();
+    s2.execute("etcdctl watch color &");
+    s2.execute("etcdctl put color green");
+    let w: Vec<_> = s2.world.facts.last_command().filter(|r| r.note("op") == Some("watch")).cloned().collect();
+    assert_eq!(w.len(), 1, "{:?}", s2.world.facts.ran);
+    assert_eq!(w[0].note("events"), Some("1"));
+    // Text tools leave nothing; a failing etcdctl leaves its exit status.
+    s.execute("printf 'PUT\\ncolor\\nred\\n'");
+    assert_eq!(s.world.facts.last_command().count(), 0);
+    s.execute("etcdctl --endpoints 127.0.0.1:2380 get color");
+    let r: Vec<_> = s.world.facts.last_command().cloned().collect();
+    assert_eq!((r.len(), r[0].program.as_str(), r[0].exit.is_some_and(|e| e != 0)), (1, "etcdctl", true));
+    // A read in the past records the revision asked and the value it got.
+    s.execute("etcdctl get color --rev=2 -w json");
+    let r: Vec<_> = s.world.facts.last_command().cloned().collect();
+    assert_eq!((r[0].note("op"), r[0].note("key"), r[0].note("rev"), r[0].note("value"), r[0].exit), (Some("get"), Some("color"), Some("2"), Some("red"), Some(0)));
+    // snapshot status records the numbers it read from the file.
+    s.execute("etcdctl snapshot save /root/s.db");
+    s.execute("etcdctl snapshot status /root/s.db");
+    let st = etcd_playground::snapshot::status(s.world.vfs.read("/root/s.db").unwrap()).unwrap();
+    let r: Vec<_> = s.world.facts.last_command().cloned().collect();
+    assert_eq!((r[0].note("revision"), r[0].note("total_keys"), r[0].note("hash")), (Some(st.revision.to_string().as_str()), Some(st.total_key.to_string().as_str()), Some(st.hash.to_string().as_str())));
+    // kubectl exec marks the etcdctl it runs with the pod.
+    let mut k = etcd_playground::shell::Session::new("kubeadm").unwrap();
+    k.execute("kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key put p 1");
+    let r: Vec<_> = k.world.facts.last_command().filter(|r| r.program == "etcdctl").cloned().collect();
+    assert_eq!((r.len(), r[0].pod.as_deref(), r[0].note("op")), (1, Some("kube-system/etcd-docker-01"), Some("put")));
+}
+
+/// Issue 16.6 and 16.5: hints escalate in three levels (a nudge, where to look, the command)
+/// with the solution labelled, and every lesson says which etcd/etcdctl its node runs.
+#[test]
+fn every_step_has_three_hint_levels_and_every_lesson_names_its_versions() {
+    for l in course() {
+        for s in &l.steps {
+            assert!(s.hints.len() >= 3, "{} step {}: {} hints", l.file, s.id, s.hints.len());
+            let last = s.hints.last().unwrap();
+            assert!(last.en.starts_with("Solution: ") && last.pt.starts_with("Solução: "), "{} step {}: the last hint must be the labelled solution", l.file, s.id);
+            assert!(s.hints[..s.hints.len() - 1].iter().all(|h| !h.en.starts_with("Solution")), "{} step {}: only the last hint gives the solution", l.file, s.id);
+        }
+        let all_en: String = l.steps.iter().map(|s| s.instructions.en.as_str()).collect();
+        let all_pt: String = l.steps.iter().map(|s| s.instructions.pt.as_str()).collect();
+        let v = if l.scenario == "plain" { "3.4.23" } else { "3.5.16" };
+        assert!(all_en.contains(&format!("etcd {v}")) && all_pt.contains(&format!("etcd {v}")), "{}: the lesson must say its node runs etcd {v}", l.file);
+    }
 }

@@ -108,6 +108,15 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
         return bad_args(p, "print-value-only is only for `--write-out=simple`");
     }
     let rev = server.store.current_revision();
+    // What was read (lesson checks: "a read of KEY at revision R", whatever the format).
+    world.facts.note("key", String::from_utf8_lossy(&req.key));
+    world.facts.note("range_end", String::from_utf8_lossy(&req.range_end));
+    world.facts.note("rev", req.revision);
+    world.facts.note("kvs", r.kvs.len());
+    if let Some(kv) = r.kvs.first() {
+        world.facts.note("value", String::from_utf8_lossy(&kv.value));
+    }
+    let server = &mut world.etcd;
     match g.write_out.as_str() {
         "json" => {
             let o = Obj::new().obj("header", header(server, rev)).arr("kvs", r.kvs.iter().map(kv_json).collect()).bool("more", r.more).int("count", r.count);

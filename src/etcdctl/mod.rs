@@ -242,6 +242,7 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         return 0;
     }
     let ctx = Ctx { path: path.clone(), args: parsed };
+    world.facts.note("op", &path);
     let code = match path.as_str() {
         "put" => put::run(world, p, &g, &rest),
         "get" => get::run(world, p, &g, &rest),

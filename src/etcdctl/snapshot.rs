@@ -247,8 +247,17 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
             return EXIT_ERROR;
         }
     };
+    world.facts.note("op", "snapshot status");
     match status_of(&args[0], &data) {
-        Ok(st) => print_status(p, write_out, &st),
+        Ok(st) => {
+            // What the file really holds, as computed here (lesson checks compare it with
+            // the file again: an echoed table has no record).
+            world.facts.note("path", p.path(&args[0]));
+            world.facts.note("hash", st.hash);
+            world.facts.note("revision", st.revision);
+            world.facts.note("total_keys", st.total_key);
+            print_status(p, write_out, &st)
+        }
         Err(e) => {
             p.eprintln(format!("Error: {}", e.line));
             if let Some((en, pt)) = e.explain {
@@ -412,11 +421,14 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
     for line in &out.log {
         p.eprintln(format_log(line, ms, flavor));
     }
+    world.facts.note("op", "snapshot restore");
     match out.result {
         Ok(()) => {
+            world.facts.note("path", p.path(&cfg.snapshot_path));
+            world.facts.note("data_dir", crate::vfs::normalize(&cwd, &cfg.data_dir));
             p.explain(
-                "The data directory now holds the snapshot's keys in member/snap/db and a new one-member raft log in member/wal. Nothing runs on it yet: point etcd's --data-dir at it (in a kubeadm cluster, edit /etc/kubernetes/manifests/etcd.yaml: --data-dir and the etcd-data hostPath) to bring the cluster back to the snapshot's state.",
-                "O diretório de dados agora tem as chaves do snapshot em member/snap/db e um novo log raft de um membro em member/wal. Nada roda nele ainda: aponte o --data-dir do etcd para ele (num cluster kubeadm, edite /etc/kubernetes/manifests/etcd.yaml: --data-dir e o hostPath etcd-data) para o cluster voltar ao estado do snapshot.",
+                "The data directory now holds the snapshot's keys in member/snap/db and a new one-member raft log in member/wal. Nothing runs on it yet. In a kubeadm cluster the simplest switch is the etcd-data volume's hostPath in /etc/kubernetes/manifests/etcd.yaml: the container still sees the new directory at /var/lib/etcd, so --data-dir stays as it is. If you change --data-dir instead, change the volume's mountPath to match — a --data-dir the container does not mount starts an empty etcd, and the cluster's objects seem gone.",
+                "O diretório de dados agora tem as chaves do snapshot em member/snap/db e um novo log raft de um membro em member/wal. Nada roda nele ainda. Num cluster kubeadm, a troca mais simples é o hostPath do volume etcd-data em /etc/kubernetes/manifests/etcd.yaml: o contêiner continua vendo o diretório novo em /var/lib/etcd, então o --data-dir fica como está. Se em vez disso você mudar o --data-dir, mude também o mountPath do volume para o mesmo caminho — um --data-dir que o contêiner não monta sobe um etcd vazio, e os objetos do cluster parecem ter sumido.",
             );
             0
         }

@@ -49,6 +49,8 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     if let Some(c) = super::auth::check(world, p, g, super::auth::Access::Kv { key: &key, range_end: &range_end, write: false }) {
         return c;
     }
+    world.facts.note("key", String::from_utf8_lossy(&key));
+    world.facts.note("range_end", String::from_utf8_lossy(&range_end));
     let s = &mut world.etcd;
     let req = WatchCreate { key, range_end, start_revision: a.int("rev"), prev_kv: a.bool("prev-kv"), filters: Vec::<WatchFilter>::new(), ..Default::default() };
     let (id, events) = match s.store.watch_create(req) {
@@ -70,6 +72,9 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             return EXIT_INTERRUPTED;
         }
     };
+    // Events a real watch delivered (lesson checks); later ones are added by the job.
+    world.facts.note("events", events.len());
+    let s = &mut world.etcd;
     let pb = g.write_out == "protobuf";
     if pb {
         let b = format_events_pb(s, events, true);

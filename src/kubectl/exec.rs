@@ -35,7 +35,11 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
         let mut inner = Proc { args: a.after_dashdash.clone(), cwd: "/".into(), stdin: p.stdin.clone(), ..Default::default() };
         // The etcd image sets no ETCDCTL_* variables; the container's own environment only.
         inner.env.insert("PATH".into(), "/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+        // The etcdctl inside the pod leaves its own record, marked with the pod (lessons).
+        let token = world.facts.start("etcdctl", Some(format!("{ns}/{pod}")));
         let status = crate::etcdctl::main(world, &mut inner);
+        let text: String = inner.out.iter().map(crate::facts::chunk_text).collect();
+        world.facts.finish(token, status, &text);
         p.out.append(&mut inner.out);
         if status != 0 {
             p.eprintln(format!("command terminated with exit code {status}"));

@@ -47,6 +47,14 @@ pub enum CheckKind {
     /// thrown away: the check changes nothing. E.g. `etcdctl endpoint health` with the
     /// learner's `ETCDCTL_*` settings, or `kubectl get nodes` once the API server is fixed.
     CommandSucceeds { command: String, regex: Option<String> },
+    /// A program really ran in the last command line and did this (see [`crate::facts`]):
+    /// `program` (`etcdctl`, `etcdutl`, `kubectl`, ...; `etcdctl|etcdutl` for either) exited with `status`, inside a pod
+    /// when `in_pod` is Some(true) (on the node when Some(false)), and noted each of `notes`
+    /// (`op = "get"`, `key = "color"`, `value = "red"`; a value `>=N` compares numbers,
+    /// `!V` means "not V"). A `snapshot status` record counts only while the file at its
+    /// `path` still has the hash, revision and key count the command computed. Printing the
+    /// same text with `echo` leaves no record.
+    Ran { program: String, status: i32, in_pod: Option<bool>, notes: Vec<(String, String)> },
 }
 
 /// A check with the label shown beside it in the lesson panel.
@@ -98,7 +106,16 @@ impl CheckKind {
             CheckKind::EnvVar { name, value: Some(v), .. } => Text::new(format!("variable `{name}` is `{v}`"), format!("a variável `{name}` vale `{v}`")),
             CheckKind::EnvVar { name, value: None, .. } => Text::new(format!("variable `{name}` is set"), format!("a variável `{name}` está definida")),
             CheckKind::CommandSucceeds { command, .. } => Text::new(format!("`{command}` works in this shell"), format!("`{command}` funciona neste shell")),
-            CheckKind::OutputMatches { regex } => Text::new(format!("the last output matches `{regex}`"), format!("a última saída casa com `{regex}`")),
+            CheckKind::OutputMatches { regex } => Text::new(format!("the last command's output matches `{regex}`"), format!("a saída do último comando corresponde a `{regex}`")),
+            CheckKind::Ran { program, notes, in_pod, .. } => {
+                let what: Vec<String> = notes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                let (pe, pp) = match in_pod {
+                    Some(true) => (" inside a pod", " dentro de um pod"),
+                    Some(false) => (" on the node", " no nó"),
+                    None => ("", ""),
+                };
+                Text::new(format!("`{program}` ran{pe} and succeeded ({})", what.join(", ")), format!("o `{program}` rodou{pp} e deu certo ({})", what.join(", ")))
+            }
             CheckKind::ExitStatus { status: 0 } => Text::new("the last command succeeded (exit status 0)", "o último comando deu certo (status de saída 0)"),
             CheckKind::ExitStatus { status } => Text::new(format!("the last command exited with status {status}"), format!("o último comando terminou com status {status}")),
             CheckKind::Snapshot { path, revision, total_keys } => {
@@ -150,9 +167,23 @@ impl CheckKind {
             CheckKind::EnvVar { name, value, exported } => {
                 s.vars.get(name).is_some_and(|v| value.as_ref().is_none_or(|want| v == want)) && (!exported || s.exported.contains(name))
             }
-            CheckKind::OutputMatches { regex } => regex_lite::Regex::new(regex).is_ok_and(|re| re.is_match(&last.output)),
+            // The text must come from one program that really ran in the last command line
+            // (etcdctl, kubectl, ...), not from `echo`/`printf`/`cat`: see `crate::facts`.
+            CheckKind::OutputMatches { regex } => {
+                let _ = last;
+                regex_lite::Regex::new(regex).is_ok_and(|re| world.facts.last_command().any(|r| re.is_match(&r.output)))
+            }
+            CheckKind::Ran { program, status, in_pod, notes } => world.facts.last_command().any(|r| {
+                program.split('|').any(|p| r.program == p)
+                    && r.exit == Some(*status)
+                    && in_pod.is_none_or(|want| r.pod.is_some() == want)
+                    && notes.iter().all(|(k, v)| note_matches(r.note(k), v))
+                    && (r.note("op") != Some("snapshot status") || status_still_true(world, r))
+            }),
             CheckKind::ExitStatus { status } => last.exit == *status,
-            CheckKind::Snapshot { path, revision, total_keys } => match world.read(path).ok().map(|d| crate::snapshot::status(&d)) {
+            // A file `snapshot save` wrote: bolt pages etcd reads, and the sha256 trailer
+            // `snapshot restore` checks (a `cp` of a member's db has none).
+            CheckKind::Snapshot { path, revision, total_keys } => match world.read(path).ok().filter(|d| crate::snapshot::verify_trailer(d, false).is_ok()).map(|d| crate::snapshot::status(&d)) {
                 Some(Ok(st)) => revision.is_none_or(|r| st.revision == r) && total_keys.is_none_or(|k| st.total_key == k as u64),
                 _ => false,
             },
@@ -165,6 +196,28 @@ impl CheckKind {
                 r.exit == 0 && !r.needs_more && regex.as_ref().is_none_or(|re| regex_lite::Regex::new(re).is_ok_and(|re| re.is_match(&r.text())))
             }
         }
+    }
+}
+
+/// A note's value against a check's: `>=N` compares numbers, `!V` is "anything but V".
+fn note_matches(got: Option<&str>, want: &str) -> bool {
+    let Some(got) = got else { return false };
+    if let Some(n) = want.strip_prefix(">=") {
+        return matches!((got.parse::<i64>(), n.trim().parse::<i64>()), (Ok(g), Ok(n)) if g >= n);
+    }
+    if let Some(v) = want.strip_prefix('!') {
+        return got != v;
+    }
+    got == want
+}
+
+/// A `snapshot status` record still describes its file: the snapshot code reads the file now
+/// and finds the hash, revision and key count the command printed.
+fn status_still_true(world: &World, r: &crate::facts::Ran) -> bool {
+    let Some(path) = r.note("path") else { return false };
+    match world.read(path).ok().map(|d| crate::snapshot::status(&d)) {
+        Some(Ok(st)) => r.note("hash") == Some(&st.hash.to_string()) && r.note("revision") == Some(&st.revision.to_string()) && r.note("total_keys") == Some(&st.total_key.to_string()),
+        _ => false,
     }
 }
 

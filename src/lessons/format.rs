@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds", "ran"];
 
 type Table = [(String, Node)];
 
@@ -222,7 +222,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
     for (i, (st, at)) in raw_steps.into_iter().enumerate() {
         let n = i + 1;
         let whose = format!("step {n}");
-        cx.unknown(st, &["id", "scenario", "setup", "title", "instructions", "hints", "solution", "checks"], &whose);
+        cx.unknown(st, &["id", "scenario", "setup", "title", "instructions", "hints", "solution", "checks", "alternatives", "negatives"], &whose);
         let id = match cx.str(st, "id", &whose) {
             Some(v) => {
                 if !is_id(&v) {
@@ -276,7 +276,28 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
                 checks.push(check);
             }
         }
-        steps.push(Step { id, scenario, setup, setup_lines, title, instructions, hints, solution, checks, line: at });
+        let mut attempts = |key: &str| -> Vec<super::Attempt> {
+            cx.tables(st, key, &whose)
+                .into_iter()
+                .enumerate()
+                .map(|(a, (at_t, at_line))| {
+                    let what = format!("{whose} {key} {}", a + 1);
+                    cx.unknown(at_t, &["why", "commands"], &what);
+                    let why = cx.str(at_t, "why", &what).unwrap_or_default();
+                    if why.trim().is_empty() {
+                        cx.err(at_line, format!("{what} lacks `why` (what this attempt shows)"));
+                    }
+                    let commands = cx.strings(at_t, "commands", &what);
+                    if commands.is_empty() {
+                        cx.err(at_line, format!("{what} lacks `commands`"));
+                    }
+                    super::Attempt { why, commands, line: at_line }
+                })
+                .collect()
+        };
+        let alternatives = attempts("alternatives");
+        let negatives = attempts("negatives");
+        steps.push(Step { id, scenario, setup, setup_lines, title, instructions, hints, solution, checks, line: at, alternatives, negatives });
     }
     if !cx.issues.is_empty() {
         crate::sort::sort_by_key(&mut cx.issues, |i| i.line);
@@ -301,6 +322,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "pod" | "pod_absent" => &["name", "namespace"],
         "snapshot" => &["path", "revision", "total_keys"],
         "command_succeeds" => &["command", "regex"],
+        "ran" => &["program", "status", "in_pod", "op", "notes"],
         _ => return None,
     })
 }
@@ -361,6 +383,29 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
                 cx.err(at, format!("{whose}: bad regex `{}`: {e}", regex.as_deref().unwrap_or_default()));
             }
             CheckKind::CommandSucceeds { command, regex }
+        }
+        "ran" => {
+            let program = need(cx, "program");
+            let status = cx.int(t, "status", whose).unwrap_or(0);
+            let in_pod = cx.bool(t, "in_pod", whose);
+            let mut notes = Vec::new();
+            if let Some(op) = cx.str(t, "op", whose) {
+                notes.push(("op".to_string(), op));
+            }
+            match get(t, "notes") {
+                None => {}
+                Some(Node { value: Value::Table(nt), .. }) => {
+                    for (k, n) in nt {
+                        match &n.value {
+                            Value::Str(v) => notes.push((k.clone(), v.clone())),
+                            Value::Int(i) => notes.push((k.clone(), i.to_string())),
+                            other => cx.err(n.line, format!("{whose} (ran): note `{k}` must be a string or an integer, not {}", other.type_name())),
+                        }
+                    }
+                }
+                Some(n) => cx.err(n.line, format!("{whose} (ran): `notes` must be a table, e.g. `notes = {{ key = \"k1\" }}`, not {}", n.value.type_name())),
+            }
+            CheckKind::Ran { program, status: i32::try_from(status).unwrap_or(i32::MAX), in_pod, notes }
         }
         "snapshot" => CheckKind::Snapshot { path: need(cx, "path"), revision: cx.int(t, "revision", whose), total_keys: cx.int(t, "total_keys", whose) },
         "pod" | "pod_absent" => {

@@ -46,7 +46,7 @@ pub mod verify;
 pub use check::{evaluate, score, Check, CheckResult, LastRun, Score};
 pub use format::{LessonError, LessonIssue};
 pub use progress::{LessonProgress, Progress};
-pub use verify::{enter_step, start_session, validate_set, verify, StartError};
+pub use verify::{enter_step, start_session, try_step, validate_set, verify, StartError, TryReport};
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +107,22 @@ pub struct Step {
     pub solution: Vec<String>,
     pub checks: Vec<Check>,
     /// Line where the step starts in its file.
+    pub line: usize,
+    /// Other valid ways to solve the step: each must pass every check (`lessons check`).
+    #[serde(default)]
+    pub alternatives: Vec<Attempt>,
+    /// Ways people cheat or slip (an `echo` of the expected output, a command that failed, a
+    /// file made by `touch`/`cp`, ...): each must leave at least one check failing.
+    #[serde(default)]
+    pub negatives: Vec<Attempt>,
+}
+
+/// Commands typed from the state just before a step's solution (`[[steps.alternatives]]`,
+/// `[[steps.negatives]]`), with why they are there. For authors: not shown to learners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Attempt {
+    pub why: String,
+    pub commands: Vec<String>,
     pub line: usize,
 }
 

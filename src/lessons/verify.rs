@@ -63,6 +63,8 @@ fn short(s: &str) -> String {
 pub fn start_session(lesson: &Lesson) -> Result<(Session, LastRun), String> {
     let mut session = Session::new(&lesson.scenario)?;
     run_setup(&mut session, &lesson.setup).map_err(|e| e.message)?;
+    // What the setup ran is not the learner's last command (see `crate::facts`).
+    session.world.facts.next_command();
     // Setup output is not the learner's: checks on the last command start from nothing.
     Ok((session, LastRun::default()))
 }
@@ -81,6 +83,7 @@ pub fn enter_step(session: &mut Session, step: &Step) -> Result<Option<LastRun>,
         *session = Session::new(sc).map_err(|message| StartError { command: None, message })?;
     }
     run_setup(session, &step.setup)?;
+    session.world.facts.next_command();
     Ok(Some(LastRun::default()))
 }
 
@@ -107,6 +110,29 @@ pub fn verify(lesson: &Lesson) -> Result<(), LessonError> {
         let before = evaluate(step, &session, &last);
         if before.iter().all(|r| r.passed) {
             issues.push(LessonIssue { line: step.line, message: format!("step {} `{}` already passes before its solution: its checks cannot fail", n + 1, step.id) });
+        }
+        if step.negatives.is_empty() {
+            issues.push(LessonIssue { line: step.line, message: format!("step {} `{}` lists no `[[steps.negatives]]`: show the cheats and slips its checks reject", n + 1, step.id) });
+        }
+        for (kind, list, must_pass) in [("alternative", &step.alternatives, true), ("negative", &step.negatives, false)] {
+            for (a, att) in list.iter().enumerate() {
+                let mut s = session.clone();
+                let mut l = last.clone();
+                for cmd in &att.commands {
+                    l = run(&mut s, cmd);
+                }
+                let res = evaluate(step, &s, &l);
+                let passed = res.iter().all(|r| r.passed);
+                if passed != must_pass {
+                    let failing: Vec<String> = res.iter().filter(|r| !r.passed).map(|r| r.label.en.clone()).collect();
+                    let message = if must_pass {
+                        format!("step {} `{}` {kind} {} ({}) does not pass: {}; last output (exit {}): {}", n + 1, step.id, a + 1, att.why, failing.join("; "), l.exit, short(&l.output))
+                    } else {
+                        format!("step {} `{}` {kind} {} ({}) passes every check: the step can be passed that way", n + 1, step.id, a + 1, att.why)
+                    };
+                    issues.push(LessonIssue { line: att.line, message });
+                }
+            }
         }
         for cmd in &step.solution {
             last = run(&mut session, cmd);
@@ -147,4 +173,54 @@ pub fn validate_set(lessons: &[Lesson]) -> Vec<LessonError> {
         }
     }
     errs
+}
+
+/// What `lessons try` found: each check's verdict after the given commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TryReport {
+    /// (label, passed) per check, in the step's order.
+    pub checks: Vec<(super::Text, bool)>,
+    /// What the given commands printed (stdout and stderr), and the last exit status.
+    pub output: String,
+    pub exit: i32,
+}
+
+impl TryReport {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|(_, p)| *p)
+    }
+}
+
+/// Plays `lesson` up to step `step_id` — its start, each earlier step's start and reference
+/// solution, then the step's own start — types `commands`, and evaluates the step's checks:
+/// what an author does to try an alternative or a cheat (`etcd-playground lessons try`).
+pub fn try_step(lesson: &Lesson, step_id: &str, commands: &[String]) -> Result<TryReport, String> {
+    if lesson.step(step_id).is_none() {
+        let ids: Vec<&str> = lesson.steps.iter().map(|s| s.id.as_str()).collect();
+        return Err(format!("lesson `{}` has no step `{step_id}` (steps: {})", lesson.id, ids.join(", ")));
+    }
+    let (mut session, mut last) = start_session(lesson)?;
+    for step in &lesson.steps {
+        if let Some(fresh) = enter_step(&mut session, step).map_err(|e| format!("step `{}`: {e}", step.id))? {
+            last = fresh;
+        }
+        if step.id == step_id {
+            let mut output = String::new();
+            for cmd in commands {
+                for line in cmd.split('\n') {
+                    let r = session.execute(line);
+                    output.push_str(&r.text());
+                    if !r.needs_more {
+                        last = LastRun::from(&r);
+                    }
+                }
+            }
+            let checks = evaluate(step, &session, &last).into_iter().map(|r| (r.label, r.passed)).collect();
+            return Ok(TryReport { checks, output, exit: last.exit });
+        }
+        for cmd in &step.solution {
+            last = run(&mut session, cmd);
+        }
+    }
+    Err(format!("lesson `{}` has no step `{step_id}`", lesson.id))
 }

@@ -184,6 +184,7 @@ impl Session {
             let lines = std::mem::take(&mut self.pending);
             let body: String = lines[1..lines.len() - 1].iter().map(|l| format!("{l}\n")).collect();
             self.record_history(&lines.join("\n"));
+            self.world.facts.next_command();
             let r = self.run_line(&first, Some(&body));
             return self.with_bg_output(r);
         }
@@ -194,6 +195,7 @@ impl Session {
         let lines = std::mem::take(&mut self.pending);
         let joined: String = lines.iter().map(|l| l.strip_suffix('\\').unwrap_or(l)).collect::<Vec<_>>().join("");
         self.record_history(&lines.join("\n"));
+        self.world.facts.next_command();
         let r = self.run_line(&joined, None);
         self.with_bg_output(r)
     }
@@ -480,6 +482,7 @@ impl Session {
         }
         let name = proc.args[0].clone();
         let mut clear = false;
+        let mut fact: Option<usize> = None;
         let code = match name.as_str() {
             "clear" => {
                 clear = true;
@@ -488,7 +491,13 @@ impl Session {
             _ => match builtins::shell_builtin(&name) {
                 Some(b) => b(self, &mut proc),
                 None => match crate::commands::lookup(&self.world, &proc.env, &self.cwd, &name) {
-                    Some(f) => f(&mut self.world, &mut proc),
+                    Some(f) => {
+                        let base = name.rsplit('/').next().unwrap_or(&name).to_string();
+                        if crate::facts::is_tool(&base) {
+                            fact = Some(self.world.facts.start(&base, None));
+                        }
+                        f(&mut self.world, &mut proc)
+                    }
                     None if name.contains('/') => match self.world.vfs.get(&proc.path(&name)) {
                         // bash's messages for a path that is missing or not executable.
                         Some(crate::vfs::Node::File { .. } | crate::vfs::Node::Live(_) | crate::vfs::Node::Dir) => {
@@ -524,6 +533,10 @@ impl Session {
                 proc.out.extend(chunks);
                 code = c;
             }
+        }
+        if let Some(token) = fact {
+            let text: String = proc.out.iter().map(crate::facts::chunk_text).collect();
+            self.world.facts.finish(token, code, &text);
         }
         let out = self.apply_output_redirects(cmd, &vars, proc.out, &proc.cwd);
         match out {

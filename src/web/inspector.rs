@@ -96,13 +96,13 @@ pub fn inspector(props: &Props) -> Html {
                     <input id="insp-filter" type="text" value={ (*prefix).clone() } oninput={ onfilter } placeholder="/registry/" autocomplete="off" spellcheck="false" />
                 </label>
             </div>
-            <p class="muted" id="insp-count">{ t(l, "insp.count").replace("{n}", &total.to_string()).replace("{shown}", &shown_keys.to_string()) }</p>
+            <p class="muted" id="insp-count">{ crate::i18n::insp_count(l, total, shown_keys) }</p>
             <div class="table-wrap">
                 <table class="keys">
                     <thead><tr>
                         <th scope="col">{ t(l, "insp.key") }</th><th scope="col">{ t(l, "insp.value") }</th>
-                        <th scope="col" title="create_revision">{ "create" }</th><th scope="col" title="mod_revision">{ "mod" }</th>
-                        <th scope="col">{ "version" }</th><th scope="col">{ "lease" }</th>
+                        <th scope="col" title="create_revision">{ t(l, "insp.col_create") }</th><th scope="col" title="mod_revision">{ t(l, "insp.col_mod") }</th>
+                        <th scope="col" title="version">{ t(l, "insp.col_version") }</th><th scope="col" title="lease">{ t(l, "insp.col_lease") }</th>
                     </tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
@@ -137,8 +137,18 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
     });
     let marks = lay.marks.iter().map(|(x, e)| {
         let put = e.kind == EventKind::Put;
-        let label = if put { format!("put v{}: {}", e.version, inspect::show_bytes(&e.value)) } else { "delete (tombstone)".to_string() };
-        let desc = format!("rev {}.{} {}{}", e.main, e.sub, label, if e.compacted { " (compacted)" } else { "" });
+        // "rev 283.0" puzzled learners: the revision alone, the sub-revision only inside a txn.
+        let mut desc = if put {
+            t(l, "insp.ev_put").replace("{rev}", &e.main.to_string()).replace("{version}", &e.version.to_string()).replace("{value}", &inspect::show_bytes(&e.value))
+        } else {
+            t(l, "insp.ev_del").replace("{rev}", &e.main.to_string())
+        };
+        if e.sub > 0 {
+            desc.push_str(&t(l, "insp.ev_sub").replace("{sub}", &(e.sub + 1).to_string()));
+        }
+        if e.compacted {
+            desc.push_str(t(l, "insp.ev_compacted"));
+        }
         html! {
             <g class={ classes!("ev", if put { "put" } else { "del" }, e.compacted.then_some("compacted")) } data-rev={ e.main.to_string() }>
                 <title>{ desc }</title>

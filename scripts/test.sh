@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
 ensure_apt etcd etcd-server etcd-client
+ensure_etcd35
 ensure_apt chromium chromium
 ensure_wasm_tools
 ensure_node_deps

@@ -64,6 +64,10 @@ pub struct AuthStore {
     pub enabled: bool,
     pub users: SortedMap<String, User>,
     pub roles: SortedMap<String, Role>,
+    /// etcd's auth revision (`etcdctl auth status`): every change to users, roles,
+    /// permissions or the enabled flag adds one.
+    #[serde(default)]
+    pub revision: u64,
 }
 
 /// etcd's auth errors, displayed as the server sends them.

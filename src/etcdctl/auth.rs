@@ -1,4 +1,4 @@
-//! `etcdctl auth enable|disable`, `user add|delete|get|list|passwd|grant-role|revoke-role`,
+//! `etcdctl auth enable|disable|status`, `user add|delete|get|list|passwd|grant-role|revoke-role`,
 //! `role add|delete|get|list|grant-permission|revoke-permission`, and the check every command
 //! goes through when authentication is on ([`check`]).
 //!
@@ -109,6 +109,7 @@ fn usage_errors(path: &str, n: usize) -> Option<&'static str> {
     Some(match (path, n) {
         ("auth enable", n) if n > 0 => "auth enable command does not accept any arguments",
         ("auth disable", n) if n > 0 => "auth disable command does not accept any arguments",
+        ("auth status", n) if n > 0 => "auth status command does not accept any arguments",
         ("user add", 0) => "user add command requires user name as its argument",
         ("user delete", n) if n != 1 => "user delete command requires user name as its argument",
         ("user get", n) if n != 1 => "user get command requires user name as its argument",
@@ -201,10 +202,28 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
                 grpc_fail(world, p, g, AuthError::RootRoleNotExist.grpc_code(), AuthError::RootRoleNotExist, None);
                 // grpc_fail printed "Error: ..." too; take that line back out.
                 drop_last_stderr_line(p);
-                let _ = world.etcd.auth.user_grant_role("root", "root");
+                // RoleAdd("root") and UserGrantRole("root", "root"): two auth revisions.
+                if world.etcd.auth.user_grant_role("root", "root").is_ok() {
+                    world.etcd.auth.revision += 2;
+                }
                 r = world.etcd.auth.auth_enable();
             }
             r.map(|_| "Authentication Enabled\n".to_string())
+        }
+        "auth status" => {
+            let (enabled, revision) = (world.etcd.auth.enabled, world.etcd.auth.revision);
+            if json {
+                let mut o = hdr(world);
+                if enabled {
+                    o = o.raw("enabled", "true");
+                }
+                if revision > 0 {
+                    o = o.uint("authRevision", revision);
+                }
+                p.println(o.build());
+                return 0;
+            }
+            Ok(format!("Authentication Status: {enabled}\nAuthRevision: {revision}\n"))
         }
         "auth disable" => {
             world.etcd.auth.auth_disable();
@@ -298,6 +317,9 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
         }
         other => return super::fail(p, format!("unknown command {other}")),
     };
+    if result.is_ok() && !matches!(path, "auth status" | "user list" | "user get" | "role list" | "role get") {
+        world.etcd.auth.revision += 1;
+    }
     match result {
         Ok(text) => {
             if pb {

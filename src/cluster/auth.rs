@@ -64,8 +64,8 @@ pub struct AuthStore {
     pub enabled: bool,
     pub users: SortedMap<String, User>,
     pub roles: SortedMap<String, Role>,
-    /// etcd's auth revision (`etcdctl auth status`): every change to users, roles,
-    /// permissions or the enabled flag adds one.
+    /// Changes to users, roles, permissions or the enabled flag so far: etcd's auth revision
+    /// (`etcdctl auth status`) is one more (a new store commits revision 1).
     #[serde(default)]
     pub revision: u64,
 }

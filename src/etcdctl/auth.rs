@@ -204,24 +204,23 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
                 grpc_fail(world, p, g, AuthError::RootRoleNotExist.grpc_code(), AuthError::RootRoleNotExist, None);
                 // grpc_fail printed "Error: ..." too; take that line back out.
                 drop_last_stderr_line(p);
-                // RoleAdd("root") and UserGrantRole("root", "root"): two auth revisions.
+                // UserGrantRole("root", "root") (the root role needs no RoleAdd): a revision.
                 if world.etcd.auth.user_grant_role("root", "root").is_ok() {
-                    world.etcd.auth.revision += 2;
+                    world.etcd.auth.revision += 1;
                 }
                 r = world.etcd.auth.auth_enable();
             }
             r.map(|_| "Authentication Enabled\n".to_string())
         }
         "auth status" => {
-            let (enabled, revision) = (world.etcd.auth.enabled, world.etcd.auth.revision);
+            // A new auth store commits revision 1 (etcd's NewAuthStore); each change adds one.
+            let (enabled, revision) = (world.etcd.auth.enabled, world.etcd.auth.revision + 1);
             if json {
                 let mut o = hdr(world);
                 if enabled {
                     o = o.raw("enabled", "true");
                 }
-                if revision > 0 {
-                    o = o.uint("authRevision", revision);
-                }
+                o = o.uint("authRevision", revision);
                 p.println(o.build());
                 return 0;
             }

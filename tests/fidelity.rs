@@ -14,71 +14,22 @@
 //! `127.0.0.1:2379`/`:2380` rewritten to the real ports, and outputs have them rewritten back;
 //! likewise `/var/lib/etcd/` (the playground member's data dir) and the real one's.
 
-use etcd_playground::shell::Session;
-use regex::Regex;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+#[path = "common/fidelity.rs"]
+mod harness;
+
+use harness::{free_port, normalize, protobuf_dump, Guard, Real, Suite};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Step {
-    lines: Vec<String>,
-    known: Option<String>,
-}
-
-fn parse_file(text: &str) -> Vec<Step> {
-    let mut steps: Vec<Step> = Vec::new();
-    for line in text.lines() {
-        if let Some(c) = line.strip_prefix("$ ") {
-            steps.push(Step { lines: vec![c.to_string()], known: None });
-        } else if let (Some(c), Some(last)) = (line.strip_prefix("> ").or(if line == ">" { Some("") } else { None }), steps.last_mut()) {
-            last.lines.push(c.to_string());
-        } else if let (Some(k), Some(last)) = (line.strip_prefix("#~ "), steps.last_mut()) {
-            last.known = Some(k.to_string());
-        }
-    }
-    steps
-}
-
-/// A free 4-digit port, so that outputs keep the width of `127.0.0.1:2379` (tables!). Ports
-/// are handed out once per test process, so parallel files never share one.
-fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let base = 3000 + (std::process::id() % 600) as u16 * 10;
-    loop {
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        assert!(n < 3000, "no free 4-digit port on 127.0.0.1");
-        let port = 3000 + (base - 3000 + n) % 6999;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-struct Etcd {
-    child: Child,
-    dir: PathBuf,
-    client: u16,
-    peer: u16,
-}
-
-impl Drop for Etcd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// A real etcd whose member ID prints as 16 hex digits. The ID is a hash of the peer URL (so
 /// of the port); one in sixteen starts with a zero nibble, which `%x` drops, and a 15-digit ID
 /// changes the width of `member list -w table` and friends. Such an etcd is started again on
 /// other ports, so outputs compare byte for byte whatever ports were free.
-fn start_etcd(tag: &str) -> Etcd {
+fn start_etcd(tag: &str) -> Real {
     for _ in 0..20 {
         let etcd = start_etcd_once(tag);
-        let out = Command::new("/usr/bin/etcdctl").args(["--endpoints", &format!("127.0.0.1:{}", etcd.client), "member", "list"]).env_remove("ETCDCTL_ENDPOINTS").output().expect("etcdctl member list");
+        let out = Command::new("/usr/bin/etcdctl").args(["--endpoints", &etcd.default_endpoint, "member", "list"]).env_remove("ETCDCTL_ENDPOINTS").output().expect("etcdctl member list");
         let id_len = String::from_utf8_lossy(&out.stdout).split(',').next().map_or(0, |id| id.trim().len());
         if id_len == 16 {
             return etcd;
@@ -87,13 +38,13 @@ fn start_etcd(tag: &str) -> Etcd {
     panic!("real etcd never got a 16-digit member ID in 20 starts");
 }
 
-fn start_etcd_once(tag: &str) -> Etcd {
+fn start_etcd_once(tag: &str) -> Real {
     assert!(Path::new("/usr/bin/etcd").exists(), "/usr/bin/etcd is missing: install Debian's etcd-server 3.4.23 (apt-get install etcd-server etcd-client); the fidelity suite needs the real etcd as its oracle");
     assert!(Path::new("/usr/bin/etcdctl").exists(), "/usr/bin/etcdctl is missing: install Debian's etcd-client 3.4.23");
     let dir = std::env::temp_dir().join(format!("etcd-fidelity-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let (client, peer) = (free_port(), free_port());
+    let (client, peer) = (free_port(None), free_port(None));
     let c = format!("http://127.0.0.1:{client}");
     let pu = format!("http://127.0.0.1:{peer}");
     let log = std::fs::File::create(dir.join("etcd.log")).unwrap();
@@ -106,266 +57,31 @@ fn start_etcd_once(tag: &str) -> Etcd {
         .stderr(log)
         .spawn()
         .expect("could not start /usr/bin/etcd");
-    let etcd = Etcd { child, dir, client, peer };
+    let data = dir.join("data");
+    let etcd = Real {
+        guard: Guard { child, dir },
+        etcdctl: "/usr/bin/etcdctl".into(),
+        default_endpoint: format!("127.0.0.1:{client}"),
+        tools: Vec::new(),
+        // The playground's member runs on /var/lib/etcd; the real one on its temporary dir.
+        map: vec![("127.0.0.1:2379".into(), format!("127.0.0.1:{client}")), ("127.0.0.1:2380".into(), format!("127.0.0.1:{peer}")), ("/var/lib/etcd/".into(), format!("{}/", data.display()))],
+    };
     let start = Instant::now();
     loop {
         let ok = Command::new("/usr/bin/etcdctl").args(["--endpoints", &format!("127.0.0.1:{client}"), "endpoint", "health"]).env_remove("ETCDCTL_ENDPOINTS").output().map(|o| o.status.success()).unwrap_or(false);
         if ok {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "real etcd did not become healthy; see {:?}", etcd.dir.join("etcd.log"));
+        assert!(start.elapsed() < Duration::from_secs(20), "real etcd did not become healthy; see {:?}", etcd.dir().join("etcd.log"));
         std::thread::sleep(Duration::from_millis(100));
     }
     // A fresh `etcd` on a laptop has nothing in it; the health check above wrote nothing.
     etcd
 }
 
-/// Runs the whole transcript through one real bash, each command followed by a marker with
-/// its exit status.
-fn run_real(steps: &[Step], etcd: &Etcd) -> Vec<(String, i32)> {
-    let bin = etcd.dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let wrapper = bin.join("etcdctl");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/bash\nfor a in \"$@\"; do case \"$a\" in --endpoints*) exec /usr/bin/etcdctl \"$@\";; esac; done\nif [ -n \"$ETCDCTL_ENDPOINTS\" ]; then exec /usr/bin/etcdctl \"$@\"; fi\nexec /usr/bin/etcdctl --endpoints=127.0.0.1:{} \"$@\"\n",
-            etcd.client
-        ),
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
-    let home = etcd.dir.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let mut script = String::from("exec 2>&1\n");
-    for (i, s) in steps.iter().enumerate() {
-        // The playground's member runs on /var/lib/etcd; the real one on its temporary dir.
-        let data = etcd.dir.join("data");
-        let cmd = s.lines.join("\n").replace("127.0.0.1:2379", &format!("127.0.0.1:{}", etcd.client)).replace("127.0.0.1:2380", &format!("127.0.0.1:{}", etcd.peer)).replace("/var/lib/etcd/", &format!("{}/", data.display()));
-        // A real watch or keep-alive never ends: it gets one second, and being stopped by
-        // `timeout` (exit 124) counts as the playground's bounded end (exit 0).
-        if is_streaming(&cmd) {
-            script.push_str(&format!("timeout 1 {cmd}\nrc=$?; [ $rc = 124 ] && rc=0"));
-        } else {
-            script.push_str(&format!("{cmd}\nrc=$?"));
-        }
-        script.push_str(&format!("\necho \"<<<FIDELITY {i} $rc>>>\"\n"));
-    }
-    let script_path = etcd.dir.join("script.sh");
-    std::fs::write(&script_path, &script).unwrap();
-    let child = Command::new("/bin/bash")
-        .arg(&script_path)
-        .current_dir(&home)
-        .env_clear()
-        .env("PATH", format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display()))
-        .env("HOME", &home)
-        .env("LANG", "C")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("bash");
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let marker = Regex::new(r"<<<FIDELITY (\d+) (\d+)>>>\n").unwrap();
-    let mut results = Vec::new();
-    let mut last = 0;
-    for m in marker.captures_iter(&text) {
-        let whole = m.get(0).unwrap();
-        let code: i32 = m[2].parse().unwrap();
-        let cmd = steps.get(results.len()).map(|s| s.lines.join("\n")).unwrap_or_default();
-        results.push((protobuf_dump(&cmd, &text[last..whole.start()]), code));
-        last = whole.end();
-    }
-    assert_eq!(results.len(), steps.len(), "the real run stopped early:\n{text}");
-    results
-        .into_iter()
-        .map(|(o, c)| (o.replace(&format!("127.0.0.1:{}", etcd.client), "127.0.0.1:2379").replace(&format!("127.0.0.1:{}", etcd.peer), "127.0.0.1:2380").replace(&format!("{}/", etcd.dir.join("data").display()), "/var/lib/etcd/"), c))
-        .collect()
-}
-
-/// `etcdctl -w protobuf ... | base64` (or `> f; base64 f`): the output decoded and shown as a
-/// protobuf tree (`field:value`, sub-messages in braces, byte strings quoted), so that the
-/// comparison is of every byte of the message. Applied to both sides before ports and IDs are
-/// normalized; [`normalize`] then replaces varints wider than 32 bits (member, cluster and
-/// lease IDs).
-fn protobuf_dump(cmd: &str, out: &str) -> String {
-    use base64::Engine;
-    if !(cmd.contains("protobuf") && cmd.contains("base64")) || out.is_empty() || !out.lines().all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))) {
-        return out.to_string();
-    }
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(out.replace('\n', "")) else { return out.to_string() };
-    fn varint(b: &mut &[u8]) -> Option<u64> {
-        let mut v = 0u64;
-        for i in 0..10 {
-            let (&c, rest) = b.split_first()?;
-            *b = rest;
-            v |= ((c & 0x7f) as u64) << (7 * i);
-            if c < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
-    // A message: every field a varint or a length-delimited field numbered 1..=15.
-    fn msg(mut b: &[u8]) -> Option<String> {
-        let mut o = Vec::new();
-        while !b.is_empty() {
-            let tag = varint(&mut b)?;
-            let (num, wire) = (tag >> 3, tag & 7);
-            if !(1..=15).contains(&num) {
-                return None;
-            }
-            match wire {
-                0 => o.push(format!("{num}:{}", varint(&mut b)?)),
-                2 => {
-                    let n = varint(&mut b)? as usize;
-                    if n > b.len() {
-                        return None;
-                    }
-                    let (v, rest) = b.split_at(n);
-                    b = rest;
-                    o.push(match msg(v) {
-                        Some(m) if !v.is_empty() => format!("{num}:{{{m}}}"),
-                        _ => format!("{num}:{:?}", String::from_utf8_lossy(v)),
-                    });
-                }
-                _ => return None,
-            }
-        }
-        Some(o.join(" "))
-    }
-    match msg(&bytes) {
-        Some(m) => format!("protobuf {m}\n"),
-        None => format!("undecodable protobuf {bytes:?}\n"),
-    }
-}
-
-fn is_streaming(cmd: &str) -> bool {
-    (cmd.starts_with("etcdctl watch") && !cmd.contains("-i")) || (cmd.starts_with("etcdctl lease keep-alive") && !cmd.contains("--once"))
-}
-
-fn run_sim(steps: &[Step]) -> Vec<(String, i32)> {
-    let mut s = Session::new("plain").unwrap();
-    // The real side is a bash script whose stdout is a pipe, not a terminal.
-    s.stdout_piped = true;
-    steps
-        .iter()
-        .map(|st| {
-            let mut out = String::new();
-            let mut code = 0;
-            for l in &st.lines {
-                let r = s.execute(l);
-                out.push_str(&r.text());
-                code = r.exit;
-            }
-            (protobuf_dump(&st.lines.join("\n"), &out), code)
-        })
-        .collect()
-}
-
-/// Replaces what differs between two runs of the real etcd, and nothing else.
-fn normalize(s: &str) -> String {
-    let rules: &[(&str, &str)] = &[
-        (r#""ts":"[^"]*""#, r#""ts":"<TS>""#),
-        (r#""ts":[0-9.e+]+"#, r#""ts":<TS>"#),
-        (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", "<TS>"),
-        (r"client-[0-9a-f-]{36}", "client-<UUID>"),
-        (r#""(cluster_id|member_id|ID|id|leader|memberID)":\d+"#, r#""$1":<ID>"#),
-        (r#""(ClusterID|MemberID|ID|Leader)" : \d+"#, r#""$1" : <ID>"#),
-        (r"memberID:\d+", "memberID:<ID>"),
-        // The header in proto text form (`marshal unsupported for type ...`).
-        (r"\b(cluster_id|member_id):\d+", "$1:<ID>"),
-        // A decoded protobuf (protobuf_dump): varints wider than 32 bits are IDs.
-        (r"\b(\d+):\d{11,20}\b", "$1:<ID>"),
-        (r"\b[0-9a-f]{16}\b", "<HEX>"),
-        (r"took = [0-9.]+[µmn]?s", "took = <T>"),
-        (r#""took":"[0-9.]+[µmn]?s""#, r#""took":"<T>""#),
-        (r#""Took" : [0-9.]+[µmn]?s"#, r#""Took" : <T>"#),
-        (r"\b\d+(\.\d+)? [kMG]?B\b", "<SIZE>"),
-        (r#""(dbSize|dbSizeInUse)":\d+"#, r#""$1":<SIZE>"#),
-        (r#""DBSize" : \d+"#, r#""DBSize" : <SIZE>"#),
-        (r"remaining\(\d+s\)", "remaining(<N>s)"),
-        (r#""ttl":\d+"#, r#""ttl":<N>"#),
-        (r#""lease":\d+"#, r#""lease":<ID>"#),
-        // snapshot: the file holds the member and cluster IDs (they depend on the real peer
-        // port here), so its hash differs; its size and the fetch time too.
-        (r#""hash":\d+,"revision":(\d+),"totalKey""#, r#""hash":<HASH>,"revision":$1,"totalKey""#),
-        (r#""totalSize":\d+"#, r#""totalSize":<SIZE>"#),
-        // `snapshot status -w table`: Go prints the hash with %x, so 1 hash in 16 has 7 digits
-        // and narrows the first column; compare the column, not its width.
-        (r"(?m)^\| [0-9a-f]{1,8} +(\| +\d+ \| +\d+ \|)", "| <HASH> $1"),
-        (r"(?m)^\| +HASH +(\| REVISION \|)", "| HASH $1"),
-        (r"(?m)^\+-+(\+-+\+-+\+-+\+)$", "+<HASH COLUMN>$1"),
-        (r#""took":[0-9.e-]+"#, r#""took":<T>"#),
-        // bash running the harness's script names it in its messages.
-        (r"(?m)^/\S+/script\.sh: line \d+: ", "bash: "),
-        (r#""TTL" : \d+"#, r#""TTL" : <N>"#),
-    ];
-    let mut out = s.to_string();
-    for (pat, rep) in rules {
-        out = Regex::new(pat).unwrap().replace_all(&out, *rep).into_owned();
-    }
-    // A lease's keys come from a Go map: their order is random. Sort them.
-    let sorted = |items: &str, sep: &str| {
-        let mut v: Vec<&str> = items.split(sep).collect();
-        v.sort();
-        v.join(sep)
-    };
-    out = Regex::new(r"attached keys\(\[([^\]]*)\]\)").unwrap().replace_all(&out, |c: &regex::Captures| format!("attached keys([{}])", sorted(&c[1], " "))).into_owned();
-    out = Regex::new(r#""keys":\[([^\]]*)\]"#).unwrap().replace_all(&out, |c: &regex::Captures| format!("\"keys\":[{}]", sorted(&c[1], ","))).into_owned();
-    out
-}
-
 #[test]
 fn real_etcd_and_the_playground_print_the_same() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
-    files.sort();
-    let started = Instant::now();
-    let (mut total, mut matched, mut known_diffs) = (0, 0, Vec::new());
-    let mut failures = Vec::new();
-    // Each file gets its own real etcd; the files run in parallel.
-    let results: Vec<(String, Vec<Step>, Vec<(String, i32)>, Vec<(String, i32)>)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = files
-            .iter()
-            .map(|f| {
-                sc.spawn(move || {
-                    let steps = parse_file(&std::fs::read_to_string(f).unwrap());
-                    let name = f.file_name().unwrap().to_string_lossy().into_owned();
-                    let etcd = start_etcd(&name);
-                    let real = run_real(&steps, &etcd);
-                    drop(etcd);
-                    let sim = run_sim(&steps);
-                    (name, steps, real, sim)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("a fidelity file panicked")).collect()
-    });
-    for (name, steps, real, sim) in &results {
-        for ((st, (r, rc)), (s, sc)) in steps.iter().zip(real).zip(sim) {
-            total += 1;
-            let (rn, sn) = (normalize(r), normalize(s));
-            let same = rn == sn && rc == sc;
-            let cmd = st.lines.join("\n> ");
-            if same {
-                matched += 1;
-                if let Some(k) = &st.known {
-                    failures.push(format!("{name}: `{cmd}` is marked as a known difference ({k}) but matches now: remove the mark"));
-                }
-            } else if let Some(k) = &st.known {
-                known_diffs.push(format!("{name}: `{cmd}`: {k}"));
-            } else {
-                failures.push(format!("{name}: $ {cmd}\n--- real etcdctl (exit {rc})\n{rn}--- playground (exit {sc})\n{sn}"));
-            }
-        }
-    }
-    eprintln!("fidelity: {matched} of {total} commands print the same as real etcd 3.4.23 ({:.1}s)", started.elapsed().as_secs_f64());
-    for k in &known_diffs {
-        eprintln!("  known difference: {k}");
-    }
-    assert!(total >= 150, "the fidelity suite must cover at least 150 commands, has {total}");
-    assert!(failures.is_empty(), "{} commands differ from real etcd:\n\n{}", failures.len(), failures.join("\n\n"));
+    harness::run_suite(&Suite { name: "fidelity", version: "3.4.23", dir: "tests/fidelity", scenario: "plain", min_commands: 150, start: start_etcd, normalize });
 }
 
 #[test]

@@ -135,6 +135,14 @@ const CASES: &[Case] = &[
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "expired", scenario: "kubeadm-expired-cert", sim_host: "127.0.0.1:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "nosan", scenario: "kubeadm-san-missing", sim_host: "172.17.0.2:2379" },
     Case { args: "--endpoints https://{E} --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get foo", server: "server", scenario: "kubeadm-wrong-ca", sim_host: "127.0.0.1:2379" },
+    // --insecure-skip-tls-verify: no check of the server's certificate (not even an expired,
+    // SAN-less or foreign one), but etcd still checks the client's (issue 15).
+    Case { args: "--endpoints {E} --insecure-skip-tls-verify --cert {P}/server.crt --key {P}/server.key put skip yes", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
+    // (The expired scenario's server.crt is the expired one: the client presents healthcheck-client.)
+    Case { args: "--endpoints https://{E} --insecure-skip-tls-verify --cert {P}/healthcheck-client.crt --key {P}/healthcheck-client.key get never-written", server: "expired", scenario: "kubeadm-expired-cert", sim_host: "127.0.0.1:2379" },
+    Case { args: "--endpoints https://{E} --insecure-skip-tls-verify --cert {P}/server.crt --key {P}/server.key get never-written", server: "nosan", scenario: "kubeadm-san-missing", sim_host: "172.17.0.2:2379" },
+    Case { args: "--endpoints https://{E} --insecure-skip-tls-verify --cacert {P}/ca.crt --cert {P}/server.crt --key {P}/server.key get never-written", server: "server", scenario: "kubeadm-wrong-ca", sim_host: "127.0.0.1:2379" },
+    Case { args: "--endpoints https://{E} --insecure-skip-tls-verify --cacert {P}/ca.crt get foo", server: "server", scenario: "kubeadm", sim_host: "127.0.0.1:2379" },
 ];
 
 /// Masks what differs from run to run: the log timestamp, the random gRPC client id and the

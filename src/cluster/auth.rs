@@ -64,6 +64,10 @@ pub struct AuthStore {
     pub enabled: bool,
     pub users: SortedMap<String, User>,
     pub roles: SortedMap<String, Role>,
+    /// Changes to users, roles, permissions or the enabled flag so far: etcd's auth revision
+    /// (`etcdctl auth status`) is one more (a new store commits revision 1).
+    #[serde(default)]
+    pub revision: u64,
 }
 
 /// etcd's auth errors, displayed as the server sends them.

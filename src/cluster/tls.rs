@@ -13,6 +13,7 @@
 //!   real cause is in [`DialFailure::error`] and the explanation.
 
 use super::clock::now_unix;
+use super::etcd_server::ServerTls;
 use super::pki::{self, Certificate, PemError, San};
 use crate::world::World;
 
@@ -92,7 +93,11 @@ fn load_client(world: &World, c: &ClientTls) -> Result<ClientFiles, DialFailure>
         let cert_data = read(world, cert, "--cert")?;
         let key_data = read(world, key, "--key")?;
         let cert_parsed = pki::parse_cert(&cert_data).map_err(|e| {
+            // Go's tls.X509KeyPair names the PEM blocks it skipped looking for a CERTIFICATE.
+            let skipped: Vec<String> = pki::pem_blocks(&cert_data).into_iter().map(|(l, _)| l).filter(|l| l != "CERTIFICATE").collect();
             let msg = match e {
+                PemError::NoPem if skipped.len() == 1 && skipped[0].ends_with("PRIVATE KEY") => "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched".to_string(),
+                PemError::NoPem if !skipped.is_empty() => format!("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{}]", skipped.join(" ")),
                 PemError::NoPem => "tls: failed to find any PEM data in certificate input".to_string(),
                 PemError::Malformed => "x509: malformed certificate".to_string(),
             };
@@ -169,6 +174,14 @@ fn host_matches(c: &Certificate, host: &str) -> Result<(), String> {
 
 /// Connects a client to `endpoint` and runs the handshake against the world's etcd.
 pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), DialFailure> {
+    dial_with(world, endpoint, client, false)
+}
+
+/// [`dial`] with etcdctl's `--insecure-skip-tls-verify`: Go's `InsecureSkipVerify` accepts
+/// any server certificate (no chain, validity or host name check: step 1 below), but the server
+/// still checks the client's (step 2). etcdctl sets it only on a TLS configuration, which exists
+/// when `--cacert`, `--cert` or `--key` is given (`--insecure-transport=false` aside).
+pub fn dial_with(world: &World, endpoint: &str, client: &ClientTls, insecure_skip_verify: bool) -> Result<(), DialFailure> {
     let (scheme, host_port) = split_endpoint(endpoint, client);
     let (pair, roots) = load_client(world, client)?;
     let server = &world.etcd;
@@ -179,6 +192,15 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
         Some(("localhost", port)) => format!("127.0.0.1:{port}"),
         _ => host_port.clone(),
     };
+    // The peer port: etcd listens there, but speaks raft's HTTP to other members, not the
+    // client gRPC API; the connection is closed after the handshake.
+    if server.running && server.peer_urls.iter().any(|u| u.split_once("://").map(|x| x.1.trim_end_matches('/')) == Some(addr.as_str())) {
+        return Err(timeout(
+            "connection closed",
+            format!("{host_port} is etcd's peer port (--listen-peer-urls): members talk to each other there, clients are not served. etcdctl talks to the client port, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
+            format!("{host_port} é a porta de peers do etcd (--listen-peer-urls): ali os membros conversam entre si, clientes não são atendidos. O etcdctl fala com a porta de clientes, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
+        ));
+    }
     let listening = server.running && (server.listens_on("http", &addr) || server.listens_on("https", &addr));
     if !listening {
         let why = if server.running { "nothing listens there" } else { "etcd is not running" };
@@ -212,13 +234,24 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
     let Some(stls) = &server.tls else { return Ok(()) };
     let now = now_unix(world.clock_ms);
     let host = host_port.rsplit_once(':').map_or(host_port.as_str(), |(h, _)| h).trim_start_matches('[').trim_end_matches(']');
-    // 1. The client verifies the server's certificate.
+    // 1. The client verifies the server's certificate (unless told not to).
+    if !insecure_skip_verify {
+        verify_server(world, stls, client, roots.as_ref(), host, now)?;
+    }
+    // 2. The server verifies the client's certificate (--client-cert-auth).
+    if stls.client_cert_auth {
+        verify_client(world, stls, pair, now)?;
+    }
+    Ok(())
+}
+
+fn verify_server(world: &World, stls: &ServerTls, client: &ClientTls, roots: Option<&Vec<Certificate>>, host: &str, now: i64) -> Result<(), DialFailure> {
     let Ok(server_cert) = world.vfs.read(&stls.cert_file).map_err(|_| ()).and_then(|d| pki::parse_cert(d).map_err(|_| ())) else {
         return Err(timeout("connection closed", "etcd's own certificate (--cert-file) is unreadable, so it cannot complete any handshake.", "O certificado do próprio etcd (--cert-file) está ilegível, então nenhum handshake completa."));
     };
-    let trusted = roots.as_ref().is_some_and(|r| r.iter().any(|ca| server_cert.signed_by(ca)));
+    let trusted = roots.is_some_and(|r| r.iter().any(|ca| server_cert.signed_by(ca)));
     if !trusted {
-        let (en, pt) = match &roots {
+        let (en, pt) = match roots {
             None => (
                 "No --cacert was given, so etcdctl checks the server certificate against the system's CAs, which do not include the cluster's own etcd CA. Pass --cacert /etc/kubernetes/pki/etcd/ca.crt.".to_string(),
                 "Sem --cacert, o etcdctl confere o certificado do servidor com as CAs do sistema, que não incluem a CA do etcd do cluster. Passe --cacert /etc/kubernetes/pki/etcd/ca.crt.".to_string(),
@@ -228,7 +261,7 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
                 format!("O certificado do servidor (emitido por \"{}\") não foi assinado pela CA de --cacert{}. Use a CA que assinou o --cert-file do etcd: /etc/kubernetes/pki/etcd/ca.crt.", server_cert.issuer_cn, client.cacert.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()),
             ),
         };
-        let err = match &roots {
+        let err = match roots {
             Some(r) if r.iter().any(|ca| ca.subject_cn == server_cert.issuer_cn) => {
                 format!("x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority certificate \"{}\")", server_cert.issuer_cn)
             }
@@ -252,38 +285,39 @@ pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), Dia
             format!("Os Subject Alternative Names do certificado do servidor não incluem '{host}', o host de --endpoints. Conecte num nome ou IP listado (openssl x509 -in {} -noout -text mostra) ou reemita o certificado com esse SAN.", stls.cert_file),
         ));
     }
-    // 2. The server verifies the client's certificate (--client-cert-auth).
-    if stls.client_cert_auth {
-        let bad = "connection error: desc = \"transport: authentication handshake failed: remote error: tls: bad certificate\"";
-        let Some((cert, path)) = pair else {
-            return Err(timeout(
-                bad,
-                "etcd runs with --client-cert-auth=true: it accepts only clients that present a certificate signed by its --trusted-ca-file. Add --cert and --key (for example /etc/kubernetes/pki/etcd/server.crt and server.key, or healthcheck-client.crt and .key).",
-                "O etcd roda com --client-cert-auth=true: só aceita clientes com um certificado assinado pelo seu --trusted-ca-file. Acrescente --cert e --key (por exemplo /etc/kubernetes/pki/etcd/server.crt e server.key, ou healthcheck-client.crt e .key).",
-            ));
-        };
-        let server_roots = world.vfs.read(&stls.trusted_ca_file).ok().and_then(|d| pki::parse_certs(d).ok()).unwrap_or_default();
-        if !server_roots.iter().any(|ca| cert.signed_by(ca)) {
-            return Err(timeout(
-                bad,
-                format!("The client certificate {path} is not signed by the CA etcd trusts (--trusted-ca-file={}), so etcd rejects the handshake. Use a certificate issued by the etcd CA.", stls.trusted_ca_file),
-                format!("O certificado de cliente {path} não foi assinado pela CA em que o etcd confia (--trusted-ca-file={}), então o etcd recusa o handshake. Use um certificado emitido pela CA do etcd.", stls.trusted_ca_file),
-            ));
-        }
-        if !cert.valid_at(now) {
-            return Err(timeout(
-                "connection error: desc = \"transport: authentication handshake failed: remote error: tls: bad certificate\"",
-                format!("The client certificate {path} has expired (notAfter {}), so etcd rejects it.", super::clock::openssl_date(cert.not_after)),
-                format!("O certificado de cliente {path} expirou (notAfter {}), então o etcd o recusa.", super::clock::openssl_date(cert.not_after)),
-            ));
-        }
-        if !cert.client_auth() {
-            return Err(timeout(
-                bad,
-                format!("The client certificate {path} is not allowed for client authentication (its Extended Key Usage lacks TLS Web Client Authentication)."),
-                format!("O certificado de cliente {path} não serve para autenticar cliente (o Extended Key Usage não tem TLS Web Client Authentication)."),
-            ));
-        }
+    Ok(())
+}
+
+fn verify_client(world: &World, stls: &ServerTls, pair: Option<(Certificate, String)>, now: i64) -> Result<(), DialFailure> {
+    let bad = "connection error: desc = \"transport: authentication handshake failed: remote error: tls: bad certificate\"";
+    let Some((cert, path)) = pair else {
+        return Err(timeout(
+            bad,
+            "etcd runs with --client-cert-auth=true: it accepts only clients that present a certificate signed by its --trusted-ca-file. Add --cert and --key (for example /etc/kubernetes/pki/etcd/server.crt and server.key, or healthcheck-client.crt and .key).",
+            "O etcd roda com --client-cert-auth=true: só aceita clientes com um certificado assinado pelo seu --trusted-ca-file. Acrescente --cert e --key (por exemplo /etc/kubernetes/pki/etcd/server.crt e server.key, ou healthcheck-client.crt e .key).",
+        ));
+    };
+    let server_roots = world.vfs.read(&stls.trusted_ca_file).ok().and_then(|d| pki::parse_certs(d).ok()).unwrap_or_default();
+    if !server_roots.iter().any(|ca| cert.signed_by(ca)) {
+        return Err(timeout(
+            bad,
+            format!("The client certificate {path} is not signed by the CA etcd trusts (--trusted-ca-file={}), so etcd rejects the handshake. Use a certificate issued by the etcd CA.", stls.trusted_ca_file),
+            format!("O certificado de cliente {path} não foi assinado pela CA em que o etcd confia (--trusted-ca-file={}), então o etcd recusa o handshake. Use um certificado emitido pela CA do etcd.", stls.trusted_ca_file),
+        ));
+    }
+    if !cert.valid_at(now) {
+        return Err(timeout(
+            "connection error: desc = \"transport: authentication handshake failed: remote error: tls: bad certificate\"",
+            format!("The client certificate {path} has expired (notAfter {}), so etcd rejects it.", super::clock::openssl_date(cert.not_after)),
+            format!("O certificado de cliente {path} expirou (notAfter {}), então o etcd o recusa.", super::clock::openssl_date(cert.not_after)),
+        ));
+    }
+    if !cert.client_auth() {
+        return Err(timeout(
+            bad,
+            format!("The client certificate {path} is not allowed for client authentication (its Extended Key Usage lacks TLS Web Client Authentication)."),
+            format!("O certificado de cliente {path} não serve para autenticar cliente (o Extended Key Usage não tem TLS Web Client Authentication)."),
+        ));
     }
     Ok(())
 }

@@ -269,11 +269,16 @@ pub fn parse(command: &str, args: &[String]) -> Result<Parsed, String> {
     parse_with(&specs_for(command), args)
 }
 
-/// [`parse`] for a given client version: etcdctl 3.5 adds `get --count-only`.
+/// [`parse`] for a given client version: etcdctl 3.5's flags come from its own help texts
+/// ([`help::local_v`]: `get --count-only`, `watch --progress-notify`, ...).
 pub fn parse_v(command: &str, args: &[String], is_3_5: bool) -> Result<Parsed, String> {
-    let mut specs = specs_for(command);
-    if is_3_5 && command == "get" {
-        specs.push(Spec { long: "count-only".into(), short: None, kind: Kind::Bool, default: "false".into() });
+    if !is_3_5 {
+        return parse_with(&specs_for(command), args);
+    }
+    let mut specs = specs_from_help(help::local_v(command, true).unwrap_or(""));
+    specs.extend(global_specs());
+    if !specs.iter().any(|f| f.long == "help") {
+        specs.push(Spec { long: "help".into(), short: Some('h'), kind: Kind::Bool, default: "false".into() });
     }
     parse_with(&specs, args)
 }

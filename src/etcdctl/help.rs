@@ -70,6 +70,70 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("watch", include_str!("help/watch.txt")),
 ];
 
+/// etcdctl 3.5's own texts where they differ from 3.4.23's, captured the same way from the real
+/// etcdctl 3.5.1 (`tests/fidelity35.rs` compares them): `auth status`, `get --count-only`,
+/// `watch --progress-notify`, `make-mirror --dest-user/--dest-password`, the deprecated
+/// `snapshot status|restore` (their `Moved to ...` lines are 3.5's own words), and 3.5's typo in
+/// `lease keep-alive --once` ("cobrautl.Exits": a rename's search-and-replace).
+pub const COMMANDS_3_5: &[(&str, &str)] = &[
+    ("auth", include_str!("help/v3_5/auth.txt")),
+    ("auth status", include_str!("help/v3_5/auth_status.txt")),
+    ("get", include_str!("help/v3_5/get.txt")),
+    ("lease keep-alive", include_str!("help/v3_5/lease_keep-alive.txt")),
+    ("make-mirror", include_str!("help/v3_5/make-mirror.txt")),
+    ("snapshot", include_str!("help/v3_5/snapshot.txt")),
+    ("snapshot restore", include_str!("help/v3_5/snapshot_restore.txt")),
+    ("snapshot status", include_str!("help/v3_5/snapshot_status.txt")),
+    ("watch", include_str!("help/v3_5/watch.txt")),
+];
+
+/// etcdctl 3.5 removed `migrate` (v2 store to mvcc).
+const REMOVED_IN_3_5: &[&str] = &["migrate"];
+
+/// [`ROOT`] as etcdctl 3.5 prints it: `auth status` added, `migrate` gone, `snapshot status`
+/// deprecated.
+pub fn root_3_5() -> String {
+    ROOT.replace("\tauth enable\t\tEnables authentication\n", "\tauth enable\t\tEnables authentication\n\tauth status\t\tReturns authentication status\n")
+        .replace("\tmigrate\t\t\tMigrates keys in a v2 store to a mvcc store\n", "")
+        .replace("\tsnapshot status\t\tGets backend", "\tsnapshot status\t\t[deprecated] Gets backend")
+}
+
+/// [`local`] for a client version (`v3_5`: etcdctl 3.5).
+pub fn local_v(command: &str, v3_5: bool) -> Option<&'static str> {
+    if !v3_5 {
+        return local(command);
+    }
+    if REMOVED_IN_3_5.contains(&command) {
+        return None;
+    }
+    COMMANDS_3_5.iter().find(|(c, _)| *c == command).map(|(_, t)| *t).or_else(|| local(command))
+}
+
+/// [`full`] for a client version.
+pub fn full_v(command: &str, v3_5: bool) -> String {
+    if command.is_empty() && v3_5 {
+        return root_3_5();
+    }
+    match local_v(command, v3_5) {
+        Some(t) if t.contains("GLOBAL OPTIONS:\n") => t.to_string(),
+        Some(t) if !command.is_empty() => format!("{t}GLOBAL OPTIONS:\n{GLOBAL_OPTIONS}"),
+        Some(t) => t.to_string(),
+        None => String::new(),
+    }
+}
+
+/// [`children`] for a client version.
+pub fn children_v(command: &str, v3_5: bool) -> Vec<&'static str> {
+    let mut out = children(command);
+    if v3_5 {
+        out.retain(|c| !REMOVED_IN_3_5.contains(c));
+        if command == "auth" {
+            out.push("status");
+        }
+    }
+    out
+}
+
 /// The command's own help section (NAME … OPTIONS), `""` meaning the root.
 pub fn local(command: &str) -> Option<&'static str> {
     if command.is_empty() {
@@ -114,5 +178,12 @@ mod tests {
             assert!(t.contains("OPTIONS:\n"), "{c}");
         }
         assert_eq!(super::children("lease"), ["grant", "keep-alive", "list", "revoke", "timetolive"]);
+        for (c, t) in super::COMMANDS_3_5 {
+            assert!(t.starts_with("NAME:\n") && t.contains("OPTIONS:\n"), "{c}");
+            assert!(super::local(c).is_some() || *c == "auth status", "{c}: 3.5 adds only `auth status`");
+        }
+        assert_eq!(super::children_v("auth", true), ["disable", "enable", "status"]);
+        assert!(super::children("auth").iter().all(|c| *c != "status"), "3.4 has no `auth status`");
+        assert!(!super::root_3_5().contains("migrate") && super::root_3_5().contains("\tauth status\t"));
     }
 }

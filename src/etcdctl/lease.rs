@@ -121,9 +121,8 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
             if json {
                 let ks: Vec<String> = r.keys.iter().map(|k| format!("\"{}\"", super::output::base64(k))).collect();
                 let mut o = flat_header(s, rev).raw("id", r.id).raw("ttl", r.ttl).raw("granted-ttl", r.granted_ttl);
-                if !ks.is_empty() {
-                    o = o.raw("keys", format!("[{}]", ks.join(",")));
-                }
+                // Go's encoding/json writes a nil slice as `null` (checked with 3.4.23 and 3.5.1).
+                o = o.raw("keys", if ks.is_empty() { "null".to_string() } else { format!("[{}]", ks.join(",")) });
                 p.println(o.build());
             } else if pb {
                 super::printer_protobuf::print(p, super::printer_protobuf::header(s, rev));

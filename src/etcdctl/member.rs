@@ -17,11 +17,23 @@ pub fn list(world: &mut World, p: &mut Proc, g: &Globals, _args: &[String]) -> i
     let peers = s.peer_urls.join(",");
     let clients = s.advertise_client_urls.join(",");
     match g.write_out.as_str() {
+        "json" if g.hex && s.version.is_3_5() => {
+            // 3.5's printMemberListWithHexJSON writes the JSON by hand: the header's IDs in hex
+            // strings too, and `clientURLS` (sic; checked with the real 3.5.1).
+            let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(","));
+            p.println(format!(
+                "{{\"header\":{{\"cluster_id\":\"{:x}\",\"member_id\":\"{:x}\",\"raft_term\":{}}},\"members\":[{{\"ID\":\"{id}\",\"name\":{},\"peerURLs\":{},\"clientURLS\":{}}}]}}",
+                s.cluster_id,
+                s.member_id,
+                s.raft_term,
+                json_str(&s.name),
+                urls(&s.peer_urls),
+                urls(&s.advertise_client_urls)
+            ));
+        }
         "json" => {
             let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(","));
-            let mut m = Obj::new();
-            m = if g.hex && s.version.is_3_5() { m.raw("ID", format!("\"{id}\"")) } else { m.uint("ID", s.member_id) };
-            let m = m.str("name", &s.name).raw("peerURLs", urls(&s.peer_urls)).raw("clientURLs", urls(&s.advertise_client_urls));
+            let m = Obj::new().uint("ID", s.member_id).str("name", &s.name).raw("peerURLs", urls(&s.peer_urls)).raw("clientURLs", urls(&s.advertise_client_urls));
             p.println(Obj::new().obj("header", header(s, 0)).raw("members", format!("[{}]", m.build())).build());
         }
         "fields" => {
@@ -51,4 +63,41 @@ pub fn list(world: &mut World, p: &mut Proc, g: &Globals, _args: &[String]) -> i
         _ => p.println(format!("{id}, started, {}, {peers}, {clients}, false", s.name)),
     }
     0
+}
+
+/// `member add|remove|update|promote` and `move-leader`: their argument checks (as etcdctl 3.4
+/// and 3.5 word them, exit status 128), and a member ID this cluster does not have (the
+/// server's `member not found`). Changing the one member itself is not simulated.
+pub fn change(world: &mut World, p: &mut Proc, g: &Globals, path: &str, args: &[String]) -> Option<i32> {
+    let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let peer_urls = args.iter().any(|a| a.starts_with("--peer-urls"));
+    let bad = |p: &mut Proc, m: String| Some(super::bad_args(p, m));
+    let hex_id = |s: &str| u64::from_str_radix(s, 16).map_err(|_| format!("strconv.ParseUint: parsing {}: invalid syntax", super::flags::go_quote(s)));
+    match path {
+        "member add" if pos.is_empty() => bad(p, "member name not provided".into()),
+        "member add" if !peer_urls => bad(p, "member peer urls not provided".into()),
+        "member remove" | "member update" | "member promote" => {
+            let Some(id) = pos.first() else { return bad(p, "member ID is not provided".into()) };
+            let id = match hex_id(id) {
+                Ok(id) => id,
+                Err(e) => return bad(p, format!("bad member ID arg ({e}), expecting ID in Hex")),
+            };
+            if path == "member update" && !peer_urls {
+                return bad(p, "member peer urls not provided".into());
+            }
+            if id == world.etcd.member_id {
+                return None;
+            }
+            if connect(world, p, g).is_none() {
+                return Some(g.failed());
+            }
+            Some(super::grpc_fail(world, p, g, "NotFound", "etcdserver: member not found", None))
+        }
+        "move-leader" if pos.len() != 1 => bad(p, "move-leader command needs 1 argument".into()),
+        "move-leader" => match hex_id(pos[0]) {
+            Err(e) => bad(p, e),
+            Ok(_) => None,
+        },
+        _ => None,
+    }
 }

@@ -153,14 +153,14 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
 }
 
 /// Finds the command words in `args`: its path (`"lease grant"`) and the indices they used.
-fn find_command(args: &[String]) -> (String, Vec<usize>, Option<String>) {
+fn find_command(args: &[String], v3_5: bool) -> (String, Vec<usize>, Option<String>) {
     let root_specs = flags::specs_for("");
     let words = flags::strip_flags(args, &root_specs);
     let mut path = String::new();
     let mut used = Vec::new();
     let mut unknown = None;
     for (i, w) in words {
-        let children = help::children(&path);
+        let children = help::children_v(&path, v3_5);
         if children.contains(&w.as_str()) && !(path.is_empty() && w == "help") || (path.is_empty() && w == "help") {
             path = if path.is_empty() { w } else { format!("{path} {w}") };
             used.push(i);
@@ -189,16 +189,18 @@ fn print_help(p: &mut Proc, text: &str, v: &crate::cluster::EtcdVersion) {
 
 fn flag_error(p: &mut Proc, path: &str, e: &str, v: &crate::cluster::EtcdVersion) -> i32 {
     p.eprintln(format!("Error: {e}"));
-    print_help(p, &help::full(path), v);
+    print_help(p, &help::full_v(path, v.is_3_5()), v);
     p.eprintln(format!("\nError: {e}"));
     EXIT_ERROR
 }
 
 fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
-    let (path, used, unknown) = find_command(args);
+    let v3_5 = world.etcd.version.is_3_5();
+    let root = if v3_5 { help::root_3_5() } else { help::ROOT.to_string() };
+    let (path, used, unknown) = find_command(args, v3_5);
     if let Some(w) = unknown {
         let mut e = format!("unknown command {} for \"etcdctl\"", flags::go_quote(&w));
-        let suggestions: Vec<&str> = help::children("").into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
+        let suggestions: Vec<&str> = help::children_v("", v3_5).into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
         if !suggestions.is_empty() {
             e.push_str("\n\nDid you mean this?\n");
             for s in suggestions {
@@ -215,15 +217,15 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         let topic: Vec<String> = flags::parse_with(&flags::specs_for(""), &rest).map(|a| a.positionals).unwrap_or_default();
         let topic = topic.join(" ");
         if topic.is_empty() {
-            print_help(p, help::ROOT, &world.etcd.version);
+            print_help(p, &root, &world.etcd.version);
             return 0;
         }
-        if help::local(&topic).is_some() {
-            print_help(p, &help::full(&topic), &world.etcd.version);
+        if help::local_v(&topic, v3_5).is_some() {
+            print_help(p, &help::full_v(&topic, v3_5), &world.etcd.version);
         } else {
             p.println(format!("Unknown help topic [`{topic}`]"));
             // cobra's help command prints the root usage without the root's own -h line.
-            print_help(p, &help::ROOT.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""), &world.etcd.version);
+            print_help(p, &root.replace("  -h, --help[=false]\t\t\t\thelp for etcdctl\n", ""), &world.etcd.version);
         }
         return 0;
     }
@@ -232,13 +234,13 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         Err(e) => return flag_error(p, &path, &e, &world.etcd.version),
     };
     if parsed.bool("help") || path.is_empty() {
-        print_help(p, &help::full(&path), &world.etcd.version);
+        print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
         return 0;
     }
     let g = Globals::from_parsed(&parsed, p);
-    if !help::children(&path).is_empty() && path != "completion" {
+    if !help::children_v(&path, v3_5).is_empty() && path != "completion" {
         // A command group (`lease`, `member`, ...) typed without a subcommand: its help.
-        print_help(p, &help::full(&path), &world.etcd.version);
+        print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
         return 0;
     }
     let ctx = Ctx { path: path.clone(), args: parsed };
@@ -258,17 +260,23 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         _ if path.starts_with("endpoint ") => endpoint::run(world, p, &g, &ctx),
         _ if path.starts_with("alarm ") => alarm::run(world, p, &g, &ctx),
         _ if path.starts_with("auth ") || path.starts_with("user ") || path.starts_with("role ") => auth::run(world, p, &g, &ctx),
-        other => {
-            // Commands the playground does not simulate (elect, lock, make-mirror, ...).
-            p.eprintln(format!("Error: {other}: not available in this playground"));
-            p.explain(
-                format!("`etcdctl {other}` exists in the real etcdctl, but this playground does not simulate it."),
-                format!("`etcdctl {other}` existe no etcdctl real, mas este playground não o simula."),
-            );
-            EXIT_ERROR
-        }
+        "member add" | "member remove" | "member update" | "member promote" | "move-leader" => match member::change(world, p, &g, &path, &rest) {
+            Some(code) => code,
+            None => not_simulated(p, &path),
+        },
+        other => not_simulated(p, other),
     };
     code
+}
+
+/// Commands the playground does not simulate (elect, lock, make-mirror, ...).
+fn not_simulated(p: &mut Proc, other: &str) -> i32 {
+    p.eprintln(format!("Error: {other}: not available in this playground"));
+    p.explain(
+        format!("`etcdctl {other}` exists in the real etcdctl, but this playground does not simulate it."),
+        format!("`etcdctl {other}` existe no etcdctl real, mas este playground não o simula."),
+    );
+    EXIT_ERROR
 }
 
 /// Edit distance, for cobra's "Did you mean this?" (distance 2 or less).
@@ -341,6 +349,28 @@ pub fn retry_warning(world: &World, target_ep: &str, code: &str, desc: &str) -> 
     }
 }
 
+/// etcd 3.5's `pkg/flags` logs through zap (3.4 through capnslog): `SetPflagsFromEnv` warns of
+/// an `ETCDCTL_*` variable no flag has (flag.go:93), and `verifyEnv` stops the program when a
+/// variable and its flag are both set (flag.go:85, zap's Fatal: a stack trace, exit status 1).
+/// The message has its doubled `))` in the source. The trace names the release's build paths.
+fn flags_log_35(world: &World, level: &str, line: u32, msg: &str, var: &str) -> String {
+    let ts = format!("{}Z", crate::cluster::clock::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
+    let mut s = format!("{{\"level\":\"{level}\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:{line}\",\"msg\":\"{msg}\",\"environment-variable\":{}", output::json_str(var));
+    if level == "fatal" {
+        let v = &world.etcd.version.version;
+        let frames = [
+            ("go.etcd.io/etcd/pkg/v3/flags.verifyEnv", format!("go.etcd.io/etcd/pkg/v3@v{v}/flags/flag.go:85")),
+            ("go.etcd.io/etcd/pkg/v3/flags.SetPflagsFromEnv", format!("go.etcd.io/etcd/pkg/v3@v{v}/flags/flag.go:63")),
+            ("go.etcd.io/etcd/etcdctl/v3/ctlv3/command.clientConfigFromCmd", "go.etcd.io/etcd/etcdctl/v3/ctlv3/command/global.go:128".to_string()),
+            ("main.main", "go.etcd.io/etcd/etcdctl/v3/main.go:59".to_string()),
+        ];
+        let trace: Vec<String> = frames.iter().map(|(f, at)| format!("{f}\n\t{at}")).collect();
+        s.push_str(&format!(",\"stacktrace\":{}", output::json_str(&trace.join("\n"))));
+    }
+    s.push('}');
+    s
+}
+
 /// What `mustClientFromCmd` does before dialing: `ETCDCTL_*` variables fill flags not given on
 /// the command line (a variable and its flag both set is fatal), then `--write-out` is checked.
 pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals, i32> {
@@ -353,7 +383,11 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
         let Some((_, val)) = g.env.iter().find(|(k, _)| *k == var) else { continue };
         used.push(var.clone());
         if g.on_command_line.contains(&spec.long) {
-            p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
+            if world.etcd.version.is_3_5() {
+                p.eprintln(flags_log_35(world, "fatal", 85, "conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))", &var));
+            } else {
+                p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
+            }
             return Err(EXIT_ERROR);
         }
         if let Ok(a) = flags::parse_with(std::slice::from_ref(spec), &[format!("--{}={val}", spec.long)]) {
@@ -364,7 +398,11 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
     }
     for (k, v) in &g.env {
         if !used.contains(k) {
-            p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
+            if world.etcd.version.is_3_5() {
+                p.eprintln(flags_log_35(world, "warn", 93, "unrecognized environment variable", &format!("{k}={v}")));
+            } else {
+                p.eprintln(format!("{log_ts} W | pkg/flags: unrecognized environment variable {k}={v}"));
+            }
         }
     }
     if !matches!(g2.write_out.as_str(), "simple" | "json" | "table" | "fields" | "protobuf") {
@@ -508,7 +546,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
     crate::cluster::kubelet::sync(world);
     let ep = g2.endpoints.first().cloned().unwrap_or_default();
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
-    match tls::dial(world, &ep, &client) {
+    match tls::dial_with(world, &ep, &client, g2.insecure_skip_tls_verify) {
         Ok(()) => Some(&mut world.etcd),
         Err(f) if no_deadline && f.kind == tls::FailureKind::Timeout => {
             if ep.starts_with('[') {

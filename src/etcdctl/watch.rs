@@ -14,22 +14,25 @@
 //! stops it after a bounded stretch of simulated time (see [`crate::jobs`]).
 
 use super::output::{header, kv_json, simple_bytes, Obj};
-use super::{bad_args, connect, parse_args, Globals, EXIT_INTERRUPTED, EXIT_INVALID_INPUT};
+use super::{bad_args, connect, Globals, EXIT_INTERRUPTED, EXIT_INVALID_INPUT};
 use crate::engine::{Event, EventType, WatchCreate, WatchFilter};
 use crate::process::Proc;
 use crate::world::World;
 
 pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
-    let a = parse_args("watch", args);
+    // 3.5's flags (`--progress-notify`) come from its own help text.
+    let v3_5 = world.etcd.version.is_3_5();
+    let a = super::flags::parse_v("watch", args, v3_5).unwrap_or_default();
     if a.bool("interactive") {
-        p.eprintln("Error: Error reading watch request line: EOF");
+        // 3.5 lower-cased the error (Go's error-string style), checked with 3.5.1.
+        p.eprintln(if world.etcd.version.is_3_5() { "Error: error reading watch request line: EOF" } else { "Error: Error reading watch request line: EOF" });
         return EXIT_INVALID_INPUT;
     }
     // Words after `--` are a command to run on each event (not simulated).
     let dash = args.iter().position(|x| x == "--");
     let pos: Vec<String> = match dash {
         Some(i) => {
-            let before = super::flags::parse("watch", &args[..i]).map(|x| x.positionals).unwrap_or_default();
+            let before = super::flags::parse_v("watch", &args[..i], v3_5).map(|x| x.positionals).unwrap_or_default();
             before
         }
         None => a.positionals.clone(),
@@ -82,6 +85,8 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
             p.write_bytes(&b);
             super::printer_protobuf::explain(p);
         }
+    } else if g.write_out == "fields" {
+        p.print(format_events_fields(s, events));
     } else {
         p.print(format_events(s, events, g.write_out == "json", g.hex, true));
     }
@@ -123,6 +128,27 @@ pub fn format_events_pb(s: &crate::cluster::EtcdServer, events: Vec<Event>, init
             m = m.msg(11, ev);
         }
         out.extend(m.build());
+    }
+    out
+}
+
+/// The events a new watcher catches up on, in the `fields` format (etcdctl's fieldsPrinter
+/// Watch, checked with 3.4.23 and 3.5.1): the response's header, then per event `"Type"`, the
+/// previous key-value's fields named `Prev...` (with --prev-kv), and the key-value's. Events
+/// that come later print as `simple` does (the running watch keeps only json/protobuf apart).
+fn format_events_fields(s: &crate::cluster::EtcdServer, events: Vec<Event>) -> String {
+    let mut out = String::new();
+    for (rev, gr) in responses(s, events, true) {
+        out.push_str(&super::output::header_fields(s, rev));
+        for e in &gr {
+            out.push_str(if e.kind == EventType::Delete { "\"Type\" : DELETE\n" } else { "\"Type\" : PUT\n" });
+            if let Some(pk) = &e.prev_kv {
+                for line in super::output::kv_fields(pk, false).lines() {
+                    out.push_str(&format!("\"Prev{}\n", &line[1..]));
+                }
+            }
+            out.push_str(&super::output::kv_fields(&e.kv, false));
+        }
     }
     out
 }

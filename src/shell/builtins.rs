@@ -249,28 +249,29 @@ fn read(s: &mut Session, p: &mut Proc) -> i32 {
     i32::from(!got_newline)
 }
 
-/// `break [N]` and `continue [N]`.
+/// `break [N]` and `continue [N]`. A bad N is reported and, as bash does, leaves every loop.
 fn loop_control(s: &mut Session, p: &mut Proc, brk: bool) -> i32 {
     let name = if brk { "break" } else { "continue" };
     let n = match p.args.get(1) {
-        None => 1,
+        None => Ok(1),
         Some(a) => match a.parse::<i64>() {
-            Ok(n) if n >= 1 => n.min(u32::MAX as i64) as u32,
-            Ok(_) => {
-                p.eprintln(format!("bash: {name}: {a}: loop count out of range"));
-                return 1;
-            }
-            Err(_) => {
-                p.eprintln(format!("bash: {name}: {a}: numeric argument required"));
-                return 1;
-            }
+            Ok(n) if n >= 1 => Ok(n.min(u32::MAX as i64) as u32),
+            Ok(_) => Err(format!("bash: {name}: {a}: loop count out of range")),
+            Err(_) => Err(format!("bash: {name}: {a}: numeric argument required")),
         },
     };
+    if let Err(e) = &n {
+        p.eprintln(e);
+        if s.loop_depth > 0 {
+            s.flow = Some(super::Flow::Break(s.loop_depth as u32));
+        }
+        return 1;
+    }
     if s.loop_depth == 0 {
         p.eprintln(format!("bash: {name}: only meaningful in a `for', `while', or `until' loop"));
         return 0;
     }
-    let n = n.min(s.loop_depth as u32);
+    let n = n.unwrap_or(1).min(s.loop_depth as u32);
     s.flow = Some(if brk { super::Flow::Break(n) } else { super::Flow::Continue(n) });
     0
 }

@@ -1,0 +1,16 @@
+# while / until, read from a file and from a pipe
+printf 'first line\n  indented  \nk v rest of it\nlast-no-newline' > lines.txt
+while read line; do echo "[$line]"; done < lines.txt
+while read -r a b; do echo "a=$a b=$b"; done < lines.txt
+while read REPLY_ONLY; do :; done < lines.txt; echo "end status $? last=$REPLY_ONLY"
+cat lines.txt | while read x; do echo "piped: $x"; done
+seq 3 | while read n; do echo "n=$n"; count=$n; done
+echo "count after pipe: [$count]"
+n=0
+while [ $n != 0000 ]; do n="${n}0"; echo "n is $n"; done
+i=x
+until [ "$i" = xxxx ]; do i="${i}x"; echo "$i"; done
+while false; do echo never; done; echo "while false: $?"
+until true; do echo never; done
+printf 'a\nb\nc\n' | while read l; do if [ "$l" = b ]; then continue; fi; echo "got $l"; done
+while true; do echo once; break; done

@@ -183,8 +183,8 @@ impl Session {
                     r.exit = crate::jobs::EXIT_SIGINT;
                     let secs = elapsed / 1000;
                     r.chunks.push(Chunk::Explain {
-                        en: format!("This loop had not ended after {iterations} iterations ({secs}s of simulated time). A real one keeps running until you press Ctrl+C; here nothing can press Ctrl+C (a script, a pipe or `$(...)`), so the playground stopped it at its bound ({LOOP_MAX_ITERATIONS} iterations or {}s of simulated time) as Ctrl+C would: `$?` is 130 and the rest of the line is skipped. In the browser terminal it keeps running until Ctrl+C.", LOOP_MAX_MS / 1000),
-                        pt: format!("Este laço não tinha terminado depois de {iterations} iterações ({secs}s de tempo simulado). Um real continua rodando até você apertar Ctrl+C; aqui ninguém aperta Ctrl+C (um script, um pipe ou `$(...)`), então o playground o parou no limite ({LOOP_MAX_ITERATIONS} iterações ou {}s de tempo simulado) como o Ctrl+C faria: `$?` fica 130 e o resto da linha é pulado. No terminal do navegador ele continua até Ctrl+C.", LOOP_MAX_MS / 1000),
+                        en: format!("This loop had not ended after {iterations} iterations ({secs}s of simulated time). A real one keeps running until you press Ctrl+C; here nothing can press Ctrl+C (a script, a pipe or `$(...)`), so the playground stopped it at its bound ({LOOP_MAX_ITERATIONS} iterations or {}s of simulated time) as Ctrl+C would: `$?` is 130 and the rest of the line is skipped (in a pipe, the commands after it still read what it printed). In the browser terminal it keeps running until Ctrl+C.", LOOP_MAX_MS / 1000),
+                        pt: format!("Este laço não tinha terminado depois de {iterations} iterações ({secs}s de tempo simulado). Um real continua rodando até você apertar Ctrl+C; aqui ninguém aperta Ctrl+C (um script, um pipe ou `$(...)`), então o playground o parou no limite ({LOOP_MAX_ITERATIONS} iterações ou {}s de tempo simulado) como o Ctrl+C faria: `$?` fica 130 e o resto da linha é pulado (num pipe, os comandos depois dele ainda leem o que ele imprimiu). No terminal do navegador ele continua até Ctrl+C.", LOOP_MAX_MS / 1000),
                     });
                     break;
                 }
@@ -254,5 +254,115 @@ impl Session {
             self.last_exit = r.exit;
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::process::Chunk;
+    use crate::shell::Session;
+
+    fn explains(r: &crate::shell::Executed) -> Vec<String> {
+        r.chunks.iter().filter_map(|c| if let Chunk::Explain { en, pt } = c { assert!(!pt.is_empty()); Some(en.clone()) } else { None }).collect()
+    }
+
+    #[test]
+    fn an_endless_loop_runs_at_the_terminal_until_ctrl_c() {
+        let mut s = Session::new("plain").unwrap();
+        let r = s.execute_interactive("while true; do echo y; done");
+        assert!(r.running, "{r:?}");
+        assert_eq!(r.text(), "y\n".repeat(super::TERMINAL_BATCH as usize));
+        assert_eq!(s.prompt(), "");
+        // A typed line is not run while the loop is in the foreground.
+        assert!(s.execute_interactive("echo typed").chunks.is_empty());
+        s.world.clock_ms += 1000;
+        let r = s.poll();
+        assert!(r.running);
+        assert_eq!(r.text(), "y\n".repeat(super::TERMINAL_BATCH as usize));
+        let r = s.interrupt();
+        assert_eq!((r.exit, r.running), (130, false));
+        assert!(s.prompt().starts_with("root@"));
+        assert_eq!(s.execute("echo $?").text(), "130\n");
+    }
+
+    #[test]
+    fn sleep_paces_a_terminal_loop_in_real_time() {
+        let mut s = Session::new("plain").unwrap();
+        let start = s.world.clock_ms;
+        let r = s.execute_interactive("n=0; while true; do n=x$n; etcdctl put k $n; sleep 1; done");
+        assert!(r.running);
+        assert_eq!(r.text(), "OK\n");
+        for second in 1..=5u64 {
+            s.world.clock_ms += 1000;
+            let r = s.poll();
+            assert_eq!(r.text(), "OK\n", "second {second}");
+            assert_eq!(s.world.clock_ms, start + 1000 * (second + 1), "the loop's sleep and the page's tick are the same second");
+        }
+        s.interrupt();
+        assert_eq!(s.execute("etcdctl get k --print-value-only").text(), "xxxxxx0\n");
+    }
+
+    #[test]
+    fn a_loop_that_ends_by_itself_at_the_terminal_gives_the_prompt_back() {
+        let mut s = Session::new("plain").unwrap();
+        let r = s.execute_interactive("for i in $(seq 5); do echo $i; done; i=; while [ \"$i\" != xxx ]; do i=x$i; done; echo $i");
+        assert!(!r.running && s.job.is_none());
+        assert_eq!(r.text(), "1\n2\n3\n4\n5\nxxx\n");
+        // A loop reading a file is never the terminal's job: it ends with its input.
+        let r = s.execute_interactive("seq 2500 > n; while read x; do last=$x; done < n; echo $last");
+        assert!(!r.running);
+        assert_eq!(r.text(), "2500\n");
+    }
+
+    #[test]
+    fn an_endless_loop_is_bounded_in_run_mode() {
+        let mut s = Session::new("plain").unwrap();
+        let r = s.execute("while true; do echo y; done; echo after");
+        assert!(!r.running && s.job.is_none());
+        assert_eq!(r.exit, 130);
+        assert_eq!(r.text(), "y\n".repeat(super::LOOP_MAX_ITERATIONS as usize), "the rest of the line is skipped, as after Ctrl+C");
+        assert!(explains(&r).iter().any(|e| e.contains("10000 iterations")), "{:?}", explains(&r));
+        assert_eq!(s.execute("echo $?").text(), "130\n");
+        // With a sleep, the simulated clock is the bound.
+        let start = s.world.clock_ms;
+        let r = s.execute("until false; do echo t; sleep 1; done");
+        assert_eq!(r.text(), "t\n".repeat(30));
+        assert_eq!(s.world.clock_ms - start, 30_000);
+        // Nested, in a pipe, in $(...): bounded all the same.
+        assert_eq!(s.execute("while true; do while true; do echo z; done; done | wc -l").text(), "10000\n");
+        let r = s.execute("X=$(while :; do echo q; done); echo ${#X} ok");
+        assert!(r.text().ends_with("ok\n"), "{}", r.text());
+        // In the terminal, a loop inside a pipe cannot be stopped by Ctrl+C either: bounded.
+        let r = s.execute_interactive("while true; do echo y; done | head -2");
+        assert!(!r.running);
+        assert_eq!(r.text(), "y\ny\n");
+    }
+
+    #[test]
+    fn a_loop_job_survives_a_save_and_load() {
+        let mut s = Session::new("plain").unwrap();
+        assert!(s.execute_interactive("while :; do etcdctl put a b > /dev/null; sleep 1; done").running);
+        let bytes = crate::session_file::save(&s);
+        let mut t = crate::session_file::load(&bytes).unwrap();
+        assert!(t.job.is_some());
+        t.world.clock_ms += 1000;
+        assert!(t.poll().running);
+        assert_eq!(t.interrupt().exit, 130);
+    }
+
+    #[test]
+    fn exit_ends_run_mode_but_not_the_page_terminal() {
+        let mut s = Session::new("plain").unwrap();
+        let r = s.execute("for i in 1 2 3; do [ $i = 2 ] && exit 4; echo $i; done");
+        assert!(r.exited);
+        assert_eq!((r.text().as_str(), r.exit), ("1\n", 4));
+        let r = s.execute_interactive("exit 3");
+        assert!(!r.exited);
+        assert_eq!((r.text().as_str(), r.exit), ("exit\n", 3));
+        assert!(explains(&r).iter().any(|e| e.contains("keeps this terminal open")));
+        assert_eq!(s.execute("echo $?").text(), "3\n");
+        // In a pipe or `$(...)`, exit ends only that subshell.
+        let r = s.execute("echo a | exit 5; echo $?; X=$(exit 6); echo $?");
+        assert_eq!((r.text().as_str(), r.exited), ("5\n6\n", false));
     }
 }

@@ -501,7 +501,9 @@ impl Session {
                 (self.vars, self.exported, self.cwd) = (vars, exported, cwd);
                 match std::mem::replace(&mut self.flow, flow) {
                     Some(Flow::Exit(c)) => c,
-                    Some(Flow::Interrupt) => {
+                    // A bounded loop stopped: the commands after it in the pipe still read
+                    // what it wrote (`while true; do ...; done | head -2`); last, it stops the line.
+                    Some(Flow::Interrupt) if last => {
                         self.flow = Some(Flow::Interrupt);
                         code
                     }
@@ -524,9 +526,6 @@ impl Session {
             }
             if !last {
                 stdin = Some(next);
-            }
-            if self.flow == Some(Flow::Interrupt) {
-                break;
             }
         }
         if pipeline.negate {

@@ -219,31 +219,50 @@ fn read(s: &mut Session, p: &mut Proc) -> i32 {
     if names.is_empty() {
         s.vars.insert("REPLY".into(), unmark(&line));
     } else {
-        let is_blank = |c: char| c == ' ' || c == '\t';
-        let mut rest = line.trim_start_matches(is_blank).to_string();
+        // Field splitting at the characters of IFS (`IFS=: read a b`), blanks collapsing.
+        let ifs: String = p.env.get("IFS").or_else(|| s.vars.get("IFS")).cloned().unwrap_or_else(|| " \t\n".to_string());
+        let mut cs: Vec<(char, bool)> = Vec::new();
+        let mut it = line.chars();
+        while let Some(c) = it.next() {
+            if c == '\u{0}' {
+                if let Some(n) = it.next() {
+                    cs.push((n, true));
+                }
+            } else {
+                cs.push((c, false));
+            }
+        }
+        let is_sep = |&(c, esc): &(char, bool)| !esc && ifs.contains(c);
+        let is_ws = |x: &(char, bool)| is_sep(x) && matches!(x.0, ' ' | '\t' | '\n');
+        let text = |v: &[(char, bool)]| v.iter().map(|(c, _)| *c).collect::<String>();
+        let mut pos = 0;
+        while pos < cs.len() && is_ws(&cs[pos]) {
+            pos += 1;
+        }
         for (n_i, n) in names.iter().enumerate() {
             if n_i + 1 == names.len() {
                 // The last name: the rest, without trailing blanks.
-                let mut v = rest.trim_end_matches(is_blank).to_string();
-                if v.ends_with('\u{0}') {
-                    v.push(' ');
+                let mut end = cs.len();
+                while end > pos && is_ws(&cs[end - 1]) {
+                    end -= 1;
                 }
-                s.vars.insert(n.clone(), unmark(&v));
+                s.vars.insert(n.clone(), text(&cs[pos..end]));
                 break;
             }
-            let mut end = 0;
-            let cs: Vec<char> = rest.chars().collect();
-            let mut j = 0;
-            while j < cs.len() && !is_blank(cs[j]) {
-                if cs[j] == '\u{0}' {
-                    j += 1;
-                }
-                j += 1;
+            let start = pos;
+            while pos < cs.len() && !is_sep(&cs[pos]) {
+                pos += 1;
             }
-            end += cs[..j.min(cs.len())].iter().map(|c| c.len_utf8()).sum::<usize>();
-            let word = rest[..end].to_string();
-            rest = rest[end..].trim_start_matches(is_blank).to_string();
-            s.vars.insert(n.clone(), unmark(&word));
+            s.vars.insert(n.clone(), text(&cs[start..pos]));
+            while pos < cs.len() && is_ws(&cs[pos]) {
+                pos += 1;
+            }
+            if pos < cs.len() && is_sep(&cs[pos]) && !is_ws(&cs[pos]) {
+                pos += 1;
+                while pos < cs.len() && is_ws(&cs[pos]) {
+                    pos += 1;
+                }
+            }
         }
     }
     i32::from(!got_newline)

@@ -774,6 +774,7 @@ impl Session {
         let mut stdout_to: Option<(String, bool)> = None;
         let mut stderr_to: Option<(String, bool)> = None;
         let mut err_to_out = false;
+        let mut out_to_err = false;
         for (op, target) in redirects {
             let path = crate::vfs::normalize(cwd, &parse::expand(target, vars, true));
             match op {
@@ -782,10 +783,15 @@ impl Session {
                 RedirectOp::ErrOut => stderr_to = Some((path, false)),
                 RedirectOp::ErrAppend => stderr_to = Some((path, true)),
                 RedirectOp::ErrToOut => err_to_out = true,
+                // bash applies redirects left to right: `>&2` points stdout at stderr's target now.
+                RedirectOp::OutToErr => {
+                    stdout_to = stderr_to.clone();
+                    out_to_err = stdout_to.is_none();
+                }
                 _ => {}
             }
         }
-        if stdout_to.is_none() && stderr_to.is_none() && !err_to_out {
+        if stdout_to.is_none() && stderr_to.is_none() && !err_to_out && !out_to_err {
             return Ok(chunks);
         }
         let mut kept = Vec::new();
@@ -797,6 +803,8 @@ impl Session {
                 Chunk::Bytes(b) if stdout_to.is_some() => out_buf.extend_from_slice(&b),
                 Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.extend_from_slice(s.as_bytes()),
                 Chunk::Stderr(s) if err_to_out => kept.push(Chunk::Stdout(s)),
+                Chunk::Stdout(s) if out_to_err => kept.push(Chunk::Stderr(s)),
+                Chunk::Bytes(b) if out_to_err => kept.push(Chunk::Stderr(String::from_utf8_lossy(&b).into_owned())),
                 Chunk::Stderr(s) if stderr_to.is_some() => err_buf.push_str(&s),
                 other => kept.push(other),
             }

@@ -37,6 +37,8 @@ pub enum RedirectOp {
     ErrOut,
     ErrAppend,
     ErrToOut,
+    /// `>&2` (`1>&2`): stdout goes where stderr goes.
+    OutToErr,
     /// `<<DELIM`; the body is in [`SimpleCommand::heredoc`].
     HereDoc,
 }
@@ -275,6 +277,17 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
                     }
                     continue;
                 }
+                // `>&2` and `1>&2`.
+                if c == '>' && (!in_word || word == "1") && chars.get(i + 1) == Some(&'&') && chars.get(i + 2) == Some(&'2') {
+                    if in_word {
+                        word.clear();
+                        in_word = false;
+                    }
+                    flush!();
+                    toks.push(Tok::Op(">&2"));
+                    i += 3;
+                    continue;
+                }
                 flush!();
                 let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
                 let op: &'static str = match two.as_str() {
@@ -484,7 +497,7 @@ impl Parser {
     fn command(&mut self) -> Result<Command, ParseError> {
         let first = match self.peek() {
             Some(Tok::Word(w)) => w.clone(),
-            Some(Tok::Op(op)) if matches!(*op, ">" | ">>" | "<" | "2>" | "2>>" | "<<" | "2>&1") => String::new(),
+            Some(Tok::Op(op)) if matches!(*op, ">" | ">>" | "<" | "2>" | "2>>" | "<<" | "2>&1" | ">&2") => String::new(),
             Some(t) => return Err(syntax(&tok_text(t))),
             None => return Err(syntax("newline")),
         };
@@ -569,11 +582,11 @@ impl Parser {
         };
         self.depth -= 1;
         let mut redirects = Vec::new();
-        while let Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "2>&1"))) = self.peek() {
+        while let Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "2>&1" | ">&2"))) = self.peek() {
             let op = *op;
             self.pos += 1;
-            if op == "2>&1" {
-                redirects.push((RedirectOp::ErrToOut, String::new()));
+            if op == "2>&1" || op == ">&2" {
+                redirects.push((if op == "2>&1" { RedirectOp::ErrToOut } else { RedirectOp::OutToErr }, String::new()));
                 continue;
             }
             let target = self.redirect_target()?;
@@ -612,6 +625,10 @@ impl Parser {
                 Some(Tok::Op("2>&1")) => {
                     self.pos += 1;
                     cmd.redirects.push((RedirectOp::ErrToOut, String::new()));
+                }
+                Some(Tok::Op(">&2")) => {
+                    self.pos += 1;
+                    cmd.redirects.push((RedirectOp::OutToErr, String::new()));
                 }
                 Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "<<"))) => {
                     let op = *op;

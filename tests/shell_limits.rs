@@ -91,3 +91,13 @@ fn deep_test_parentheses_and_negations_do_not_recurse_without_bound() {
     let line = format!("[ {}a ]; echo $?", "! ".repeat(20_001));
     assert_eq!(run_small_stack(line).0, "1\n");
 }
+
+#[test]
+fn deep_compound_commands_inside_deep_substitutions_share_one_budget() {
+    let mut line = "echo x".to_string();
+    for _ in 0..40 {
+        line = format!("{}echo $({line}){}", "if true; then ".repeat(100), "; fi".repeat(100));
+    }
+    let (_, err, _) = run_small_stack(line);
+    assert!(err.contains("the playground's limit"), "{}", &err[..err.len().min(300)]);
+}

@@ -69,6 +69,7 @@ impl Session {
         }
         let piped = self.stdout_piped;
         self.stdout_piped |= redirected_out;
+        self.nesting += 1;
         let r = match c {
             Compound::For { var, words, body } => self.run_for(var, words, body),
             Compound::While { until, cond, body } => {
@@ -90,6 +91,7 @@ impl Session {
             Compound::If { branches, otherwise } => self.run_if(branches, otherwise.as_ref()),
             Compound::Group(l) => self.run_list(l),
         };
+        self.nesting -= 1;
         self.stdout_piped = piped;
         if pushed {
             self.inputs.pop();

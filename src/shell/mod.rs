@@ -118,6 +118,9 @@ pub struct Session {
     /// How many `$(...)` the command being run is inside.
     #[serde(skip)]
     subst_depth: usize,
+    /// How much of [`parse::MAX_NESTING`] the compound commands and `$(...)` being run take.
+    #[serde(skip)]
+    pub(crate) nesting: usize,
     /// The shell's own stdin inside a compound command with input (`done < file`, `cmd |
     /// while ...`): the bytes and how far `read` got.
     #[serde(skip)]
@@ -138,7 +141,7 @@ impl Session {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false, flow: None, loop_depth: 0, subst_depth: 0, inputs: Vec::new(), read_inherited: false })
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false, flow: None, loop_depth: 0, subst_depth: 0, nesting: 0, inputs: Vec::new(), read_inherited: false })
     }
 
     /// The prompt the terminal shows before the next line (none while a job runs).
@@ -309,7 +312,7 @@ impl Session {
                     break;
                 };
                 let (start, stop) = if c == '`' { (i + 1, end - 1) } else { (i + 2, end - 1) };
-                if self.subst_depth >= SUBST_DEPTH_LIMIT {
+                if self.subst_depth >= SUBST_DEPTH_LIMIT || self.nesting + parse::SUBST_NESTING_COST > parse::MAX_NESTING {
                     return Err(format!("bash: command substitution: nested more than {SUBST_DEPTH_LIMIT} deep (the playground's limit)\n"));
                 }
                 let inner: String = chars[start..stop].iter().collect();
@@ -320,7 +323,9 @@ impl Session {
                 let inputs = std::mem::take(&mut self.inputs);
                 let saved = (self.vars.clone(), self.exported.clone(), self.cwd.clone());
                 self.subst_depth += 1;
+                self.nesting += parse::SUBST_NESTING_COST;
                 let r = self.run_line(&inner, None);
+                self.nesting -= parse::SUBST_NESTING_COST;
                 self.subst_depth -= 1;
                 (self.vars, self.exported, self.cwd) = saved;
                 self.inputs = inputs;
@@ -386,7 +391,11 @@ impl Session {
 
     /// Parses and runs one line (or several joined with `\n`).
     fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
-        let list = match parse::parse(line, heredoc) {
+        let parsed = parse::parse_within(line, heredoc, self.nesting).map_err(|e| match e {
+            parse::ParseError::Syntax(s) => s,
+            parse::ParseError::Incomplete => "syntax error: unexpected end of file".to_string(),
+        });
+        let list = match parsed {
             Ok(l) => l,
             Err(e) => {
                 self.last_exit = 2;

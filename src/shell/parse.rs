@@ -14,8 +14,12 @@
 use crate::sorted_map::SortedMap;
 use serde::{Deserialize, Serialize};
 
-/// How deep compound commands (`for`, `while`, `if`, `{ }`) may nest in one line.
+/// How deep compound commands (`for`, `while`, `if`, `{ }`) may nest, counted across `$(...)`
+/// levels (each of which counts as [`SUBST_NESTING_COST`]): the parser and the runner recurse
+/// once per level, and this keeps them inside a 1 MiB stack.
 pub const MAX_NESTING: usize = 100;
+/// What one `$(...)` level takes of [`MAX_NESTING`].
+pub const SUBST_NESTING_COST: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Connector {
@@ -368,8 +372,14 @@ pub fn parse(line: &str, heredoc_body: Option<&str>) -> Result<CommandList, Stri
 
 /// Parses one or more lines (joined with `\n`).
 pub fn parse_full(line: &str, heredoc_body: Option<&str>) -> Result<CommandList, ParseError> {
+    parse_within(line, heredoc_body, 0)
+}
+
+/// [`parse_full`] for a line run while `used` levels of the nesting budget are taken (the
+/// compound commands and `$(...)` around it): its own compound commands get the rest.
+pub fn parse_within(line: &str, heredoc_body: Option<&str>, used: usize) -> Result<CommandList, ParseError> {
     let toks = tokenize(line).map_err(ParseError::Syntax)?;
-    let mut p = Parser { toks, pos: 0, depth: 0, heredoc: heredoc_body.map(str::to_string) };
+    let mut p = Parser { toks, pos: 0, depth: used, heredoc: heredoc_body.map(str::to_string) };
     let list = p.list(&[])?;
     match p.peek() {
         None => Ok(list),

@@ -47,16 +47,22 @@ enum Next {
 }
 
 impl Session {
-    pub(crate) fn run_compound(&mut self, c: &Compound, redirects: &Redirects, stdin: Option<Vec<u8>>, tty: bool) -> (Vec<Chunk>, i32, bool) {
+    pub(crate) fn run_compound(&mut self, c: &Compound, redirects: &Redirects, heredoc: Option<&str>, stdin: Option<Vec<u8>>, tty: bool) -> (Vec<Chunk>, i32, bool) {
         let _ = tty;
         let vars = self.special_vars();
         let mut input = stdin;
         for (op, target) in redirects {
-            if *op == RedirectOp::In {
-                match self.read_redirect(target, &vars) {
+            match op {
+                RedirectOp::In => match self.read_redirect(target, &vars) {
                     Ok(d) => input = Some(d),
                     Err(e) => return (vec![Chunk::Stderr(e)], 1, false),
+                },
+                RedirectOp::HereDoc => {
+                    let body = heredoc.unwrap_or_default();
+                    let quoted = target.contains(['\'', '"']);
+                    input = Some(if quoted { body.as_bytes().to_vec() } else { super::parse::expand(&body.replace('"', "\\\""), &vars, true).into_bytes() });
                 }
+                _ => {}
             }
         }
         let cwd = self.cwd.clone();
@@ -77,7 +83,7 @@ impl Session {
                 let (r, suspended) = self.run_while(*until, cond, body, pace);
                 if suspended {
                     let mut r = r;
-                    self.job = Some(crate::jobs::Job::ShellLoop { cmd: Box::new(Command::Compound(Box::new(c.clone()), Vec::new())), last_ms: self.world.clock_ms });
+                    self.job = Some(crate::jobs::Job::ShellLoop { cmd: Box::new(Command::Compound(Box::new(c.clone()), Vec::new(), None)), last_ms: self.world.clock_ms });
                     r.chunks.push(Chunk::Explain {
                         en: "The loop keeps running, as it would in a real terminal: its output appears here as it goes (a `sleep` in it paces it in real time). Press Ctrl+C to stop it.".into(),
                         pt: "O laço continua rodando, como num terminal real: a saída aparece aqui conforme ele anda (um `sleep` dentro dele o ritma em tempo real). Aperte Ctrl+C para pará-lo.".into(),
@@ -239,7 +245,7 @@ impl Session {
             self.job = Some(crate::jobs::Job::ShellLoop { cmd: Box::new(cmd), last_ms });
             return Executed { exit: self.last_exit, running: true, ..Default::default() };
         }
-        let Command::Compound(c, _) = &cmd else { return Executed { exit: self.last_exit, ..Default::default() } };
+        let Command::Compound(c, _, _) = &cmd else { return Executed { exit: self.last_exit, ..Default::default() } };
         let Compound::While { until, cond, body } = &**c else { return Executed { exit: self.last_exit, ..Default::default() } };
         self.world.clock_ms = last_ms.max(now.saturating_sub(1000));
         let (mut r, suspended) = self.run_while(*until, cond, body, Pace::Terminal { until_ms: now });

@@ -75,8 +75,9 @@ pub enum Compound {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
     Simple(SimpleCommand),
-    /// A compound command and the redirects after it (`done < file`).
-    Compound(Box<Compound>, Redirects),
+    /// A compound command, the redirects after it (`done < file`) and the body of a
+    /// `done <<EOF` heredoc.
+    Compound(Box<Compound>, Redirects, Option<String>),
 }
 
 impl Command {
@@ -84,7 +85,7 @@ impl Command {
     pub fn display(&self) -> String {
         match self {
             Command::Simple(c) => c.assigns.iter().chain(c.words.iter()).cloned().collect::<Vec<_>>().join(" "),
-            Command::Compound(c, _) => match **c {
+            Command::Compound(c, _, _) => match **c {
                 Compound::For { .. } => "for ...".into(),
                 Compound::While { until: false, .. } => "while ...".into(),
                 Compound::While { until: true, .. } => "until ...".into(),
@@ -592,9 +593,16 @@ impl Parser {
         };
         self.depth -= 1;
         let mut redirects = Vec::new();
-        while let Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "2>&1" | ">&2"))) = self.peek() {
+        let mut heredoc = None;
+        while let Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "2>&1" | ">&2" | "<<"))) = self.peek() {
             let op = *op;
             self.pos += 1;
+            if op == "<<" {
+                let target = self.redirect_target()?;
+                heredoc = Some(self.heredoc.take().unwrap_or_default());
+                redirects.push((RedirectOp::HereDoc, target));
+                continue;
+            }
             if op == "2>&1" || op == ">&2" {
                 redirects.push((if op == "2>&1" { RedirectOp::ErrToOut } else { RedirectOp::OutToErr }, String::new()));
                 continue;
@@ -605,7 +613,7 @@ impl Parser {
         if let Some(Tok::Word(w)) = self.peek() {
             return Err(syntax(w));
         }
-        Ok(Command::Compound(Box::new(compound), redirects))
+        Ok(Command::Compound(Box::new(compound), redirects, heredoc))
     }
 
     fn redirect_target(&mut self) -> Result<String, ParseError> {

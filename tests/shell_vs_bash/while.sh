@@ -14,3 +14,12 @@ while false; do echo never; done; echo "while false: $?"
 until true; do echo never; done
 printf 'a\nb\nc\n' | while read l; do if [ "$l" = b ]; then continue; fi; echo "got $l"; done
 while true; do echo once; break; done
+n2=second
+while read a b; do echo "h:$a:$b"; done <<EOF
+one 1
+two $n2
+EOF
+n=1
+while read word; do echo "$n $word"; n=x$n; done <<'END'
+$HOME stays
+END

@@ -469,6 +469,10 @@ impl Parser {
         if self.peek_word() == Some("!") {
             self.pos += 1;
             p.negate = true;
+            // `!` alone negates an empty command: status 1.
+            if matches!(self.peek(), None | Some(Tok::Op(";" | "\n" | "&&" | "||" | "&"))) {
+                return Ok(p);
+            }
         }
         loop {
             p.cmds.push(self.command()?);
@@ -809,5 +813,13 @@ mod tests {
         assert_eq!(parse("| a", None).unwrap_err(), "syntax error near unexpected token `|'");
         assert_eq!(parse("echo >", None).unwrap_err(), "syntax error near unexpected token `newline'");
         assert_eq!(parse("echo 'a", None).unwrap_err(), "unexpected EOF while looking for matching `''");
+        assert_eq!(parse("for i in 1; do echo; done; done", None).unwrap_err(), "syntax error near unexpected token `done'");
+        assert_eq!(parse("if true; then fi", None).unwrap_err(), "syntax error near unexpected token `fi'");
+        assert_eq!(parse("while do", None).unwrap_err(), "syntax error near unexpected token `do'");
+        assert_eq!(parse("echo a | ! cat", None).unwrap_err(), "syntax error near unexpected token `!'");
+        assert_eq!(parse("for i in 1 2; do", None).unwrap_err(), "syntax error: unexpected end of file");
+        assert_eq!(parse_full("if true; then\necho", None), Err(ParseError::Incomplete));
+        assert_eq!(parse("echo $(echo \"a", None).unwrap_err(), "unexpected EOF while looking for matching `\"'");
+        assert!(parse("!", None).is_ok_and(|l| l.items[0].0.negate && l.items[0].0.cmds.is_empty()));
     }
 }

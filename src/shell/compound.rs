@@ -47,8 +47,7 @@ enum Next {
 }
 
 impl Session {
-    pub(crate) fn run_compound(&mut self, c: &Compound, redirects: &Redirects, heredoc: Option<&str>, stdin: Option<Vec<u8>>, tty: bool) -> (Vec<Chunk>, i32, bool) {
-        let _ = tty;
+    pub(crate) fn run_compound(&mut self, c: &Compound, redirects: &Redirects, heredoc: Option<&str>, stdin: Option<Vec<u8>>) -> (Vec<Chunk>, i32, bool) {
         let vars = self.special_vars();
         let mut input = stdin;
         for (op, target) in redirects {

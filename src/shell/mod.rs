@@ -546,7 +546,7 @@ impl Session {
     fn run_command(&mut self, cmd: &parse::Command, stdin: Option<Vec<u8>>, tty: bool) -> (Vec<Chunk>, i32, bool) {
         match cmd {
             parse::Command::Simple(c) => self.run_simple(c, stdin, tty),
-            parse::Command::Compound(c, redirects, heredoc) => self.run_compound(c, redirects, heredoc.as_deref(), stdin, tty),
+            parse::Command::Compound(c, redirects, heredoc) => self.run_compound(c, redirects, heredoc.as_deref(), stdin),
         }
     }
 

@@ -21,7 +21,6 @@ struct Eval<'a> {
     p: &'a Proc,
     args: &'a [String],
     pos: usize,
-    name: &'a str,
     /// Only the node's files matter for -f/-d/-e; the shell passes them in.
     files: &'a dyn Fn(&str) -> Option<FileKind>,
 }
@@ -56,7 +55,7 @@ pub fn main_with(p: &mut Proc, files: &dyn Fn(&str) -> Option<FileKind>) -> i32 
         args.pop();
     }
     let r = {
-        let e = Eval { p, args: &args, pos: 0, name, files };
+        let e = Eval { p, args: &args, pos: 0, files };
         e.run()
     };
     match r {
@@ -170,7 +169,6 @@ impl Eval<'_> {
     }
 
     fn unary(&self, op: &str, x: &str) -> Result<bool, String> {
-        let _ = self.name;
         let path = self.p.path(x);
         Ok(match op {
             "-z" => x.is_empty(),

@@ -123,7 +123,7 @@ impl Session {
                 self.flow = None;
                 Next::Go
             }
-            Some(Flow::Exit(_) | Flow::Interrupt) => Next::Stop,
+            Some(Flow::Exit(_) | Flow::Interrupt | Flow::Abort) => Next::Stop,
         }
     }
 
@@ -134,6 +134,7 @@ impl Session {
             Err(e) => {
                 r.chunks.push(Chunk::Stderr(e));
                 r.exit = 1;
+                self.flow = Some(Flow::Abort);
                 return r;
             }
         };

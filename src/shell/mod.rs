@@ -2,6 +2,7 @@
 //! The browser terminal and `etcd-playground run` both feed lines to [`Session::execute`],
 //! so they print the same thing.
 
+pub mod arith;
 pub mod brace;
 pub mod builtins;
 pub mod complete;
@@ -58,6 +59,8 @@ pub enum Flow {
     Exit(i32),
     /// A loop that did not end by itself was stopped at its bound, as Ctrl+C stops it.
     Interrupt,
+    /// An expansion failed (`$((1/0))`): interactive bash drops the rest of the line, status 1.
+    Abort,
 }
 
 impl Executed {
@@ -304,6 +307,33 @@ impl Session {
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
+            if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') && chars.get(i + 2) == Some(&'(') {
+                // `$((expression))`: substitutions and variables inside first, then arithmetic.
+                let mut raw = String::new();
+                if let Ok(end) = parse::scan_nested_end(&chars, i, &mut raw) {
+                    if end >= i + 5 && chars[end - 2] == ')' {
+                        if self.subst_depth >= SUBST_DEPTH_LIMIT || self.nesting + parse::SUBST_NESTING_COST > parse::MAX_NESTING {
+                            return Err(format!("bash: command substitution: nested more than {SUBST_DEPTH_LIMIT} deep (the playground's limit)\n"));
+                        }
+                        let inner: String = chars[i + 3..end - 2].iter().collect();
+                        self.subst_depth += 1;
+                        self.nesting += parse::SUBST_NESTING_COST;
+                        let r = self.substitute(&inner);
+                        self.nesting -= parse::SUBST_NESTING_COST;
+                        self.subst_depth -= 1;
+                        let (s, mut more) = r?;
+                        side.append(&mut more);
+                        let vars = self.special_vars();
+                        let expr = parse::expand(&s, &vars, true);
+                        match arith::eval(&expr, &vars) {
+                            Ok(v) => out.push_str(&v.to_string()),
+                            Err(e) => return Err(format!("bash: {e}\n")),
+                        }
+                        i = end;
+                        continue;
+                    }
+                }
+            }
             let opens = !in_single && ((c == '$' && chars.get(i + 1) == Some(&'(') && chars.get(i + 2) != Some(&'(')) || c == '`');
             if opens {
                 let mut raw = String::new();
@@ -421,6 +451,10 @@ impl Session {
                 Some(Flow::Interrupt) => {
                     r.exit = crate::jobs::EXIT_SIGINT;
                     self.last_exit = r.exit;
+                }
+                Some(Flow::Abort) => {
+                    r.exit = 1;
+                    self.last_exit = 1;
                 }
                 _ => {}
             }
@@ -634,6 +668,7 @@ impl Session {
             Ok(w) => w,
             Err(e) => {
                 side.push(Chunk::Stderr(e));
+                self.flow = Some(Flow::Abort);
                 return (side, 1, false);
             }
         };
@@ -644,6 +679,7 @@ impl Session {
                 Ok(v) => assigns.push((k.to_string(), v)),
                 Err(e) => {
                     side.push(Chunk::Stderr(e));
+                    self.flow = Some(Flow::Abort);
                     return (side, 1, false);
                 }
             }

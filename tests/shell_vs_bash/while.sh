@@ -23,3 +23,11 @@ n=1
 while read word; do echo "$n $word"; n=x$n; done <<'END'
 $HOME stays
 END
+i=0
+while [ $i -lt 5 ]; do echo "i=$i sq=$((i * i))"; i=$((i + 1)); done
+echo "$((7 / 2)) $((-7 % 3)) $((2 ** 10)) $((010 + 0x10)) $(( (3 + 4) * 2 )) $((i > 3 ? 100 : 200))"
+n=3; until [ $n -eq 0 ]; do printf '%d..' $n; n=$((n - 1)); done; echo liftoff
+echo $(( $(seq 5 | wc -l) * 2 ))
+x=$(echo $((1+))); echo "after a failed \$(...): $? [$x]"
+# Last: in a script bash stops here; at a terminal it drops the rest of the line. Both: status 1.
+echo $((1/0)); echo "status $?"

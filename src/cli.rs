@@ -122,6 +122,19 @@ fn run(args: &[String]) -> i32 {
         if !r.needs_more {
             last = r.exit;
         }
+        if r.exited {
+            break;
+        }
+    }
+    // A compound command still open at the end of the script.
+    let r = session.finish();
+    for c in &r.chunks {
+        if let Chunk::Stderr(s) = c {
+            let _ = stderr.lock().write_all(s.as_bytes());
+        }
+    }
+    if !r.chunks.is_empty() {
+        last = r.exit;
     }
     for (vpath, host) in &exports {
         if let Err(e) = export_file(&session, vpath, host) {

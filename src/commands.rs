@@ -38,7 +38,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
 
 /// Every program of the table by name (the node has a file for each: see `installed_path`).
 pub const PROGRAMS: &[&str] = &[
-    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "crictl", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which",
+    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "crictl", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which", "seq", "xargs",
 ];
 
 /// Where the node's own copy of a simulated program lives: etcd's release tarball unpacks into

@@ -51,6 +51,10 @@ pub enum Job {
     /// (the timeout and its diagnosis), at `bounded_clock_ms`; `interrupted` the explanation
     /// after Ctrl+C; `part` the temporary file a bounded end removes.
     Hang { bounded: Vec<Chunk>, bounded_exit: i32, bounded_clock_ms: u64, interrupted: Vec<Chunk>, part: Option<String> },
+    /// A shell loop that has not ended (`while true; do ...; done`), run by the session a batch
+    /// at a time (`Session::poll` → `shell::compound`); `last_ms`: where its last batch left the
+    /// clock. Only the terminal's foreground holds one: elsewhere a loop is bounded at once.
+    ShellLoop { cmd: Box<crate::shell::parse::Command>, last_ms: u64 },
 }
 
 /// What a poll produced: output, and the exit status if the job ended by itself.
@@ -123,7 +127,7 @@ impl Job {
                     out.chunks.push(Chunk::Bytes(bytes));
                 }
             }
-            Job::Hang { .. } => {}
+            Job::Hang { .. } | Job::ShellLoop { .. } => {}
         }
         out
     }
@@ -147,7 +151,7 @@ impl Job {
                 world.etcd.store.watch_cancel(watch_id);
                 Vec::new()
             }
-            Job::KeepAlive { .. } => Vec::new(),
+            Job::KeepAlive { .. } | Job::ShellLoop { .. } => Vec::new(),
             Job::Hang { interrupted, .. } => interrupted,
         }
     }
@@ -197,7 +201,7 @@ impl Job {
                     format!("O `etcdctl lease keep-alive` real continua rodando até Ctrl+C, renovando o lease a cada {every}s (um terço do TTL) e imprimindo esta linha a cada vez. Aqui ninguém aperta Ctrl+C: o playground renovou {times_pt} em {}s de tempo simulado e parou. No terminal do navegador ele continua até Ctrl+C.", total / 1000),
                 )
             }
-            Job::Hang { .. } => (String::new(), String::new()),
+            Job::Hang { .. } | Job::ShellLoop { .. } => (String::new(), String::new()),
         };
         chunks.extend(self.interrupt(world));
         chunks.push(Chunk::Explain { en, pt });

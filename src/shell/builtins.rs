@@ -21,6 +21,12 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "fg" => super::jobctl::fg,
         "kill" => super::jobctl::kill,
         "sleep" => super::jobctl::sleep,
+        "read" => read,
+        "break" => |s, p| loop_control(s, p, true),
+        "continue" => |s, p| loop_control(s, p, false),
+        "exit" => exit,
+        "test" | "[" => |s, p| super::test_cmd::main(&s.world, p),
+        "printf" => |w, p| super::printf::builtin(&mut w.world, p),
         _ => return None,
     })
 }
@@ -124,4 +130,187 @@ fn env(_: &mut Session, p: &mut Proc) -> i32 {
         p.println(l);
     }
     0
+}
+
+/// `read [-r] [-p PROMPT] [NAME...]`: one line of the shell's stdin (the `< file` of a loop, or
+/// the pipe into it), split at blanks into the names, the last one taking the rest; `REPLY`
+/// without names. Without `-r`, a backslash escapes the next character and a trailing one
+/// joins the next line. Status 1 at the end of the input (the names still get a last line
+/// that has no newline).
+fn read(s: &mut Session, p: &mut Proc) -> i32 {
+    let mut raw = false;
+    let mut names = Vec::new();
+    let mut i = 1;
+    while let Some(a) = p.args.get(i) {
+        match a.as_str() {
+            "-r" => raw = true,
+            "-p" => i += 1,
+            "--" => {
+                names.extend(p.args[i + 1..].iter().cloned());
+                break;
+            }
+            o if o.starts_with('-') && o.len() > 1 => {
+                p.eprintln(format!("bash: read: {o}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]"));
+                return 2;
+            }
+            _ => names.push(a.clone()),
+        }
+        i += 1;
+    }
+    for n in &names {
+        if !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || n.is_empty() || n.as_bytes()[0].is_ascii_digit() {
+            p.eprintln(format!("bash: read: `{n}': not a valid identifier"));
+            return 1;
+        }
+    }
+    // The bytes to read from, and how far earlier reads got.
+    let (data, pos): (&[u8], usize) = if s.read_inherited {
+        match s.inputs.last() {
+            Some((d, pos)) => (d, *pos),
+            None => (&[], 0),
+        }
+    } else {
+        (&p.stdin, 0)
+    };
+    let avail = data.get(pos..).unwrap_or_default();
+    let mut bytes = Vec::new();
+    let mut j = 0;
+    let mut got_newline = false;
+    while j < avail.len() {
+        match avail[j] {
+            b'\n' => {
+                got_newline = true;
+                j += 1;
+                break;
+            }
+            b'\\' if !raw && j + 1 < avail.len() => {
+                if avail[j + 1] != b'\n' {
+                    bytes.push(0);
+                    bytes.push(avail[j + 1]);
+                }
+                j += 2;
+            }
+            b => {
+                bytes.push(b);
+                j += 1;
+            }
+        }
+    }
+    let consumed = j;
+    let k = pos + j;
+    let line = String::from_utf8_lossy(&bytes).into_owned();
+    let at_end = !got_newline && line.is_empty() && consumed == 0;
+    if s.read_inherited {
+        if let Some((_, pos)) = s.inputs.last_mut() {
+            *pos = k;
+        }
+    }
+    if at_end {
+        for n in &names {
+            s.vars.insert(n.clone(), String::new());
+        }
+        if names.is_empty() {
+            s.vars.insert("REPLY".into(), String::new());
+        }
+        return 1;
+    }
+    // `\0` marks an escaped character: it neither splits nor is trimmed.
+    let unmark = |t: &str| t.replace('\u{0}', "");
+    if names.is_empty() {
+        s.vars.insert("REPLY".into(), unmark(&line));
+    } else {
+        // Field splitting at the characters of IFS (`IFS=: read a b`), blanks collapsing.
+        let ifs: String = p.env.get("IFS").or_else(|| s.vars.get("IFS")).cloned().unwrap_or_else(|| " \t\n".to_string());
+        let mut cs: Vec<(char, bool)> = Vec::new();
+        let mut it = line.chars();
+        while let Some(c) = it.next() {
+            if c == '\u{0}' {
+                if let Some(n) = it.next() {
+                    cs.push((n, true));
+                }
+            } else {
+                cs.push((c, false));
+            }
+        }
+        let is_sep = |&(c, esc): &(char, bool)| !esc && ifs.contains(c);
+        let is_ws = |x: &(char, bool)| is_sep(x) && matches!(x.0, ' ' | '\t' | '\n');
+        let text = |v: &[(char, bool)]| v.iter().map(|(c, _)| *c).collect::<String>();
+        let mut pos = 0;
+        while pos < cs.len() && is_ws(&cs[pos]) {
+            pos += 1;
+        }
+        for (n_i, n) in names.iter().enumerate() {
+            if n_i + 1 == names.len() {
+                // The last name: the rest, without trailing blanks.
+                let mut end = cs.len();
+                while end > pos && is_ws(&cs[end - 1]) {
+                    end -= 1;
+                }
+                s.vars.insert(n.clone(), text(&cs[pos..end]));
+                break;
+            }
+            let start = pos;
+            while pos < cs.len() && !is_sep(&cs[pos]) {
+                pos += 1;
+            }
+            s.vars.insert(n.clone(), text(&cs[start..pos]));
+            while pos < cs.len() && is_ws(&cs[pos]) {
+                pos += 1;
+            }
+            if pos < cs.len() && is_sep(&cs[pos]) && !is_ws(&cs[pos]) {
+                pos += 1;
+                while pos < cs.len() && is_ws(&cs[pos]) {
+                    pos += 1;
+                }
+            }
+        }
+    }
+    i32::from(!got_newline)
+}
+
+/// `break [N]` and `continue [N]`. A bad N is reported and, as bash does, leaves every loop.
+fn loop_control(s: &mut Session, p: &mut Proc, brk: bool) -> i32 {
+    let name = if brk { "break" } else { "continue" };
+    let n = match p.args.get(1) {
+        None => Ok(1),
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) if n >= 1 => Ok(n.min(u32::MAX as i64) as u32),
+            Ok(_) => Err(format!("bash: {name}: {a}: loop count out of range")),
+            Err(_) => Err(format!("bash: {name}: {a}: numeric argument required")),
+        },
+    };
+    if let Err(e) = &n {
+        p.eprintln(e);
+        if s.loop_depth > 0 {
+            s.flow = Some(super::Flow::Break(s.loop_depth as u32));
+        }
+        return 1;
+    }
+    if s.loop_depth == 0 {
+        p.eprintln(format!("bash: {name}: only meaningful in a `for', `while', or `until' loop"));
+        return 0;
+    }
+    let n = n.unwrap_or(1).min(s.loop_depth as u32);
+    s.flow = Some(if brk { super::Flow::Break(n) } else { super::Flow::Continue(n) });
+    0
+}
+
+/// `exit [N]`: ends the shell with status N (`$?` without N), modulo 256.
+fn exit(s: &mut Session, p: &mut Proc) -> i32 {
+    let code = match p.args.get(1) {
+        None => s.last_exit,
+        Some(_) if p.args.len() > 2 => {
+            p.eprintln("bash: exit: too many arguments");
+            return 1;
+        }
+        Some(a) => match a.trim().parse::<i64>() {
+            Ok(n) => (n & 0xff) as i32,
+            Err(_) => {
+                p.eprintln(format!("bash: exit: {a}: numeric argument required"));
+                2
+            }
+        },
+    };
+    s.flow = Some(super::Flow::Exit(code));
+    code
 }

@@ -11,6 +11,8 @@
 //! assert!(s.complete("etcdctl get --pre", 17).contains(&"--prefix".to_string()));
 //! assert_eq!(s.complete("etcdctl get k", 13), vec!["k1"]);
 //! assert_eq!(s.complete("ls /us", 6), vec!["/usr/"]);
+//! assert_eq!(s.complete("for i in 1 2; do etcdctl me", 27), vec!["member"]);
+//! assert_eq!(s.complete("whi", 3), vec!["which", "while"]);
 //! ```
 
 use super::Session;
@@ -19,7 +21,7 @@ use crate::etcdctl::{flags, help};
 // `etcdutl` is left out on purpose: `etcd<Tab>` finishing `etcdctl` matters more to learners.
 const SHELL_WORDS: &[&str] = &[
     "etcdctl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "curl", "tar", "which", "cat", "grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "echo", "env", "export",
-    "history", "clear", "sleep", "printf", "tee", "unset", "printenv", "true", "false",
+    "history", "clear", "sleep", "printf", "tee", "unset", "printenv", "true", "false", "seq", "xargs", "test", "read", "exit", "break", "continue", "for", "while", "until", "if",
 ];
 
 impl Session {
@@ -37,7 +39,9 @@ impl Session {
         let words: Vec<&str> = seg.split_whitespace().collect();
         let ends_with_space = seg.ends_with(' ') || seg.is_empty();
         let (done, word): (Vec<&str>, &str) = if ends_with_space { (words.clone(), "") } else { (words[..words.len().saturating_sub(1)].to_vec(), words.last().copied().unwrap_or("")) };
-        // Skip leading VAR=value assignments.
+        // Skip the words that put a command after them (`do`, `then`, `if`, ...), then leading
+        // VAR=value assignments.
+        let done: Vec<&str> = done.into_iter().skip_while(|w| matches!(*w, "do" | "then" | "else" | "elif" | "{" | "!" | "while" | "until" | "if")).collect();
         let done: Vec<&str> = done.into_iter().skip_while(|w| w.contains('=') && !w.starts_with('-')).collect();
         let mut out: Vec<String> = if done.is_empty() {
             if word.contains('/') {

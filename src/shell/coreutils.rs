@@ -33,7 +33,9 @@ pub fn lookup(name: &str) -> Option<fn(&mut World, &mut Proc) -> i32> {
         "mv" => mv,
         "touch" => touch,
         "sleep" => sleep,
-        "printf" => printf,
+        "printf" => super::printf::main,
+        "seq" => super::seq::main,
+        "xargs" => super::xargs::main,
         "tee" => tee,
         "which" => which,
         _ => return None,
@@ -162,9 +164,94 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
     let mut files = Vec::new();
     let (mut ic, mut inv, mut count, mut num, mut only, mut quiet, mut word) = (false, false, false, false, false, false, false);
     let (mut ere, mut fixed, mut opts_done) = (false, false, false);
+    // -A/-B/-C: lines of context after/before each match (-C sets those not given).
+    let (mut after, mut before, mut context): (Option<usize>, Option<usize>, Option<usize>) = (None, None, None);
+    let context_len = |p: &mut Proc, v: &str| -> Option<usize> {
+        match v.parse::<u64>() {
+            Ok(n) => Some(n.min(usize::MAX as u64) as usize),
+            Err(_) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => Some(usize::MAX),
+            Err(_) => {
+                p.eprintln(format!("grep: {v}: invalid context length argument"));
+                None
+            }
+        }
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
+        if !opts_done {
+            let long = ["--after-context", "--before-context", "--context"].iter().position(|o| a.starts_with(&format!("{o}=")) || a == o);
+            if let Some(k) = long {
+                let v = match a.split_once('=') {
+                    Some((_, v)) => v.to_string(),
+                    None => {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => {
+                                p.eprintln(format!("grep: option '{a}' requires an argument\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
+                                return 2;
+                            }
+                        }
+                    }
+                };
+                let Some(n) = context_len(p, &v) else { return 2 };
+                *[&mut after, &mut before, &mut context][k] = Some(n);
+                i += 1;
+                continue;
+            }
+            // A short option cluster with A, B or C in it (`-nA2`, `-A 2`, `-2`).
+            if a.len() > 1 && a.starts_with('-') && !a.starts_with("--") && a[1..].contains(['A', 'B', 'C']) || (a.len() > 1 && a.starts_with('-') && a[1..].bytes().all(|b| b.is_ascii_digit())) {
+                let body = &a[1..];
+                if body.bytes().all(|b| b.is_ascii_digit()) {
+                    let Some(n) = context_len(p, body) else { return 2 };
+                    context = Some(n);
+                    i += 1;
+                    continue;
+                }
+                let pos = body.find(['A', 'B', 'C']).unwrap_or(0);
+                let (flags, rest) = body.split_at(pos);
+                let which = rest.as_bytes()[0];
+                let v = if rest.len() > 1 {
+                    rest[1..].to_string()
+                } else {
+                    i += 1;
+                    match args.get(i) {
+                        Some(v) => v.clone(),
+                        None => {
+                            p.eprintln(format!("grep: option requires an argument -- '{}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", which as char));
+                            return 2;
+                        }
+                    }
+                };
+                for c in flags.chars() {
+                    match c {
+                        'i' => ic = true,
+                        'v' => inv = true,
+                        'c' => count = true,
+                        'n' => num = true,
+                        'o' => only = true,
+                        'q' => quiet = true,
+                        'w' => word = true,
+                        'E' => ere = true,
+                        'F' => fixed = true,
+                        'a' | 's' | 'h' => {}
+                        _ => {
+                            p.eprintln(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
+                            return 2;
+                        }
+                    }
+                }
+                let Some(n) = context_len(p, &v) else { return 2 };
+                match which {
+                    b'A' => after = Some(n),
+                    b'B' => before = Some(n),
+                    _ => context = Some(n),
+                }
+                i += 1;
+                continue;
+            }
+        }
         if a == "-e" && !opts_done {
             let Some(pat) = args.get(i + 1) else {
                 p.eprintln("grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.");
@@ -250,37 +337,72 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
     };
     let matches = |line: &str| re.is_match(line);
     let multi = files.len() > 1;
+    let (after, before) = (after.or(context).unwrap_or(0), before.or(context).unwrap_or(0));
+    let with_context = (after > 0 || before > 0) && !count && !quiet;
     let mut out = String::new();
     let mut any = false;
+    // GNU grep: `--` between groups of lines that are not adjacent (also across files).
+    let mut printed_any = false;
     for (fi, d) in ins.iter().enumerate() {
         let mut c = 0;
-        for (n, l) in lines_of(d).iter().enumerate() {
+        let lines = lines_of(d);
+        let name = files.get(fi).cloned().unwrap_or_default();
+        let prefix = |n: usize, sep: char| {
+            let mut s = String::new();
+            if multi {
+                s.push_str(&name);
+                s.push(sep);
+            }
+            if num {
+                s.push_str(&format!("{}{sep}", n + 1));
+            }
+            s
+        };
+        // The next line not yet printed, and how many lines of after-context remain.
+        let mut next_unprinted = 0usize;
+        let mut after_left = 0usize;
+        let mut file_started = false;
+        for (n, l) in lines.iter().enumerate() {
             if matches(l) != inv {
                 any = true;
                 c += 1;
                 if count || quiet {
                     continue;
                 }
-                let mut prefix = String::new();
-                if multi {
-                    prefix.push_str(&format!("{}:", files.get(fi).cloned().unwrap_or_default()));
-                }
-                if num {
-                    prefix.push_str(&format!("{}:", n + 1));
+                if with_context || only {
+                    let start = n.saturating_sub(before).max(if file_started { next_unprinted } else { 0 });
+                    if (with_context) && printed_any && (!file_started || start > next_unprinted) {
+                        out.push_str("--\n");
+                    }
+                    if !only {
+                        for (k, cl) in lines.iter().enumerate().take(n).skip(start) {
+                            out.push_str(&format!("{}{cl}\n", prefix(k, '-')));
+                        }
+                    }
                 }
                 if only && !inv {
                     // -o: every non-empty match on its own line.
                     for m in re.find_iter(l).filter(|m| !m.as_str().is_empty()) {
-                        out.push_str(&format!("{prefix}{}\n", m.as_str()));
+                        out.push_str(&format!("{}{}\n", prefix(n, ':'), m.as_str()));
                     }
-                } else {
-                    out.push_str(&format!("{prefix}{l}\n"));
+                } else if !only {
+                    out.push_str(&format!("{}{l}\n", prefix(n, ':')));
                 }
+                printed_any = true;
+                file_started = true;
+                next_unprinted = n + 1;
+                after_left = after;
+            } else if with_context && after_left > 0 && !count && !quiet {
+                after_left -= 1;
+                if !only {
+                    out.push_str(&format!("{}{l}\n", prefix(n, '-')));
+                }
+                next_unprinted = n + 1;
             }
         }
         if count {
             if multi {
-                out.push_str(&format!("{}:", files.get(fi).cloned().unwrap_or_default()));
+                out.push_str(&format!("{name}:"));
             }
             out.push_str(&format!("{c}\n"));
         }
@@ -940,74 +1062,6 @@ pub(crate) fn sleep(w: &mut World, p: &mut Proc) -> i32 {
     }
     w.clock_ms = w.clock_ms.saturating_add(total_ms);
     w.etcd.store.expire_leases(w.clock_ms);
-    0
-}
-
-/// `printf FORMAT [ARGS]`: `%s %d %b %%` and the escapes `\n \t \\`; the format is reused
-/// while arguments remain, as in bash.
-fn printf(_w: &mut World, p: &mut Proc) -> i32 {
-    let Some(fmt) = p.args.get(1).cloned() else {
-        p.eprintln("printf: usage: printf [-v var] format [arguments]");
-        return 2;
-    };
-    let args: Vec<String> = p.args[2..].to_vec();
-    let unescape = |s: &str| s.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
-    let mut out = String::new();
-    let mut ai = 0;
-    loop {
-        let cs: Vec<char> = fmt.chars().collect();
-        let mut i = 0;
-        let mut used = false;
-        while i < cs.len() {
-            let c = cs[i];
-            if c == '\\' && i + 1 < cs.len() {
-                match cs[i + 1] {
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    '\\' => out.push('\\'),
-                    '"' => out.push('"'),
-                    o => {
-                        out.push('\\');
-                        out.push(o);
-                    }
-                }
-                i += 2;
-            } else if c == '%' && i + 1 < cs.len() {
-                let spec = cs[i + 1];
-                let arg = args.get(ai).cloned();
-                match spec {
-                    '%' => out.push('%'),
-                    's' => {
-                        out.push_str(&arg.unwrap_or_default());
-                        ai += 1;
-                        used = true;
-                    }
-                    'b' => {
-                        out.push_str(&unescape(&arg.unwrap_or_default()));
-                        ai += 1;
-                        used = true;
-                    }
-                    'd' | 'i' => {
-                        out.push_str(&arg.and_then(|a| a.parse::<i64>().ok()).unwrap_or(0).to_string());
-                        ai += 1;
-                        used = true;
-                    }
-                    o => {
-                        out.push('%');
-                        out.push(o);
-                    }
-                }
-                i += 2;
-            } else {
-                out.push(c);
-                i += 1;
-            }
-        }
-        if !used || ai >= args.len() {
-            break;
-        }
-    }
-    p.print(out);
     0
 }
 

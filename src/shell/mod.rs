@@ -2,12 +2,19 @@
 //! The browser terminal and `etcd-playground run` both feed lines to [`Session::execute`],
 //! so they print the same thing.
 
+pub mod arith;
+pub mod brace;
 pub mod builtins;
 pub mod complete;
+pub mod compound;
 pub mod coreutils;
 pub mod glob;
 pub mod jobctl;
 pub mod parse;
+pub mod printf;
+pub mod seq;
+pub mod test_cmd;
+pub mod xargs;
 
 use crate::process::{Chunk, Proc};
 use crate::world::World;
@@ -33,6 +40,27 @@ pub struct Executed {
     /// A job is running in the foreground (`etcdctl watch`): no prompt until it ends; the page
     /// calls [`Session::poll`] as time passes and [`Session::interrupt`] on Ctrl+C.
     pub running: bool,
+    /// `exit` ended the shell (not at the page's terminal, which stays open): `run` mode stops
+    /// reading the script.
+    pub exited: bool,
+}
+
+/// How deep `$(...)` may nest, counted across every level.
+pub const SUBST_DEPTH_LIMIT: usize = 32;
+
+/// What stops a list before its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// `break N`: leave N loops.
+    Break(u32),
+    /// `continue N`: the next iteration of the Nth loop out.
+    Continue(u32),
+    /// `exit N`.
+    Exit(i32),
+    /// A loop that did not end by itself was stopped at its bound, as Ctrl+C stops it.
+    Interrupt,
+    /// An expansion failed (`$((1/0))`): interactive bash drops the rest of the line, status 1.
+    Abort,
 }
 
 impl Executed {
@@ -84,6 +112,25 @@ pub struct Session {
     /// stdout as a pipe ([`Proc::stdout_tty`] false), as `ls` does in `$(...)`.
     #[serde(skip)]
     pub stdout_piped: bool,
+    /// `break`, `continue`, `exit` or a loop's bound, on its way out of the lists.
+    #[serde(skip)]
+    pub(crate) flow: Option<Flow>,
+    /// How many loops the command being run is inside.
+    #[serde(skip)]
+    pub(crate) loop_depth: usize,
+    /// How many `$(...)` the command being run is inside.
+    #[serde(skip)]
+    subst_depth: usize,
+    /// How much of [`parse::MAX_NESTING`] the compound commands and `$(...)` being run take.
+    #[serde(skip)]
+    pub(crate) nesting: usize,
+    /// The shell's own stdin inside a compound command with input (`done < file`, `cmd |
+    /// while ...`): the bytes and how far `read` got.
+    #[serde(skip)]
+    pub(crate) inputs: Vec<(Vec<u8>, usize)>,
+    /// The command being run reads the shell's stdin (`read` takes one line of it).
+    #[serde(skip)]
+    pub(crate) read_inherited: bool,
 }
 
 impl Session {
@@ -97,7 +144,7 @@ impl Session {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false })
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false, flow: None, loop_depth: 0, subst_depth: 0, nesting: 0, inputs: Vec::new(), read_inherited: false })
     }
 
     /// The prompt the terminal shows before the next line (none while a job runs).
@@ -143,6 +190,13 @@ impl Session {
     pub fn poll(&mut self) -> Executed {
         let bg = if self.bg.is_empty() { Vec::new() } else { jobctl::poll_bg(self, true) };
         let Some(mut job) = self.job.take() else { return Executed { chunks: bg, exit: self.last_exit, ..Default::default() } };
+        if let crate::jobs::Job::ShellLoop { cmd, last_ms } = job {
+            let mut r = self.poll_loop(*cmd, last_ms);
+            let mut chunks = bg;
+            chunks.append(&mut r.chunks);
+            r.chunks = chunks;
+            return r;
+        }
         let mut p = job.poll(&mut self.world);
         if !bg.is_empty() {
             let mut chunks = bg;
@@ -191,13 +245,39 @@ impl Session {
         if line.ends_with('\\') && !line.ends_with("\\\\") {
             return Executed { needs_more: true, ..Default::default() };
         }
-        // Join continuation lines: each trailing backslash-newline disappears, as in bash.
+        // Join continuation lines: each trailing backslash-newline disappears, as in bash; other
+        // lines (of a `for ... do` still open) keep their newline.
+        let mut joined = String::new();
+        for (k, l) in self.pending.iter().enumerate() {
+            match l.strip_suffix('\\') {
+                Some(s) if !l.ends_with("\\\\") => joined.push_str(s),
+                _ => {
+                    joined.push_str(l);
+                    if k + 1 < self.pending.len() {
+                        joined.push('\n');
+                    }
+                }
+            }
+        }
+        if parse::parse_full(&joined, None) == Err(parse::ParseError::Incomplete) {
+            return Executed { needs_more: true, ..Default::default() };
+        }
         let lines = std::mem::take(&mut self.pending);
-        let joined: String = lines.iter().map(|l| l.strip_suffix('\\').unwrap_or(l)).collect::<Vec<_>>().join("");
         self.record_history(&lines.join("\n"));
         self.world.facts.next_command();
         let r = self.run_line(&joined, None);
         self.with_bg_output(r)
+    }
+
+    /// The end of the input (`run` mode): a compound command still open is bash's
+    /// `syntax error: unexpected end of file`.
+    pub fn finish(&mut self) -> Executed {
+        if self.pending.is_empty() {
+            return Executed { exit: self.last_exit, ..Default::default() };
+        }
+        self.pending.clear();
+        self.last_exit = 2;
+        Executed { chunks: vec![Chunk::Stderr("bash: syntax error: unexpected end of file\n".into())], exit: 2, ..Default::default() }
     }
 
     /// After a line: what background jobs printed meanwhile, and bash's notices of ended jobs.
@@ -214,43 +294,75 @@ impl Session {
         }
     }
 
-    /// `$(command)` and `` `command` ``: runs the inner command and puts its output (trailing
-    /// newlines removed) in its place — quoted inside double quotes, split into words outside.
-    /// Its stderr goes to the terminal.
-    fn substitute(&mut self, line: &str, depth: usize) -> (String, Vec<Chunk>) {
+    /// `$(command)` and `` `command` `` in one raw word: runs the inner command and puts its
+    /// output (trailing newlines removed) in its place — quoted inside double quotes, escaped
+    /// so that it splits into words outside them. Its stderr goes to the terminal. Nesting is
+    /// capped at [`SUBST_DEPTH_LIMIT`] across every level (an inner `$(...)` runs through
+    /// [`Session::run_line`] again): deeper, the error names the limit.
+    fn substitute(&mut self, line: &str) -> Result<(String, Vec<Chunk>), String> {
         let chars: Vec<char> = line.chars().collect();
         let mut out = String::new();
         let mut side = Vec::new();
         let (mut in_single, mut in_double) = (false, false);
+        // Where the current word of `out` starts (for `NAME=$(...)`), kept as we go: linear.
+        let mut word_start = 0;
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
-            let opens = !in_single && ((c == '$' && chars.get(i + 1) == Some(&'(') && chars.get(i + 2) != Some(&'(')) || c == '`');
-            if opens && depth < 8 {
-                let (start, close) = if c == '`' { (i + 1, '`') } else { (i + 2, ')') };
-                let mut j = start;
-                let mut nest = 0;
-                while j < chars.len() {
-                    if close == ')' && chars[j] == '(' {
-                        nest += 1;
-                    } else if chars[j] == close {
-                        if nest == 0 {
-                            break;
+            if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') && chars.get(i + 2) == Some(&'(') {
+                // `$((expression))`: substitutions and variables inside first, then arithmetic.
+                let mut raw = String::new();
+                if let Ok(end) = parse::scan_nested_end(&chars, i, &mut raw) {
+                    if end >= i + 5 && chars[end - 2] == ')' {
+                        if self.subst_depth >= SUBST_DEPTH_LIMIT || self.nesting + parse::SUBST_NESTING_COST > parse::MAX_NESTING {
+                            return Err(format!("bash: command substitution: nested more than {SUBST_DEPTH_LIMIT} deep (the playground's limit)\n"));
                         }
-                        nest -= 1;
+                        let inner: String = chars[i + 3..end - 2].iter().collect();
+                        self.subst_depth += 1;
+                        self.nesting += parse::SUBST_NESTING_COST;
+                        let r = self.substitute(&inner);
+                        self.nesting -= parse::SUBST_NESTING_COST;
+                        self.subst_depth -= 1;
+                        let (s, mut more) = r?;
+                        side.append(&mut more);
+                        let vars = self.special_vars();
+                        let expr = parse::expand(&s, &vars, true);
+                        match arith::eval(&expr, &vars) {
+                            Ok(v) => out.push_str(&v.to_string()),
+                            Err(e) => return Err(format!("bash: {e}\n")),
+                        }
+                        i = end;
+                        continue;
                     }
-                    j += 1;
                 }
-                if j >= chars.len() {
+            }
+            let opens = !in_single && ((c == '$' && chars.get(i + 1) == Some(&'(') && chars.get(i + 2) != Some(&'(')) || c == '`');
+            if opens {
+                let mut raw = String::new();
+                let Ok(end) = parse::scan_nested_end(&chars, i, &mut raw) else {
                     out.extend(&chars[i..]);
                     break;
+                };
+                let (start, stop) = if c == '`' { (i + 1, end - 1) } else { (i + 2, end - 1) };
+                if self.subst_depth >= SUBST_DEPTH_LIMIT || self.nesting + parse::SUBST_NESTING_COST > parse::MAX_NESTING {
+                    return Err(format!("bash: command substitution: nested more than {SUBST_DEPTH_LIMIT} deep (the playground's limit)\n"));
                 }
-                let inner: String = chars[start..j].iter().collect();
-                let (inner, mut pre) = self.substitute(&inner, depth + 1);
-                side.append(&mut pre);
+                let inner: String = chars[start..stop].iter().collect();
                 let interactive = std::mem::replace(&mut self.interactive, false);
                 let piped = std::mem::replace(&mut self.stdout_piped, true);
+                let flow = self.flow.take();
+                let loops = std::mem::replace(&mut self.loop_depth, 0);
+                let inputs = std::mem::take(&mut self.inputs);
+                let saved = (self.vars.clone(), self.exported.clone(), self.cwd.clone());
+                self.subst_depth += 1;
+                self.nesting += parse::SUBST_NESTING_COST;
                 let r = self.run_line(&inner, None);
+                self.nesting -= parse::SUBST_NESTING_COST;
+                self.subst_depth -= 1;
+                (self.vars, self.exported, self.cwd) = saved;
+                self.inputs = inputs;
+                self.loop_depth = loops;
+                self.flow = flow;
                 self.interactive = interactive;
                 self.stdout_piped = piped;
                 let mut text = String::new();
@@ -261,9 +373,9 @@ impl Session {
                         other => side.push(other),
                     }
                 }
+                self.last_exit = r.exit;
                 let text = text.trim_end_matches('\n');
                 // In `NAME=$(...)` the value is not split into words.
-                let word_start = out.rfind(char::is_whitespace).map(|i| i + out[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
                 let word = &out[word_start..];
                 let assignment = word.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !n.starts_with(|c: char| c.is_ascii_digit()));
                 for ch in text.chars() {
@@ -277,8 +389,9 @@ impl Session {
                             out.push('\\');
                         }
                         out.push(ch);
-                    } else if ch.is_whitespace() {
+                    } else if matches!(ch, ' ' | '\t' | '\n') {
                         out.push(' ');
+                        word_start = out.len();
                     } else if ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | '/' | ':' | ',' | '=' | '+') {
                         out.push(ch);
                     } else {
@@ -286,7 +399,7 @@ impl Session {
                         out.push(ch);
                     }
                 }
-                i = j + 1;
+                i = end;
                 continue;
             }
             match c {
@@ -305,39 +418,69 @@ impl Session {
             out.push(c);
             i += 1;
         }
-        (out, side)
+        Ok((out, side))
     }
 
+    /// Parses and runs one line (or several joined with `\n`).
     fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
-        let (line, side) = if line.contains("$(") || line.contains('`') { self.substitute(line, 0) } else { (line.to_string(), Vec::new()) };
-        let mut r = self.run_line_inner(&line, heredoc);
-        if !side.is_empty() {
-            let mut chunks = side;
-            chunks.append(&mut r.chunks);
-            r.chunks = chunks;
-        }
-        r
-    }
-
-    fn run_line_inner(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
-        let list = match parse::parse(line, heredoc) {
+        let parsed = parse::parse_within(line, heredoc, self.nesting).map_err(|e| match e {
+            parse::ParseError::Syntax(s) => s,
+            parse::ParseError::Incomplete => "syntax error: unexpected end of file".to_string(),
+        });
+        let list = match parsed {
             Ok(l) => l,
             Err(e) => {
                 self.last_exit = 2;
                 return Executed { chunks: vec![Chunk::Stderr(format!("bash: {e}\n"))], exit: 2, ..Default::default() };
             }
         };
+        let mut r = self.run_list(&list);
+        if self.subst_depth == 0 && self.loop_depth == 0 {
+            match self.flow.take() {
+                Some(Flow::Exit(code)) => {
+                    r.exited = true;
+                    r.exit = code;
+                    self.last_exit = code;
+                    if self.interactive {
+                        r.chunks.push(Chunk::Stderr("exit\n".into()));
+                        r.chunks.push(Chunk::Explain {
+                            en: format!("`exit` ends the shell: in a real terminal the window (or the SSH session to the node) closes. The playground keeps this terminal open so you can go on; `$?` is now {code}. In a script (`etcd-playground run`), `exit` ends the script there."),
+                            pt: format!("`exit` encerra o shell: num terminal real a janela (ou a sessão SSH com o nó) se fecha. O playground mantém este terminal aberto para você continuar; `$?` agora é {code}. Num script (`etcd-playground run`), o `exit` termina o script ali."),
+                        });
+                        r.exited = false;
+                    }
+                }
+                Some(Flow::Interrupt) => {
+                    r.exit = crate::jobs::EXIT_SIGINT;
+                    self.last_exit = r.exit;
+                }
+                Some(Flow::Abort) => {
+                    r.exit = 1;
+                    self.last_exit = 1;
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
+    /// Runs a list: `&&`, `||`, `;`, `&` between pipelines. Stops early when `break`,
+    /// `continue`, `exit` or a bounded loop's stop is under way ([`Session::flow`]).
+    pub(crate) fn run_list(&mut self, list: &parse::CommandList) -> Executed {
         let mut result = Executed::default();
         let mut run_next = true;
-        for (pipeline, conn) in list.items {
-            if conn == Connector::Background {
+        for (pipeline, conn) in &list.items {
+            if self.flow.is_some() {
+                break;
+            }
+            if *conn == Connector::Background {
                 // bash runs it and goes on at once; `[N] PID` first.
                 if run_next {
                     let n = jobctl::next_number(self);
-                    let command = pipeline.iter().map(|c| c.assigns.iter().chain(c.words.iter()).cloned().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join(" | ");
+                    let command = pipeline.cmds.iter().map(parse::Command::display).collect::<Vec<_>>().join(" | ");
                     result.chunks.push(Chunk::Stderr(format!("[{n}] 4242\n")));
                     self.bg_new = Some(None);
-                    let (chunks, exit, _) = self.run_pipeline(&pipeline);
+                    let (chunks, exit, _) = self.run_pipeline(pipeline);
                     let job = self.bg_new.take().flatten();
                     result.chunks.extend(chunks);
                     let state = if job.is_some() { jobctl::BgState::Running } else { jobctl::BgState::Done(exit) };
@@ -348,7 +491,7 @@ impl Session {
                 continue;
             }
             if run_next {
-                let (chunks, exit, clear) = self.run_pipeline(&pipeline);
+                let (chunks, exit, clear) = self.run_pipeline(pipeline);
                 result.chunks.extend(chunks);
                 result.clear |= clear;
                 self.last_exit = exit;
@@ -380,64 +523,186 @@ impl Session {
         v
     }
 
-    fn run_pipeline(&mut self, pipeline: &[SimpleCommand]) -> (Vec<Chunk>, i32, bool) {
+    fn run_pipeline(&mut self, pipeline: &parse::Pipeline) -> (Vec<Chunk>, i32, bool) {
         let mut chunks = Vec::new();
-        let mut stdin: Vec<u8> = Vec::new();
+        // The first command reads the shell's own input (a loop's `< file`, or nothing).
+        let mut stdin: Option<Vec<u8>> = None;
         let mut exit = 0;
         let mut clear = false;
-        for (i, cmd) in pipeline.iter().enumerate() {
-            let last = i + 1 == pipeline.len();
-            self.fg_slot = self.interactive && pipeline.len() == 1;
-            self.fg_slot_bg = pipeline.len() == 1;
+        let n = pipeline.cmds.len();
+        for (i, cmd) in pipeline.cmds.iter().enumerate() {
+            let last = i + 1 == n;
+            self.fg_slot = self.interactive && n == 1 && self.loop_depth == 0;
+            self.fg_slot_bg = n == 1 && self.loop_depth == 0;
             let tty = last && !self.stdout_piped;
-            let (out, code, cleared) = self.run_simple(cmd, std::mem::take(&mut stdin), tty);
+            // Each command of a real pipeline runs in a subshell: what it sets (`read x`,
+            // `cd`, variables in a `while read` loop, `exit`) is gone afterwards.
+            let saved = (n > 1).then(|| (self.vars.clone(), self.exported.clone(), self.cwd.clone(), self.flow.take()));
+            let piped = self.stdout_piped;
+            self.stdout_piped = piped || !last;
+            let (out, code, cleared) = self.run_command(cmd, stdin.take(), tty);
+            self.stdout_piped = piped;
+            let code = if let Some((vars, exported, cwd, flow)) = saved {
+                (self.vars, self.exported, self.cwd) = (vars, exported, cwd);
+                match std::mem::replace(&mut self.flow, flow) {
+                    Some(Flow::Exit(c)) => c,
+                    // A bounded loop stopped: the commands after it in the pipe still read
+                    // what it wrote (`while true; do ...; done | head -2`); last, it stops the line.
+                    Some(Flow::Interrupt) if last => {
+                        self.flow = Some(Flow::Interrupt);
+                        code
+                    }
+                    _ => code,
+                }
+            } else {
+                code
+            };
             self.fg_slot = false;
             self.fg_slot_bg = false;
             clear |= cleared;
             exit = code;
+            let mut next = Vec::new();
             for c in out {
                 match c {
-                    Chunk::Stdout(s) if !last => stdin.extend_from_slice(s.as_bytes()),
-                    Chunk::Bytes(b) if !last => stdin.extend_from_slice(&b),
+                    Chunk::Stdout(s) if !last => next.extend_from_slice(s.as_bytes()),
+                    Chunk::Bytes(b) if !last => next.extend_from_slice(&b),
                     other => chunks.push(other),
                 }
             }
+            if !last {
+                stdin = Some(next);
+            }
+        }
+        if pipeline.negate {
+            exit = i32::from(exit == 0);
         }
         (chunks, exit, clear)
     }
 
-    fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Vec<u8>, tty: bool) -> (Vec<Chunk>, i32, bool) {
-        // What this command writes carries the simulated clock's time (`ls -l`).
-        self.world.vfs.now = crate::cluster::clock::now_unix(self.world.clock_ms);
-        let vars = self.special_vars();
-        // An unquoted word that expands to nothing (`--endpoints $UNSET`) disappears, as in bash.
-        // Unquoted `*`, `?` and `[...]` then become the matching paths (`ls pki/*.crt`).
-        let mut words: Vec<String> = Vec::new();
-        for w in &cmd.words {
-            let marked = parse::expand_marked(w, &vars, true);
-            match glob::expand(&marked, &self.world.vfs, &self.cwd) {
-                Some(paths) => words.extend(paths),
-                None if !marked.is_empty() || w.contains(['\'', '"']) => words.push(marked.into_iter().map(|(c, _)| c).collect()),
-                None => {}
+    fn run_command(&mut self, cmd: &parse::Command, stdin: Option<Vec<u8>>, tty: bool) -> (Vec<Chunk>, i32, bool) {
+        match cmd {
+            parse::Command::Simple(c) => self.run_simple(c, stdin, tty),
+            parse::Command::Compound(c, redirects, heredoc) => self.run_compound(c, redirects, heredoc.as_deref(), stdin),
+        }
+    }
+
+    /// The words of raw `words` as the command sees them: braces, `$(...)`, variables,
+    /// splitting of unquoted expansions, then globs. Stderr of substitutions goes to `side`;
+    /// `Err` is a substitution nested too deep.
+    pub(crate) fn expand_words(&mut self, words: &[String], side: &mut Vec<Chunk>) -> Result<Vec<String>, String> {
+        let mut out: Vec<String> = Vec::new();
+        for raw in words {
+            for w in brace::expand(raw) {
+                let pieces = if w.contains("$(") || w.contains('`') {
+                    let (s, mut chunks) = self.substitute(&w)?;
+                    side.append(&mut chunks);
+                    let split = parse::split_words(&s);
+                    if split.is_empty() && w.contains(['"', '\'']) {
+                        vec![String::new()]
+                    } else {
+                        split
+                    }
+                } else {
+                    vec![w]
+                };
+                let vars = self.special_vars();
+                for w in pieces {
+                    let marked = parse::expand_marked(&w, &vars, true);
+                    // Unquoted expansions split at whitespace, as with bash's default IFS.
+                    let mut fields: Vec<Vec<(char, bool)>> = vec![Vec::new()];
+                    let mut splits = false;
+                    for &(c, unquoted) in &marked {
+                        if unquoted && matches!(c, ' ' | '\t' | '\n') {
+                            splits = true;
+                            if !fields.last().is_some_and(Vec::is_empty) {
+                                fields.push(Vec::new());
+                            }
+                        } else {
+                            fields.last_mut().map(|f| f.push((c, unquoted)));
+                        }
+                    }
+                    if splits && fields.last().is_some_and(Vec::is_empty) {
+                        fields.pop();
+                    }
+                    for f in fields {
+                        match glob::expand(&f, &self.world.vfs, &self.cwd) {
+                            Some(paths) => out.extend(paths),
+                            // An unquoted word that expands to nothing disappears, as in bash.
+                            None if !f.is_empty() || (!splits && w.contains(['\'', '"'])) => out.push(f.into_iter().map(|(c, _)| c).collect()),
+                            None => {}
+                        }
+                    }
+                }
             }
         }
-        let assigns: Vec<(String, String)> = cmd
-            .assigns
-            .iter()
-            .map(|a| {
-                let (k, v) = a.split_once('=').unwrap_or((a, ""));
-                (k.to_string(), parse::expand(v, &vars, true))
-            })
-            .collect();
+        Ok(out)
+    }
+
+    /// One word with `$(...)` and variables expanded, not split (a redirect target, an
+    /// assignment's value).
+    fn expand_one(&mut self, raw: &str, side: &mut Vec<Chunk>) -> Result<String, String> {
+        let s = if raw.contains("$(") || raw.contains('`') {
+            let (s, mut chunks) = self.substitute(raw)?;
+            side.append(&mut chunks);
+            s
+        } else {
+            raw.to_string()
+        };
+        Ok(parse::expand(&s, &self.special_vars(), true))
+    }
+
+    /// The input of a command that reads the shell's own stdin: inside `while read ...; done
+    /// < file` (or `cmd | while ...`) the rest of that input, which a filter then consumes.
+    fn inherited_input(&mut self, name: &str) -> Vec<u8> {
+        let Some((data, pos)) = self.inputs.last_mut() else { return Vec::new() };
+        let rest = data.get(*pos..).unwrap_or_default().to_vec();
+        if matches!(name, "cat" | "grep" | "egrep" | "head" | "tail" | "wc" | "sort" | "uniq" | "cut" | "tr" | "sed" | "base64" | "tee" | "xargs") {
+            *pos = data.len();
+        }
+        rest
+    }
+
+    fn run_simple(&mut self, cmd: &SimpleCommand, stdin: Option<Vec<u8>>, tty: bool) -> (Vec<Chunk>, i32, bool) {
+        // What this command writes carries the simulated clock's time (`ls -l`).
+        self.world.vfs.now = crate::cluster::clock::now_unix(self.world.clock_ms);
+        let mut side = Vec::new();
+        let words = match self.expand_words(&cmd.words, &mut side) {
+            Ok(w) => w,
+            Err(e) => {
+                side.push(Chunk::Stderr(e));
+                self.flow = Some(Flow::Abort);
+                return (side, 1, false);
+            }
+        };
+        let mut assigns: Vec<(String, String)> = Vec::new();
+        for a in &cmd.assigns {
+            let (k, v) = a.split_once('=').unwrap_or((a, ""));
+            match self.expand_one(v, &mut side) {
+                Ok(v) => assigns.push((k.to_string(), v)),
+                Err(e) => {
+                    side.push(Chunk::Stderr(e));
+                    self.flow = Some(Flow::Abort);
+                    return (side, 1, false);
+                }
+            }
+        }
+        let vars = self.special_vars();
         if words.is_empty() {
-            // `VAR=value` alone sets a shell variable.
+            // `VAR=value` alone sets a shell variable; `$?` is then that of its last `$(...)`.
+            let code = if cmd.assigns.iter().any(|a| a.contains("$(") || a.contains('`')) { self.last_exit } else { 0 };
             for (k, v) in assigns {
                 self.vars.insert(k, v);
             }
-            return (Vec::new(), 0, false);
+            return (side, code, false);
         }
+        let inherited = stdin.is_none();
+        let stdin = match stdin {
+            Some(s) => s,
+            None => self.inherited_input(&words[0]),
+        };
         let stdout_tty = tty && !cmd.redirects.iter().any(|(op, _)| matches!(op, RedirectOp::Out | RedirectOp::Append));
         let mut proc = Proc { args: words, cwd: self.cwd.clone(), stdin, stdout_tty, ..Default::default() };
+        proc.out = side;
         for k in &self.exported {
             if let Some(v) = self.vars.get(k) {
                 proc.env.insert(k.clone(), v.clone());
@@ -447,39 +712,31 @@ impl Session {
             proc.env.insert(k, v);
         }
         // Input redirects first, so the command sees them.
+        let mut redirected_in = false;
         for (op, target) in &cmd.redirects {
             match op {
                 RedirectOp::HereDoc => {
+                    redirected_in = true;
                     let quoted = target.contains('\'') || target.contains('"');
                     let body = cmd.heredoc.clone().unwrap_or_default();
                     proc.stdin = if quoted { body.into_bytes() } else { parse::expand(&body.replace('"', "\\\""), &vars, true).into_bytes() };
                 }
                 RedirectOp::In => {
-                    let path = proc.path(&parse::expand(target, &vars, true));
-                    if path == "/dev/null" {
-                        proc.stdin = Vec::new();
-                        continue;
-                    }
-                    match self.world.read(&path) {
-                        Ok(d) => proc.stdin = d.into_owned(),
+                    redirected_in = true;
+                    match self.read_redirect(target, &vars) {
+                        Ok(d) => proc.stdin = d,
                         Err(e) => {
-                            let t = parse::expand(target, &vars, true);
-                            return (vec![Chunk::Stderr(format!("bash: {t}: {}\n", e.strerror()))], 1, false);
+                            proc.out.push(Chunk::Stderr(e));
+                            return (proc.out, 1, false);
                         }
                     }
                 }
                 _ => {}
             }
         }
+        self.read_inherited = inherited && !redirected_in;
         // bash opens `>`/`>>` targets before the command runs (`ls > f` lists f).
-        for (op, target) in &cmd.redirects {
-            if matches!(op, RedirectOp::Out | RedirectOp::Append) {
-                let path = proc.path(&parse::expand(target, &vars, true));
-                if path != "/dev/null" && (matches!(op, RedirectOp::Out) || !self.world.vfs.exists(&path)) {
-                    let _ = self.world.vfs.write(&path, Vec::new());
-                }
-            }
-        }
+        self.create_output_targets(&cmd.redirects, &vars, &proc.cwd);
         let name = proc.args[0].clone();
         let mut clear = false;
         let mut fact: Option<usize> = None;
@@ -520,6 +777,7 @@ impl Session {
                 },
             },
         };
+        self.read_inherited = false;
         let mut code = code;
         if let Some(job) = proc.job.take() {
             let redirected = cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
@@ -538,19 +796,44 @@ impl Session {
             let text: String = proc.out.iter().map(crate::facts::chunk_text).collect();
             self.world.facts.finish(token, code, &text);
         }
-        let out = self.apply_output_redirects(cmd, &vars, proc.out, &proc.cwd);
+        let out = self.apply_output_redirects(&cmd.redirects, &vars, proc.out, &proc.cwd);
         match out {
             Ok(chunks) => (chunks, code, clear),
             Err(chunks) => (chunks, 1, clear),
         }
     }
 
+    /// The bytes a `< target` redirect reads, or bash's message.
+    fn read_redirect(&mut self, target: &str, vars: &SortedMap<String, String>) -> Result<Vec<u8>, String> {
+        let t = parse::expand(target, vars, true);
+        let path = crate::vfs::normalize(&self.cwd, &t);
+        if path == "/dev/null" {
+            return Ok(Vec::new());
+        }
+        match self.world.read(&path) {
+            Ok(d) => Ok(d.into_owned()),
+            Err(e) => Err(format!("bash: {t}: {}\n", e.strerror())),
+        }
+    }
+
+    fn create_output_targets(&mut self, redirects: &parse::Redirects, vars: &SortedMap<String, String>, cwd: &str) {
+        for (op, target) in redirects {
+            if matches!(op, RedirectOp::Out | RedirectOp::Append) {
+                let path = crate::vfs::normalize(cwd, &parse::expand(target, vars, true));
+                if path != "/dev/null" && (matches!(op, RedirectOp::Out) || !self.world.vfs.exists(&path)) {
+                    let _ = self.world.vfs.write(&path, Vec::new());
+                }
+            }
+        }
+    }
+
     /// Sends stdout/stderr to files for `>`, `>>`, `2>`, `2>&1`.
-    fn apply_output_redirects(&mut self, cmd: &SimpleCommand, vars: &SortedMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
+    fn apply_output_redirects(&mut self, redirects: &parse::Redirects, vars: &SortedMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
         let mut stdout_to: Option<(String, bool)> = None;
         let mut stderr_to: Option<(String, bool)> = None;
         let mut err_to_out = false;
-        for (op, target) in &cmd.redirects {
+        let mut out_to_err = false;
+        for (op, target) in redirects {
             let path = crate::vfs::normalize(cwd, &parse::expand(target, vars, true));
             match op {
                 RedirectOp::Out => stdout_to = Some((path, false)),
@@ -558,10 +841,15 @@ impl Session {
                 RedirectOp::ErrOut => stderr_to = Some((path, false)),
                 RedirectOp::ErrAppend => stderr_to = Some((path, true)),
                 RedirectOp::ErrToOut => err_to_out = true,
+                // bash applies redirects left to right: `>&2` points stdout at stderr's target now.
+                RedirectOp::OutToErr => {
+                    stdout_to = stderr_to.clone();
+                    out_to_err = stdout_to.is_none();
+                }
                 _ => {}
             }
         }
-        if stdout_to.is_none() && stderr_to.is_none() && !err_to_out {
+        if stdout_to.is_none() && stderr_to.is_none() && !err_to_out && !out_to_err {
             return Ok(chunks);
         }
         let mut kept = Vec::new();
@@ -573,6 +861,8 @@ impl Session {
                 Chunk::Bytes(b) if stdout_to.is_some() => out_buf.extend_from_slice(&b),
                 Chunk::Stderr(s) if err_to_out && stdout_to.is_some() => out_buf.extend_from_slice(s.as_bytes()),
                 Chunk::Stderr(s) if err_to_out => kept.push(Chunk::Stdout(s)),
+                Chunk::Stdout(s) if out_to_err => kept.push(Chunk::Stderr(s)),
+                Chunk::Bytes(b) if out_to_err => kept.push(Chunk::Stderr(String::from_utf8_lossy(&b).into_owned())),
                 Chunk::Stderr(s) if stderr_to.is_some() => err_buf.push_str(&s),
                 other => kept.push(other),
             }

@@ -1,12 +1,27 @@
-//! The bash subset learners type: words with quotes and `$VAR`, `VAR=x cmd`, `;` `&&` `||`,
-//! pipes, `>` `>>` `<` `2>` `2>&1` redirects, and `<<EOF` heredocs.
+//! The bash subset learners type: words with quotes, `$VAR`, `$(...)`, `VAR=x cmd`, `;` `&&`
+//! `||` `&`, `!`, pipes, `>` `>>` `<` `2>` `2>&1` redirects, `<<EOF` heredocs, and the compound
+//! commands `for NAME in WORDS; do LIST; done`, `while`/`until LIST; do LIST; done`,
+//! `if LIST; then LIST; [elif LIST; then LIST;]... [else LIST;] fi` and `{ LIST; }`.
 //!
-//! Parsing keeps each word raw (quotes included); [`expand`] runs when the command runs, so
-//! `export A=1; echo $A` sees the new value, as in bash.
+//! Parsing keeps each word raw (quotes and `$(...)` included); [`expand`] runs when the command
+//! runs, so `export A=1; echo $A` sees the new value and `for i in 1 2; do echo $(echo $i); done`
+//! runs the substitution once per iteration, as in bash.
+//!
+//! Every scan is linear: a word's quotes and substitutions are matched with an explicit stack,
+//! never by searching ahead again for each opening. Compound commands nest at most
+//! [`MAX_NESTING`] deep (the parser and the runner recurse once per level).
 
 use crate::sorted_map::SortedMap;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How deep compound commands (`for`, `while`, `if`, `{ }`) may nest, counted across `$(...)`
+/// levels (each of which counts as [`SUBST_NESTING_COST`]): the parser and the runner recurse
+/// once per level, and this keeps them inside a 1 MiB stack.
+pub const MAX_NESTING: usize = 100;
+/// What one `$(...)` level takes of [`MAX_NESTING`].
+pub const SUBST_NESTING_COST: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Connector {
     /// `;` or end of line: run the next one regardless.
     Always,
@@ -18,7 +33,7 @@ pub enum Connector {
     Background,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RedirectOp {
     Out,
     Append,
@@ -26,25 +41,80 @@ pub enum RedirectOp {
     ErrOut,
     ErrAppend,
     ErrToOut,
+    /// `>&2` (`1>&2`): stdout goes where stderr goes.
+    OutToErr,
     /// `<<DELIM`; the body is in [`SimpleCommand::heredoc`].
     HereDoc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub type Redirects = Vec<(RedirectOp, String)>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SimpleCommand {
     /// Leading `NAME=value` words, raw.
     pub assigns: Vec<String>,
     /// The command name and its arguments, raw.
     pub words: Vec<String>,
-    pub redirects: Vec<(RedirectOp, String)>,
+    pub redirects: Redirects,
     pub heredoc: Option<String>,
 }
 
-pub type Pipeline = Vec<SimpleCommand>;
+/// A compound command: its parts are lists, run by the shell itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Compound {
+    /// `for VAR in WORDS; do BODY; done` (the words raw; `for VAR; do` has none).
+    For { var: String, words: Vec<String>, body: CommandList },
+    /// `while COND; do BODY; done`, or `until` when `until` is true.
+    While { until: bool, cond: CommandList, body: CommandList },
+    /// `if C1; then B1; elif C2; then B2; else E; fi`.
+    If { branches: Vec<(CommandList, CommandList)>, otherwise: Option<CommandList> },
+    /// `{ LIST; }`.
+    Group(CommandList),
+}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    Simple(SimpleCommand),
+    /// A compound command, the redirects after it (`done < file`) and the body of a
+    /// `done <<EOF` heredoc.
+    Compound(Box<Compound>, Redirects, Option<String>),
+}
+
+impl Command {
+    /// The command as `jobs` shows it.
+    pub fn display(&self) -> String {
+        match self {
+            Command::Simple(c) => c.assigns.iter().chain(c.words.iter()).cloned().collect::<Vec<_>>().join(" "),
+            Command::Compound(c, _, _) => match **c {
+                Compound::For { .. } => "for ...".into(),
+                Compound::While { until: false, .. } => "while ...".into(),
+                Compound::While { until: true, .. } => "until ...".into(),
+                Compound::If { .. } => "if ...".into(),
+                Compound::Group(_) => "{ ... }".into(),
+            },
+        }
+    }
+}
+
+/// Commands joined by `|`, maybe negated by a leading `!`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub cmds: Vec<Command>,
+    pub negate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CommandList {
     pub items: Vec<(Pipeline, Connector)>,
+}
+
+/// Why a line did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// bash's message, without the `bash: ` prefix.
+    Syntax(String),
+    /// A compound command is still open (`for i in 1 2; do`): more lines are needed.
+    Incomplete,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +123,95 @@ enum Tok {
     Op(&'static str),
 }
 
-/// Splits a line into raw words and operators. An unterminated quote is an error, with bash's
-/// message.
+/// What an open quote or substitution inside a word waits for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Single,
+    Double,
+    Backtick,
+    Paren,
+    Brace,
+}
+
+impl Open {
+    fn closer(self) -> char {
+        match self {
+            Open::Single => '\'',
+            Open::Double => '"',
+            Open::Backtick => '`',
+            Open::Paren => ')',
+            Open::Brace => '}',
+        }
+    }
+}
+
+/// From `chars[i]`, an opening quote, `` ` ``, `$(` or `${`, to just after its match; nested
+/// ones included, with an explicit stack (no recursion, one pass). The raw text goes to `word`.
+fn scan_nested(chars: &[char], mut i: usize, word: &mut String) -> Result<usize, String> {
+    let mut stack: Vec<Open> = Vec::new();
+    loop {
+        let c = match chars.get(i) {
+            Some(&c) => c,
+            None => {
+                let top = stack.last().copied().unwrap_or(Open::Paren);
+                return Err(format!("unexpected EOF while looking for matching `{}'", top.closer()));
+            }
+        };
+        let top = stack.last().copied();
+        let next = chars.get(i + 1).copied();
+        let mut step = 1;
+        match top {
+            Some(Open::Single) => {
+                if c == '\'' {
+                    stack.pop();
+                }
+            }
+            Some(Open::Backtick) if c == '`' => {
+                stack.pop();
+            }
+            Some(Open::Backtick) if c == '\\' => step = 2,
+            Some(Open::Backtick) => {}
+            _ => {
+                let in_double = top == Some(Open::Double);
+                match c {
+                    '\\' => step = 2,
+                    '\'' if !in_double => stack.push(Open::Single),
+                    '"' if in_double => {
+                        stack.pop();
+                    }
+                    '"' => stack.push(Open::Double),
+                    '`' => stack.push(Open::Backtick),
+                    '$' if next == Some('(') => {
+                        stack.push(Open::Paren);
+                        step = 2;
+                    }
+                    '$' if next == Some('{') => {
+                        stack.push(Open::Brace);
+                        step = 2;
+                    }
+                    '(' if top == Some(Open::Paren) => stack.push(Open::Paren),
+                    ')' if top == Some(Open::Paren) => {
+                        stack.pop();
+                    }
+                    '}' if top == Some(Open::Brace) => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for k in i..(i + step).min(chars.len()) {
+            word.push(chars[k]);
+        }
+        i += step;
+        if stack.is_empty() {
+            return Ok(i);
+        }
+    }
+}
+
+/// Splits a line into raw words and operators (`\n` is an operator: it ends a command as `;`
+/// does). An unterminated quote is an error, with bash's message.
 fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
     let chars: Vec<char> = line.chars().collect();
     let mut toks = Vec::new();
@@ -72,55 +229,28 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
     while i < chars.len() {
         let c = chars[i];
         match c {
-            ' ' | '\t' | '\n' => {
+            ' ' | '\t' | '\r' => {
                 flush!();
                 i += 1;
             }
-            '#' if !in_word => break,
-            '\'' => {
-                in_word = true;
-                word.push(c);
+            '\n' => {
+                flush!();
+                toks.push(Tok::Op("\n"));
                 i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err("unexpected EOF while looking for matching `''".into()),
-                        Some('\'') => {
-                            word.push('\'');
-                            i += 1;
-                            break;
-                        }
-                        Some(&ch) => {
-                            word.push(ch);
-                            i += 1;
-                        }
-                    }
+            }
+            '#' if !in_word => {
+                // A comment runs to the end of its line.
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
                 }
             }
-            '"' => {
+            '\'' | '"' | '`' => {
                 in_word = true;
-                word.push(c);
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err("unexpected EOF while looking for matching `\"'".into()),
-                        Some('\\') => {
-                            word.push('\\');
-                            if let Some(&n) = chars.get(i + 1) {
-                                word.push(n);
-                            }
-                            i += 2;
-                        }
-                        Some('"') => {
-                            word.push('"');
-                            i += 1;
-                            break;
-                        }
-                        Some(&ch) => {
-                            word.push(ch);
-                            i += 1;
-                        }
-                    }
-                }
+                i = scan_nested(&chars, i, &mut word)?;
+            }
+            '$' if matches!(chars.get(i + 1), Some('(' | '{')) => {
+                in_word = true;
+                i = scan_nested(&chars, i, &mut word)?;
             }
             '\\' => {
                 in_word = true;
@@ -129,6 +259,11 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
                     word.push(n);
                 }
                 i += 2;
+            }
+            '(' | ')' => {
+                flush!();
+                toks.push(Tok::Op(if c == '(' { "(" } else { ")" }));
+                i += 1;
             }
             ';' | '|' | '&' | '>' | '<' => {
                 // `2>` and `2>&1` only when the 2 stands alone as a word.
@@ -147,6 +282,17 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
                     }
                     continue;
                 }
+                // `>&2` and `1>&2`.
+                if c == '>' && (!in_word || word == "1") && chars.get(i + 1) == Some(&'&') && chars.get(i + 2) == Some(&'2') {
+                    if in_word {
+                        word.clear();
+                        in_word = false;
+                    }
+                    flush!();
+                    toks.push(Tok::Op(">&2"));
+                    i += 3;
+                    continue;
+                }
                 flush!();
                 let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
                 let op: &'static str = match two.as_str() {
@@ -154,6 +300,7 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
                     "||" => "||",
                     ">>" => ">>",
                     "<<" => "<<",
+                    ";;" => ";;",
                     _ => match c {
                         ';' => ";",
                         '|' => "|",
@@ -178,11 +325,30 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
     Ok(toks)
 }
 
+/// [`scan_nested`] for the shell: from an opening `$(` or `` ` `` at `chars[i]`, the index just
+/// after its match.
+pub(crate) fn scan_nested_end(chars: &[char], i: usize, raw: &mut String) -> Result<usize, String> {
+    scan_nested(chars, i, raw)
+}
+
+/// The words of an already substituted word (its quotes still in place), split where the
+/// substitution left unquoted spaces.
+pub(crate) fn split_words(s: &str) -> Vec<String> {
+    match tokenize(s) {
+        Ok(toks) => toks.into_iter().filter_map(|t| if let Tok::Word(w) = t { Some(w) } else { None }).collect(),
+        Err(_) => vec![s.to_string()],
+    }
+}
+
 fn is_assignment(raw: &str) -> bool {
     match raw.find('=') {
         Some(0) | None => false,
         Some(eq) => raw[..eq].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !raw.as_bytes()[0].is_ascii_digit(),
     }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !s.as_bytes()[0].is_ascii_digit()
 }
 
 /// The heredoc delimiter of a line's first `<<WORD`, if any (the session then reads body
@@ -196,72 +362,321 @@ pub fn heredoc_delimiter(line: &str) -> Option<String> {
     }
 }
 
-/// Parses one logical line (a heredoc body, if any, is passed separately).
+/// Parses one logical line (a heredoc body, if any, is passed separately). An open compound
+/// command is a syntax error here; [`parse_full`] tells it apart.
 pub fn parse(line: &str, heredoc_body: Option<&str>) -> Result<CommandList, String> {
-    let toks = tokenize(line)?;
-    let mut items = Vec::new();
-    let mut pipeline: Pipeline = Vec::new();
-    let mut cmd = SimpleCommand::default();
-    let mut iter = toks.into_iter().peekable();
-    let syntax = |t: &str| format!("syntax error near unexpected token `{t}'");
-    while let Some(tok) = iter.next() {
-        match tok {
-            Tok::Word(w) => {
-                if cmd.words.is_empty() && is_assignment(&w) {
-                    cmd.assigns.push(w);
-                } else {
-                    cmd.words.push(w);
-                }
-            }
-            Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "<<")) => {
-                let target = match iter.next() {
-                    Some(Tok::Word(w)) => w,
-                    Some(Tok::Op(o)) => return Err(syntax(o)),
-                    None => return Err(syntax("newline")),
-                };
-                let rop = match op {
-                    ">" => RedirectOp::Out,
-                    ">>" => RedirectOp::Append,
-                    "<" => RedirectOp::In,
-                    "2>" => RedirectOp::ErrOut,
-                    "2>>" => RedirectOp::ErrAppend,
-                    _ => {
-                        cmd.heredoc = Some(heredoc_body.unwrap_or("").to_string());
-                        RedirectOp::HereDoc
-                    }
-                };
-                cmd.redirects.push((rop, target));
-            }
-            Tok::Op("2>&1") => cmd.redirects.push((RedirectOp::ErrToOut, String::new())),
-            Tok::Op(op @ ("|" | ";" | "&&" | "||" | "&")) => {
-                if cmd.words.is_empty() && cmd.assigns.is_empty() {
-                    return Err(syntax(op));
-                }
-                pipeline.push(std::mem::take(&mut cmd));
-                if op != "|" {
-                    let conn = match op {
-                        "&&" => Connector::And,
-                        "||" => Connector::Or,
-                        "&" => Connector::Background,
-                        _ => Connector::Always,
-                    };
-                    items.push((std::mem::take(&mut pipeline), conn));
-                } else if iter.peek().is_none() {
-                    return Err(syntax("newline"));
-                }
-            }
-            Tok::Op(o) => return Err(syntax(o)),
+    parse_full(line, heredoc_body).map_err(|e| match e {
+        ParseError::Syntax(s) => s,
+        ParseError::Incomplete => "syntax error: unexpected end of file".to_string(),
+    })
+}
+
+/// Parses one or more lines (joined with `\n`).
+pub fn parse_full(line: &str, heredoc_body: Option<&str>) -> Result<CommandList, ParseError> {
+    parse_within(line, heredoc_body, 0)
+}
+
+/// [`parse_full`] for a line run while `used` levels of the nesting budget are taken (the
+/// compound commands and `$(...)` around it): its own compound commands get the rest.
+pub fn parse_within(line: &str, heredoc_body: Option<&str>, used: usize) -> Result<CommandList, ParseError> {
+    let toks = tokenize(line).map_err(ParseError::Syntax)?;
+    let mut p = Parser { toks, pos: 0, depth: used, heredoc: heredoc_body.map(str::to_string) };
+    let list = p.list(&[])?;
+    match p.peek() {
+        None => Ok(list),
+        Some(t) => Err(syntax(&tok_text(t))),
+    }
+}
+
+fn syntax(t: &str) -> ParseError {
+    ParseError::Syntax(format!("syntax error near unexpected token `{t}'"))
+}
+
+fn tok_text(t: &Tok) -> String {
+    match t {
+        Tok::Word(w) => w.clone(),
+        Tok::Op("\n") => "newline".into(),
+        Tok::Op(o) => o.to_string(),
+    }
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+    depth: usize,
+    heredoc: Option<String>,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn peek_word(&self) -> Option<&str> {
+        match self.peek() {
+            Some(Tok::Word(w)) => Some(w),
+            _ => None,
         }
     }
-    if !cmd.words.is_empty() || !cmd.assigns.is_empty() || !cmd.redirects.is_empty() {
-        pipeline.push(cmd);
+
+    fn skip_newlines(&mut self) {
+        while self.peek() == Some(&Tok::Op("\n")) {
+            self.pos += 1;
+        }
     }
-    if !pipeline.is_empty() {
-        items.push((pipeline, Connector::Always));
-    } else if matches!(items.last(), Some((_, Connector::And | Connector::Or))) {
-        return Err(syntax("newline"));
+
+    /// Commands until EOF or (at a command's start) one of the `stop` words.
+    fn list(&mut self, stop: &[&str]) -> Result<CommandList, ParseError> {
+        let mut items: Vec<(Pipeline, Connector)> = Vec::new();
+        loop {
+            self.skip_newlines();
+            match self.peek() {
+                None => return Ok(CommandList { items }),
+                Some(Tok::Word(w)) if stop.contains(&w.as_str()) => return Ok(CommandList { items }),
+                _ => {}
+            }
+            let pipeline = self.pipeline()?;
+            let conn = match self.peek() {
+                None => Connector::Always,
+                Some(Tok::Op(op @ (";" | "\n" | "&" | "&&" | "||"))) => {
+                    let op = *op;
+                    self.pos += 1;
+                    match op {
+                        "&&" | "||" => {
+                            self.skip_newlines();
+                            if self.peek().is_none() {
+                                return Err(if stop.is_empty() { syntax("newline") } else { ParseError::Incomplete });
+                            }
+                            if op == "&&" {
+                                Connector::And
+                            } else {
+                                Connector::Or
+                            }
+                        }
+                        "&" => Connector::Background,
+                        _ => Connector::Always,
+                    }
+                }
+                Some(Tok::Word(w)) if stop.contains(&w.as_str()) => Connector::Always,
+                Some(t) => return Err(syntax(&tok_text(t))),
+            };
+            items.push((pipeline, conn));
+        }
     }
-    Ok(CommandList { items })
+
+    fn pipeline(&mut self) -> Result<Pipeline, ParseError> {
+        let mut p = Pipeline::default();
+        if self.peek_word() == Some("!") {
+            self.pos += 1;
+            p.negate = true;
+            // `!` alone negates an empty command: status 1.
+            if matches!(self.peek(), None | Some(Tok::Op(";" | "\n" | "&&" | "||" | "&"))) {
+                return Ok(p);
+            }
+        }
+        loop {
+            p.cmds.push(self.command()?);
+            if self.peek() == Some(&Tok::Op("|")) {
+                self.pos += 1;
+                self.skip_newlines();
+                if self.peek().is_none() {
+                    return Err(syntax("newline"));
+                }
+            } else {
+                return Ok(p);
+            }
+        }
+    }
+
+    fn expect_word(&mut self, want: &str) -> Result<(), ParseError> {
+        match self.peek() {
+            Some(Tok::Word(w)) if w == want => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(t) => Err(syntax(&tok_text(t))),
+            None => Err(ParseError::Incomplete),
+        }
+    }
+
+    /// A list that must hold at least one command before its stop word.
+    fn nonempty(&mut self, stop: &[&str]) -> Result<CommandList, ParseError> {
+        let l = self.list(stop)?;
+        match self.peek() {
+            None => Err(ParseError::Incomplete),
+            Some(t) if l.items.is_empty() => Err(syntax(&tok_text(t))),
+            _ => Ok(l),
+        }
+    }
+
+    fn command(&mut self) -> Result<Command, ParseError> {
+        let first = match self.peek() {
+            Some(Tok::Word(w)) => w.clone(),
+            Some(Tok::Op(op)) if matches!(*op, ">" | ">>" | "<" | "2>" | "2>>" | "<<" | "2>&1" | ">&2") => String::new(),
+            Some(t) => return Err(syntax(&tok_text(t))),
+            None => return Err(syntax("newline")),
+        };
+        if !matches!(first.as_str(), "for" | "while" | "until" | "if" | "{") {
+            if matches!(first.as_str(), "then" | "elif" | "else" | "fi" | "do" | "done" | "}" | "!" | "in") {
+                return Err(syntax(&first));
+            }
+            return self.simple().map(Command::Simple);
+        }
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(ParseError::Syntax(format!("syntax error: compound commands nested more than {MAX_NESTING} deep (the playground's limit)")));
+        }
+        self.pos += 1;
+        let compound = match first.as_str() {
+            "for" => {
+                let var = match self.peek() {
+                    Some(Tok::Word(w)) if is_name(w) => w.clone(),
+                    Some(Tok::Word(w)) => return Err(ParseError::Syntax(format!("`{w}': not a valid identifier"))),
+                    Some(t) => return Err(syntax(&tok_text(t))),
+                    None => return Err(ParseError::Incomplete),
+                };
+                self.pos += 1;
+                self.skip_newlines();
+                let mut words = Vec::new();
+                if self.peek_word() == Some("in") {
+                    self.pos += 1;
+                    while let Some(Tok::Word(w)) = self.peek() {
+                        words.push(w.clone());
+                        self.pos += 1;
+                    }
+                    match self.peek() {
+                        Some(Tok::Op(";" | "\n")) => self.pos += 1,
+                        Some(t) => return Err(syntax(&tok_text(t))),
+                        None => return Err(ParseError::Incomplete),
+                    }
+                } else if self.peek() == Some(&Tok::Op(";")) {
+                    self.pos += 1;
+                }
+                self.skip_newlines();
+                self.expect_word("do")?;
+                let body = self.nonempty(&["done"])?;
+                self.expect_word("done")?;
+                Compound::For { var, words, body }
+            }
+            "while" | "until" => {
+                let cond = self.nonempty(&["do"])?;
+                self.expect_word("do")?;
+                let body = self.nonempty(&["done"])?;
+                self.expect_word("done")?;
+                Compound::While { until: first == "until", cond, body }
+            }
+            "if" => {
+                let mut branches = Vec::new();
+                let mut otherwise = None;
+                loop {
+                    let cond = self.nonempty(&["then"])?;
+                    self.expect_word("then")?;
+                    let body = self.nonempty(&["elif", "else", "fi"])?;
+                    branches.push((cond, body));
+                    match self.peek_word() {
+                        Some("elif") => self.pos += 1,
+                        Some("else") => {
+                            self.pos += 1;
+                            otherwise = Some(self.nonempty(&["fi"])?);
+                            self.expect_word("fi")?;
+                            break;
+                        }
+                        _ => {
+                            self.expect_word("fi")?;
+                            break;
+                        }
+                    }
+                }
+                Compound::If { branches, otherwise }
+            }
+            _ => {
+                let l = self.nonempty(&["}"])?;
+                self.expect_word("}")?;
+                Compound::Group(l)
+            }
+        };
+        self.depth -= 1;
+        let mut redirects = Vec::new();
+        let mut heredoc = None;
+        while let Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "2>&1" | ">&2" | "<<"))) = self.peek() {
+            let op = *op;
+            self.pos += 1;
+            if op == "<<" {
+                let target = self.redirect_target()?;
+                heredoc = Some(self.heredoc.take().unwrap_or_default());
+                redirects.push((RedirectOp::HereDoc, target));
+                continue;
+            }
+            if op == "2>&1" || op == ">&2" {
+                redirects.push((if op == "2>&1" { RedirectOp::ErrToOut } else { RedirectOp::OutToErr }, String::new()));
+                continue;
+            }
+            let target = self.redirect_target()?;
+            redirects.push((redirect_op(op), target));
+        }
+        if let Some(Tok::Word(w)) = self.peek() {
+            return Err(syntax(w));
+        }
+        Ok(Command::Compound(Box::new(compound), redirects, heredoc))
+    }
+
+    fn redirect_target(&mut self) -> Result<String, ParseError> {
+        match self.peek() {
+            Some(Tok::Word(w)) => {
+                let w = w.clone();
+                self.pos += 1;
+                Ok(w)
+            }
+            Some(t) => Err(syntax(&tok_text(t))),
+            None => Err(syntax("newline")),
+        }
+    }
+
+    fn simple(&mut self) -> Result<SimpleCommand, ParseError> {
+        let mut cmd = SimpleCommand::default();
+        loop {
+            match self.peek() {
+                Some(Tok::Word(w)) => {
+                    if cmd.words.is_empty() && is_assignment(w) {
+                        cmd.assigns.push(w.clone());
+                    } else {
+                        cmd.words.push(w.clone());
+                    }
+                    self.pos += 1;
+                }
+                Some(Tok::Op("2>&1")) => {
+                    self.pos += 1;
+                    cmd.redirects.push((RedirectOp::ErrToOut, String::new()));
+                }
+                Some(Tok::Op(">&2")) => {
+                    self.pos += 1;
+                    cmd.redirects.push((RedirectOp::OutToErr, String::new()));
+                }
+                Some(Tok::Op(op @ (">" | ">>" | "<" | "2>" | "2>>" | "<<"))) => {
+                    let op = *op;
+                    self.pos += 1;
+                    let target = self.redirect_target()?;
+                    if op == "<<" {
+                        cmd.heredoc = Some(self.heredoc.take().unwrap_or_default());
+                    }
+                    cmd.redirects.push((redirect_op(op), target));
+                }
+                _ => break,
+            }
+        }
+        Ok(cmd)
+    }
+}
+
+fn redirect_op(op: &str) -> RedirectOp {
+    match op {
+        ">" => RedirectOp::Out,
+        ">>" => RedirectOp::Append,
+        "<" => RedirectOp::In,
+        "2>" => RedirectOp::ErrOut,
+        "2>>" => RedirectOp::ErrAppend,
+        _ => RedirectOp::HereDoc,
+    }
 }
 
 /// Removes quotes without expanding variables (heredoc delimiters).
@@ -283,6 +698,8 @@ pub fn expand_marked(raw: &str, vars: &SortedMap<String, String>, do_vars: bool)
     let mut out = Marked(Vec::new(), false);
     let mut i = 0;
     let mut in_double = false;
+    // No `}` at or after this index: an unclosed `${` need not search again (linear).
+    let mut no_close_from = usize::MAX;
     while i < chars.len() {
         let c = chars[i];
         match c {
@@ -313,9 +730,12 @@ pub fn expand_marked(raw: &str, vars: &SortedMap<String, String>, do_vars: bool)
             }
             '$' if do_vars => {
                 let (name, next) = if chars.get(i + 1) == Some(&'{') {
-                    match chars[i + 2..].iter().position(|&c| c == '}') {
+                    match if i + 2 >= no_close_from { None } else { chars[i + 2..].iter().position(|&c| c == '}') } {
                         Some(end) => (chars[i + 2..i + 2 + end].iter().collect::<String>(), i + 3 + end),
-                        None => (String::new(), i + 1),
+                        None => {
+                            no_close_from = no_close_from.min(i + 2);
+                            (String::new(), i + 1)
+                        }
                     }
                 } else if chars.get(i + 1).is_some_and(|c| *c == '?' || *c == '$' || *c == '#') {
                     (chars[i + 1].to_string(), i + 2)
@@ -378,9 +798,13 @@ mod tests {
     fn parses_lists_pipes_and_redirects() {
         let l = parse("A=1 etcdctl get k | grep x > out && echo ok; echo done", None).unwrap();
         assert_eq!(l.items.len(), 3);
-        assert_eq!(l.items[0].0.len(), 2);
-        assert_eq!(l.items[0].0[0].assigns, vec!["A=1"]);
-        assert_eq!(l.items[0].0[1].redirects, vec![(RedirectOp::Out, "out".to_string())]);
+        assert_eq!(l.items[0].0.cmds.len(), 2);
+        let simple = |c: &Command| match c {
+            Command::Simple(s) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(simple(&l.items[0].0.cmds[0]).assigns, vec!["A=1"]);
+        assert_eq!(simple(&l.items[0].0.cmds[1]).redirects, vec![(RedirectOp::Out, "out".to_string())]);
         assert_eq!(l.items[0].1, Connector::And);
     }
 
@@ -389,5 +813,13 @@ mod tests {
         assert_eq!(parse("| a", None).unwrap_err(), "syntax error near unexpected token `|'");
         assert_eq!(parse("echo >", None).unwrap_err(), "syntax error near unexpected token `newline'");
         assert_eq!(parse("echo 'a", None).unwrap_err(), "unexpected EOF while looking for matching `''");
+        assert_eq!(parse("for i in 1; do echo; done; done", None).unwrap_err(), "syntax error near unexpected token `done'");
+        assert_eq!(parse("if true; then fi", None).unwrap_err(), "syntax error near unexpected token `fi'");
+        assert_eq!(parse("while do", None).unwrap_err(), "syntax error near unexpected token `do'");
+        assert_eq!(parse("echo a | ! cat", None).unwrap_err(), "syntax error near unexpected token `!'");
+        assert_eq!(parse("for i in 1 2; do", None).unwrap_err(), "syntax error: unexpected end of file");
+        assert_eq!(parse_full("if true; then\necho", None), Err(ParseError::Incomplete));
+        assert_eq!(parse("echo $(echo \"a", None).unwrap_err(), "unexpected EOF while looking for matching `\"'");
+        assert!(parse("!", None).is_ok_and(|l| l.items[0].0.negate && l.items[0].0.cmds.is_empty()));
     }
 }

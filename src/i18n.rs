@@ -18,6 +18,22 @@ impl Lang {
         }
     }
 
+    /// The page's language for a browser's preferred language tag (`navigator.language`):
+    /// Portuguese for any `pt` tag, English otherwise.
+    pub fn from_browser(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        if primary == "pt" {
+            Lang::Pt
+        } else {
+            Lang::En
+        }
+    }
+
+    /// One-or-many: `one` when `n` is 1, else `many` (both carry `{n}`).
+    pub fn plural(n: usize, one: &str, many: &str) -> String {
+        (if n == 1 { one } else { many }).replace("{n}", &n.to_string())
+    }
+
     pub fn pick<'a>(self, en: &'a str, pt: &'a str) -> &'a str {
         match self {
             Lang::En => en,
@@ -58,12 +74,13 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cluster.pods", "Pods", "Pods"),
     ("cluster.trust", "Who talks to etcd", "Quem fala com o etcd"),
     ("cluster.trust_help", "Each TLS client presents a certificate and key and checks etcd's certificate with a CA; the flag or variable names the file. The kubelet's health check is plain HTTP.", "Cada cliente TLS apresenta um certificado e uma chave e confere o certificado do etcd com uma CA; a flag ou variável aponta o arquivo. A verificação de saúde do kubelet é HTTP puro."),
-    ("cluster.edge_ok", "handshake OK", "handshake OK"),
-    ("cluster.edge_broken", "handshake fails", "handshake falha"),
+    ("cluster.edge_ok", "handshake OK", "handshake ok"),
+    ("cluster.edge_broken", "handshake fails", "falha no handshake"),
+    ("cluster.client_error", "The client's error:", "Erro do cliente:"),
     ("cluster.unset", "(not set)", "(não definido)"),
     ("cluster.kubelet_probe", "kubelet (health check)", "kubelet (verificação de saúde)"),
-    ("cluster.probe_ok", "probe OK, no certificate", "probe OK, sem certificado"),
-    ("cluster.probe_broken", "probe fails", "probe falha"),
+    ("cluster.probe_ok", "probe OK, no certificate", "verificação OK, sem certificado"),
+    ("cluster.probe_broken", "probe fails", "a verificação falha"),
     ("lesson.sandbox", "Sandbox (no lesson)", "Sandbox (sem lição)"),
     ("lesson.list", "Course", "Curso"),
     ("lesson.load", "Load a lesson", "Carregar uma lição"),
@@ -88,10 +105,51 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.hint", "Hint", "Dica"),
     ("lesson.showhint", "Show a hint ({n} left)", "Mostrar uma dica (restam {n})"),
     ("lesson.showsolution", "Show the solution", "Mostrar a solução"),
+    ("lesson.lastdone", "Step complete — but the lesson is not: steps {steps} have not passed yet.", "Passo concluído — mas a lição ainda não: os passos {steps} ainda não passaram."),
+    ("lesson.st_passed", "passed:", "concluído:"),
+    ("lesson.st_skipped", "skipped:", "pulado:"),
+    ("lesson.st_todo", "not done yet:", "ainda não feito:"),
+    ("lesson.restart_help", "Put this step back as it starts (the state the earlier steps leave).", "Volta este passo ao início (o estado que os passos anteriores deixam)."),
+    ("lesson.solution", "Solution", "Solução"),
+    ("lesson.print", "Print handout", "Imprimir apostila"),
+    ("lesson.print_help", "A printable page with the lesson's instructions and commands.", "Uma página para imprimir com as instruções e os comandos da lição."),
+    ("exam.left", "Time left", "Tempo restante"),
+    ("exam.finish", "Hand in", "Entregar"),
+    ("exam.again", "New attempt", "Nova tentativa"),
+    ("exam.rules", "Exam: each task is checked when you leave it and at the end. Hints, solutions and the “What happened” notes open when the exam ends.", "Prova: cada tarefa é conferida quando você sai dela e no fim. Dicas, soluções e as notas “O que aconteceu” abrem quando a prova termina."),
+    ("exam.nolive", "These are checked at the end.", "Isto é conferido no fim."),
+    ("exam.locked", "Hints and the solution open when the exam ends.", "As dicas e a solução abrem quando a prova termina."),
+    ("exam.score", "Score: {p} of {n} tasks", "Nota: {p} de {n} tarefas"),
+    ("exam.failed", "failed:", "falhou:"),
+    ("exam.minutes", "Time allowed: {n} minutes.", "Tempo: {n} minutos."),
+    ("start.title", "New here? Start with lesson 1", "Primeira vez? Comece pela lição 1"),
+    ("start.text", "Each lesson gives you short tasks to type in the terminal on the left, and checks them as you go. Nothing to install.", "Cada lição traz tarefas curtas para digitar no terminal à esquerda e confere cada uma enquanto você avança. Nada para instalar."),
+    ("start.button", "Start lesson 1", "Começar a lição 1"),
+    ("progress.title", "Your progress as a file", "Seu progresso em arquivo"),
+    ("progress.name", "Your name", "Seu nome"),
+    ("progress.export", "Export progress", "Exportar progresso"),
+    ("progress.import", "Import progress…", "Importar progresso…"),
+    ("class.title", "Class view (for instructors)", "Visão da turma (para instrutores)"),
+    ("class.help", "Open the progress files your learners exported: one row per learner.", "Abra os arquivos de progresso que seus alunos exportaram: uma linha por aluno."),
+    ("class.open", "Open progress files…", "Abrir arquivos de progresso…"),
+    ("class.learner", "Learner", "Aluno"),
+    ("class.legend", "✓ passed · ↷ skipped · · not yet", "✓ concluído · ↷ pulado · · ainda não"),
+    ("term.keys", "On-screen keys", "Teclas na tela"),
+    ("term.ctrlc", "Cancel (Ctrl+C)", "Cancelar (Ctrl+C)"),
+    ("term.tab", "Complete (Tab)", "Completar (Tab)"),
+    ("term.up", "Previous command (↑)", "Comando anterior (↑)"),
     ("insp.revision", "Revision", "Revisão"),
     ("insp.compacted", "Compacted at", "Compactado em"),
     ("insp.filter", "Prefix", "Prefixo"),
-    ("insp.count", "{n} keys match ({shown} shown). Click a key to see its history.", "{n} chaves correspondem ({shown} exibidas). Clique numa chave para ver seu histórico."),
+    ("insp.count_one", "{n} key matches", "{n} chave corresponde"),
+    ("insp.count_many", "{n} keys match", "{n} chaves correspondem"),
+    ("insp.shown_one", "({n} shown).", "({n} exibida)."),
+    ("insp.shown_many", "({n} shown).", "({n} exibidas)."),
+    ("insp.click", "Click a key to see its history.", "Clique numa chave para ver o histórico dela."),
+    ("insp.create", "created (rev)", "criada (rev)"),
+    ("insp.mod", "modified (rev)", "modificada (rev)"),
+    ("insp.version", "version", "versão"),
+    ("insp.lease", "lease", "lease"),
     ("insp.key", "Key", "Chave"),
     ("insp.value", "Value", "Valor"),
     ("insp.timeline", "History of {key}", "Histórico de {key}"),
@@ -149,5 +207,23 @@ mod tests {
         }
         assert_eq!(t(Lang::Pt, "lang.switch"), "Idioma");
         assert_eq!(t(Lang::En, "lang.switch"), "Language");
+    }
+
+    #[test]
+    fn the_browser_language_picks_the_page_language() {
+        assert_eq!(Lang::from_browser("pt-BR"), Lang::Pt);
+        assert_eq!(Lang::from_browser("pt"), Lang::Pt);
+        assert_eq!(Lang::from_browser("PT_pt"), Lang::Pt);
+        assert_eq!(Lang::from_browser("en-US"), Lang::En);
+        assert_eq!(Lang::from_browser("de"), Lang::En);
+        assert_eq!(Lang::from_browser(""), Lang::En);
+        assert_eq!(Lang::from_browser("ptx"), Lang::En);
+    }
+
+    #[test]
+    fn plurals_agree_with_the_count() {
+        assert_eq!(Lang::plural(1, "{n} chave exibida", "{n} chaves exibidas"), "1 chave exibida");
+        assert_eq!(Lang::plural(282, "{n} chave exibida", "{n} chaves exibidas"), "282 chaves exibidas");
+        assert_eq!(Lang::plural(0, "{n} key", "{n} keys"), "0 keys");
     }
 }

@@ -29,7 +29,8 @@ const SAVE_DELAY_MS: u32 = 300;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::load);
-    let tab = use_state(|| Tab::Keys);
+    // A first visit opens the lessons (with a start card); a returning one the keys.
+    let tab = use_state(|| if super::state::has_saved_session() { Tab::Keys } else { Tab::Lessons });
     let confirm_reset = use_state(|| false);
     let save_timer = use_mut_ref(|| None::<Timeout>);
     let save_failed = use_mut_ref(|| false);

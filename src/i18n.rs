@@ -125,6 +125,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("start.title", "New here? Start with lesson 1", "Primeira vez? Comece pela lição 1"),
     ("start.text", "Each lesson gives you short tasks to type in the terminal on the left, and checks them as you go. Nothing to install.", "Cada lição traz tarefas curtas para digitar no terminal à esquerda e confere cada uma enquanto você avança. Nada para instalar."),
     ("start.button", "Start lesson 1", "Começar a lição 1"),
+    ("start.dismiss", "Not now", "Agora não"),
     ("progress.title", "Your progress as a file", "Seu progresso em arquivo"),
     ("progress.name", "Your name", "Seu nome"),
     ("progress.export", "Export progress", "Exportar progresso"),

@@ -100,25 +100,8 @@ pub fn lessons_panel(props: &Props) -> Html {
                 </li>
             }
         });
-        // A first visit: where to start.
-        let first = state.progress.lessons.is_empty() && state.active.is_none();
-        let start_card = state.cards().into_iter().next().filter(|_| first).map(|c| {
-            let st = state.clone();
-            let open = Callback::from(move |_: MouseEvent| match st.to_fetch(&c.id) {
-                Some(card) => fetch_lesson(st.clone(), card.file.clone(), true),
-                None => st.dispatch(Action::OpenLesson(c.id.clone())),
-            });
-            html! {
-                <div class="start-card" id="start-card">
-                    <h2>{ t(l, "start.title") }</h2>
-                    <p>{ t(l, "start.text") }</p>
-                    <button id="start-lesson-1" class="primary" onclick={ open }>{ t(l, "start.button") }</button>
-                </div>
-            }
-        });
         return html! {
             <div class="lessons">
-                { for start_card }
                 <div class="lesson-bar">
                     <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
                 </div>
@@ -357,6 +340,26 @@ pub fn fetch_index(state: Handle) {
     wasm_bindgen_futures::spawn_local(async move {
         let res = fetch_text(lessons::course::INDEX).await;
         state.dispatch(Action::Index(res));
+    });
+}
+
+/// Opens the course's first lesson (the first visit's start card): the index first, when the
+/// page has not fetched it yet.
+pub fn open_first(state: Handle) {
+    if let Some(card) = state.index.first() {
+        match state.to_fetch(&card.id) {
+            Some(c) => fetch_lesson(state.clone(), c.file.clone(), true),
+            None => state.dispatch(Action::OpenLesson(card.id.clone())),
+        }
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let res = fetch_text(lessons::course::INDEX).await;
+        let first = res.as_ref().ok().and_then(|t| lessons::course::parse_index(t).ok()).and_then(|c| c.into_iter().next());
+        state.dispatch(Action::Index(res));
+        if let Some(card) = first {
+            fetch_lesson(state, card.file, true);
+        }
     });
 }
 

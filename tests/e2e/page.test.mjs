@@ -143,7 +143,7 @@ test('text scales: at 200% font size the page still fits sideways', async () => 
 });
 
 test('offline once loaded: a reload without network still gives a working prompt', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   const page = await openAt(browser, server.url, { context: ctx });
   await page.evaluate(() => navigator.serviceWorker.ready);
   await reloadPage(page); // now controlled by the service worker, which has cached the files
@@ -162,7 +162,7 @@ test('timing: navigation to first usable prompt, and a command with 10k keys in 
   // Best of 5: the machine running the tests is shared, and the minimum is the page's own cost.
   const times = [];
   for (let i = 0; i < 5; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
     const page = await ctx.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => document.querySelector('#cmd') && document.documentElement.dataset.ready === 'true', null, { polling: 'raf' });

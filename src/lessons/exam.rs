@@ -250,6 +250,12 @@ key = "{{key}}"
         let practice = EXAM.replace("mode = \"exam\"\n", "");
         let e = Lesson::parse_file("x.toml", &practice).unwrap_err().to_string();
         assert!(e.contains("`minutes` is for exams"), "{e}");
+        // A time limit alone is the older spelling of an exam.
+        let old = EXAM.replace("mode = \"exam\"\nminutes = 10\n", "time_limit_minutes = 10\n");
+        let o = Lesson::parse_file("x.toml", &old).unwrap();
+        assert!(o.exam && o.time_limit_minutes == Some(10));
+        let p = Lesson::parse_file("x.toml", &old.replace("time_limit_minutes", "mode = \"practice\"\ntime_limit_minutes")).unwrap();
+        assert!(!p.exam);
         // A Go template in a command is not a variable.
         let tpl = EXAM.replace("\"echo hi > {{file}}\"", "\"echo hi > {{file}}\", \"kubectl get pods -o go-template='{{.metadata.name}}'\"");
         assert!(Lesson::parse_file("x.toml", &tpl).is_ok());

@@ -292,7 +292,9 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
 fn mode(cx: &mut Ctx, root: &Table) -> (bool, Option<u32>) {
     let line = |k: &str| get(root, k).map_or(1, |n| n.line);
     let exam = match cx.str(root, "mode", "the lesson").as_deref() {
-        None | Some("practice") => false,
+        // The older spelling of an exam: a time limit alone (lesson 11 promises a timer and a score).
+        None => get(root, "time_limit_minutes").is_some(),
+        Some("practice") => false,
         Some("exam") => true,
         Some(m) => {
             cx.err(line("mode"), format!("unknown mode `{m}` (one of: practice, exam)"));

@@ -139,9 +139,15 @@ impl Attempt {
         self.remaining_ms(now_ms) == 0
     }
 
-    /// Keeps a task's check results (while the attempt runs; a finished score does not move).
+    /// Keeps a task's check results while the attempt runs: the best seen (most checks
+    /// holding; the newer on a tie) — a later task may start a fresh node, and coming back to
+    /// look at an earlier task must not undo it. A finished score does not move.
     pub fn record(&mut self, step: &str, results: Vec<CheckResult>) {
-        if !self.finished {
+        if self.finished {
+            return;
+        }
+        let held = |r: &[CheckResult]| r.iter().filter(|c| c.passed).count();
+        if self.results.get(step).is_none_or(|old| held(&results) >= held(old)) {
             self.results.insert(step.to_string(), results);
         }
     }
@@ -313,6 +319,9 @@ key = "{{key}}"
         a.record("one", vec![lbl(true), lbl(false)]);
         assert_eq!(a.score(&l).passed, 0);
         a.record("one", vec![lbl(true), lbl(true)]);
+        assert_eq!(a.score(&l).passed, 1);
+        // Back on the task after a later one started a fresh node: the task stays done.
+        a.record("one", vec![lbl(false), lbl(true)]);
         assert_eq!(a.score(&l).passed, 1);
         a.finished = true;
         a.record("one", vec![lbl(false), lbl(false)]);

@@ -94,7 +94,7 @@ pub fn lessons_panel(props: &Props) -> Html {
             });
             html! {
                 <li class="lesson-item" data-lesson={ les.id.clone() }>
-                    <button class="linkish lesson-open" onclick={ open }>{ les.title.get(l) }</button>
+                    <button class="linkish lesson-open" onclick={ open }>{ render_label(les.title.get(l)) }</button>
                     <span class={ classes!("muted", "progress", (done == total).then_some("done")) }>{ format!(" {done}/{total}") }</span>
                     <div class="muted small md">{ render_md(les.summary.get(l)) }</div>
                 </li>
@@ -168,7 +168,7 @@ pub fn lessons_panel(props: &Props) -> Html {
                 <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
                 <button id="lesson-print" onclick={ print } title={ t(l, "lesson.print_help") }>{ t(l, "lesson.print") }</button>
             </div>
-            <h2 class="lesson-title">{ lesson.title.get(l) }<span class="muted small" id="lesson-count">{ format!(" {cdone}/{n}") }</span></h2>
+            <h2 class="lesson-title">{ render_label(lesson.title.get(l)) }<span class="muted small" id="lesson-count">{ format!(" {cdone}/{n}") }</span></h2>
             if let Some(a) = &attempt {
                 if a.finished {
                     { score_view(l, &a.score(&lesson)) }
@@ -191,7 +191,7 @@ pub fn lessons_panel(props: &Props) -> Html {
                     html! {
                         <li class={ classes!(cls, (k == i).then_some("current")) } data-step={ s.id.clone() }>
                             <button class="linkish" onclick={ goto(k) } aria-current={ (k == i).then_some("step") }>
-                                <span aria-hidden="true">{ mark }{ " " }</span><span class="sr-only">{ sr }{ " " }</span>{ s.title.get(l) }
+                                <span aria-hidden="true">{ mark }{ " " }</span><span class="sr-only">{ sr }{ " " }</span>{ render_label(s.title.get(l)) }
                             </button>
                         </li>
                     }
@@ -202,7 +202,7 @@ pub fn lessons_panel(props: &Props) -> Html {
                 <span id="step-pos">{ t(l, "lesson.step").replace("{i}", &(i + 1).to_string()).replace("{n}", &n.to_string()) }</span>
                 <button id="step-next" disabled={ i + 1 >= n } onclick={ goto(i + 1) }>{ t(l, "lesson.next") }</button>
             </nav>
-            <h3 id="step-title">{ step.title.get(l) }</h3>
+            <h3 id="step-title">{ render_label(step.title.get(l)) }</h3>
             if !locked || step.has_start() {
                 <button id="step-restart" onclick={ cb(|| Action::RestartStep) } title={ t(l, "lesson.restart_help") }>{ t(l, "lesson.restartstep") }</button>
             }
@@ -260,14 +260,14 @@ pub fn lessons_panel(props: &Props) -> Html {
 fn handout(l: crate::i18n::Lang, lesson: &lessons::Lesson, with_commands: bool) -> Html {
     html! {
         <section class="handout" id="handout" aria-hidden="true">
-            <h1>{ lesson.title.get(l) }</h1>
+            <h1>{ render_label(lesson.title.get(l)) }</h1>
             <div class="md">{ render_md(lesson.summary.get(l)) }</div>
             if let Some(m) = lesson.time_limit_minutes {
                 <p>{ t(l, "exam.minutes").replace("{n}", &m.to_string()) }</p>
             }
             { for lesson.steps.iter().enumerate().map(|(k, s)| html! {
                 <article class="handout-step">
-                    <h2>{ format!("{}. ", k + 1) }{ s.title.get(l) }</h2>
+                    <h2>{ format!("{}. ", k + 1) }{ render_label(s.title.get(l)) }</h2>
                     <div class="md">{ render_md(s.instructions.get(l)) }</div>
                     if with_commands {
                         <h3>{ t(l, "lesson.solution") }</h3>
@@ -287,7 +287,7 @@ fn score_view(l: crate::i18n::Lang, sc: &lessons::exam::ExamScore) -> Html {
             <ol>
                 { for sc.tasks.iter().map(|task| html! {
                     <li class={ if task.passed { "pass" } else { "fail" } } data-task={ task.step.clone() }>
-                        <strong>{ if task.passed { "✓ " } else { "✗ " } }{ task.title.get(l) }</strong>
+                        <strong>{ if task.passed { "✓ " } else { "✗ " } }{ render_label(task.title.get(l)) }</strong>
                         <ul class="checks">
                             { for task.results.iter().map(|r| html! {
                                 <li class={ if r.passed { "pass" } else { "fail" } }>

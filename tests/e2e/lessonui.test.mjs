@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, openAt, run, terminalLines } from './harness.mjs';
+import { startServer, launch, openAt, run, paste, TLS_ENV } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -196,9 +196,10 @@ test('the printed handout: the lesson\'s instructions and commands, no page chro
 test('a clicked key or file is brought into sight; wide output scrolls sideways', async () => {
   const page = await openAt(browser, server.url, { locale: 'en-US' });
   // The keys table is long: the history renders below it.
+  const puts = Array.from({ length: 40 }, (_, i) => `etcdctl put zz${String(i).padStart(2, '0')} v`);
+  await paste(page, [TLS_ENV, ...puts].join('\n') + '\n');
   await page.click('#tab-keys');
-  await page.fill('#insp-filter', '/registry/');
-  await page.locator('tr.key button.keyname').first().waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('tr.key button.keyname').length >= 40);
   const keys = page.locator('tr.key button.keyname');
   await keys.nth((await keys.count()) - 1).click();
   await page.waitForSelector('#timeline');
@@ -230,6 +231,13 @@ test('a clicked key or file is brought into sight; wide output scrolls sideways'
   assert.equal(wide.ws, 'pre');
   assert.ok(wide.h < wide.lh * 1.6, `one header line, not wrapped (${wide.h}px)`);
   assert.ok(wide.scroll, 'the scrollback scrolls sideways');
+  // Prose still wraps at the terminal's width: a long command line is not one endless line.
+  await run(page, `echo ${'word '.repeat(80)}`);
+  const cmd = await page.evaluate(() => {
+    const l = [...document.querySelectorAll('.scrollback .line.cmd')].at(-1);
+    return { w: l.getBoundingClientRect().width, cw: document.querySelector('.scrollback').clientWidth };
+  });
+  assert.ok(cmd.w <= cmd.cw + 1, `a command line wraps (${cmd.w} > ${cmd.cw})`);
 });
 
 test('the panel speaks Portuguese: counts with plurals, table headers, tooltips in words', async () => {

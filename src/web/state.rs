@@ -497,9 +497,10 @@ impl Reducible for AppState {
                 Some(Ok((who, p))) => {
                     next.progress.merge(&p);
                     let n = p.lessons.len();
+                    let who = if who.is_empty() { String::new() } else { format!(" ({who})") };
                     next.term.borrow_mut().push(LineKind::Note {
-                        en: format!("Progress imported{}: {n} lesson(s).", if who.is_empty() { String::new() } else { format!(" ({who})") }),
-                        pt: format!("Progresso importado{}: {n} lição(ões).", if who.is_empty() { String::new() } else { format!(" ({who})") }),
+                        en: format!("Progress imported{who}: {}.", Lang::plural(n, "{n} lesson", "{n} lessons")),
+                        pt: format!("Progresso importado{who}: {}.", Lang::plural(n, "{n} lição", "{n} lições")),
                     });
                     next.lesson_error = None;
                 }

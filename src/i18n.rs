@@ -18,6 +18,22 @@ impl Lang {
         }
     }
 
+    /// The page's language for a browser's preferred language tag (`navigator.language`):
+    /// Portuguese for any `pt` tag, English otherwise.
+    pub fn from_browser(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        if primary == "pt" {
+            Lang::Pt
+        } else {
+            Lang::En
+        }
+    }
+
+    /// One-or-many: `one` when `n` is 1, else `many` (both carry `{n}`).
+    pub fn plural(n: usize, one: &str, many: &str) -> String {
+        (if n == 1 { one } else { many }).replace("{n}", &n.to_string())
+    }
+
     pub fn pick<'a>(self, en: &'a str, pt: &'a str) -> &'a str {
         match self {
             Lang::En => en,
@@ -58,12 +74,13 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("cluster.pods", "Pods", "Pods"),
     ("cluster.trust", "Who talks to etcd", "Quem fala com o etcd"),
     ("cluster.trust_help", "Each TLS client presents a certificate and key and checks etcd's certificate with a CA; the flag or variable names the file. The kubelet's health check is plain HTTP.", "Cada cliente TLS apresenta um certificado e uma chave e confere o certificado do etcd com uma CA; a flag ou variável aponta o arquivo. A verificação de saúde do kubelet é HTTP puro."),
-    ("cluster.edge_ok", "handshake OK", "handshake OK"),
+    ("cluster.edge_ok", "handshake OK", "handshake ok"),
     ("cluster.edge_broken", "handshake fails", "falha no handshake"),
+    ("cluster.client_error", "The client's error:", "Erro do cliente:"),
     ("cluster.unset", "(not set)", "(não definido)"),
     ("cluster.kubelet_probe", "kubelet (health check)", "kubelet (verificação de saúde)"),
     ("cluster.probe_ok", "probe OK, no certificate", "verificação OK, sem certificado"),
-    ("cluster.probe_broken", "probe fails", "falha na verificação"),
+    ("cluster.probe_broken", "probe fails", "a verificação falha"),
     ("lesson.sandbox", "Sandbox (no lesson)", "Sandbox (sem lição)"),
     ("lesson.list", "Course", "Curso"),
     ("lesson.load", "Load a lesson", "Carregar uma lição"),
@@ -88,18 +105,52 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.hint", "Hint", "Dica"),
     ("lesson.showhint", "Show a hint ({n} left)", "Mostrar uma dica (restam {n})"),
     ("lesson.showsolution", "Show the solution", "Mostrar a solução"),
+    ("lesson.lastdone", "Step complete — but the lesson is not: steps {steps} have not passed yet.", "Passo concluído — mas a lição ainda não: os passos {steps} ainda não passaram."),
+    ("lesson.st_passed", "passed:", "concluído:"),
+    ("lesson.st_skipped", "skipped:", "pulado:"),
+    ("lesson.st_todo", "not done yet:", "ainda não feito:"),
+    ("lesson.restart_help", "Put this step back as it starts (the state the earlier steps leave).", "Volta este passo ao início (o estado que os passos anteriores deixam)."),
+    ("lesson.solution", "Solution", "Solução"),
+    ("lesson.print", "Print handout", "Imprimir apostila"),
+    ("lesson.print_help", "A printable page with the lesson's instructions and commands.", "Uma página para imprimir com as instruções e os comandos da lição."),
+    ("exam.left", "Time left", "Tempo restante"),
+    ("exam.finish", "Hand in", "Entregar"),
+    ("exam.again", "New attempt", "Nova tentativa"),
+    ("exam.rules", "Exam: each task is checked when you leave it and at the end. Hints, solutions and the “What happened” notes open when the exam ends.", "Prova: cada tarefa é conferida quando você sai dela e no fim. Dicas, soluções e as notas “O que aconteceu” abrem quando a prova termina."),
+    ("exam.nolive", "These are checked at the end.", "Isto é conferido no fim."),
+    ("exam.locked", "Hints and the solution open when the exam ends.", "As dicas e a solução abrem quando a prova termina."),
+    ("exam.score", "Score: {p} of {n} tasks", "Nota: {p} de {n} tarefas"),
+    ("exam.failed", "failed:", "falhou:"),
+    ("exam.minutes", "Time allowed: {n} minutes.", "Tempo: {n} minutos."),
+    ("start.title", "New here? Start with lesson 1", "Primeira vez? Comece pela lição 1"),
+    ("start.text", "Each lesson gives you short tasks to type in the terminal on the left, and checks them as you go. Nothing to install.", "Cada lição traz tarefas curtas para digitar no terminal à esquerda e confere cada uma enquanto você avança. Nada para instalar."),
+    ("start.button", "Start lesson 1", "Começar a lição 1"),
+    ("start.dismiss", "Not now", "Agora não"),
+    ("progress.title", "Your progress as a file", "Seu progresso em arquivo"),
+    ("progress.name", "Your name", "Seu nome"),
+    ("progress.export", "Export progress", "Exportar progresso"),
+    ("progress.import", "Import progress…", "Importar progresso…"),
+    ("class.title", "Class view (for instructors)", "Visão da turma (para instrutores)"),
+    ("class.help", "Open the progress files your learners exported: one row per learner.", "Abra os arquivos de progresso que seus alunos exportaram: uma linha por aluno."),
+    ("class.open", "Open progress files…", "Abrir arquivos de progresso…"),
+    ("class.learner", "Learner", "Aluno"),
+    ("class.legend", "✓ passed · ↷ skipped · · not yet", "✓ concluído · ↷ pulado · · ainda não"),
+    ("term.keys", "On-screen keys", "Teclas na tela"),
+    ("term.ctrlc", "Cancel (Ctrl+C)", "Cancelar (Ctrl+C)"),
+    ("term.tab", "Complete (Tab)", "Completar (Tab)"),
+    ("term.up", "Previous command (↑)", "Comando anterior (↑)"),
     ("insp.revision", "Revision", "Revisão"),
     ("insp.compacted", "Compacted at", "Compactado em"),
     ("insp.filter", "Prefix", "Prefixo"),
-    ("insp.col_create", "create", "criação"),
-    ("insp.col_mod", "mod", "modificação"),
-    ("insp.col_version", "version", "versão"),
-    ("insp.col_lease", "lease", "lease"),
-    ("insp.ev_put", "revision {rev}: put, version {version}: {value}", "revisão {rev}: put, versão {version}: {value}"),
-    ("insp.ev_del", "revision {rev}: delete (the key's history ends here)", "revisão {rev}: delete (o histórico da chave termina aqui)"),
-    ("insp.ev_sub", " (operation {sub} of its transaction)", " (operação {sub} da transação)"),
-    ("insp.ev_compacted", " (compacted)", " (compactada)"),
-    ("insp.count.hint", "Click a key to see its history.", "Clique numa chave para ver o histórico dela."),
+    ("insp.count_one", "{n} key matches", "{n} chave corresponde"),
+    ("insp.count_many", "{n} keys match", "{n} chaves correspondem"),
+    ("insp.shown_one", "({n} shown).", "({n} exibida)."),
+    ("insp.shown_many", "({n} shown).", "({n} exibidas)."),
+    ("insp.click", "Click a key to see its history.", "Clique numa chave para ver o histórico dela."),
+    ("insp.create", "created (rev)", "criada (rev)"),
+    ("insp.mod", "modified (rev)", "modificada (rev)"),
+    ("insp.version", "version", "versão"),
+    ("insp.lease", "lease", "lease"),
     ("insp.key", "Key", "Chave"),
     ("insp.value", "Value", "Valor"),
     ("insp.timeline", "History of {key}", "Histórico de {key}"),
@@ -147,14 +198,14 @@ pub fn t(lang: Lang, key: &str) -> &str {
 }
 
 /// The key inspector's count line, with singular and plural in both languages:
-/// "1 key matches (1 shown)." / "282 chaves encontradas (1 exibida)."
+/// "1 key matches (1 shown)." / "282 chaves correspondem (1 exibida)."
 pub fn insp_count(lang: Lang, n: usize, shown: usize) -> String {
-    let (en_n, pt_n) = if n == 1 { ("key matches", "chave encontrada") } else { ("keys match", "chaves encontradas") };
-    let pt_shown = if shown == 1 { "exibida" } else { "exibidas" };
-    match lang {
-        Lang::En => format!("{n} {en_n} ({shown} shown). {}", t(lang, "insp.count.hint")),
-        Lang::Pt => format!("{n} {pt_n} ({shown} {pt_shown}). {}", t(lang, "insp.count.hint")),
-    }
+    format!(
+        "{} {} {}",
+        Lang::plural(n, t(lang, "insp.count_one"), t(lang, "insp.count_many")),
+        Lang::plural(shown, t(lang, "insp.shown_one"), t(lang, "insp.shown_many")),
+        t(lang, "insp.click")
+    )
 }
 
 #[cfg(test)]
@@ -163,9 +214,9 @@ mod tests {
 
     #[test]
     fn the_inspector_count_agrees_in_number() {
-        assert_eq!(insp_count(Lang::Pt, 282, 1), "282 chaves encontradas (1 exibida). Clique numa chave para ver o histórico dela.");
-        assert_eq!(insp_count(Lang::Pt, 1, 1), "1 chave encontrada (1 exibida). Clique numa chave para ver o histórico dela.");
-        assert_eq!(insp_count(Lang::Pt, 0, 0), "0 chaves encontradas (0 exibidas). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 282, 1), "282 chaves correspondem (1 exibida). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 1, 1), "1 chave corresponde (1 exibida). Clique numa chave para ver o histórico dela.");
+        assert_eq!(insp_count(Lang::Pt, 0, 0), "0 chaves correspondem (0 exibidas). Clique numa chave para ver o histórico dela.");
         assert_eq!(insp_count(Lang::En, 1, 1), "1 key matches (1 shown). Click a key to see its history.");
         assert_eq!(insp_count(Lang::En, 282, 200), "282 keys match (200 shown). Click a key to see its history.");
     }
@@ -177,5 +228,23 @@ mod tests {
         }
         assert_eq!(t(Lang::Pt, "lang.switch"), "Idioma");
         assert_eq!(t(Lang::En, "lang.switch"), "Language");
+    }
+
+    #[test]
+    fn the_browser_language_picks_the_page_language() {
+        assert_eq!(Lang::from_browser("pt-BR"), Lang::Pt);
+        assert_eq!(Lang::from_browser("pt"), Lang::Pt);
+        assert_eq!(Lang::from_browser("PT_pt"), Lang::Pt);
+        assert_eq!(Lang::from_browser("en-US"), Lang::En);
+        assert_eq!(Lang::from_browser("de"), Lang::En);
+        assert_eq!(Lang::from_browser(""), Lang::En);
+        assert_eq!(Lang::from_browser("ptx"), Lang::En);
+    }
+
+    #[test]
+    fn plurals_agree_with_the_count() {
+        assert_eq!(Lang::plural(1, "{n} chave exibida", "{n} chaves exibidas"), "1 chave exibida");
+        assert_eq!(Lang::plural(282, "{n} chave exibida", "{n} chaves exibidas"), "282 chaves exibidas");
+        assert_eq!(Lang::plural(0, "{n} key", "{n} keys"), "0 keys");
     }
 }

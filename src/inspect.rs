@@ -126,6 +126,35 @@ pub struct Event {
     pub compacted: bool,
 }
 
+impl Event {
+    /// The event in words, for the timeline's tooltip and screen readers: "revision 283:
+    /// put (version 1), value red" — no "283.0" (the sub-revision is named only when the
+    /// write was not the first of its transaction).
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        let mut out = match lang {
+            Lang::En => format!("revision {}", self.main),
+            Lang::Pt => format!("revisão {}", self.main),
+        };
+        if self.sub > 0 {
+            out.push_str(&match lang {
+                Lang::En => format!(" (write {} of its transaction)", self.sub + 1),
+                Lang::Pt => format!(" (escrita {} da transação)", self.sub + 1),
+            });
+        }
+        out.push_str(&match (self.kind, lang) {
+            (EventKind::Put, Lang::En) => format!(": put (version {}), value {}", self.version, show_bytes(&self.value)),
+            (EventKind::Put, Lang::Pt) => format!(": put (versão {}), valor {}", self.version, show_bytes(&self.value)),
+            (EventKind::Delete, Lang::En) => ": deleted (etcd keeps a tombstone: a marker that the key was deleted here)".to_string(),
+            (EventKind::Delete, Lang::Pt) => ": apagada (o etcd guarda uma lápide, o tombstone: a marca de que a chave foi apagada aqui)".to_string(),
+        });
+        if self.compacted {
+            out.push_str(lang.pick(" — compacted: no longer readable", " — compactada: não dá mais para ler"));
+        }
+        out
+    }
+}
+
 /// A key's history as the store still knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyHistory {
@@ -259,6 +288,19 @@ pub fn is_text(data: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_are_described_in_words_in_both_languages() {
+        use crate::i18n::Lang;
+        let put = Event { main: 283, sub: 0, kind: EventKind::Put, generation: 0, version: 1, value: b"red".to_vec(), compacted: false };
+        assert_eq!(put.describe(Lang::En), "revision 283: put (version 1), value red");
+        assert_eq!(put.describe(Lang::Pt), "revisão 283: put (versão 1), valor red");
+        let del = Event { main: 290, sub: 1, kind: EventKind::Delete, generation: 0, version: 0, value: vec![], compacted: true };
+        let en = del.describe(Lang::En);
+        assert!(en.starts_with("revision 290 (write 2 of its transaction): deleted") && en.ends_with("compacted: no longer readable"), "{en}");
+        let pt = del.describe(Lang::Pt);
+        assert!(pt.starts_with("revisão 290 (escrita 2 da transação): apagada") && !pt.contains("delete"), "{pt}");
+    }
     use crate::engine::{DeleteRangeRequest, PutRequest};
 
     fn put(s: &mut Store, k: &str, v: &str) {

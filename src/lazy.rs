@@ -10,7 +10,8 @@
 //! needs it (`web::state`). Without the feature (native builds, wasm tests) every accessor
 //! answers at once with the code itself.
 
-use crate::lessons::{CheckResult, LastRun, Lesson, LessonError, Step};
+use crate::lessons::progress::{Class, ImportError};
+use crate::lessons::{CheckResult, LastRun, Lesson, LessonError, Progress, Step};
 use crate::persist::{LoadError, PageState};
 use crate::session_file::SessionFileError;
 use crate::shell::{CommandFn, Session};
@@ -73,10 +74,23 @@ fn direct_programs() -> Programs {
 pub struct LessonCode {
     pub parse_file: fn(&str, &str) -> Result<Lesson, LessonError>,
     pub evaluate: fn(&Step, &Session, &LastRun) -> Vec<CheckResult>,
+    /// A lesson with its `[vars]` drawn from a seed (`lessons::exam`).
+    pub instantiate: fn(&Lesson, u64) -> Lesson,
+    /// Progress as a file, read back, and a class of such files (`lessons::progress`).
+    pub export: fn(&Progress, &str, &[Lesson]) -> String,
+    pub import: fn(&str) -> Result<(String, Progress), ImportError>,
+    pub class: fn(&[(String, String)]) -> Class,
 }
 
 fn direct_lesson_code() -> LessonCode {
-    LessonCode { parse_file: Lesson::parse_file, evaluate: crate::lessons::evaluate }
+    LessonCode {
+        parse_file: Lesson::parse_file,
+        evaluate: crate::lessons::evaluate,
+        instantiate: crate::lessons::exam::instantiate,
+        export: Progress::export,
+        import: Progress::import,
+        class: Class::read,
+    }
 }
 
 #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
@@ -178,6 +192,15 @@ pub fn parse_lesson_file(file: &str, text: &str) -> Option<Result<Lesson, Lesson
 /// A step's check results, or `None` while the lessons chunk is not here (nothing passes).
 pub fn evaluate(step: &Step, session: &Session, last: &LastRun) -> Option<Vec<CheckResult>> {
     lesson_code().map(|c| (c.evaluate)(step, session, last))
+}
+
+/// The lesson as the learner's attempt sees it (its `[vars]` drawn from the attempt's seed);
+/// the lesson itself when it has no variables or the lessons chunk is not here.
+pub fn instance(lesson: &Lesson, progress: &Progress) -> Lesson {
+    match lesson_code() {
+        Some(c) if !lesson.vars.is_empty() => (c.instantiate)(lesson, progress.lessons.get(&lesson.id).map_or(0, |p| p.seed)),
+        _ => lesson.clone(),
+    }
 }
 
 macro_rules! stub {

@@ -172,7 +172,7 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
     let root = toml_lite::parse(src).map_err(|e| LessonError { file: file.to_string(), issues: vec![LessonIssue { line: e.line, message: e.message }] })?;
     let last_line = src.lines().count().max(1);
     let mut cx = Ctx { issues: Vec::new() };
-    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "time_limit_minutes", "steps"], "the lesson");
+    cx.unknown(&root, &["id", "scenario", "setup", "title", "summary", "time_limit_minutes", "mode", "minutes", "vars", "steps"], "the lesson");
     let id_line = get(&root, "id").map_or(1, |n| n.line);
     let id = match cx.str(&root, "id", "the lesson") {
         Some(v) => {
@@ -212,6 +212,9 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
             None
         }
     };
+    let (exam, minutes) = mode(&mut cx, &root);
+    let time_limit_minutes = time_limit_minutes.or(minutes);
+    let vars = vars(&mut cx, &root, src);
     let title = cx.text(get(&root, "title"), 1, "the lesson", "title");
     let summary = cx.text(get(&root, "summary"), 1, "the lesson", "summary");
     let raw_steps = cx.tables(&root, "steps", "the lesson");
@@ -303,7 +306,89 @@ pub(super) fn parse(src: &str, file: &str) -> Result<Lesson, LessonError> {
         crate::sort::sort_by_key(&mut cx.issues, |i| i.line);
         return Err(LessonError { file: file.to_string(), issues: cx.issues });
     }
-    Ok(Lesson { id, scenario, setup, title, summary, steps, time_limit_minutes, file: file.to_string(), line: id_line })
+    Ok(Lesson { id, scenario, setup, title, summary, steps, time_limit_minutes, exam, vars, file: file.to_string(), line: id_line })
+}
+
+/// `mode` ("practice", the default, or "exam") and `minutes` (an exam's time, required for it).
+fn mode(cx: &mut Ctx, root: &Table) -> (bool, Option<u32>) {
+    let line = |k: &str| get(root, k).map_or(1, |n| n.line);
+    let exam = match cx.str(root, "mode", "the lesson").as_deref() {
+        // The older spelling of an exam: a time limit alone (lesson 11 promises a timer and a score).
+        None => get(root, "time_limit_minutes").is_some(),
+        Some("practice") => false,
+        Some("exam") => true,
+        Some(m) => {
+            cx.err(line("mode"), format!("unknown mode `{m}` (one of: practice, exam)"));
+            false
+        }
+    };
+    let minutes = match cx.int(root, "minutes", "the lesson") {
+        None => None,
+        Some(m) if (1..=600).contains(&m) => Some(m as u32),
+        Some(m) => {
+            cx.err(line("minutes"), format!("minutes must be between 1 and 600, not {m}"));
+            None
+        }
+    };
+    if exam && minutes.is_none() && get(root, "minutes").is_none() && get(root, "time_limit_minutes").is_none() {
+        cx.err(line("mode"), "an exam (`mode = \"exam\"`) needs `minutes` (the time allowed)".into());
+    }
+    if !exam && get(root, "minutes").is_some() {
+        cx.err(line("minutes"), "`minutes` is for exams: add `mode = \"exam\"`".into());
+    }
+    (exam, minutes)
+}
+
+/// Whether a variable's value can stand anywhere in a file (a path, a name): no quotes,
+/// spaces or shell specials, so substituting it changes no command's shape.
+fn plain_value(v: &str) -> bool {
+    !v.is_empty() && v.len() <= 200 && v.chars().all(|c| c.is_ascii_alphanumeric() || "/._-:".contains(c))
+}
+
+/// `[vars]`: `name = ["choice", ...]`; and every `{{name}}` in the file names one of them.
+fn vars(cx: &mut Ctx, root: &Table, src: &str) -> Vec<super::Var> {
+    let mut out: Vec<super::Var> = Vec::new();
+    match get(root, "vars") {
+        None => {}
+        Some(Node { value: Value::Table(t), .. }) => {
+            for (name, n) in t {
+                if !is_id(name) {
+                    cx.err(n.line, format!("variable name `{name}` must be lowercase letters, digits, `-` or `_`"));
+                }
+                let choices = cx.strings(t, name, "[vars]");
+                if choices.is_empty() && matches!(n.value, Value::Array(_)) {
+                    cx.err(n.line, format!("variable `{name}` has no choices"));
+                }
+                for c in &choices {
+                    if !plain_value(c) {
+                        cx.err(n.line, format!("variable `{name}`: choice `{c}` may hold only letters, digits and / . _ - :"));
+                    }
+                }
+                out.push(super::Var { name: name.clone(), choices });
+            }
+        }
+        Some(n) => cx.err(n.line, format!("`vars` must be a table ([vars]), not {}", n.value.type_name())),
+    }
+    for (i, line) in src.lines().enumerate() {
+        let mut rest = line;
+        while let Some(at) = rest.find("{{") {
+            let after = &rest[at + 2..];
+            let Some(end) = after.find("}}") else { break };
+            let name = &after[..end];
+            // `{{.metadata.name}}` (a Go template in a command) is not a variable.
+            if is_id(name) && !out.iter().any(|v| v.name == name) {
+                cx.err(i + 1, format!("`{{{{{name}}}}}` names no variable in [vars]"));
+            }
+            rest = &after[end + 2..];
+        }
+    }
+    for v in &out {
+        if !src.contains(&format!("{{{{{}}}}}", v.name)) {
+            let line = get(root, "vars").and_then(|n| if let Value::Table(t) = &n.value { get(t, &v.name) } else { None }).map_or(1, |n| n.line);
+            cx.err(line, format!("variable `{}` is never used (write `{{{{{}}}}}` where it goes)", v.name, v.name));
+        }
+    }
+    out
 }
 
 /// Fields each check kind reads; any other field is reported.

@@ -38,6 +38,7 @@
 
 pub mod check;
 pub mod course;
+pub mod exam;
 pub mod format;
 pub mod progress;
 pub mod toml_lite;
@@ -81,10 +82,25 @@ pub struct Lesson {
     /// For exam-style lessons: the time allowed, in minutes (the page shows a timer and, at
     /// the end, [`check::score`]).
     pub time_limit_minutes: Option<u32>,
+    /// `mode = "exam"`: the page runs it as an exam (see [`exam`]): a countdown, no live
+    /// ticks, hints/solution/teaching notes locked until the end, a score per task.
+    #[serde(default)]
+    pub exam: bool,
+    /// Per-attempt variables (`[vars]`): each attempt draws one choice per variable from its
+    /// seed; `{{name}}` in any text, setup, solution or check stands for it ([`exam::instantiate`]).
+    #[serde(default)]
+    pub vars: Vec<Var>,
     /// The file the lesson came from (for messages), e.g. `lessons/01-what-is-etcd.toml`.
     pub file: String,
     /// Line of the `id` key (for set-wide messages such as duplicate ids).
     pub line: usize,
+}
+
+/// One `[vars]` entry: a name and the values an attempt may draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Var {
+    pub name: String,
+    pub choices: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,8 @@ const SAVE_DELAY_MS: u32 = 300;
 pub fn app() -> Html {
     let state = use_reducer(AppState::load);
     let tab = use_state(|| Tab::Keys);
+    // A first visit (nothing saved in this browser) shows where to start.
+    let start_card = use_state(|| !super::state::has_saved_session());
     let confirm_reset = use_state(|| false);
     let save_timer = use_mut_ref(|| None::<Timeout>);
     let save_failed = use_mut_ref(|| false);
@@ -263,6 +265,24 @@ pub fn app() -> Html {
                         <button id="notice-reset" class="danger" onclick={ do_reset_notice(&state) }>{ t(l, "notice.reset") }</button>
                     }
                     <button id="notice-dismiss" onclick={ dismiss }>{ t(l, "notice.dismiss") }</button>
+                </div>
+            }
+            if *start_card && state.active.is_none() && state.progress.lessons.is_empty() {
+                <div class="start-card" id="start-card" role="region" aria-labelledby="start-title">
+                    <h2 id="start-title">{ t(l, "start.title") }</h2>
+                    <p>{ t(l, "start.text") }</p>
+                    <button id="start-lesson-1" class="primary" onclick={
+                        let (st, tab, card) = (state.clone(), tab.clone(), start_card.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            tab.set(Tab::Lessons);
+                            card.set(false);
+                            super::lessons::open_first(st.clone());
+                        })
+                    }>{ t(l, "start.button") }</button>
+                    <button id="start-dismiss" onclick={
+                        let card = start_card.clone();
+                        Callback::from(move |_: MouseEvent| card.set(false))
+                    }>{ t(l, "start.dismiss") }</button>
                 </div>
             }
             <main>

@@ -80,7 +80,7 @@ pub fn cluster(props: &Props) -> Html {
                                 }) }
                             </ul>
                             if let Err((err, en, pt)) = &e.status {
-                                <p class="diagnosis"><code>{ err }</code><br />{ l.pick(en, pt) }</p>
+                                <p class="diagnosis">{ t(l, "cluster.client_error") }{ " " }<code lang="en">{ err }</code><br />{ l.pick(en, pt) }</p>
                             }
                         </div>
                     }

@@ -23,6 +23,12 @@ pub fn files(props: &Props) -> Html {
     let selected = use_state(|| None::<String>);
     let editing = use_state(|| false);
     let editor_ref = use_node_ref();
+    // An opened file's view renders below the tree: bring it into sight.
+    use_effect_with((*selected).clone(), |sel| {
+        if sel.is_some() {
+            super::inspector::scroll_to("file-viewer");
+        }
+    });
 
     let session = state.session.borrow();
     let vfs = &session.world.vfs;
@@ -101,7 +107,7 @@ pub fn files(props: &Props) -> Html {
         let content = String::from_utf8_lossy(&data).into_owned();
         let decoded = file_view::pem_view(vfs, &path, &data, session.world.clock_ms).or_else(|| (*snapshot).clone()).map(|v| decoded(l, &v));
         html! {
-            <div class="viewer">
+            <div class="viewer" id="file-viewer">
                 <div class="viewer-bar">
                     <strong id="viewer-path">{ &path }</strong>
                     <button id="file-download" onclick={ ondownload }>{ t(l, "files.download") }</button>

@@ -48,6 +48,12 @@ pub fn inspector(props: &Props) -> Html {
             open.set(o);
         })
     };
+    // A chosen key's history renders below the table: bring it into sight.
+    use_effect_with((*selected).clone(), |sel| {
+        if sel.is_some() {
+            scroll_to("timeline");
+        }
+    });
     let select = |k: Vec<u8>| {
         let selected = selected.clone();
         Callback::from(move |_: MouseEvent| selected.set(Some(k.clone())))
@@ -101,8 +107,8 @@ pub fn inspector(props: &Props) -> Html {
                 <table class="keys">
                     <thead><tr>
                         <th scope="col">{ t(l, "insp.key") }</th><th scope="col">{ t(l, "insp.value") }</th>
-                        <th scope="col" title="create_revision">{ t(l, "insp.col_create") }</th><th scope="col" title="mod_revision">{ t(l, "insp.col_mod") }</th>
-                        <th scope="col" title="version">{ t(l, "insp.col_version") }</th><th scope="col" title="lease">{ t(l, "insp.col_lease") }</th>
+                        <th scope="col" title="create_revision">{ t(l, "insp.create") }</th><th scope="col" title="mod_revision">{ t(l, "insp.mod") }</th>
+                        <th scope="col" title="version">{ t(l, "insp.version") }</th><th scope="col" title="lease">{ t(l, "insp.lease") }</th>
                     </tr></thead>
                     <tbody>{ for body }</tbody>
                 </table>
@@ -123,6 +129,16 @@ fn lease_cell(store: &crate::engine::Store, lease: i64, now_ms: u64) -> String {
     }
 }
 
+/// Scrolls the element `id` into sight (nearest edge, so a visible one does not move).
+pub fn scroll_to(id: &str) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        opts.set_behavior(web_sys::ScrollBehavior::Smooth);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
 /// Indentation by class: the strict CSP forbids inline style attributes.
 pub fn indent(depth: usize) -> String {
     format!("d{}", depth.min(12))
@@ -137,18 +153,7 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
     });
     let marks = lay.marks.iter().map(|(x, e)| {
         let put = e.kind == EventKind::Put;
-        // "rev 283.0" puzzled learners: the revision alone, the sub-revision only inside a txn.
-        let mut desc = if put {
-            t(l, "insp.ev_put").replace("{rev}", &e.main.to_string()).replace("{version}", &e.version.to_string()).replace("{value}", &inspect::show_bytes(&e.value))
-        } else {
-            t(l, "insp.ev_del").replace("{rev}", &e.main.to_string())
-        };
-        if e.sub > 0 {
-            desc.push_str(&t(l, "insp.ev_sub").replace("{sub}", &(e.sub + 1).to_string()));
-        }
-        if e.compacted {
-            desc.push_str(t(l, "insp.ev_compacted"));
-        }
+        let desc = e.describe(l);
         html! {
             <g class={ classes!("ev", if put { "put" } else { "del" }, e.compacted.then_some("compacted")) } data-rev={ e.main.to_string() }>
                 <title>{ desc }</title>
@@ -178,7 +183,7 @@ fn timeline_svg(l: Lang, key: &str, h: &inspect::KeyHistory) -> Html {
                 </g>
             </svg>
             <ol class="sr-only">
-                { for h.events.iter().map(|e| html! { <li>{ format!("{} {}", e.main, if e.kind == EventKind::Put { "put" } else { "delete" }) }</li> }) }
+                { for h.events.iter().map(|e| html! { <li>{ e.describe(l) }</li> }) }
             </ol>
         </figure>
     }

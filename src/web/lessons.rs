@@ -94,9 +94,9 @@ pub fn lessons_panel(props: &Props) -> Html {
             });
             html! {
                 <li class="lesson-item" data-lesson={ les.id.clone() }>
-                    <button class="linkish lesson-open" onclick={ open }>{ les.title.get(l) }</button>
+                    <button class="linkish lesson-open" onclick={ open }>{ render_label(les.title.get(l)) }</button>
                     <span class={ classes!("muted", "progress", (done == total).then_some("done")) }>{ format!(" {done}/{total}") }</span>
-                    <p class="muted small">{ les.summary.get(l) }</p>
+                    <div class="muted small md">{ render_md(les.summary.get(l)) }</div>
                 </li>
             }
         });
@@ -134,15 +134,19 @@ pub fn lessons_panel(props: &Props) -> Html {
                         <button id="lesson-url-go" onclick={ onurl_click }>{ t(l, "lesson.load_go") }</button>
                     </div>
                 </div>
+                <ProgressFiles state={ state.clone() } />
             </div>
         };
     };
 
+    // The lesson as this attempt sees it: its `[vars]` drawn (see `lessons::exam`).
+    let lesson = crate::lazy::instance(&lesson, &state.progress);
     let i = state.step_index();
     let n = lesson.steps.len();
     let Some(step) = lesson.steps.get(i) else { return html! {} };
+    let locked = state.progress.locked(&lesson);
+    let attempt = state.progress.attempt(&lesson.id).cloned();
     let results = crate::lazy::evaluate(step, &state.session.borrow(), &state.last).unwrap_or_default();
-    let done = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.completed.contains(&step.id));
     let hints = state.progress.hints_shown(&lesson.id, &step.id);
     let solution = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.solution_shown.contains(&step.id));
     let (cdone, _) = state.progress.counts(&lesson);
@@ -150,51 +154,184 @@ pub fn lessons_panel(props: &Props) -> Html {
         let st = state.clone();
         Callback::from(move |_: MouseEvent| st.dispatch(Action::StepTo(j)))
     };
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    let banner = if locked { None } else { state.progress.banner(&lesson, i) };
     html! {
-        <div class="lessons">
+        <div class={ classes!("lessons", lesson.exam.then_some("exam")) }>
             <div class="lesson-bar">
                 <button id="lesson-back" onclick={ cb(|| Action::CloseLesson) }>{ t(l, "lesson.back") }</button>
-                <button id="lesson-reset" onclick={ cb(|| Action::ResetLesson) }>{ t(l, "lesson.reset") }</button>
+                <button id="lesson-reset" onclick={ cb(|| Action::ResetLesson) }>{ t(l, if lesson.exam { "exam.again" } else { "lesson.reset" }) }</button>
                 <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
+                <button id="lesson-print" onclick={ print } title={ t(l, "lesson.print_help") }>{ t(l, "lesson.print") }</button>
             </div>
-            <h2 class="lesson-title">{ lesson.title.get(l) }<span class="muted small">{ format!(" {cdone}/{n}") }</span></h2>
+            <h2 class="lesson-title">{ render_label(lesson.title.get(l)) }<span class="muted small" id="lesson-count">{ format!(" {cdone}/{n}") }</span></h2>
+            if let Some(a) = &attempt {
+                if a.finished {
+                    { score_view(l, &a.score(&lesson)) }
+                } else {
+                    <div class="exam-bar" id="exam-bar">
+                        <ExamClock state={ state.clone() } ends={ a.ends_ms } />
+                        <button id="exam-finish" onclick={ cb(|| Action::FinishExam) }>{ t(l, "exam.finish") }</button>
+                        <p class="muted small">{ t(l, "exam.rules") }</p>
+                    </div>
+                }
+            }
+            <ol class="step-list" id="step-list" aria-label={ t(l, "lesson.steps") }>
+                { for lesson.steps.iter().enumerate().map(|(k, s)| {
+                    let st = if locked { lessons::progress::StepStatus::Todo } else { state.progress.status(&lesson.id, &s.id) };
+                    let (mark, cls, sr) = match st {
+                        lessons::progress::StepStatus::Passed => ("✓", "passed", t(l, "lesson.st_passed")),
+                        lessons::progress::StepStatus::Skipped => ("↷", "skipped", t(l, "lesson.st_skipped")),
+                        lessons::progress::StepStatus::Todo => ("○", "todo", t(l, "lesson.st_todo")),
+                    };
+                    html! {
+                        <li class={ classes!(cls, (k == i).then_some("current")) } data-step={ s.id.clone() }>
+                            <button class="linkish" onclick={ goto(k) } aria-current={ (k == i).then_some("step") }>
+                                <span aria-hidden="true">{ mark }{ " " }</span><span class="sr-only">{ sr }{ " " }</span>{ render_label(s.title.get(l)) }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
             <nav class="step-nav" aria-label={ t(l, "lesson.steps") }>
                 <button id="step-prev" disabled={ i == 0 } onclick={ goto(i.saturating_sub(1)) }>{ t(l, "lesson.prev") }</button>
                 <span id="step-pos">{ t(l, "lesson.step").replace("{i}", &(i + 1).to_string()).replace("{n}", &n.to_string()) }</span>
                 <button id="step-next" disabled={ i + 1 >= n } onclick={ goto(i + 1) }>{ t(l, "lesson.next") }</button>
             </nav>
-            <h3 id="step-title">{ step.title.get(l) }</h3>
-            if step.has_start() {
-                <button id="step-restart" onclick={ cb(|| Action::RestartStep) }>{ t(l, "lesson.restartstep") }</button>
+            <h3 id="step-title">{ render_label(step.title.get(l)) }</h3>
+            if !locked || step.has_start() {
+                <button id="step-restart" onclick={ cb(|| Action::RestartStep) } title={ t(l, "lesson.restart_help") }>{ t(l, "lesson.restartstep") }</button>
             }
             <div class="md" id="step-text">{ render_md(step.instructions.get(l)) }</div>
             <h4>{ t(l, "lesson.checks") }</h4>
-            <ul class="checks" id="checks" aria-live="polite">
-                { for results.iter().map(|r| html! {
-                    <li class={ if r.passed { "pass" } else { "fail" } }>
-                        <span aria-hidden="true">{ if r.passed { "✓ " } else { "○ " } }</span>
-                        <span class="sr-only">{ if r.passed { t(l, "lesson.passed") } else { t(l, "lesson.notyet") } }</span>
-                        { render_label(r.label.get(l)) }
-                    </li>
-                }) }
-            </ul>
-            if done {
-                <p class="step-done" id="step-done" role="status">{ if i + 1 < n { t(l, "lesson.stepdone") } else { t(l, "lesson.alldone") } }</p>
+            if locked {
+                <ul class="checks" id="checks">
+                    { for step.checks.iter().map(|c| html! { <li class="hidden-result"><span aria-hidden="true">{ "· " }</span>{ render_label(c.label.get(l)) }</li> }) }
+                </ul>
+                <p class="muted small" id="exam-nolive">{ t(l, "exam.nolive") }</p>
+            } else {
+                <ul class="checks" id="checks" aria-live="polite">
+                    { for results.iter().map(|r| html! {
+                        <li class={ if r.passed { "pass" } else { "fail" } }>
+                            <span aria-hidden="true">{ if r.passed { "✓ " } else { "○ " } }</span>
+                            <span class="sr-only">{ if r.passed { t(l, "lesson.passed") } else { t(l, "lesson.notyet") } }</span>
+                            { render_label(r.label.get(l)) }
+                        </li>
+                    }) }
+                </ul>
             }
+            { match banner {
+                Some(lessons::progress::Banner::LessonComplete) => html! { <p class="step-done" id="step-done" role="status">{ t(l, "lesson.alldone") }</p> },
+                Some(lessons::progress::Banner::StepDone) => html! { <p class="step-done" id="step-done" role="status">{ t(l, "lesson.stepdone") }</p> },
+                Some(lessons::progress::Banner::LastDoneOthersLeft(left)) => html! {
+                    <p class="step-done partial" id="step-done" role="status">{ t(l, "lesson.lastdone").replace("{steps}", &left.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")) }</p>
+                },
+                None => html! {},
+            } }
             <div class="hints" id="hints">
-                { for step.hints.iter().take(hints).enumerate().map(|(k, h)| html! {
-                    <div class="hint"><strong>{ format!("{} {}: ", t(l, "lesson.hint"), k + 1) }</strong>{ render_md(h.get(l)) }</div>
-                }) }
-                if hints < step.hints.len() {
-                    <button id="hint" onclick={ cb(|| Action::Hint) }>{ t(l, "lesson.showhint").replace("{n}", &(step.hints.len() - hints).to_string()) }</button>
-                }
-                if !solution {
-                    <button id="solution" onclick={ cb(|| Action::ShowSolution) }>{ t(l, "lesson.showsolution") }</button>
+                if locked {
+                    <p class="muted" id="exam-locked">{ t(l, "exam.locked") }</p>
                 } else {
-                    <pre id="solution-text">{ step.solution.join("\n") }</pre>
+                    { for step.hints.iter().take(hints).enumerate().map(|(k, h)| html! {
+                        <div class="hint"><strong>{ format!("{} {}: ", t(l, "lesson.hint"), k + 1) }</strong>{ render_md(h.get(l)) }</div>
+                    }) }
+                    if hints < step.hints.len() {
+                        <button id="hint" onclick={ cb(|| Action::Hint) }>{ t(l, "lesson.showhint").replace("{n}", &(step.hints.len() - hints).to_string()) }</button>
+                    }
+                    if !solution {
+                        <button id="solution" onclick={ cb(|| Action::ShowSolution) }>{ t(l, "lesson.showsolution") }</button>
+                    } else {
+                        <h4>{ t(l, "lesson.solution") }</h4>
+                        <pre id="solution-text">{ step.solution.join("\n") }</pre>
+                    }
                 }
             </div>
+            { handout(l, &lesson, !locked) }
         </div>
+    }
+}
+
+/// The printable handout: the lesson's instructions and commands, without the page around
+/// them (the print stylesheet shows only this).
+fn handout(l: crate::i18n::Lang, lesson: &lessons::Lesson, with_commands: bool) -> Html {
+    html! {
+        <section class="handout" id="handout" aria-hidden="true">
+            <h1>{ render_label(lesson.title.get(l)) }</h1>
+            <div class="md">{ render_md(lesson.summary.get(l)) }</div>
+            if let Some(m) = lesson.time_limit_minutes {
+                <p>{ t(l, "exam.minutes").replace("{n}", &m.to_string()) }</p>
+            }
+            { for lesson.steps.iter().enumerate().map(|(k, s)| html! {
+                <article class="handout-step">
+                    <h2>{ format!("{}. ", k + 1) }{ render_label(s.title.get(l)) }</h2>
+                    <div class="md">{ render_md(s.instructions.get(l)) }</div>
+                    if with_commands {
+                        <h3>{ t(l, "lesson.solution") }</h3>
+                        <pre>{ s.solution.join("\n") }</pre>
+                    }
+                </article>
+            }) }
+        </section>
+    }
+}
+
+/// A finished exam's score: per task, what was checked and whether it held.
+fn score_view(l: crate::i18n::Lang, sc: &lessons::exam::ExamScore) -> Html {
+    html! {
+        <div class="exam-score" id="exam-score" role="status">
+            <h3>{ t(l, "exam.score").replace("{p}", &sc.passed.to_string()).replace("{n}", &sc.total.to_string()) }</h3>
+            <ol>
+                { for sc.tasks.iter().map(|task| html! {
+                    <li class={ if task.passed { "pass" } else { "fail" } } data-task={ task.step.clone() }>
+                        <strong>{ if task.passed { "✓ " } else { "✗ " } }{ render_label(task.title.get(l)) }</strong>
+                        <ul class="checks">
+                            { for task.results.iter().map(|r| html! {
+                                <li class={ if r.passed { "pass" } else { "fail" } }>
+                                    <span aria-hidden="true">{ if r.passed { "✓ " } else { "✗ " } }</span>
+                                    <span class="sr-only">{ if r.passed { t(l, "lesson.passed") } else { t(l, "exam.failed") } }</span>
+                                    { render_label(r.label.get(l)) }
+                                </li>
+                            }) }
+                        </ul>
+                    </li>
+                }) }
+            </ol>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClockProps {
+    pub state: Handle,
+    pub ends: u64,
+}
+
+/// The exam's countdown: redrawn every second; at zero the exam is handed in.
+#[function_component(ExamClock)]
+pub fn exam_clock(p: &ClockProps) -> Html {
+    let redraw = use_force_update();
+    {
+        let (redraw, state, ends) = (redraw.clone(), p.state.clone(), p.ends);
+        use_effect_with(ends, move |_| {
+            let iv = gloo::timers::callback::Interval::new(1000, move || {
+                if super::state::now_ms() >= ends {
+                    state.dispatch(Action::FinishExam);
+                }
+                redraw.force_update();
+            });
+            move || drop(iv)
+        });
+    }
+    let left = p.ends.saturating_sub(super::state::now_ms());
+    let l = p.state.lang;
+    html! {
+        <span class={ classes!("exam-clock", (left < 5 * 60_000).then_some("low")) } id="exam-clock" role="timer" aria-label={ t(l, "exam.left") }>
+            { t(l, "exam.left") }{ ": " }<strong>{ lessons::exam::clock(left) }</strong>
+        </span>
     }
 }
 
@@ -203,6 +340,26 @@ pub fn fetch_index(state: Handle) {
     wasm_bindgen_futures::spawn_local(async move {
         let res = fetch_text(lessons::course::INDEX).await;
         state.dispatch(Action::Index(res));
+    });
+}
+
+/// Opens the course's first lesson (the first visit's start card): the index first, when the
+/// page has not fetched it yet.
+pub fn open_first(state: Handle) {
+    if let Some(card) = state.index.first() {
+        match state.to_fetch(&card.id) {
+            Some(c) => fetch_lesson(state.clone(), c.file.clone(), true),
+            None => state.dispatch(Action::OpenLesson(card.id.clone())),
+        }
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let res = fetch_text(lessons::course::INDEX).await;
+        let first = res.as_ref().ok().and_then(|t| lessons::course::parse_index(t).ok()).and_then(|c| c.into_iter().next());
+        state.dispatch(Action::Index(res));
+        if let Some(card) = first {
+            fetch_lesson(state, card.file, true);
+        }
     });
 }
 
@@ -259,4 +416,124 @@ fn render_inlines(v: Vec<Inline>) -> Html {
         Inline::Link(text, href) => html! { <a {href} target="_blank" rel="noopener noreferrer">{ text }</a> },
         Inline::Image(alt, src) => html! { <img {src} {alt} class="lesson-img" /> },
     }) }</> }
+}
+
+/// The text of a file the learner picked (a `Blob.text()` promise).
+async fn file_text(f: web_sys::File) -> Result<String, String> {
+    let v = wasm_bindgen_futures::JsFuture::from(f.text()).await.map_err(|e| format!("{e:?}"))?;
+    v.as_string().ok_or_else(|| "not text".to_string())
+}
+
+/// Progress as a file (export, import) and the class view over several such files.
+#[function_component(ProgressFiles)]
+fn progress_files(p: &Props) -> Html {
+    let state = p.state.clone();
+    let l = state.lang;
+    let name_ref = use_node_ref();
+    let class = use_state(Vec::<(String, String)>::new);
+    let export = {
+        let (state, name_ref) = (state.clone(), name_ref.clone());
+        Callback::from(move |_: MouseEvent| {
+            let name = name_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let st = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::lazy::load_lesson_code().await;
+                if let Some(c) = crate::lazy::lesson_code() {
+                    let text = (c.export)(&st.progress, name.trim(), &st.lessons);
+                    super::dom::download("etcd-playground-progress.json", text.as_bytes());
+                }
+            });
+        })
+    };
+    let import = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|f| f.get(0)) {
+                let st = state.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::lazy::load_lesson_code().await;
+                    match file_text(f).await {
+                        Ok(text) => st.dispatch(Action::ImportProgress(text)),
+                        Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
+                    }
+                });
+            }
+            input.set_value("");
+        })
+    };
+    let open_class = {
+        let class = class.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(files) = input.files() else { return };
+            let picked: Vec<web_sys::File> = (0..files.length()).filter_map(|k| files.get(k)).collect();
+            let class = class.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::lazy::load_lesson_code().await;
+                let mut out = Vec::new();
+                for f in picked {
+                    let name = f.name();
+                    out.push((name, file_text(f).await.unwrap_or_default()));
+                }
+                class.set(out);
+            });
+            input.set_value("");
+        })
+    };
+    let table = if class.is_empty() {
+        html! {}
+    } else {
+        match crate::lazy::lesson_code() {
+            Some(c) => class_table(l, &(c.class)(&class), &state.cards()),
+            None => html! {},
+        }
+    };
+    html! {
+        <section class="progress-files" aria-labelledby="progress-files-h">
+            <h3 id="progress-files-h">{ t(l, "progress.title") }</h3>
+            <div class="lesson-load">
+                <label for="learner-name">{ t(l, "progress.name") }</label>
+                <input id="learner-name" ref={ name_ref } type="text" autocomplete="name" maxlength="100" />
+                <button id="progress-export" onclick={ export }>{ t(l, "progress.export") }</button>
+                <input id="progress-import" class="sr-only" type="file" accept=".json,application/json" onchange={ import } />
+                <label class="button" for="progress-import">{ t(l, "progress.import") }</label>
+            </div>
+            <h3>{ t(l, "class.title") }</h3>
+            <p class="muted small">{ t(l, "class.help") }</p>
+            <input id="class-files" class="sr-only" type="file" multiple=true accept=".json,application/json" onchange={ open_class } />
+            <label class="button" for="class-files">{ t(l, "class.open") }</label>
+            { table }
+        </section>
+    }
+}
+
+/// The class view: learners × lessons, a mark per step.
+fn class_table(l: crate::i18n::Lang, c: &lessons::progress::Class, cards: &[lessons::course::Card]) -> Html {
+    html! {
+        <div class="class-view">
+            <div class="wide">
+                <table id="class-table">
+                    <thead><tr>
+                        <th scope="col">{ t(l, "class.learner") }</th>
+                        { for cards.iter().map(|card| html! { <th scope="col" title={ card.title.get(l).to_string() }>{ card.id.split('-').next().unwrap_or(&card.id).to_string() }</th> }) }
+                    </tr></thead>
+                    <tbody>
+                        { for c.rows.iter().map(|row| html! {
+                            <tr>
+                                <th scope="row">{ row.learner.clone() }</th>
+                                { for cards.iter().map(|card| {
+                                    let (marks, done) = lessons::progress::Class::cell(row, &card.id, &card.steps);
+                                    let full = done == card.steps.len();
+                                    html! { <td class={ classes!("marks", full.then_some("done")) } title={ format!("{done}/{}", card.steps.len()) }>{ marks }</td> }
+                                }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <p class="muted small">{ t(l, "class.legend") }</p>
+            { for c.refused.iter().map(|(f, e)| html! { <p class="lesson-error" role="alert">{ format!("{f}: {}", l.pick(&e.en, &e.pt)) }</p> }) }
+        </div>
+    }
 }

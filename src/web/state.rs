@@ -110,8 +110,13 @@ pub enum Action {
     OpenLesson(String),
     /// Restart the open lesson from scratch (its progress too).
     ResetLesson,
-    /// Apply the current step's own start (`scenario`/`setup`) again.
+    /// Put the current step back where it starts: its own start (`scenario`/`setup`) again,
+    /// or the state the earlier steps' solutions leave.
     RestartStep,
+    /// Hand the exam in (or its time ran out): the score is final, hints and solutions open.
+    FinishExam,
+    /// A progress file's text (merged into this browser's progress, or refused with a reason).
+    ImportProgress(String),
     /// Leave the lesson for a fresh sandbox session.
     Sandbox,
     /// Back to the lesson list, keeping the session.
@@ -225,7 +230,8 @@ impl AppState {
         let mut state = AppState {
             session: Rc::new(RefCell::new(session)),
             term: Rc::new(RefCell::new(term)),
-            lang: page.lang,
+            // A first visit speaks the browser's language; a returning one keeps its choice.
+            lang: if was_restored { page.lang } else { browser_lang() },
             gen: 0,
             dirty: 0,
             notice,
@@ -252,6 +258,16 @@ impl AppState {
     pub fn lesson(&self) -> Option<&Lesson> {
         let id = self.active.as_ref()?;
         self.lessons.iter().find(|l| &l.id == id)
+    }
+
+    /// The open lesson as this attempt sees it (its `[vars]` drawn: see `lessons::exam`).
+    pub fn attempt_lesson(&self) -> Option<Lesson> {
+        self.lesson().map(|l| crate::lazy::instance(l, &self.progress))
+    }
+
+    /// An exam is running: no live ticks, no hints, solutions or teaching notes.
+    pub fn exam_running(&self) -> bool {
+        self.lesson().is_some_and(|l| self.progress.locked(l))
     }
 
     /// The lesson list: the index's cards (a loaded lesson with the same id in its place),
@@ -288,18 +304,31 @@ impl AppState {
 
     /// Marks the current step done when all its checks pass now.
     fn check_step(&mut self) {
-        let Some(l) = self.lesson().cloned() else { return };
+        let Some(l) = self.attempt_lesson() else { return };
         let i = self.step_index();
         let Some(step) = l.steps.get(i) else { return };
-        let ok = crate::lazy::evaluate(step, &self.session.borrow(), &self.last).is_some_and(|rs| rs.iter().all(|r| r.passed));
-        if ok && !step.checks.is_empty() {
-            self.progress.complete_step(&l.id, &step.id);
+        let Some(results) = crate::lazy::evaluate(step, &self.session.borrow(), &self.last) else { return };
+        if self.progress.locked(&l) {
+            // An exam: the task's score follows its state, shown only at the end.
+            if let Some(a) = self.progress.attempt_mut(&l.id) {
+                a.record(&step.id, results);
+            }
+        } else {
+            self.progress.record(&l, &step.id, &results);
         }
     }
 
     /// Starts the lesson `id` in a fresh session; a note says what happened.
     fn open_lesson(&mut self, id: &str) {
-        let Some(l) = self.lessons.iter().find(|l| l.id == id).cloned() else { return };
+        let Some(raw) = self.lessons.iter().find(|l| l.id == id).cloned() else { return };
+        // A new attempt (its own seed, an exam's clock) unless one is under way.
+        let p = self.progress.lessons.get(id);
+        let fresh = p.is_none() || raw.exam && p.is_some_and(|p| p.attempt.as_ref().is_none_or(|a| a.finished));
+        if fresh && (raw.exam || !raw.vars.is_empty()) {
+            let now = now_ms();
+            self.progress.new_attempt(&raw, now ^ (now >> 17).wrapping_mul(0x9E37_79B9), now);
+        }
+        let l = crate::lazy::instance(&raw, &self.progress);
         match lessons::verify::start_session(&l) {
             Ok((session, last)) => {
                 *self.session.borrow_mut() = session;
@@ -321,7 +350,7 @@ impl AppState {
     /// The current step became current: apply its own start (`scenario`/`setup`) once —
     /// not again when the learner comes back to it or reloads (see `Progress::needs_start`).
     fn enter_step(&mut self) {
-        let Some(l) = self.lesson().cloned() else { return };
+        let Some(l) = self.attempt_lesson() else { return };
         let i = self.step_index();
         let Some(step) = l.steps.get(i) else { return };
         if !self.progress.needs_start(&l, step) {
@@ -427,14 +456,62 @@ impl Reducible for AppState {
                 }
             }
             Action::RestartStep => {
-                if let Some(l) = next.lesson().cloned() {
-                    if let Some(step) = l.steps.get(next.step_index()) {
-                        next.progress.lesson(&l.id).started.remove(&step.id);
-                        next.enter_step();
+                if let Some(l) = next.attempt_lesson() {
+                    let i = next.step_index();
+                    if let Some(step) = l.steps.get(i) {
+                        if step.has_start() {
+                            next.progress.lesson(&l.id).started.remove(&step.id);
+                            next.enter_step();
+                        } else if !next.exam_running() {
+                            match lessons::progress::state_before(&l, i) {
+                                Ok((session, last)) => {
+                                    let history = std::mem::take(&mut next.session.borrow_mut().history);
+                                    *next.session.borrow_mut() = session;
+                                    next.session.borrow_mut().history = history;
+                                    next.last = last;
+                                    next.term.borrow_mut().push(LineKind::Note {
+                                        en: format!("Step {} starts again: the state the earlier steps leave.", i + 1),
+                                        pt: format!("O passo {} recomeça: o estado que os passos anteriores deixam.", i + 1),
+                                    });
+                                }
+                                Err(e) => next.term.borrow_mut().push(LineKind::Note { en: format!("This step could not start: {e}"), pt: format!("Este passo não pôde começar: {e}") }),
+                            }
+                        }
                         next.check_step();
                     }
                 }
             }
+            Action::FinishExam => {
+                if let Some(l) = next.attempt_lesson() {
+                    next.check_step();
+                    if let Some(a) = next.progress.attempt_mut(&l.id) {
+                        a.finished = true;
+                        let passed: Vec<String> = a.score(&l).tasks.into_iter().filter(|t| t.passed).map(|t| t.step).collect();
+                        for s in passed {
+                            next.progress.complete_step(&l.id, &s);
+                        }
+                    }
+                }
+            }
+            Action::ImportProgress(text) => match crate::lazy::lesson_code().map(|c| (c.import)(&text)) {
+                Some(Ok((who, p))) => {
+                    next.progress.merge(&p);
+                    let n = p.lessons.len();
+                    let who = if who.is_empty() { String::new() } else { format!(" ({who})") };
+                    next.term.borrow_mut().push(LineKind::Note {
+                        en: format!("Progress imported{who}: {}.", Lang::plural(n, "{n} lesson", "{n} lessons")),
+                        pt: format!("Progresso importado{who}: {}.", Lang::plural(n, "{n} lição", "{n} lições")),
+                    });
+                    next.lesson_error = None;
+                }
+                Some(Err(e)) => next.lesson_error = Some((e.en, e.pt)),
+                None => {
+                    next.lesson_error = Some((
+                        "The page could not download the code that reads progress files (are you offline?).".into(),
+                        "A página não conseguiu baixar o código que lê arquivos de progresso (está sem rede?).".into(),
+                    ))
+                }
+            },
             Action::Sandbox => {
                 next.active = None;
                 *next.session.borrow_mut() = fresh_session();
@@ -466,14 +543,17 @@ impl Reducible for AppState {
                 Err(e) => next.term.borrow_mut().push(LineKind::Note { en: e.en(), pt: e.pt() }),
             },
             Action::StepTo(i) => {
-                if let Some(l) = next.lesson().cloned() {
-                    next.progress.lesson(&l.id).current_step = i.min(l.steps.len().saturating_sub(1));
+                if let Some(l) = next.attempt_lesson() {
+                    // The step being left keeps its score (an exam task may start a fresh node).
+                    next.check_step();
+                    next.progress.go_to(&l, i);
                     next.enter_step();
                     next.check_step();
                 }
             }
+            Action::Hint | Action::ShowSolution if next.exam_running() => {}
             Action::Hint => {
-                if let Some(l) = next.lesson().cloned() {
+                if let Some(l) = next.attempt_lesson() {
                     let i = next.step_index();
                     if let Some(step) = l.steps.get(i) {
                         next.progress.reveal_hint(&l, &step.id);
@@ -481,7 +561,7 @@ impl Reducible for AppState {
                 }
             }
             Action::ShowSolution => {
-                if let Some(l) = next.lesson().cloned() {
+                if let Some(l) = next.attempt_lesson() {
                     let i = next.step_index();
                     if let Some(step) = l.steps.get(i) {
                         next.progress.lesson(&l.id).solution_shown.insert(step.id.clone());
@@ -568,6 +648,7 @@ impl Reducible for AppState {
 impl AppState {
     /// The terminal and page actions (everything but lessons).
     fn apply(&mut self, action: Action) {
+        let quiet = self.exam_running();
         let mut s = self.session.borrow_mut();
         let mut term = self.term.borrow_mut();
         match action {
@@ -579,9 +660,13 @@ impl AppState {
                     if crate::lazy::codec().is_none() {
                         self.journal.borrow_mut().push(line.clone());
                     }
-                    let r = s.execute_interactive(&line);
+                    let mut r = s.execute_interactive(&line);
                     if r.clear {
                         term.clear();
+                    }
+                    if quiet {
+                        // An exam: the teaching notes ("What happened") stay off.
+                        r.chunks.retain(|c| !matches!(c, crate::process::Chunk::Explain { .. }));
                     }
                     term.push_chunks(&r.chunks);
                     if !r.needs_more && !running {
@@ -643,6 +728,16 @@ impl AppState {
             _ => {}
         }
     }
+}
+
+/// The page language the browser asks for (`navigator.language`).
+fn browser_lang() -> Lang {
+    web_sys::window().and_then(|w| w.navigator().language()).map_or(Lang::En, |tag| Lang::from_browser(&tag))
+}
+
+/// Milliseconds since the epoch (the exam clock survives a reload).
+pub fn now_ms() -> u64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0, |p| (p.time_origin() + p.now()) as u64)
 }
 
 /// A handle views take as their only prop.

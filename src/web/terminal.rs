@@ -231,11 +231,35 @@ pub fn terminal(props: &Props) -> Html {
             }
             <div class="input-line">
                 <label for="cmd" class="prompt" id="prompt">{ prompt }</label>
-                <input id="cmd" ref={ input_ref } type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
+                <input id="cmd" ref={ input_ref.clone() } type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
                     autofocus=true aria-label={ t(l, "terminal.input") } aria-describedby="term-help" {onkeydown} {oninput} {onpaste} />
+            </div>
+            <div class="touch-keys" role="group" aria-label={ t(l, "term.keys") }>
+                <button id="key-ctrlc" type="button" aria-label={ t(l, "term.ctrlc") } onclick={ press(&input_ref, "c", true) }>{ "Ctrl+C" }</button>
+                <button id="key-tab" type="button" aria-label={ t(l, "term.tab") } onclick={ press(&input_ref, "Tab", false) }>{ "Tab" }</button>
+                <button id="key-up" type="button" aria-label={ t(l, "term.up") } onclick={ press(&input_ref, "ArrowUp", false) }>{ "↑" }</button>
             </div>
         </section>
     }
+}
+
+/// An on-screen key (phones have no Ctrl, Tab or arrows): the same keydown the keyboard
+/// sends, on the command input, so it does exactly what the key does.
+fn press(input_ref: &NodeRef, key: &'static str, ctrl: bool) -> Callback<MouseEvent> {
+    let input_ref = input_ref.clone();
+    Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        let Some(input) = input_ref.cast::<HtmlInputElement>() else { return };
+        let _ = input.focus();
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_ctrl_key(ctrl);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        if let Ok(ev) = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init) {
+            let _ = input.dispatch_event(&ev);
+        }
+    })
 }
 
 /// A run of scrollback lines; redrawn only when its id range or the language changes (lines
@@ -267,7 +291,7 @@ fn render_line(l: Lang, line: &term::Line) -> Html {
         LineKind::Out(s) => html! { <div {key} class="line out">{ s }</div> },
         LineKind::Err(s) => html! { <div {key} class="line err">{ s }</div> },
         LineKind::Explain { en, pt } => html! {
-            <aside {key} class="explain"><strong>{ t(l, "explain.title") }{ ": " }</strong>{ l.pick(en, pt) }</aside>
+            <aside {key} class="explain md"><strong>{ t(l, "explain.title") }{ ": " }</strong>{ super::lessons::render_md(l.pick(en, pt)) }</aside>
         },
         LineKind::Note { en, pt } => html! { <div {key} class="line note" >{ l.pick(en, pt) }</div> },
     }

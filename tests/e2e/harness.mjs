@@ -37,7 +37,8 @@ export async function launch() {
 
 /// Opens the page and waits for the first prompt; fails if the wasm does not load.
 export async function openPage(browser, url, { errors = [] } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  // A Brazilian learner's browser: a first visit follows navigator.language (issue 16).
+  const page = await browser.newPage({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const t0 = Date.now();
@@ -62,8 +63,10 @@ export const TLS_ENV = 'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ET
 
 /// Opens the page at a given viewport size; `errors` collects page errors and console errors
 /// (a CSP violation is a console error, so it fails the tests that assert none).
-export async function openAt(browser, url, { width = 1280, height = 720, errors = [], context } = {}) {
-  const ctx = context || await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+/// The browser's language is `locale` (a first visit follows navigator.language, issue 16):
+/// Brazilian Portuguese unless a test asks for another.
+export async function openAt(browser, url, { width = 1280, height = 720, errors = [], context, locale = 'pt-BR' } = {}) {
+  const ctx = context || await browser.newContext({ locale, viewport: { width, height }, acceptDownloads: true });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -19,7 +19,7 @@ after(async () => { await browser?.close(); server?.stop(); });
 async function heldPage() {
   // No service worker: requests it makes are out of the page's routes, so it could fetch the
   // chunks behind the test's back.
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -75,7 +75,7 @@ test('first load: the prompt works before the chunks arrive, within the size bud
 
 test('a chunk that cannot be fetched: the page says so, the shell keeps working', async () => {
   // No service worker: it would fetch the chunk itself, out of reach of the page's routes.
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -233,7 +233,7 @@ const fetchedPaths = (page) => page.evaluate(() => performance.getEntriesByType(
 
 test('lessons are fetched when needed, and every lesson opens offline after the first visit', async () => {
   const errors = [];
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   const page = await openAt(browser, server.url, { context: ctx, errors });
   await page.click('#lang-en');
   assert.deepEqual((await fetchedPaths(page)).filter((p) => p.includes('/lessons/')), [], 'no lesson file in the first load');
@@ -274,7 +274,7 @@ test('lessons are fetched when needed, and every lesson opens offline after the 
 });
 
 test('a lesson that cannot be fetched or parsed is reported in both languages; nothing breaks', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
   const page = await openAt(browser, server.url, { context: ctx });
   await page.click('#lang-en');
   // No network for lesson 3.
@@ -307,7 +307,7 @@ test('a lesson that cannot be fetched or parsed is reported in both languages; n
 });
 
 test('the lesson list says so when it cannot be fetched, and tries again', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
   await ctx.route('**/lessons/index.json', (r) => r.abort());
   const page = await openAt(browser, server.url, { context: ctx });
   await page.click('#lang-en');

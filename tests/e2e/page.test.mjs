@@ -144,7 +144,7 @@ test('text scales: at 200% font size the page still fits sideways', async () => 
 });
 
 test('offline once loaded: a reload without network still gives a working prompt', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   const page = await openAt(browser, server.url, { context: ctx });
   await page.evaluate(() => navigator.serviceWorker.ready);
   await reloadPage(page); // now controlled by the service worker, which has cached the files
@@ -162,7 +162,7 @@ test('offline once loaded: a reload without network still gives a working prompt
 // scripts/bench.sh reports (500 ms to the first prompt, 16 ms a command). They catch a real
 // regression (a quadratic path, a lost cache), never a busy machine.
 test('ceilings: first usable prompt, and commands with 10k keys in the store', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   const first = await ctx.newPage();
   await first.goto(server.url);
   await first.waitForFunction(() => document.querySelector('#cmd') && document.documentElement.dataset.ready === 'true', null, { polling: 'raf' });

@@ -48,7 +48,7 @@ for (const [name, stored, en, pt] of [
 ]) {
   test(`corrupt storage (${name}) is reported in both languages and can be reset`, async () => {
     const errors = [];
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
     // An envelope that says version 0: CBOR map {format: "etcd-playground/session", version: 0}.
     const old = Buffer.concat([Buffer.from([0xa2, 0x66]), Buffer.from('format'), Buffer.from([0x77]), Buffer.from('etcd-playground/session'),
       Buffer.from([0x67]), Buffer.from('version'), Buffer.from([0x00])]).toString('base64');

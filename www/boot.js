@@ -70,29 +70,67 @@ function bc() {
   return channel;
 }
 
+// The saved session's bytes, or null. The first visit after the move to IndexedDB carries a
+// localStorage save over (as bytes; its key is removed only once IndexedDB holds them).
+async function loadSaved() {
+  let bytes = null;
+  try {
+    const rec = await readRecord();
+    if (rec) { savedId = rec.id || 'unnamed'; return new Uint8Array(rec.bytes); }
+  } catch (e) { return null; }
+  const text = localStorage.getItem(LEGACY_KEY);
+  if (text === null) return null;
+  try {
+    bytes = Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
+  } catch (e) {
+    bytes = new TextEncoder().encode(text); // not base64: the page reports it as damaged
+  }
+  try {
+    const id = newId();
+    await tx('readwrite', (s) => s.put({ bytes: bytes.buffer.slice(0), id }, RECORD));
+    localStorage.removeItem(LEGACY_KEY);
+    savedId = id;
+  } catch (e) { savedId = 'legacy'; /* kept in localStorage: the next visit tries again */ }
+  return bytes;
+}
+
+// Whether this tab owns the session (holds the lock until it hands over or the tab goes).
+// Waits a moment: the lock of this tab's previous page (a reload) is released shortly after
+// that page is gone. Still held after that: another tab owns the session.
+function claimLock() {
+  bc();
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let granted = false;
+    const opts = AbortSignal.timeout ? { signal: AbortSignal.timeout(1500) } : { ifAvailable: true };
+    navigator.locks.request(LOCK, opts, (lock) => {
+      if (!lock) { resolve(false); return undefined; }
+      granted = true;
+      resolve(true);
+      return new Promise((r) => { lockRelease = r; });
+    }).catch(() => {
+      if (!granted) { resolve(false); return; }
+      lockRelease = null;
+      if (onLost) onLost();
+    });
+  });
+}
+
+// Both start before the wasm is fetched and compiled, so they cost the first render nothing.
+let loading = null;
+let claiming = null;
+
 globalThis.etcdStore = {
-  // The saved session's bytes, or null. The first visit after the move to IndexedDB carries a
-  // localStorage save over (as bytes; its key is removed only once IndexedDB holds them).
-  async load() {
-    let bytes = null;
-    try {
-      const rec = await readRecord();
-      if (rec) { savedId = rec.id || 'unnamed'; return new Uint8Array(rec.bytes); }
-    } catch (e) { return null; }
-    const text = localStorage.getItem(LEGACY_KEY);
-    if (text === null) return null;
-    try {
-      bytes = Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
-    } catch (e) {
-      bytes = new TextEncoder().encode(text); // not base64: the page reports it as damaged
-    }
-    try {
-      const id = newId();
-      await tx('readwrite', (s) => s.put({ bytes: bytes.buffer.slice(0), id }, RECORD));
-      localStorage.removeItem(LEGACY_KEY);
-      savedId = id;
-    } catch (e) { savedId = 'legacy'; /* kept in localStorage: the next visit tries again */ }
-    return bytes;
+  load() {
+    loading = loading || loadSaved();
+    return loading;
+  },
+  // `lost` runs when another tab took the lock by force; `handover` when another tab asks.
+  claim(lost, handover) {
+    onLost = lost;
+    onHandover = handover;
+    claiming = claiming || claimLock();
+    return claiming;
   },
   // Resolves to null once the bytes are stored, or to 'quota' / 'unavailable'. `bytes` is a
   // view into the wasm memory: copied before anything else runs.
@@ -127,30 +165,6 @@ globalThis.etcdStore = {
       const e = await navigator.storage.estimate();
       return typeof e.usage === 'number' && typeof e.quota === 'number' ? [e.usage, e.quota] : null;
     } catch (e) { return null; }
-  },
-  // Whether this tab owns the session (holds the lock until it hands over or the tab goes).
-  // `lost` runs when another tab took the lock by force; `handover` when another tab asks.
-  claim(lost, handover) {
-    onLost = lost;
-    onHandover = handover;
-    bc();
-    if (!navigator.locks) return Promise.resolve(true);
-    // Waits a moment: the lock of this tab's previous page (a reload) is released shortly
-    // after that page is gone. Still held after that: another tab owns the session.
-    return new Promise((resolve) => {
-      let granted = false;
-      const opts = AbortSignal.timeout ? { signal: AbortSignal.timeout(1500) } : { ifAvailable: true };
-      navigator.locks.request(LOCK, opts, (lock) => {
-        if (!lock) { resolve(false); return undefined; }
-        granted = true;
-        resolve(true);
-        return new Promise((r) => { lockRelease = r; });
-      }).catch(() => {
-        if (!granted) { resolve(false); return; }
-        lockRelease = null;
-        if (onLost) onLost();
-      });
-    });
   },
   // The owner saved and steps aside: the asking tab reloads and owns the session.
   release() {
@@ -196,6 +210,9 @@ document.addEventListener('click', (e) => {
   // Back to the page without the URL that asked for a test crash: it opens the last save.
   if (t && t.closest('#crash-reload')) location.replace(location.pathname);
 });
+
+etcdStore.load();
+etcdStore.claim(null, null);
 
 init().then(() => {
   root.dataset.ready = 'true';

@@ -435,7 +435,7 @@ impl AppState {
     /// when there is nothing to save with or nothing this tab may save. The encoding runs now
     /// (on the main thread: a 100 MB session takes a moment, so the app saves only after a
     /// change, throttled by how long the last save took); the write runs in the browser.
-    pub fn save(&self) -> Option<std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), storage::SaveError>>>>> {
+    pub fn save(&self) -> Option<storage::Saving> {
         if !self.owner || !storage::is_owner() || super::crash::crashed() {
             return None;
         }
@@ -769,16 +769,8 @@ impl AppState {
                 self.last = LastRun::default();
             }
             Action::DismissNotice => self.notice = None,
-            Action::SaveFailed(Some(quota)) => {
-                if self.notice.as_ref().is_none_or(|n| n.kind != NoticeKind::OtherTab) {
-                    self.notice = Some(save_failed_notice(quota));
-                }
-            }
-            Action::SaveFailed(None) => {
-                if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::SaveFailed) {
-                    self.notice = None;
-                }
-            }
+            Action::SaveFailed(Some(quota)) if self.notice.as_ref().is_none_or(|n| n.kind != NoticeKind::OtherTab) => self.notice = Some(save_failed_notice(quota)),
+            Action::SaveFailed(None) if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::SaveFailed) => self.notice = None,
             Action::Usage(u) => self.usage = u,
             Action::TabLost => {
                 self.owner = false;

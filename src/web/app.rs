@@ -208,15 +208,17 @@ pub fn app() -> Html {
                     <button id="lang-pt" aria-pressed={ (l == Lang::Pt).to_string() } onclick={ set_lang(Lang::Pt) }>{ "PT" }</button>
                     <button id="lang-en" aria-pressed={ (l == Lang::En).to_string() } onclick={ set_lang(Lang::En) }>{ "EN" }</button>
                 </nav>
-                if !state.owner {
-                } else if *confirm_reset {
-                    <span class="confirm" role="group" aria-label={ t(l, "reset.confirm") }>
-                        { t(l, "reset.confirm") }{ " " }
-                        <button id="reset-yes" class="danger" onclick={ do_reset }>{ t(l, "reset.yes") }</button>
-                        <button id="reset-no" onclick={ cancel_reset }>{ t(l, "reset.no") }</button>
-                    </span>
-                } else {
-                    <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
+                // A tab that does not own the session cannot reset it (it is read-only).
+                if state.owner {
+                    if *confirm_reset {
+                        <span class="confirm" role="group" aria-label={ t(l, "reset.confirm") }>
+                            { t(l, "reset.confirm") }{ " " }
+                            <button id="reset-yes" class="danger" onclick={ do_reset }>{ t(l, "reset.yes") }</button>
+                            <button id="reset-no" onclick={ cancel_reset }>{ t(l, "reset.no") }</button>
+                        </span>
+                    } else {
+                        <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
+                    }
                 }
                 <button id="session-save" onclick={ save_session.clone() }>{ t(l, "session.save") }</button>
                 if state.owner {

@@ -1,6 +1,7 @@
-//! When the page saves: after a change, throttled by how long the last save took (a 100 MB
-//! session takes a moment to encode, so it saves at most every ten such moments), right away
-//! when the page goes away, and before handing the session to another tab. What a save
+//! When the page saves: once changes pause (a burst of pasted lines saves once; the pause is
+//! ten times the last save's encoding time, so a 100 MB session that takes a moment to encode
+//! is not encoded over and over), at the latest 15 s after the first unsaved change, right
+//! away when the page goes away, and before handing the session to another tab. What a save
 //! reports back (refused, nearly full) becomes a notice or a line in the header.
 
 use super::state::{Action, Handle};
@@ -11,9 +12,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Save this long after a change at least (a burst of pasted lines saves once).
+/// Save once changes pause this long at least ...
 const SAVE_DELAY_MS: f64 = 300.0;
-/// ... and at most this long: a slow save waits ten times its encoding time, up to this.
+/// ... and never later than this after the first unsaved change.
 const SAVE_DELAY_MAX_MS: f64 = 15_000.0;
 
 #[derive(Default)]
@@ -21,6 +22,8 @@ struct Saver {
     /// The state as of the last render: a save always writes the newest.
     latest: Option<Handle>,
     timer: Option<Timeout>,
+    /// When the oldest change not yet in a save happened.
+    first_unsaved_ms: Option<f64>,
     last_encode_ms: f64,
     failed: bool,
     usage: Option<(String, String)>,
@@ -86,15 +89,15 @@ pub fn use_autosave(state: &Handle) {
     }
 }
 
-/// A save is coming after a change; one already on its way will write the newest state.
+/// A change: (re)arm the save for when changes pause (replacing the timer cancels the old one).
 fn schedule(saver: &Shared) {
     let mut s = saver.borrow_mut();
-    if s.timer.is_some() {
-        return;
-    }
-    let delay = (s.last_encode_ms * 10.0).clamp(SAVE_DELAY_MS, SAVE_DELAY_MAX_MS) as u32;
+    let now = storage::now_ms();
+    let first = *s.first_unsaved_ms.get_or_insert(now);
+    let pause = (s.last_encode_ms * 10.0).clamp(SAVE_DELAY_MS, SAVE_DELAY_MAX_MS);
+    let due = (now + pause).min(first + SAVE_DELAY_MAX_MS);
     let sv = saver.clone();
-    s.timer = Some(Timeout::new(delay, move || {
+    s.timer = Some(Timeout::new((due - now).max(0.0) as u32, move || {
         sv.borrow_mut().timer = None;
         save_now(&sv);
     }));
@@ -104,6 +107,7 @@ fn save_now(saver: &Shared) {
     let latest = {
         let mut s = saver.borrow_mut();
         s.timer = None;
+        s.first_unsaved_ms = None;
         s.latest.clone()
     };
     let Some(h) = latest else { return };

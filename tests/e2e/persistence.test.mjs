@@ -195,6 +195,15 @@ test('a 100 MB session (100k keys and 16 MiB uploads) survives a reload', { time
     await runExpect(page, `wc -c < up${i}.bin`, String(16 * 1024 * 1024));
     await runExpect(page, `tail -n 1 up${i}.bin`, `END-OF-UPLOAD-${i}`);
   }
+  // The same session as a file (what the crash panel and "Save session" download) loads back.
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#session-save')]);
+  const file = readFileSync(await dl.path());
+  assert.ok(file.length >= 100_000_000, `the session file is ${file.length} bytes`);
+  const other = await openAt(browser, server.url);
+  await other.setInputFiles('#session-load', await dl.path()); // (over playwright's 50 MB buffer limit)
+  await other.waitForFunction(() => /Sessão carregada do arquivo\./.test(document.querySelector('.scrollback').textContent), null, { timeout: 180_000 });
+  await runExpect(other, `wc -c < up5.bin`, String(16 * 1024 * 1024), 60_000);
+  await other.context().close();
   console.log(`# 100 MB session: ${saved} bytes; save ${await page.evaluate(() => document.documentElement.dataset.saveMs ?? '?')} ms after reload, load ${await page.evaluate(() => document.documentElement.dataset.loadMs)} ms`);
   assert.deepEqual(errors, []);
 });

@@ -19,8 +19,9 @@ use crate::shell::{CommandFn, Session};
 /// Saving and restoring sessions.
 #[derive(Clone, Copy)]
 pub struct Codec {
-    pub encode: fn(&Session, &PageState) -> Result<String, String>,
-    pub decode: fn(&str) -> Result<(Session, PageState), LoadError>,
+    /// The saved session's bytes (IndexedDB) and back.
+    pub encode: fn(&Session, &PageState) -> Vec<u8>,
+    pub decode: fn(&[u8]) -> Result<(Session, PageState), LoadError>,
     pub save_file: fn(&Session, &PageState) -> Vec<u8>,
     pub load_file: fn(&[u8]) -> Result<(Session, PageState), SessionFileError>,
 }
@@ -254,8 +255,8 @@ mod tests {
         let r = s.execute("etcdctl put k v");
         assert_eq!(r.text(), "OK\n");
         let c = codec().unwrap();
-        let text = (c.encode)(&s, &PageState::default()).unwrap();
-        let (back, _) = (c.decode)(&text).unwrap();
+        let bytes = (c.encode)(&s, &PageState::default());
+        let (back, _) = (c.decode)(&bytes).unwrap();
         assert_eq!(back.world.etcd.store.current_revision(), s.world.etcd.store.current_revision());
     }
 }

@@ -1,17 +1,24 @@
-//! The page's saved session: the whole [`Session`] plus the page's own state (language, later
-//! lesson progress), as a versioned CBOR envelope in base64, the form localStorage keeps.
-//! Pure: the web layer only moves the string in and out of storage. Any stored text, however
-//! broken, decodes to an error that says what is wrong (in both languages), never a panic.
+//! The page's saved session: the whole [`Session`] plus the page's own state (language, lesson
+//! progress), as binary CBOR in IndexedDB (`web/storage.rs` moves the bytes in and out).
+//!
+//! The stored bytes are exactly a session file ([`crate::session_file`]): what the page keeps
+//! is what "Save my session" downloads, so the crash panel can offer the stored bytes as a file
+//! that "Load my session" reads. Older pages kept a different envelope (`{format, version,
+//! session, page}`, base64 in localStorage under [`LEGACY_KEY`]); the page moves such a save
+//! into IndexedDB on its first visit (`www/boot.js`, as bytes) and [`decode`] still reads it.
+//! Pure: any stored bytes, however broken, decode to an error that says what is wrong (in both
+//! languages), never a panic.
 
 use crate::i18n::Lang;
+use crate::session_file::{self, SessionFileError};
 use crate::shell::Session;
 use serde::{Deserialize, Serialize};
 
-/// The localStorage key the page saves under.
-pub const STORAGE_KEY: &str = "etcd-playground.session";
-/// What the envelope says it is, so unrelated data under the key is told apart.
+/// The localStorage key older pages saved under (base64 text): migrated on the first visit.
+pub const LEGACY_KEY: &str = "etcd-playground.session";
+/// What the legacy envelope says it is, so unrelated data under the key is told apart.
 pub const FORMAT: &str = "etcd-playground/session";
-/// Bumped whenever the saved shape changes incompatibly.
+/// The legacy envelope's only version.
 pub const VERSION: u32 = 1;
 
 /// What the page keeps across reloads besides the session itself.
@@ -28,30 +35,26 @@ pub struct PageState {
     pub loaded: Vec<(String, String)>,
 }
 
-#[derive(Serialize)]
-struct EnvelopeRef<'a> {
-    format: &'a str,
-    version: u32,
-    session: &'a Session,
-    page: &'a PageState,
-}
-
+/// Both headers: a session file has `magic`, a legacy envelope `format`.
 #[derive(Deserialize)]
 struct Header {
-    format: String,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    magic: Option<String>,
     version: u32,
 }
 
 #[derive(Deserialize)]
-struct Envelope {
+struct LegacyEnvelope {
     session: Session,
     page: PageState,
 }
 
-/// Why stored text could not be restored.
+/// Why stored bytes could not be restored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadError {
-    /// Not base64, not CBOR, or not our format at all.
+    /// Not CBOR, or not our format at all.
     Corrupt(String),
     /// Saved by another version of the playground.
     Version(u32),
@@ -66,32 +69,52 @@ impl LoadError {
                 format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
             ),
             LoadError::Version(v) => (
-                format!("The saved session is from another version of the playground (format {v}, this page reads {VERSION}). A fresh session has started."),
-                format!("A sessão salva é de outra versão do playground (formato {v}, esta página lê {VERSION}). Uma sessão nova foi iniciada."),
+                format!("The saved session is from another version of the playground (format {v}, this page reads {}). A fresh session has started.", session_file::VERSION),
+                format!("A sessão salva é de outra versão do playground (formato {v}, esta página lê {}). Uma sessão nova foi iniciada.", session_file::VERSION),
             ),
         }
     }
 }
 
-/// The stored text for a session and the page state.
-pub fn encode(session: &Session, page: &PageState) -> Result<String, String> {
-    let mut buf = Vec::new();
-    ciborium::into_writer(&EnvelopeRef { format: FORMAT, version: VERSION, session, page }, &mut buf).map_err(|e| e.to_string())?;
-    Ok(crate::b64::encode(&buf))
+/// The stored bytes for a session and the page state: a session file.
+pub fn encode(session: &Session, page: &PageState) -> Vec<u8> {
+    session_file::save_playground(session, page)
 }
 
-/// Restores what [`encode`] wrote; anything else is a [`LoadError`].
-pub fn decode(text: &str) -> Result<(Session, PageState), LoadError> {
-    let bytes = crate::b64::decode(text.trim().as_bytes()).ok_or(()).map_err(|_| LoadError::Corrupt("not base64".into()))?;
-    let header: Header = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
-    if header.format != FORMAT {
-        return Err(LoadError::Corrupt(format!("unknown format {:?}", truncate(&header.format, 40))));
+/// Restores what [`encode`] wrote, or a legacy envelope moved over from localStorage; anything
+/// else is a [`LoadError`].
+pub fn decode(bytes: &[u8]) -> Result<(Session, PageState), LoadError> {
+    let header: Header = crate::cbor::from_slice(bytes).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
+    match (header.magic, header.format) {
+        (Some(_), _) => session_file::load_playground(bytes).map_err(|e| match e {
+            SessionFileError::NotASession => LoadError::Corrupt("not a saved session".into()),
+            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => LoadError::Version(v),
+            SessionFileError::Damaged(_) => LoadError::Corrupt("the session data is incomplete".into()),
+        }),
+        (None, Some(format)) if format == FORMAT => {
+            if header.version != VERSION {
+                return Err(LoadError::Version(header.version));
+            }
+            let env: LegacyEnvelope = crate::cbor::from_slice(bytes).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
+            Ok((env.session, env.page))
+        }
+        (None, Some(format)) => Err(LoadError::Corrupt(format!("unknown format {:?}", truncate(&format, 40)))),
+        (None, None) => Err(LoadError::Corrupt("not a saved session".into())),
     }
-    if header.version != VERSION {
-        return Err(LoadError::Version(header.version));
+}
+
+/// The page's line about browser storage when it is nearly full (over 80% of the quota the
+/// browser grants this site), in (English, Portuguese); `None` while there is room.
+pub fn usage_warning(usage: u64, quota: u64) -> Option<(String, String)> {
+    if quota == 0 || usage.saturating_mul(5) <= quota.saturating_mul(4) {
+        return None;
     }
-    let env: Envelope = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
-    Ok((env.session, env.page))
+    let pct = (usage.saturating_mul(100) / quota).min(100);
+    let mb = |b: u64| b.saturating_add(500_000) / 1_000_000;
+    Some((
+        format!("Browser storage for this page: {} MB of {} MB used ({pct}%). Download your session file to keep a copy, or free space by deleting large files you no longer need.", mb(usage), mb(quota)),
+        format!("Armazenamento do navegador para esta página: {} MB de {} MB usados ({pct}%). Baixe o arquivo da sessão para guardar uma cópia, ou libere espaço apagando arquivos grandes de que não precisa mais.", mb(usage), mb(quota)),
+    ))
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -101,7 +124,6 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
 
     fn busy_session() -> Session {
         let mut s = Session::new("plain").unwrap();
@@ -112,14 +134,33 @@ mod tests {
         s
     }
 
-    #[test]
-    fn round_trip_keeps_engine_vfs_clock_history_and_language() {
-        let s = busy_session();
+    fn busy_page() -> PageState {
         let mut page = PageState { lang: Lang::En, active: Some("01-what-is-etcd".into()), ..Default::default() };
         page.progress.complete_step("01-what-is-etcd", "put-k1");
         page.loaded.push(("mine.toml".into(), "id = \"mine\"".into()));
-        let text = encode(&s, &page).unwrap();
-        let (back, p) = decode(&text).unwrap();
+        page
+    }
+
+    /// What pages before IndexedDB kept (base64-decoded by the migration in www/boot.js).
+    fn legacy_bytes(format: &str, version: u32, session: &Session, page: &PageState) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Old<'a> {
+            format: &'a str,
+            version: u32,
+            session: &'a Session,
+            page: &'a PageState,
+        }
+        let mut b = Vec::new();
+        ciborium::into_writer(&Old { format, version, session, page }, &mut b).unwrap();
+        b
+    }
+
+    #[test]
+    fn round_trip_keeps_engine_vfs_clock_history_and_language() {
+        let s = busy_session();
+        let page = busy_page();
+        let bytes = encode(&s, &page);
+        let (back, p) = decode(&bytes).unwrap();
         assert_eq!(back, s);
         assert_eq!(p, page);
         assert_eq!(back.world.etcd.store.current_revision(), 2);
@@ -128,15 +169,39 @@ mod tests {
     }
 
     #[test]
+    fn the_stored_bytes_are_a_session_file_without_base64() {
+        let s = busy_session();
+        let bytes = encode(&s, &busy_page());
+        // What the crash panel downloads is what "Load my session" reads.
+        let (back, page) = session_file::load_playground(&bytes).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(page.lang, Lang::En);
+        // Binary: a 1 MiB file costs about 1 MiB, not the 4/3 of base64.
+        let mut big = s.clone();
+        big.world.vfs.write("/root/blob", vec![0xA5; 1 << 20]).unwrap();
+        let n = encode(&big, &PageState::default()).len() - encode(&s, &PageState::default()).len();
+        assert!(((1 << 20)..(1 << 20) + 256).contains(&n), "{n} bytes for a 1 MiB file");
+    }
+
+    #[test]
+    fn a_legacy_envelope_from_local_storage_still_restores() {
+        let s = busy_session();
+        let page = busy_page();
+        let (back, p) = decode(&legacy_bytes(FORMAT, VERSION, &s, &page)).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(p, page);
+    }
+
+    #[test]
     fn garbage_is_reported_not_panicked() {
-        assert!(matches!(decode("%%% not base64 %%%"), Err(LoadError::Corrupt(_))));
-        assert!(matches!(decode("aGVsbG8="), Err(LoadError::Corrupt(_))));
-        assert!(matches!(decode(""), Err(LoadError::Corrupt(_))));
-        // A valid envelope cut in half.
-        let text = encode(&busy_session(), &PageState::default()).unwrap();
-        let bytes = base64::engine::general_purpose::STANDARD.decode(&text).unwrap();
-        let half = base64::engine::general_purpose::STANDARD.encode(&bytes[..bytes.len() / 2]);
-        assert!(matches!(decode(&half), Err(LoadError::Corrupt(_))));
+        assert!(matches!(decode(b"%%% not a session %%%"), Err(LoadError::Corrupt(_))));
+        assert!(matches!(decode(b"hello"), Err(LoadError::Corrupt(_))));
+        assert!(matches!(decode(b""), Err(LoadError::Corrupt(_))));
+        // Valid saves cut in half, both kinds.
+        let bytes = encode(&busy_session(), &PageState::default());
+        assert!(matches!(decode(&bytes[..bytes.len() / 2]), Err(LoadError::Corrupt(_))));
+        let old = legacy_bytes(FORMAT, VERSION, &busy_session(), &PageState::default());
+        assert!(matches!(decode(&old[..old.len() / 2]), Err(LoadError::Corrupt(_))));
     }
 
     #[test]
@@ -146,26 +211,43 @@ mod tests {
             format: &'static str,
             version: u32,
         }
-        let enc = |o: &Old| {
+        #[derive(Serialize)]
+        struct File {
+            magic: &'static str,
+            version: u32,
+        }
+        let enc = |o: &dyn Fn(&mut Vec<u8>)| {
             let mut b = Vec::new();
-            ciborium::into_writer(o, &mut b).unwrap();
-            base64::engine::general_purpose::STANDARD.encode(b)
+            o(&mut b);
+            b
         };
-        assert_eq!(decode(&enc(&Old { format: FORMAT, version: 0 })).err(), Some(LoadError::Version(0)));
-        assert!(matches!(decode(&enc(&Old { format: "something-else", version: 1 })), Err(LoadError::Corrupt(_))));
+        let old = |format, version| enc(&|b| ciborium::into_writer(&Old { format, version }, b).unwrap());
+        assert_eq!(decode(&old(FORMAT, 0)).err(), Some(LoadError::Version(0)));
+        assert!(matches!(decode(&old("something-else", 1)), Err(LoadError::Corrupt(_))));
+        let newer = enc(&|b| ciborium::into_writer(&File { magic: session_file::MAGIC, version: 7 }, b).unwrap());
+        assert_eq!(decode(&newer).err(), Some(LoadError::Version(7)));
+        let other = enc(&|b| ciborium::into_writer(&File { magic: "someone-else", version: 1 }, b).unwrap());
+        assert!(matches!(decode(&other), Err(LoadError::Corrupt(_))));
         let (en, pt) = LoadError::Version(0).describe();
         assert!(en.contains("another version") && pt.contains("outra versão"));
     }
 
+    #[test]
+    fn usage_is_shown_only_when_storage_is_nearly_full() {
+        assert_eq!(usage_warning(0, 0), None);
+        assert_eq!(usage_warning(80, 100), None);
+        assert_eq!(usage_warning(400_000_000, 1_000_000_000), None);
+        let (en, pt) = usage_warning(850_000_000, 1_000_000_000).unwrap();
+        assert!(en.contains("850 MB of 1000 MB used (85%)"), "{en}");
+        assert!(pt.contains("850 MB de 1000 MB usados (85%)"), "{pt}");
+        // Over the quota (browsers estimate): never more than 100%.
+        assert!(usage_warning(u64::MAX, 10).unwrap().0.contains("(100%)"));
+    }
+
     proptest::proptest! {
         #[test]
-        fn any_text_decodes_or_errors(s in ".{0,200}") {
-            let _ = decode(&s);
-        }
-
-        #[test]
         fn any_bytes_decode_or_error(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
-            let _ = decode(&base64::engine::general_purpose::STANDARD.encode(b));
+            let _ = decode(&b);
         }
     }
 }

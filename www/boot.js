@@ -1,11 +1,225 @@
-// Loads the wasm bundle; the Rust side renders the whole page.
+// Loads the wasm bundle; the Rust side renders the whole page. Before it starts, this file sets
+// `globalThis.etcdStore`: the small browser glue `src/web/storage.rs` calls — the saved session
+// in IndexedDB, the lock that lets one tab own it, and the crash panel's buttons (plain JS, so
+// they work when the wasm has trapped).
 import init from '../pkg/etcd_playground.js';
 
+const DB = 'etcd-playground';
+const STORE = 'session';
+const RECORD = 'current';
+const LEGACY_KEY = 'etcd-playground.session'; // base64 CBOR, pages before IndexedDB
+const LOCK = 'etcd-playground.session';
+const root = document.documentElement;
+
+let dbPromise = null;
+function db() {
+  if (!dbPromise) {
+    dbPromise = new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new DOMException('blocked', 'InvalidStateError'));
+    });
+    dbPromise.catch(() => { dbPromise = null; });
+  }
+  return dbPromise;
+}
+
+// One request in its own transaction; resolves once the transaction has committed.
+async function tx(mode, f) {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const t = d.transaction(STORE, mode, { durability: 'strict' });
+    const req = f(t.objectStore(STORE));
+    t.oncomplete = () => resolve(req.result);
+    t.onabort = t.onerror = () => reject(t.error || req.error || new DOMException('aborted', 'AbortError'));
+    if (mode === 'readwrite' && t.commit) t.commit();
+  });
+}
+
+// Each save has an id: the journal of lines typed since a save names the save it follows.
+let savedId = '';
+const newId = () => Date.now().toString(36) + Math.random().toString(36).slice(2);
+
+async function readRecord() {
+  return tx('readonly', (s) => s.get(RECORD));
+}
+async function readSaved() {
+  const rec = await readRecord();
+  return rec ? new Uint8Array(rec.bytes) : null;
+}
+
+// The failure's kind, never the browser's raw text: the page words it for the learner.
+function kind(e) {
+  return e && e.name === 'QuotaExceededError' ? 'quota' : 'unavailable';
+}
+
+let seq = 0;
+let crashed = false;
+let persistAsked = false;
+let lockRelease = null;
+let onLost = null;
+let onHandover = null;
+let channel = null;
+function bc() {
+  if (!channel && 'BroadcastChannel' in globalThis) {
+    channel = new BroadcastChannel(LOCK);
+    channel.onmessage = (e) => { if (e.data === 'handover' && lockRelease && onHandover) onHandover(); };
+  }
+  return channel;
+}
+
+// The saved session's bytes, or null. The first visit after the move to IndexedDB carries a
+// localStorage save over (as bytes; its key is removed only once IndexedDB holds them).
+async function loadSaved() {
+  let bytes = null;
+  try {
+    const rec = await readRecord();
+    if (rec) { savedId = rec.id || 'unnamed'; return new Uint8Array(rec.bytes); }
+  } catch (e) { return null; }
+  const text = localStorage.getItem(LEGACY_KEY);
+  if (text === null) return null;
+  try {
+    bytes = Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));
+  } catch (e) {
+    bytes = new TextEncoder().encode(text); // not base64: the page reports it as damaged
+  }
+  try {
+    const id = newId();
+    await tx('readwrite', (s) => s.put({ bytes: bytes.buffer.slice(0), id }, RECORD));
+    localStorage.removeItem(LEGACY_KEY);
+    savedId = id;
+  } catch (e) { savedId = 'legacy'; /* kept in localStorage: the next visit tries again */ }
+  return bytes;
+}
+
+// Whether this tab owns the session (holds the lock until it hands over or the tab goes).
+// Waits a moment: the lock of this tab's previous page (a reload) is released shortly after
+// that page is gone. Still held after that: another tab owns the session.
+function claimLock() {
+  bc();
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let granted = false;
+    const opts = AbortSignal.timeout ? { signal: AbortSignal.timeout(1500) } : { ifAvailable: true };
+    navigator.locks.request(LOCK, opts, (lock) => {
+      if (!lock) { resolve(false); return undefined; }
+      granted = true;
+      resolve(true);
+      return new Promise((r) => { lockRelease = r; });
+    }).catch(() => {
+      if (!granted) { resolve(false); return; }
+      lockRelease = null;
+      if (onLost) onLost();
+    });
+  });
+}
+
+// Both start before the wasm is fetched and compiled, so they cost the first render nothing.
+let loading = null;
+let claiming = null;
+
+globalThis.etcdStore = {
+  load() {
+    loading = loading || loadSaved();
+    return loading;
+  },
+  // `lost` runs when another tab took the lock by force; `handover` when another tab asks.
+  claim(lost, handover) {
+    onLost = lost;
+    onHandover = handover;
+    claiming = claiming || claimLock();
+    return claiming;
+  },
+  // Resolves to null once the bytes are stored, or to 'quota' / 'unavailable'. `bytes` is a
+  // view into the wasm memory: copied before anything else runs.
+  save(bytes, encodeMs) {
+    if (crashed) return Promise.resolve('unavailable');
+    const copy = bytes.slice().buffer;
+    const id = newId();
+    const t0 = performance.now();
+    return tx('readwrite', (s) => s.put({ bytes: copy, id }, RECORD)).then(() => {
+      savedId = id;
+      seq += 1;
+      root.dataset.saveMs = String(Math.round(encodeMs + performance.now() - t0));
+      root.dataset.saveBytes = String(copy.byteLength);
+      root.dataset.saved = String(seq); // for the browser tests: a save has landed
+      if (!persistAsked && navigator.storage && navigator.storage.persist) {
+        persistAsked = true;
+        navigator.storage.persist().catch(() => {});
+      }
+      return null;
+    }, kind);
+  },
+  // The id of the save IndexedDB holds ('' for none).
+  savedId() { return savedId; },
+  clear() {
+    savedId = '';
+    localStorage.removeItem(LEGACY_KEY);
+    return tx('readwrite', (s) => s.delete(RECORD)).then(() => null, kind);
+  },
+  // [usage, quota] in bytes, or null where the browser does not say.
+  async estimate() {
+    try {
+      const e = await navigator.storage.estimate();
+      return typeof e.usage === 'number' && typeof e.quota === 'number' ? [e.usage, e.quota] : null;
+    } catch (e) { return null; }
+  },
+  // The owner saved and steps aside: the asking tab reloads and owns the session.
+  release() {
+    if (lockRelease) { lockRelease(); lockRelease = null; }
+    const ch = bc();
+    if (ch) ch.postMessage('released');
+  },
+  // Asks the owning tab to save and let go, then reloads this one from its save. An owner that
+  // does not answer (frozen, closed) loses the lock after a few seconds.
+  async takeOver() {
+    const held = navigator.locks ? (await navigator.locks.query()).held.some((l) => l.name === LOCK) : false;
+    const ch = bc();
+    if (held && ch) {
+      const answered = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), 5000);
+        ch.addEventListener('message', (e) => { if (e.data === 'released') { clearTimeout(timer); resolve(true); } });
+        ch.postMessage('handover');
+      });
+      if (!answered) await navigator.locks.request(LOCK, { steal: true }, () => undefined);
+    }
+    location.reload();
+  },
+  // Called by the panic hook: nothing is saved from a broken state any more.
+  crashed() { crashed = true; },
+};
+
+// The crash panel's buttons (rendered by src/web/crash.rs) work without the wasm.
+async function downloadSaved() {
+  const bytes = await readSaved().catch(() => null);
+  if (!bytes) return;
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/cbor' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'etcd-playground-session.cbor';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+}
+document.addEventListener('click', (e) => {
+  const t = e.target instanceof Element ? e.target : null;
+  if (t && t.closest('#crash-download')) downloadSaved();
+  // Back to the page without the URL that asked for a test crash: it opens the last save.
+  if (t && t.closest('#crash-reload')) location.replace(location.pathname);
+});
+
+etcdStore.load();
+etcdStore.claim(null, null);
+
 init().then(() => {
-  document.documentElement.dataset.ready = 'true';
+  root.dataset.ready = 'true';
 }).catch((err) => {
+  if (document.getElementById('crash')) return; // the crash panel says more
   document.body.textContent = 'Failed to load the playground / Falha ao carregar o playground: ' + err;
-  document.documentElement.dataset.ready = 'error';
+  root.dataset.ready = 'error';
 });
 
 // Offline once loaded: a service worker keeps a copy of the page's files (see sw.js).

@@ -5,11 +5,10 @@ use super::cluster::Cluster;
 use super::files::Files;
 use super::inspector::Inspector;
 use super::lessons::Lessons;
-use super::state::{Action, AppState};
+use super::state::{Action, AppState, NoticeKind};
 use super::terminal::Terminal;
 use crate::i18n::{t, Lang};
-use gloo::events::EventListener;
-use gloo::timers::callback::{Interval, Timeout};
+use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -23,9 +22,6 @@ enum Tab {
 const TABS: [(Tab, &str, &str); 4] =
     [(Tab::Keys, "tab-keys", "tab.keys"), (Tab::Files, "tab-files", "tab.files"), (Tab::Lessons, "tab-lessons", "tab.lessons"), (Tab::Cluster, "tab-cluster", "tab.cluster")];
 
-/// Save this long after the last change (a burst of pasted lines saves once).
-const SAVE_DELAY_MS: u32 = 300;
-
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::load);
@@ -33,39 +29,8 @@ pub fn app() -> Html {
     // A first visit (nothing saved in this browser) shows where to start.
     let start_card = use_state(|| !super::state::has_saved_session());
     let confirm_reset = use_state(|| false);
-    let save_timer = use_mut_ref(|| None::<Timeout>);
-    let save_failed = use_mut_ref(|| false);
-
-    // Save after each change (debounced), and right away when the page goes away.
-    {
-        let state = state.clone();
-        let save_timer = save_timer.clone();
-        let save_failed = save_failed.clone();
-        use_effect_with((state.dirty, state.lang), move |_| {
-            let st = state.clone();
-            *save_timer.borrow_mut() = Some(Timeout::new(SAVE_DELAY_MS, move || {
-                if let Err(e) = st.save() {
-                    if !std::mem::replace(&mut *save_failed.borrow_mut(), true) {
-                        st.dispatch(Action::Note(
-                            format!("Could not save the session in this browser ({e}); it will be lost on reload."),
-                            format!("Não foi possível salvar a sessão neste navegador ({e}); ela será perdida ao recarregar."),
-                        ));
-                    }
-                }
-            }));
-        });
-    }
-    {
-        let state = state.clone();
-        use_effect_with(state.gen, move |_| {
-            let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "pagehide", move |_| {
-                    let _ = state.save();
-                })
-            });
-            move || drop(listener)
-        });
-    }
+    // Save after each change, when the page goes away, and before another tab takes over.
+    super::autosave::use_autosave(&state);
     // The programs, the session codec and the lesson code are fetched right after the first
     // paint (crate::lazy). Not before it: compiling the chunks would hold the first frame back.
     {
@@ -245,26 +210,41 @@ pub fn app() -> Html {
                     <button id="lang-pt" aria-pressed={ (l == Lang::Pt).to_string() } onclick={ set_lang(Lang::Pt) }>{ "PT" }</button>
                     <button id="lang-en" aria-pressed={ (l == Lang::En).to_string() } onclick={ set_lang(Lang::En) }>{ "EN" }</button>
                 </nav>
-                if *confirm_reset {
-                    <span class="confirm" role="group" aria-label={ t(l, "reset.confirm") }>
-                        { t(l, "reset.confirm") }{ " " }
-                        <button id="reset-yes" class="danger" onclick={ do_reset }>{ t(l, "reset.yes") }</button>
-                        <button id="reset-no" onclick={ cancel_reset }>{ t(l, "reset.no") }</button>
-                    </span>
-                } else {
-                    <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
+                // A tab that does not own the session cannot reset it (it is read-only).
+                if state.owner {
+                    if *confirm_reset {
+                        <span class="confirm" role="group" aria-label={ t(l, "reset.confirm") }>
+                            { t(l, "reset.confirm") }{ " " }
+                            <button id="reset-yes" class="danger" onclick={ do_reset }>{ t(l, "reset.yes") }</button>
+                            <button id="reset-no" onclick={ cancel_reset }>{ t(l, "reset.no") }</button>
+                        </span>
+                    } else {
+                        <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
+                    }
                 }
-                <button id="session-save" onclick={ save_session }>{ t(l, "session.save") }</button>
-                <input id="session-load" class="sr-only" type="file" accept=".cbor,application/cbor" onchange={ load_session } />
-                <label class="button" for="session-load">{ t(l, "session.load") }</label>
+                <button id="session-save" onclick={ save_session.clone() }>{ t(l, "session.save") }</button>
+                if state.owner {
+                    <input id="session-load" class="sr-only" type="file" accept=".cbor,application/cbor" onchange={ load_session } />
+                    <label class="button" for="session-load">{ t(l, "session.load") }</label>
+                }
+                if let Some((en, pt)) = &state.usage {
+                    <p class="usage" id="storage-usage">{ l.pick(en, pt) }</p>
+                }
             </header>
             if let Some(n) = &state.notice {
                 <div class="notice" role="alert" id="notice">
                     <p>{ l.pick(&n.en, &n.pt) }</p>
-                    if n.offer_reset {
+                    if n.kind == NoticeKind::Corrupt {
                         <button id="notice-reset" class="danger" onclick={ do_reset_notice(&state) }>{ t(l, "notice.reset") }</button>
                     }
-                    <button id="notice-dismiss" onclick={ dismiss }>{ t(l, "notice.dismiss") }</button>
+                    if n.kind == NoticeKind::SaveFailed {
+                        <button id="notice-download" onclick={ save_session }>{ l.pick("Download the session file now", "Baixar o arquivo da sessão agora") }</button>
+                    }
+                    if n.kind == NoticeKind::OtherTab {
+                        <button id="notice-take-over" onclick={ Callback::from(|_: MouseEvent| super::storage::take_over()) }>{ l.pick("Take over here", "Assumir aqui") }</button>
+                    } else {
+                        <button id="notice-dismiss" onclick={ dismiss }>{ t(l, "notice.dismiss") }</button>
+                    }
                 </div>
             }
             if *start_card && state.active.is_none() && state.progress.lessons.is_empty() {
@@ -285,7 +265,7 @@ pub fn app() -> Html {
                     }>{ t(l, "start.dismiss") }</button>
                 </div>
             }
-            <main>
+            <main inert={ !state.owner }>
                 <div class="term-col">
                     <Terminal state={ state.clone() } />
                     <p class="help" id="term-help">{ t(l, "terminal.help") }</p>

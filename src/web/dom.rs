@@ -8,6 +8,8 @@ use web_sys::HtmlInputElement;
 
 /// Files larger than this are refused on upload.
 pub const MAX_UPLOAD: u64 = 16 * 1024 * 1024;
+/// Session files may be larger (the page saves and loads 100 MB sessions); beyond this, refused.
+pub const MAX_SESSION_FILE: u64 = 512 * 1024 * 1024;
 
 /// The caret as a byte offset into `value` (the DOM counts UTF-16 units).
 pub fn caret(input: &HtmlInputElement, value: &str) -> usize {
@@ -64,10 +66,10 @@ pub fn upload(files: web_sys::FileList, state: Handle) {
 pub fn read_bytes(file: web_sys::File, state: Handle, to_action: fn(Vec<u8>) -> Action) {
     let name = file.name();
     let size = file.size() as u64;
-    if size > MAX_UPLOAD {
+    if size > MAX_SESSION_FILE {
         state.dispatch(Action::Note(
-            format!("{name} is too big ({size} bytes; the limit is {MAX_UPLOAD} bytes, 16 MiB)."),
-            format!("{name} é grande demais ({size} bytes; o limite é {MAX_UPLOAD} bytes, 16 MiB)."),
+            format!("{name} is too big ({size} bytes; the limit is {MAX_SESSION_FILE} bytes, 512 MiB)."),
+            format!("{name} é grande demais ({size} bytes; o limite é {MAX_SESSION_FILE} bytes, 512 MiB)."),
         ));
         return;
     }

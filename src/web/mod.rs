@@ -3,22 +3,27 @@
 //! what the panels show is computed by `crate::inspect` / `crate::term`.
 
 mod app;
+mod autosave;
 mod cluster;
+mod crash;
 mod dom;
 mod files;
 mod inspector;
 mod lessons;
 mod state;
+mod storage;
 mod terminal;
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
 pub fn start() {
-    // A Rust panic must reach the console with its message instead of an opaque trap.
-    console_error_panic_hook::set_once();
-    // A returning learner's saved session needs the codec's chunk before the first render.
+    // A Rust panic shows the crash panel and reaches the console with its message.
+    crash::install();
     wasm_bindgen_futures::spawn_local(async {
+        // The saved session is read from IndexedDB (and this tab claims it) before the first render.
+        storage::load_at_start().await;
+        // A returning learner's saved session needs the codec's chunk before the first render.
         #[cfg(feature = "split")]
         if state::has_saved_session() {
             crate::lazy::load_codec().await;
@@ -30,5 +35,6 @@ pub fn start() {
             crate::lazy::load_programs().await;
         }
         yew::Renderer::<app::App>::new().render();
+        crash::arm_test_trigger();
     });
 }

@@ -4,10 +4,11 @@
 use crate::i18n::Lang;
 use crate::lessons::course::Card;
 use crate::lessons::{self, LastRun, Lesson, Progress};
-use crate::persist::{self, PageState};
+use crate::persist::PageState;
+use super::storage;
 use crate::shell::Session;
 use crate::term::{LineKind, Scrollback};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -18,8 +19,21 @@ pub const SCENARIO: &str = "kubeadm";
 pub struct Notice {
     pub en: String,
     pub pt: String,
+    pub kind: NoticeKind,
+}
+
+/// What a notice is about, which decides its buttons and whether the page saves meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
     /// The stored data is unreadable: offer to erase it.
-    pub offer_reset: bool,
+    Corrupt,
+    /// A saved session is kept that this page cannot open (its code did not download): never
+    /// overwrite it.
+    Unopened,
+    /// The browser refused a save: offer the session file (saving goes on trying).
+    SaveFailed,
+    /// Another tab owns the session: this one shows it read-only and offers to take over.
+    OtherTab,
 }
 
 pub struct AppState {
@@ -50,22 +64,41 @@ pub struct AppState {
     pub last: LastRun,
     /// Lines typed before the programs' code arrived (see `Action::CodeArrived`).
     pub pending: Vec<String>,
-    /// Lines run while the codec's chunk was not here yet: nothing could save them as a
-    /// session, so `save` keeps them as plain lines (see `JOURNAL_KEY`).
+    /// Lines run since the last save landed (see `JOURNAL_KEY`): kept as text when the
+    /// page goes away before a save can land (no codec yet, or the write did not finish).
     pub journal: Rc<RefCell<Vec<String>>>,
+    /// Changes since the last save that lines cannot replay (an upload, a lesson opened):
+    /// while there are any, the journal is not kept.
+    pub unjournaled: Rc<Cell<u32>>,
+    /// This tab owns the session (see `web::storage`); otherwise it shows it read-only.
+    pub owner: bool,
+    /// Browser storage nearly full: the line the page shows (en, pt).
+    pub usage: Option<(String, String)>,
 }
 
-/// Lines typed on a fresh page before the session codec arrived (crate::lazy), one per line:
-/// the next visit replays them on its fresh session, so closing the page early loses nothing.
+/// Lines typed since the last save that landed, one per line, written as the page goes away
+/// (`pagehide`: localStorage is written at once, an IndexedDB write may not finish) or while
+/// the codec (crate::lazy) is not here yet: the next visit replays them on that save (or on a
+/// fresh session), so closing the page early loses nothing.
 const JOURNAL_KEY: &str = "etcd-playground.journal";
+/// Which save the journal follows (`web::storage::saved_id`; absent or "": no save).
+const JOURNAL_BASE_KEY: &str = "etcd-playground.journal-base";
 
-/// The journal a page closed too early left, if any (only meaningful without a saved session).
+/// The journal a page closed too early left, if it follows the save this visit restored.
 pub fn stored_journal() -> Option<String> {
-    let st = storage()?;
-    if st.get_item(persist::STORAGE_KEY).ok().flatten().is_some() {
+    let st = local_storage()?;
+    let base = st.get_item(JOURNAL_BASE_KEY).ok().flatten().unwrap_or_default();
+    if base != storage::saved_id() {
         return None;
     }
     st.get_item(JOURNAL_KEY).ok().flatten().filter(|j| !j.is_empty())
+}
+
+fn forget_journal() {
+    if let Some(st) = local_storage() {
+        let _ = st.remove_item(JOURNAL_KEY);
+        let _ = st.remove_item(JOURNAL_BASE_KEY);
+    }
 }
 
 /// Where the course's index stands.
@@ -139,6 +172,19 @@ pub enum Action {
     /// The code fetched after the first paint arrived (or failed to): run the lines typed
     /// while it was on its way, and save.
     CodeArrived,
+    /// The browser refused to save (`true`: its storage is full), or saving works again (`None`).
+    SaveFailed(Option<bool>),
+    /// Browser storage is nearly full (the line to show), or no longer.
+    Usage(Option<(String, String)>),
+    /// Another tab took the session: this one stops saving and shows it read-only.
+    TabLost,
+}
+
+impl Action {
+    /// Whether the action changes what is saved (the page saves after those).
+    fn changes_session(&self) -> bool {
+        !matches!(self, Action::Refresh | Action::SaveFailed(_) | Action::Usage(_) | Action::TabLost)
+    }
 }
 
 /// The fetched shipped lessons with the learner's loaded lessons (a loaded lesson replaces a
@@ -175,11 +221,38 @@ fn fresh_session() -> Session {
 
 /// Whether an earlier visit left a session in this browser.
 pub fn has_saved_session() -> bool {
-    storage().and_then(|st| st.get_item(persist::STORAGE_KEY).ok().flatten()).is_some()
+    storage::has_saved_session()
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// localStorage keeps only the journal (small, written synchronously as the page goes away).
+fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
+}
+
+/// The notice of a tab that does not own the session.
+fn other_tab_notice(taken: bool) -> Notice {
+    let (en, pt) = if taken {
+        ("This session is now open in another tab, which saves it. This tab shows it read-only, so nothing is lost; take it over to go on here (the other tab saves first).",
+         "Esta sessão agora está aberta em outra aba, que a salva. Esta aba a mostra só para leitura, então nada se perde; assuma-a para continuar aqui (a outra aba salva antes).")
+    } else {
+        ("This session is open in another tab, which saves it. This tab shows it read-only, so nothing is lost; take it over to go on here (the other tab saves first).",
+         "Esta sessão está aberta em outra aba, que a salva. Esta aba a mostra só para leitura, então nada se perde; assuma-a para continuar aqui (a outra aba salva antes).")
+    };
+    Notice { en: en.into(), pt: pt.into(), kind: NoticeKind::OtherTab }
+}
+
+/// The notice of a save the browser refused: what happened, what to do.
+fn save_failed_notice(quota: bool) -> Notice {
+    let (en_why, pt_why) = if quota {
+        ("this browser's storage for the page is full", "o armazenamento do navegador para esta página está cheio")
+    } else {
+        ("this browser does not let the page store data (a private window, or storage turned off)", "este navegador não deixa a página guardar dados (janela anônima ou armazenamento desligado)")
+    };
+    Notice {
+        en: format!("Your session could not be saved: {en_why}. The last save is kept, but what you did since may be lost on reload. Download the session file now, and load it later with \"Load session\"."),
+        pt: format!("Não foi possível salvar sua sessão: {pt_why}. O último salvamento está guardado, mas o que você fez depois dele pode se perder ao recarregar. Baixe o arquivo da sessão agora e carregue-o depois com \"Carregar sessão\"."),
+        kind: NoticeKind::SaveFailed,
+    }
 }
 
 impl AppState {
@@ -187,29 +260,37 @@ impl AppState {
     pub fn load() -> AppState {
         let mut notice = None;
         let mut restored = None;
-        if let Some(st) = storage() {
-            if let Ok(Some(text)) = st.get_item(persist::STORAGE_KEY) {
-                match crate::lazy::codec().map(|c| (c.decode)(&text)) {
+        if let Some(bytes) = storage::take_saved() {
+            {
+                let t0 = storage::now_ms();
+                let decoded = crate::lazy::codec().map(|c| (c.decode)(&bytes));
+                storage::mark("data-load-ms", &((storage::read_ms() + storage::now_ms() - t0) as u64).to_string());
+                storage::mark("data-load-bytes", &bytes.len().to_string());
+                match decoded {
                     Some(Ok(ok)) => restored = Some(ok),
                     Some(Err(e)) => {
                         let (en, pt) = e.describe();
-                        notice = Some(Notice { en, pt, offer_reset: true });
+                        notice = Some(Notice { en, pt, kind: NoticeKind::Corrupt });
                     }
                     // The code that reads sessions is fetched separately (crate::lazy); without
                     // it the saved session stays untouched for the next visit.
                     None => notice = Some(Notice {
                         en: "Your saved session is kept, but this page could not download the code that opens it (are you offline?). Reload the page when the network is back.".into(),
                         pt: "Sua sessão salva está guardada, mas a página não conseguiu baixar o código que a abre (está sem rede?). Recarregue a página quando a rede voltar.".into(),
-                        offer_reset: false,
+                        kind: NoticeKind::Unopened,
                     }),
                 }
             }
+        }
+        let owner = storage::is_owner();
+        if !owner {
+            notice = Some(other_tab_notice(false));
         }
         let was_restored = restored.is_some();
         let (mut session, page) = restored.unwrap_or_else(|| (fresh_session(), PageState::default()));
         // A fresh page closed before it could save: its lines, run again (web::start fetched
         // the programs first, so every line runs as it did).
-        let replayed: Vec<String> = stored_journal().map(|j| j.lines().map(str::to_string).collect()).unwrap_or_default();
+        let replayed: Vec<String> = if owner { stored_journal().map(|j| j.lines().map(str::to_string).collect()).unwrap_or_default() } else { Vec::new() };
         for line in &replayed {
             session.execute(line);
         }
@@ -247,6 +328,9 @@ impl AppState {
             last: LastRun::default(),
             pending: Vec::new(),
             journal: Rc::new(RefCell::new(replayed)),
+            unjournaled: Rc::new(Cell::new(0)),
+            owner,
+            usage: None,
         };
         // Normally a no-op: the open step's start was applied when it was entered, and that is
         // saved. It matters only when the saved step has a start never applied to this
@@ -376,28 +460,63 @@ impl AppState {
         }
     }
 
-    /// Writes the state to localStorage; the error text when that fails (quota, disabled).
-    pub fn save(&self) -> Result<(), String> {
-        let st = storage().ok_or("localStorage is not available")?;
+    /// Encodes the state for IndexedDB (`web::storage`) and returns the save to await: `None`
+    /// when there is nothing to save with or nothing this tab may save. The encoding runs now
+    /// (on the main thread: a 100 MB session takes a moment, so the app saves only after a
+    /// change, throttled by how long the last save took); the write runs in the browser.
+    pub fn save(&self) -> Option<storage::Saving> {
+        if !self.owner || !storage::is_owner() || super::crash::crashed() {
+            return None;
+        }
         // Until the codec's chunk arrives there is nothing to save with; its arrival saves
         // (Action::CodeArrived). Never overwrite a stored session this page could not read.
         let Some(codec) = crate::lazy::codec() else {
             // No codec yet: keep the lines (run and waiting) as text for the next visit.
             let lines: Vec<String> = self.journal.borrow().iter().chain(&self.pending).cloned().collect();
             if !lines.is_empty() && !has_saved_session() {
-                st.set_item(JOURNAL_KEY, &lines.join("\n")).map_err(|e| format!("{e:?}"))?;
+                if let Some(st) = local_storage() {
+                    let _ = st.set_item(JOURNAL_BASE_KEY, "");
+                    let _ = st.set_item(JOURNAL_KEY, &lines.join("\n"));
+                }
             }
-            return Ok(());
+            return None;
         };
-        if self.notice.as_ref().is_some_and(|n| !n.offer_reset) {
-            return Ok(());
+        if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Unopened) {
+            return None;
         }
-        let text = (codec.encode)(&self.session.borrow(), &self.page_state())?;
-        st.set_item(persist::STORAGE_KEY, &text).map_err(|e| format!("{e:?}"))?;
-        // The session now holds what the journal's lines did.
-        self.journal.borrow_mut().clear();
-        let _ = st.remove_item(JOURNAL_KEY);
-        Ok(())
+        let t0 = storage::now_ms();
+        // The session may be borrowed by a command that panicked: then nothing is saved.
+        let bytes = (codec.encode)(&*self.session.try_borrow().ok()?, &self.page_state());
+        let encode_ms = storage::now_ms() - t0;
+        let (journal, unjournaled) = (self.journal.clone(), self.unjournaled.clone());
+        let (lines, others) = (journal.borrow().len(), unjournaled.get());
+        let write = storage::save(&bytes, encode_ms);
+        drop(bytes);
+        Some(Box::pin(async move {
+            write.await?;
+            // The save holds what the journal's first lines (and the other changes) did.
+            let mut j = journal.borrow_mut();
+            let n = lines.min(j.len());
+            j.drain(..n);
+            unjournaled.set(unjournaled.get().saturating_sub(others));
+            if j.is_empty() {
+                forget_journal();
+            }
+            Ok(())
+        }))
+    }
+
+    /// The page goes away: keep the lines typed since the last save that landed, in case the
+    /// save started now does not land (see `JOURNAL_KEY`).
+    pub fn keep_journal(&self) {
+        if !self.owner || !storage::is_owner() || super::crash::crashed() || crate::lazy::codec().is_none() || self.unjournaled.get() > 0 {
+            return;
+        }
+        let journal = self.journal.borrow();
+        if let (false, Some(st)) = (journal.is_empty(), local_storage()) {
+            let _ = st.set_item(JOURNAL_BASE_KEY, &storage::saved_id());
+            let _ = st.set_item(JOURNAL_KEY, &journal.join("\n"));
+        }
     }
 
     fn next(&self) -> AppState {
@@ -420,6 +539,9 @@ impl AppState {
             last: self.last.clone(),
             pending: self.pending.clone(),
             journal: self.journal.clone(),
+            unjournaled: self.unjournaled.clone(),
+            owner: self.owner,
+            usage: self.usage.clone(),
         }
     }
 }
@@ -429,8 +551,19 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = self.next();
-        if !matches!(action, Action::Refresh) {
+        if action.changes_session() {
             next.dirty += 1;
+        }
+        // Changes that typed lines cannot replay: the journal no longer tells what changed.
+        if matches!(
+            action,
+            Action::WriteFile { .. } | Action::OpenLesson(_) | Action::ResetLesson | Action::RestartStep | Action::Sandbox | Action::StepTo(_) | Action::LoadSession(_) | Action::Reset
+        ) {
+            next.unjournaled.set(next.unjournaled.get() + 1);
+        }
+        // A tab that does not own the session replaces or erases nothing (its page is read-only).
+        if !next.owner && matches!(action, Action::Reset | Action::LoadSession(_)) {
+            return Rc::new(next);
         }
         // Lines typed before the programs' code arrived wait for it, in order (crate::lazy).
         let action = match action {
@@ -657,9 +790,7 @@ impl AppState {
                     // While a job runs the prompt is empty: the line is echoed, not run.
                     term.push(LineKind::Prompt(s.prompt(), line.clone()));
                     let running = s.job.is_some();
-                    if crate::lazy::codec().is_none() {
-                        self.journal.borrow_mut().push(line.clone());
-                    }
+                    self.journal.borrow_mut().push(line.clone());
                     let mut r = s.execute_interactive(&line);
                     if r.clear {
                         term.clear();
@@ -712,10 +843,8 @@ impl AppState {
             Action::Note(en, pt) => term.push(LineKind::Note { en, pt }),
             Action::SetLang(l) => self.lang = l,
             Action::Reset => {
-                if let Some(st) = storage() {
-                    let _ = st.remove_item(persist::STORAGE_KEY);
-                    let _ = st.remove_item(JOURNAL_KEY);
-                }
+                storage::clear();
+                forget_journal();
                 self.journal.borrow_mut().clear();
                 *s = fresh_session();
                 term.clear();
@@ -725,6 +854,13 @@ impl AppState {
                 self.last = LastRun::default();
             }
             Action::DismissNotice => self.notice = None,
+            Action::SaveFailed(Some(quota)) if self.notice.as_ref().is_none_or(|n| n.kind != NoticeKind::OtherTab) => self.notice = Some(save_failed_notice(quota)),
+            Action::SaveFailed(None) if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::SaveFailed) => self.notice = None,
+            Action::Usage(u) => self.usage = u,
+            Action::TabLost => {
+                self.owner = false;
+                self.notice = Some(other_tab_notice(true));
+            }
             _ => {}
         }
     }

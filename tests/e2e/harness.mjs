@@ -114,3 +114,14 @@ export async function timeCommand(page, cmd) {
     return performance.now() - t0;
   }, cmd);
 }
+
+/// Waits until the page has saved every change so far (src/web/autosave.rs sets `data-unsaved`).
+export async function waitSaved(page, timeout = 15000) {
+  await page.waitForFunction(() => document.documentElement.dataset.unsaved === '0', null, { timeout });
+}
+
+/// Runs one line and waits until the scrollback's last line is `expect`.
+export async function runExpect(page, line, expect, timeout = 15000) {
+  await typeCommand(page, line);
+  await page.waitForFunction((e) => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === e, expect, { timeout });
+}

@@ -110,7 +110,7 @@ test('closed before the codec arrived: the lines typed run again on the next vis
   await typeCommand(page, 'echo $EARLY $(cat /root/early.txt)');
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === '1 kept');
   // Once the codec is here the whole session is saved and the kept lines are dropped.
-  await page.waitForFunction(() => localStorage.getItem('etcd-playground.session') && !localStorage.getItem('etcd-playground.journal'));
+  await page.waitForFunction(() => document.documentElement.dataset.unsaved === '0' && !localStorage.getItem('etcd-playground.journal'));
   assert.equal(journal, null, 'the journal is written when the page goes away, not before');
   await ctx.close();
 });

@@ -55,6 +55,8 @@ pub enum LoadError {
     Corrupt(String),
     /// Saved by another version of the playground.
     Version(u32),
+    /// It decodes, but breaks what the playground relies on (see [`crate::validate`]).
+    Invalid(crate::validate::Invalid),
 }
 
 impl LoadError {
@@ -64,6 +66,10 @@ impl LoadError {
             LoadError::Corrupt(why) => (
                 format!("The saved session could not be read (it is damaged: {why}). A fresh session has started."),
                 format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
+            ),
+            LoadError::Invalid(i) => (
+                format!("The saved session was refused: {}. A fresh session has started.", i.en),
+                format!("A sessão salva foi recusada: {}. Uma sessão nova foi iniciada.", i.pt),
             ),
             LoadError::Version(v) => (
                 format!("The saved session is from another version of the playground (format {v}, this page reads {VERSION}). A fresh session has started."),
@@ -91,6 +97,7 @@ pub fn decode(text: &str) -> Result<(Session, PageState), LoadError> {
         return Err(LoadError::Version(header.version));
     }
     let env: Envelope = crate::cbor::from_slice(bytes.as_slice()).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
+    crate::validate::session(&env.session).map_err(LoadError::Invalid)?;
     Ok((env.session, env.page))
 }
 

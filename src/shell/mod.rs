@@ -413,10 +413,14 @@ impl Session {
         let mut words: Vec<String> = Vec::new();
         for w in &cmd.words {
             let marked = parse::expand_marked(w, &vars, true);
-            match glob::expand(&marked, &self.world.vfs, &self.cwd) {
-                Some(paths) => words.extend(paths),
-                None if !marked.is_empty() || w.contains(['\'', '"']) => words.push(marked.into_iter().map(|(c, _)| c).collect()),
-                None => {}
+            match glob::expand_checked(&marked, &self.world.vfs, &self.cwd) {
+                Err(glob::TooLarge) => {
+                    let word: String = marked.iter().map(|&(c, _)| c).collect();
+                    return (glob_too_large(&word), 1, false);
+                }
+                Ok(Some(paths)) => words.extend(paths),
+                Ok(None) if !marked.is_empty() || w.contains(['\'', '"']) => words.push(marked.into_iter().map(|(c, _)| c).collect()),
+                Ok(None) => {}
             }
         }
         let assigns: Vec<(String, String)> = cmd
@@ -538,7 +542,12 @@ impl Session {
         let mut stderr_to: Option<(String, bool)> = None;
         let mut err_to_out = false;
         for (op, target) in &cmd.redirects {
-            let path = crate::vfs::normalize(cwd, &parse::expand(target, vars, true));
+            let word = parse::expand(target, vars, true);
+            if word.is_empty() && matches!(op, RedirectOp::Out | RedirectOp::Append | RedirectOp::ErrOut | RedirectOp::ErrAppend) {
+                // `> ''` opens the empty path: ENOENT, not the working directory.
+                return Err(vec![Chunk::Stderr("bash: : No such file or directory\n".into())]);
+            }
+            let path = crate::vfs::normalize(cwd, &word);
             match op {
                 RedirectOp::Out => stdout_to = Some((path, false)),
                 RedirectOp::Append => stdout_to = Some((path, true)),
@@ -569,9 +578,16 @@ impl Session {
                 if path == "/dev/null" {
                     continue;
                 }
-                let mut data = if append { self.world.read(&path).map(|d| d.into_owned()).unwrap_or_default() } else { Vec::new() };
-                data.extend_from_slice(&buf);
-                if let Err(e) = self.world.vfs.write(&path, data) {
+                // `>>` onto a stored file appends in place (O(appended)); onto a made-up one it
+                // reads what it stands for first.
+                let written = if append && matches!(self.world.vfs.get(&path), Some(crate::vfs::Node::File { .. })) {
+                    self.world.vfs.append(&path, &buf)
+                } else {
+                    let mut data = if append { self.world.read(&path).map(|d| d.into_owned()).unwrap_or_default() } else { Vec::new() };
+                    data.extend_from_slice(&buf);
+                    self.world.vfs.write(&path, data)
+                };
+                if let Err(e) = written {
                     kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));
                     return Err(kept);
                 }
@@ -579,6 +595,19 @@ impl Session {
         }
         Ok(kept)
     }
+}
+
+/// The error for a word whose pathname expansion passed [`glob::GLOB_BUDGET`].
+fn glob_too_large(word: &str) -> Vec<Chunk> {
+    let word: String = word.chars().take(80).collect();
+    let n = glob::GLOB_BUDGET;
+    vec![
+        Chunk::Stderr(format!("bash: {word}: pathname expansion over {n} bytes\n")),
+        Chunk::Explain {
+            en: format!("This pattern matches more paths than a command line can hold ({n} bytes, Linux's ARG_MAX). Real bash would keep expanding until memory runs out; the playground stops here. Narrow the pattern."),
+            pt: format!("Este padrão casa com mais caminhos do que cabem numa linha de comando ({n} bytes, o ARG_MAX do Linux). O bash real continuaria expandindo até a memória acabar; o playground para aqui. Restrinja o padrão."),
+        },
+    ]
 }
 
 /// What to do instead, for tools a real control-plane node has but this one does not simulate.

@@ -3,6 +3,8 @@
 # shell_line, etcdctl_args, snapshot, lesson, yaml, session_file (fuzz/fuzz_targets/).
 #
 #   scripts/fuzz.sh [RUNS] [TARGET...]     RUNS: executions per target (default 1000000)
+#   FUZZ_SECONDS=N scripts/fuzz.sh ...      also stop each target after N seconds
+#   FUZZ_REPORT=FILE                        where the table goes (default fuzz/report.txt)
 #
 # Each target starts from the seeds `examples/fuzz_seeds.rs` writes (valid inputs and the
 # 20000-deep ones), runs RUNS executions on one process, and the report gives, per target, the
@@ -45,7 +47,7 @@ for t in "${TARGETS[@]}"; do
   # 40 KB deep seeds. Findings do not stop the run (-fork would, per crash, lose the count).
   set +e
   cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
-    -runs="$RUNS" -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+    -runs="$RUNS" ${FUZZ_SECONDS:+-max_total_time=$FUZZ_SECONDS} -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1
   rc=$?
   set -e

@@ -24,8 +24,12 @@ use crate::shell::Session;
 
 /// The latest time the simulated clock reaches: 9999-12-31T23:59:59Z in Unix milliseconds,
 /// the last instant Go's RFC 3339 and every date the playground prints can show. Times in a
-/// loaded session must lie in `0..=MAX_CLOCK_MS`, so arithmetic on them cannot overflow.
+/// loaded session must lie in `0..=LOAD_LIMIT_MS`, so arithmetic on them cannot overflow.
 pub const MAX_CLOCK_MS: u64 = 253_402_300_799_000;
+/// The latest time a loaded session may hold: twice [`MAX_CLOCK_MS`], room for the seconds
+/// commands still add after `sleep` stopped the clock, and far below where `i64` arithmetic on
+/// milliseconds could overflow.
+pub const LOAD_LIMIT_MS: u64 = 2 * MAX_CLOCK_MS;
 
 /// Why a session was refused: one problem, in English and Brazilian Portuguese.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +51,10 @@ fn show(k: &[u8]) -> String {
 /// Checks everything a loaded session is trusted for (see the module docs).
 pub fn session(s: &Session) -> Result<(), Invalid> {
     let w = &s.world;
-    if w.clock_ms > MAX_CLOCK_MS {
+    if w.clock_ms > LOAD_LIMIT_MS {
         return bad(
-            format!("its clock ({} ms) is past the year 9999", w.clock_ms),
-            format!("o relógio dela ({} ms) passa do ano 9999", w.clock_ms),
+            format!("its clock ({} ms) is past the year 18000", w.clock_ms),
+            format!("o relógio dela ({} ms) passa do ano 18000", w.clock_ms),
         );
     }
     for (name, dir) in [("cwd", &s.cwd), ("home", &s.home)] {
@@ -64,7 +68,7 @@ pub fn session(s: &Session) -> Result<(), Invalid> {
         store(st, &format!("the store parked for {dir}"), &format!("o store guardado para {dir}"))?;
     }
     let rt = &w.kubelet.runtime;
-    let in_range = |t: i64| (0..=MAX_CLOCK_MS as i64).contains(&t);
+    let in_range = |t: i64| (0..=LOAD_LIMIT_MS as i64).contains(&t);
     for sb in &rt.sandboxes {
         if !in_range(sb.created_ms) {
             return bad(format!("pod sandbox {} has a creation time out of range ({})", sb.name, sb.created_ms), format!("o sandbox do pod {} tem um horário de criação fora do intervalo ({})", sb.name, sb.created_ms));
@@ -164,7 +168,7 @@ fn store(st: &Store, what_en: &str, what_pt: &str) -> Result<(), Invalid> {
         }
     }
     for (id, lease) in st.lessor.leases.iter() {
-        if *id != lease.id || lease.ttl < 0 || lease.ttl > crate::engine::lease::MAX_LEASE_TTL || lease.expiry_ms > MAX_CLOCK_MS + 1000 * crate::engine::lease::MAX_LEASE_TTL as u64 {
+        if *id != lease.id || lease.ttl < 0 || lease.ttl > crate::engine::lease::MAX_LEASE_TTL || lease.expiry_ms > LOAD_LIMIT_MS + 1000 * crate::engine::lease::MAX_LEASE_TTL as u64 {
             return fail(format!("lease {id:x} is out of range"), format!("o lease {id:x} está fora do intervalo"));
         }
         // Sessions saved before `item_map` existed have it empty: the lessor then reads leases' keys.

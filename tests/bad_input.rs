@@ -116,6 +116,16 @@ fn appends_cost_what_they_append_and_the_filesystem_has_a_size() {
     assert_eq!(vfs.read("/tmp/a").unwrap().len(), 200 << 20);
     assert_eq!(etcd_playground::vfs::VfsError::NoSpace.strerror(), "No space left on device");
     assert!(vfs.append("/tmp/a", &vec![0; 50 << 20]).is_ok());
+    // Through the shell, as bash and coreutils say it (bash 5.2: `bash: echo: write error: …`).
+    let free = etcd_playground::vfs::BUDGET_BYTES - s.world.vfs.used_bytes() - 1000;
+    s.world.vfs.write("/tmp/fill", vec![0; free as usize]).unwrap();
+    let r = s.execute("echo $V > /tmp/one");
+    assert_eq!((r.exit, stderr(&r)), (1, "bash: echo: write error: No space left on device\n".to_string()));
+    assert_eq!(file(&s, "/tmp/one"), b"", "bash created the file before the write failed");
+    let r = s.execute("cat /tmp/big >> /tmp/one");
+    assert_eq!(stderr(&r), "cat: write error: No space left on device\n");
+    let r = s.execute("cp /tmp/big /tmp/two");
+    assert_eq!(stderr(&r), "cp: error writing '/tmp/two': No space left on device\n");
 }
 
 #[test]

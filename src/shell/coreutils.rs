@@ -926,7 +926,11 @@ fn copy_or_move(w: &mut World, p: &mut Proc, prog: &str, remove: bool) -> i32 {
                 w.vfs.set_mtime(&dest, t);
             }
             if let Err(e) = r {
-                p.eprintln(format!("{prog}: cannot create regular file '{}': {}", dst[0], e.strerror()));
+                if e == crate::vfs::VfsError::NoSpace {
+                    p.eprintln(format!("{prog}: error writing '{shown}': No space left on device"));
+                } else {
+                    p.eprintln(format!("{prog}: cannot create regular file '{}': {}", dst[0], e.strerror()));
+                }
                 code = 1;
                 break;
             }

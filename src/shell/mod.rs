@@ -588,6 +588,16 @@ impl Session {
                     self.world.vfs.write(&path, data)
                 };
                 if let Err(e) = written {
+                    if e == crate::vfs::VfsError::NoSpace {
+                        // bash opened (and for `>` truncated) the file; the program's write failed.
+                        if !append {
+                            let _ = self.world.vfs.write(&path, Vec::new());
+                        }
+                        let name = cmd.words.first().map(|w| parse::expand(w, vars, true)).unwrap_or_default();
+                        let shell = if matches!(name.as_str(), "echo" | "printf" | "pwd" | "type" | "history" | "jobs" | "set" | "export") { "bash: " } else { "" };
+                        kept.push(Chunk::Stderr(format!("{shell}{name}: write error: No space left on device\n")));
+                        return Err(kept);
+                    }
                     kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));
                     return Err(kept);
                 }

@@ -35,6 +35,8 @@ log "writing the seeds"
 cargo run --quiet --example fuzz_seeds -- fuzz/seeds >/dev/null
 log "building the targets (release, sanitizer-coverage)"
 cargo +nightly fuzz build -O
+# The binaries run directly: a source edit during a long run does not rebuild under it.
+BIN="$ROOT/fuzz/target/x86_64-unknown-linux-gnu/release"
 
 REPORT="${FUZZ_REPORT:-$ROOT/fuzz/report.txt}"
 printf '%-14s %12s %9s %8s %s\n' target executions seconds corpus findings > "$REPORT"
@@ -46,7 +48,7 @@ for t in "${TARGETS[@]}"; do
   # -rss_limit_mb: a blow-up is a finding; -timeout: a hang is one too; -max_len: room for the
   # 40 KB deep seeds. Findings do not stop the run (-fork would, per crash, lose the count).
   set +e
-  cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
+  "$BIN/$t" -artifact_prefix="$ROOT/fuzz/artifacts/$t/" "fuzz/corpus/$t" "fuzz/seeds/$t" \
     -runs="$RUNS" ${FUZZ_SECONDS:+-max_total_time=$FUZZ_SECONDS} -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1
   rc=$?

@@ -216,3 +216,19 @@ impl VarsSet for Session {
         self.vars.insert(k.to_string(), v.to_string());
     }
 }
+
+/// `labels: [[[…20000…]]]` through `kubectl create -f` and dropped into the kubelet's manifests.
+#[test]
+fn a_deep_manifest_is_an_error_for_kubectl_and_the_kubelet() {
+    let text = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: deep\n  labels: {}{}\n", "[".repeat(20000), "]".repeat(20000));
+    let mut s = Session::new("kubeadm").unwrap();
+    s.world.vfs.write("/root/deep.yaml", text.clone().into_bytes()).unwrap();
+    let r = s.execute("kubectl create -f /root/deep.yaml");
+    assert_eq!(r.exit, 1);
+    assert!(stderr(&r).contains("yaml: line 5: exceeded max depth of 64"), "{}", stderr(&r));
+    s.world.vfs.write("/etc/kubernetes/manifests/deep.yaml", text.into_bytes()).unwrap();
+    for _ in 0..3 {
+        s.execute("sleep 20");
+    }
+    assert_eq!(s.execute("echo alive").text(), "alive\n");
+}

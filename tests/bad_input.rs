@@ -57,6 +57,8 @@ fn sort_cut_and_tr_keep_bytes() {
     assert_eq!(file(&s, "/tmp/sorted"), vec![0x80, 0x41, b'\n', 0xc3, 0xa9, b'\n', 0xff, b'\n']);
     assert_eq!(file(&s, "/tmp/cut"), vec![0xff, b'\n', 0x80, b'\n', 0xc3, b'\n']);
     assert_eq!(file(&s, "/tmp/tr"), vec![0xff, b'\n', 0x80, 0x42, b'\n', 0xc3, 0xa9, b'\n']);
+    s.execute("cat /tmp/b /tmp/b | sort | uniq -c > /tmp/uniq");
+    assert_eq!(file(&s, "/tmp/uniq"), [&b"      2 \x80A\n"[..], "      2 é\n".as_bytes(), b"      2 \xff\n"].concat());
     // head and tail keep a last line without its newline as it is (GNU).
     s.world.vfs.write("/tmp/n", b"a\nb".to_vec()).unwrap();
     assert_eq!(s.execute("head -n 5 /tmp/n").text(), "a\nb");

@@ -72,16 +72,17 @@ fn run(args: &[String]) -> i32 {
             return 2;
         }
     }
-    let input = match file.as_deref() {
+    // Bytes: a line that is not UTF-8 is refused on its own, by number, and the rest run.
+    let input: Vec<u8> = match file.as_deref() {
         None | Some("-") => {
-            let mut s = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            let mut s = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut s) {
                 eprintln!("etcd-playground run: stdin: {e}");
                 return 2;
             }
             s
         }
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match std::fs::read(path) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("etcd-playground run: {path}: {e}");
@@ -92,7 +93,17 @@ fn run(args: &[String]) -> i32 {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut last = 0;
-    for line in input.lines() {
+    let source = match file.as_deref() {
+        None | Some("-") => "stdin",
+        Some(path) => path,
+    };
+    for (no, raw) in script_lines(&input).into_iter().enumerate() {
+        let Ok(line) = std::str::from_utf8(raw) else {
+            let (en, pt) = invalid_line(source, no + 1);
+            eprintln!("{}", if lang == "pt" { pt } else { en });
+            last = 2;
+            continue;
+        };
         let mut out = stdout.lock();
         if echo {
             let _ = writeln!(out, "{}{}", session.prompt(), line);
@@ -143,6 +154,23 @@ fn run(args: &[String]) -> i32 {
         }
     }
     last
+}
+
+/// The lines of a script as `str::lines` splits them (`\n`, or `\r\n`), as bytes.
+fn script_lines(input: &[u8]) -> Vec<&[u8]> {
+    let mut v: Vec<&[u8]> = input.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).collect();
+    if input.ends_with(b"\n") || input.is_empty() {
+        v.pop();
+    }
+    v
+}
+
+/// The message for a script line that is not UTF-8 (the terminal only takes text).
+fn invalid_line(source: &str, no: usize) -> (String, String) {
+    (
+        format!("etcd-playground run: {source}:{no}: the line is not valid UTF-8; skipped"),
+        format!("etcd-playground run: {source}:{no}: a linha não é UTF-8 válido; ignorada"),
+    )
 }
 
 /// Copies a host file into the virtual filesystem (creating its directories).

@@ -35,6 +35,7 @@ pub mod sort;
 pub mod sorted_map;
 pub mod term;
 pub mod vfs;
+pub mod validate;
 pub mod world;
 pub mod lazy;
 

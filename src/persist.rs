@@ -58,6 +58,8 @@ pub enum LoadError {
     Corrupt(String),
     /// Saved by another version of the playground.
     Version(u32),
+    /// It decodes, but breaks what the playground relies on (see [`crate::validate`]).
+    Invalid(crate::validate::Invalid),
 }
 
 impl LoadError {
@@ -67,6 +69,10 @@ impl LoadError {
             LoadError::Corrupt(why) => (
                 format!("The saved session could not be read (it is damaged: {why}). A fresh session has started."),
                 format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
+            ),
+            LoadError::Invalid(i) => (
+                format!("The saved session was refused: {}. A fresh session has started.", i.en),
+                format!("A sessão salva foi recusada: {}. Uma sessão nova foi iniciada.", i.pt),
             ),
             LoadError::Version(v) => (
                 format!("The saved session is from another version of the playground (format {v}, this page reads {}). A fresh session has started.", session_file::VERSION),
@@ -90,12 +96,14 @@ pub fn decode(bytes: &[u8]) -> Result<(Session, PageState), LoadError> {
             SessionFileError::NotASession => LoadError::Corrupt("not a saved session".into()),
             SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => LoadError::Version(v),
             SessionFileError::Damaged(_) => LoadError::Corrupt("the session data is incomplete".into()),
+            SessionFileError::Invalid(i) => LoadError::Invalid(i),
         }),
         (None, Some(format)) if format == FORMAT => {
             if header.version != VERSION {
                 return Err(LoadError::Version(header.version));
             }
             let env: LegacyEnvelope = crate::cbor::from_slice(bytes).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
+            crate::validate::session(&env.session).map_err(LoadError::Invalid)?;
             Ok((env.session, env.page))
         }
         (None, Some(format)) => Err(LoadError::Corrupt(format!("unknown format {:?}", truncate(&format, 40)))),

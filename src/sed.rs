@@ -374,37 +374,81 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
             p.eprintln("sed: no input files");
             return 1;
         }
-        let input = String::from_utf8_lossy(&p.stdin).into_owned();
+        let input = to_text(&p.stdin);
         let out = run_script(&steps, &input, quiet);
-        p.print(out);
+        crate::shell::coreutils::emit(p, from_text(&out));
         return 0;
     }
     let mut status = 0;
     for f in files {
         let path = p.path(&f);
-        let data = match world.read(&path) {
-            Ok(d) => String::from_utf8_lossy(&d).into_owned(),
+        let raw = match world.read(&path) {
+            Ok(d) => d.into_owned(),
             Err(e) => {
                 p.eprintln(format!("sed: can't read {f}: {}", e.strerror()));
                 status = 2;
                 continue;
             }
         };
-        let out = run_script(&steps, &data, quiet);
+        let out = from_text(&run_script(&steps, &to_text(&raw), quiet));
         match &in_place {
             Some(suffix) => {
                 if !suffix.is_empty() {
-                    let _ = world.vfs.write(&format!("{path}{suffix}"), data.into_bytes());
+                    let _ = world.vfs.write(&format!("{path}{suffix}"), raw);
                 }
-                if let Err(e) = world.vfs.write(&path, out.into_bytes()) {
+                if let Err(e) = world.vfs.write(&path, out) {
                     p.eprintln(format!("sed: couldn't open temporary file {path}: {}", e.strerror()));
                     status = 4;
                 }
             }
-            None => p.print(out),
+            None => crate::shell::coreutils::emit(p, out),
         }
     }
     status
+}
+
+/// The first of 256 private-use code points standing for raw bytes while sed works on text.
+const RAW: u32 = 0x10_FF00;
+
+/// Bytes as text for the regex engine (which matches `str`), losslessly: a byte that is not
+/// part of valid UTF-8 becomes the private-use character `RAW + byte`, and so does each byte of
+/// a real character in that range; [`from_text`] turns them back. A snapshot through
+/// `sed -i s/NOMATCH/x/` stays byte-identical.
+fn to_text(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    let raw = |b: u8| char::from_u32(RAW + b as u32).unwrap_or('\u{FFFD}');
+    match std::str::from_utf8(data) {
+        Ok(s) if !s.chars().any(|c| c as u32 >= RAW) => std::borrow::Cow::Borrowed(s),
+        _ => {
+            let mut out = String::with_capacity(data.len());
+            for chunk in data.utf8_chunks() {
+                for c in chunk.valid().chars() {
+                    if c as u32 >= RAW {
+                        let mut buf = [0; 4];
+                        out.extend(c.encode_utf8(&mut buf).bytes().map(raw));
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out.extend(chunk.invalid().iter().map(|&b| raw(b)));
+            }
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
+/// The bytes [`to_text`] stood for.
+fn from_text(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let u = c as u32;
+        if u >= RAW {
+            out.push((u - RAW) as u8);
+        } else {
+            let mut buf = [0; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -438,5 +482,12 @@ mod tests {
             let mut steps = Vec::new();
             assert!(Parser { s: bad.chars().collect(), i: 0, expr: 1, ere: false, _src: bad }.parse(&mut steps).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn bytes_survive_the_text_round_trip() {
+        let all: Vec<u8> = (0..=255u8).chain([0xf4, 0x8f, 0xbf, 0xbf, b'\n', 0xff, 0xc3, 0xa9]).collect();
+        assert_eq!(from_text(&to_text(&all)), all);
+        assert!(matches!(to_text(b"plain"), std::borrow::Cow::Borrowed("plain")));
     }
 }

@@ -56,6 +56,8 @@ pub enum SessionFileError {
     UnknownVersion(u32),
     /// Our magic and version, but the contents do not decode.
     Damaged(String),
+    /// It decodes, but breaks what the playground relies on (see [`crate::validate`]).
+    Invalid(crate::validate::Invalid),
 }
 
 impl SessionFileError {
@@ -65,6 +67,7 @@ impl SessionFileError {
             SessionFileError::Newer(v) => format!("This session was saved by a newer etcd-playground (file format {v}; this one reads up to {VERSION}). Reload the page to get the new version, then load it again."),
             SessionFileError::UnknownVersion(v) => format!("Unknown session file format {v}: this file was not written by etcd-playground."),
             SessionFileError::Damaged(e) => format!("The session file is damaged and cannot be loaded ({e}). Your current session is unchanged."),
+            SessionFileError::Invalid(i) => format!("The session file was refused: {}. It was edited or damaged; your current session is unchanged.", i.en),
         }
     }
 
@@ -74,6 +77,7 @@ impl SessionFileError {
             SessionFileError::Newer(v) => format!("Esta sessão foi salva por um etcd-playground mais novo (formato {v}; este lê até o {VERSION}). Recarregue a página para obter a versão nova e carregue de novo."),
             SessionFileError::UnknownVersion(v) => format!("Formato de sessão desconhecido {v}: este arquivo não foi escrito pelo etcd-playground."),
             SessionFileError::Damaged(e) => format!("O arquivo de sessão está danificado e não pode ser carregado ({e}). Sua sessão atual não mudou."),
+            SessionFileError::Invalid(i) => format!("O arquivo de sessão foi recusado: {}. Ele foi editado ou danificado; sua sessão atual não mudou.", i.pt),
         }
     }
 }
@@ -116,6 +120,7 @@ pub fn load_playground(bytes: &[u8]) -> Result<(Session, PageState), SessionFile
         return Err(SessionFileError::UnknownVersion(header.version));
     }
     let env: EnvelopeIn = crate::cbor::from_slice(bytes).map_err(|e| SessionFileError::Damaged(e.to_string()))?;
+    crate::validate::session(&env.session).map_err(SessionFileError::Invalid)?;
     Ok((env.session, env.page))
 }
 

@@ -39,6 +39,28 @@ pub enum VfsError {
     NotEmpty,
     /// A made-up file whose maker is in a chunk the page has not fetched yet (`src/lazy.rs`).
     NotReady,
+    /// A path of [`PATH_MAX`] bytes or more, or a name over [`NAME_MAX`] (`ENAMETOOLONG`).
+    NameTooLong,
+    /// The write would take the filesystem past [`BUDGET_BYTES`] (`ENOSPC`).
+    NoSpace,
+}
+
+/// Linux's `PATH_MAX` (with its NUL): a path of this many bytes or more is `File name too
+/// long`. It also bounds `mkdir -p` — 30000 levels would otherwise store 1.7 GB of paths.
+pub const PATH_MAX: usize = 4096;
+/// Linux's `NAME_MAX`: the longest name of one file.
+pub const NAME_MAX: usize = 255;
+/// The filesystem's size: its files' bytes plus every path's, at most 256 MiB (a session the
+/// page can still save and load). Past it a write fails with `No space left on device`.
+pub const BUDGET_BYTES: u64 = 256 * 1024 * 1024;
+
+/// `Err(NameTooLong)` for a path the kernel would refuse with `ENAMETOOLONG`.
+pub fn check_name(path: &str) -> Result<(), VfsError> {
+    if path.len() >= PATH_MAX || path.split('/').any(|c| c.len() > NAME_MAX) {
+        Err(VfsError::NameTooLong)
+    } else {
+        Ok(())
+    }
 }
 
 impl VfsError {
@@ -51,6 +73,8 @@ impl VfsError {
             VfsError::Exists => "File exists",
             VfsError::NotEmpty => "Directory not empty",
             VfsError::NotReady => "Resource temporarily unavailable",
+            VfsError::NameTooLong => "File name too long",
+            VfsError::NoSpace => "No space left on device",
         }
     }
 }
@@ -152,6 +176,20 @@ impl Vfs {
         }
     }
 
+    /// The bytes the filesystem holds: its files' contents and every path (see [`BUDGET_BYTES`]).
+    pub fn used_bytes(&self) -> u64 {
+        self.nodes.iter().map(|(k, n)| k.len() as u64 + if let Node::File { data, .. } = n { data.len() as u64 } else { 0 }).sum()
+    }
+
+    /// `Err(NoSpace)` when `more` bytes (after `less` are freed) would pass the budget.
+    fn reserve(&self, more: u64, less: u64) -> Result<(), VfsError> {
+        if more > less && self.used_bytes().saturating_sub(less) + more > BUDGET_BYTES {
+            Err(VfsError::NoSpace)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Writes a file; its parent directory must exist.
     pub fn write(&mut self, path: &str, data: Vec<u8>) -> Result<(), VfsError> {
         match self.nodes.get(parent(path)) {
@@ -159,6 +197,13 @@ impl Vfs {
             Some(_) => return Err(VfsError::NotADirectory),
             None => return Err(VfsError::NotFound),
         }
+        check_name(path)?;
+        let old = match self.nodes.get(path) {
+            Some(Node::File { data, .. }) => data.len() as u64 + path.len() as u64,
+            Some(Node::Live(_)) => path.len() as u64,
+            _ => 0,
+        };
+        self.reserve(data.len() as u64 + path.len() as u64, old)?;
         let r = match self.nodes.get_mut(path) {
             Some(Node::Dir) => return Err(VfsError::IsADirectory),
             Some(Node::File { data: d, .. }) => {
@@ -179,6 +224,23 @@ impl Vfs {
         r
     }
 
+    /// Appends to a file (`>>`), creating it if missing: costs what is appended, not a copy of
+    /// the file (200 appends of 1 MiB took 443 MB when each one rewrote it). A made-up file is
+    /// read by `World`, not here: the caller passes it whole to [`Vfs::write`] instead.
+    pub fn append(&mut self, path: &str, more: &[u8]) -> Result<(), VfsError> {
+        match self.nodes.get(path) {
+            Some(Node::File { .. }) => {
+                self.reserve(more.len() as u64, 0)?;
+                if let Some(Node::File { data, .. }) = self.nodes.get_mut(path) {
+                    data.extend_from_slice(more);
+                }
+                self.touch(path);
+                Ok(())
+            }
+            _ => self.write(path, more.to_vec()),
+        }
+    }
+
     pub fn set_executable(&mut self, path: &str, exec: bool) {
         if let Some(Node::File { executable, .. }) = self.nodes.get_mut(path) {
             *executable = exec;
@@ -187,6 +249,15 @@ impl Vfs {
 
     /// `mkdir -p`: creates every missing directory on the way.
     pub fn mkdir_p(&mut self, path: &str) -> Result<(), VfsError> {
+        check_name(path)?;
+        // Every missing level stores its own path: reserve them all before creating any.
+        let mut missing = 0u64;
+        let mut end = path.len();
+        while end > 1 && !self.nodes.contains_key(&path[..end]) {
+            missing += end as u64;
+            end = path[..end].rfind('/').unwrap_or(0);
+        }
+        self.reserve(missing, 0)?;
         let mut cur = String::new();
         for part in path.split('/').filter(|p| !p.is_empty()) {
             cur.push('/');

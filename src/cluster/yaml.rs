@@ -349,12 +349,14 @@ fn value_of(t: &str, no: usize) -> Result<Value, String> {
     if t == "{}" {
         return Ok(Value::Object(Map::new()));
     }
-    if let Some(inner) = t.strip_prefix('[') {
-        let Some(inner) = inner.strip_suffix(']') else { return Err(format!("yaml: line {no}: did not find expected ',' or ']'")) };
-        if inner.trim().is_empty() {
-            return Ok(Value::Array(Vec::new()));
+    if t.starts_with('[') {
+        let b = t.as_bytes();
+        let mut pos = 0;
+        let v = flow_seq(t, b, &mut pos, 1, no)?;
+        if t[pos..].trim().is_empty() {
+            return Ok(v);
         }
-        return inner.split(',').map(|p| value_of(p, no)).collect::<Result<Vec<_>, _>>().map(Value::Array);
+        return Err(format!("yaml: line {no}: did not find expected <document start>"));
     }
     if t.starts_with('{') || t.starts_with('&') || t.starts_with('*') {
         return Err(format!("yaml: line {no}: flow mappings and anchors are not supported here"));
@@ -363,6 +365,63 @@ fn value_of(t: &str, no: usize) -> Result<Value, String> {
         return Err(format!("yaml: line {no}: mapping values are not allowed in this context"));
     }
     Ok(plain_scalar(t))
+}
+
+/// A flow sequence `[a, [b, "c"], {}]` starting at `b[*pos] == b'['`; `depth` counts the
+/// enclosing sequences and is capped at [`MAX_DEPTH`] (`labels: [[[…20000…]]]` is an error
+/// naming the line, not a stack overflow).
+fn flow_seq(t: &str, b: &[u8], pos: &mut usize, depth: usize, no: usize) -> Result<Value, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("yaml: line {no}: exceeded max depth of {MAX_DEPTH}"));
+    }
+    let unclosed = || format!("yaml: line {no}: did not find expected ',' or ']'");
+    *pos += 1;
+    let mut items = Vec::new();
+    loop {
+        while *pos < b.len() && b[*pos] == b' ' {
+            *pos += 1;
+        }
+        match b.get(*pos) {
+            None => return Err(unclosed()),
+            Some(b']') if items.is_empty() => {
+                *pos += 1;
+                return Ok(Value::Array(items));
+            }
+            Some(b'[') => items.push(flow_seq(t, b, pos, depth + 1, no)?),
+            Some(b'"') => {
+                // A JSON-style string: up to the next unescaped quote.
+                let start = *pos;
+                *pos += 1;
+                while *pos < b.len() && b[*pos] != b'"' {
+                    *pos += if b[*pos] == b'\\' { 2 } else { 1 };
+                }
+                *pos = (*pos + 1).min(b.len());
+                items.push(value_of(&t[start..*pos], no)?);
+            }
+            Some(_) => {
+                let start = *pos;
+                while *pos < b.len() && !matches!(b[*pos], b',' | b']' | b'[') {
+                    *pos += 1;
+                }
+                let item = t[start..*pos].trim();
+                if item.is_empty() {
+                    return Err(format!("yaml: line {no}: did not find expected node content"));
+                }
+                items.push(value_of(item, no)?);
+            }
+        }
+        while *pos < b.len() && b[*pos] == b' ' {
+            *pos += 1;
+        }
+        match b.get(*pos) {
+            Some(b',') => *pos += 1,
+            Some(b']') => {
+                *pos += 1;
+                return Ok(Value::Array(items));
+            }
+            _ => return Err(unclosed()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -390,5 +449,20 @@ mod tests {
         for bad in ["a: b: c", "a:\n  b: 1\n   c: 2", "- a\nb: 1", "a: \"open", "\tx: 1", "a: [1, 2"] {
             assert!(parse(bad).is_err(), "{bad:?} parsed");
         }
+    }
+
+    #[test]
+    fn flow_sequences_nest_and_are_limited() {
+        assert_eq!(parse("a: [1, [b, \"c,]\"], []]\n").unwrap(), serde_json::json!({"a": [1, ["b", "c,]"], []]}));
+        assert_eq!(parse("a: [x, y]\n").unwrap(), serde_json::json!({"a": ["x", "y"]}));
+        for bad in ["a: [1,", "a: [[1]", "a: [1]]", "a: [1,,2]"] {
+            assert!(parse(bad).is_err(), "{bad:?} parsed");
+        }
+        // 20000 levels on a 1 MiB stack: an error naming the line.
+        let doc = format!("kind: Pod\nlabels: {}{}\n", "[".repeat(20000), "]".repeat(20000));
+        let r = std::thread::Builder::new().stack_size(1 << 20).spawn(move || parse(&doc)).unwrap().join().unwrap();
+        assert_eq!(r.unwrap_err(), "yaml: line 2: exceeded max depth of 64");
+        let ok = format!("a: {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
     }
 }

@@ -145,8 +145,9 @@ pub(crate) fn table(rows: &[Vec<String>]) -> String {
 
 /// docker/go-units `HumanDuration` + " ago": `Less than a second ago`, `About a minute ago`.
 pub(crate) fn ago(now_ms: i64, then_ms: i64) -> String {
-    let secs = (now_ms - then_ms).div_euclid(1000);
-    let hours = (now_ms - then_ms + 1_800_000).div_euclid(3_600_000);
+    // Saturating: times come from a loaded session too (validated, but never trusted twice).
+    let secs = now_ms.saturating_sub(then_ms).div_euclid(1000);
+    let hours = now_ms.saturating_sub(then_ms).saturating_add(1_800_000).div_euclid(3_600_000);
     let d = if secs < 1 {
         "Less than a second".to_string()
     } else if secs == 1 {

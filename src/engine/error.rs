@@ -36,6 +36,8 @@ pub enum EngineError {
     LeaseTtlTooLarge,
     /// `watch_create` with a watch id that is already in use.
     WatcherDuplicateId,
+    /// A request over `--max-request-bytes` (1.5 MiB; see [`super::limits`]).
+    RequestTooLarge,
 }
 
 impl std::fmt::Display for EngineError {
@@ -54,6 +56,7 @@ impl std::fmt::Display for EngineError {
             EngineError::TooManyOps => "etcdserver: too many operations in txn request",
             EngineError::LeaseTtlTooLarge => "etcdserver: too large lease TTL",
             EngineError::WatcherDuplicateId => "mvcc: duplicate watch ID provided on the WatchStream",
+            EngineError::RequestTooLarge => "etcdserver: request is too large",
         })
     }
 }

@@ -332,6 +332,8 @@ impl Store {
     pub fn put(&mut self, req: PutRequest) -> Result<PutResponse, EngineError> {
         self.quota_check(cost_put(&req))?;
         check_put(&req)?;
+        // After the gRPC layer's checks, as etcd's raft proposal does.
+        super::limits::check_request(super::limits::raft_put_len(&req))?;
         self.applied();
         if self.nospace_active() {
             return Err(EngineError::NoSpace);
@@ -351,6 +353,7 @@ impl Store {
         if req.key.is_empty() {
             return Err(EngineError::EmptyKey);
         }
+        super::limits::check_request(super::limits::raft_delete_len(&req))?;
         self.applied();
         let mut tw = self.begin_write();
         let resp = self.apply_delete_range(&mut tw, &req);

@@ -32,6 +32,7 @@ pub const MAX_TXN_OPS: usize = 128;
 
 impl Store {
     pub fn txn(&mut self, req: TxnRequest) -> Result<TxnResponse, EngineError> {
+        super::limits::check_request(super::limits::raft_txn_len(&req))?;
         self.quota_check(cost_txn(&req))?;
         check_txn(&req, MAX_TXN_OPS)?;
         check_branch_intervals(&req.success)?;

@@ -29,6 +29,7 @@ pub mod kvstore;
 pub mod kvstore_compaction;
 pub mod kvstore_txn;
 pub mod lease;
+pub mod limits;
 pub mod quota;
 pub mod revision;
 pub mod types;

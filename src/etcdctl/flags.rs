@@ -157,7 +157,12 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
     };
     let digits = body.replace('_', "");
     let parsed = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
-        i128::from_str_radix(h, 16).ok()
+        // Digits only: Rust's from_str_radix would take a sign (`0x-5`), Go's does not.
+        if h.is_empty() || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            None
+        } else {
+            i128::from_str_radix(h, 16).ok().or(Some(i128::MAX))
+        }
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         digits.parse::<i128>().ok().or(Some(i128::MAX))
     } else {
@@ -173,6 +178,34 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
                 Ok(v as i64)
             }
         }
+    }
+}
+
+/// Go's `strconv.ParseInt(s, base, 64)` for base 10 or 16: an optional sign, then digits only
+/// (no `0x` prefix, no underscores); its error texts.
+pub fn parse_go_int_base(s: &str, base: u32) -> Result<i64, String> {
+    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s));
+    let range = || format!("strconv.ParseInt: parsing {}: value out of range", go_quote(s));
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if body.is_empty() {
+        return Err(syntax());
+    }
+    let mut n: u64 = 0;
+    for c in body.chars() {
+        let Some(d) = c.to_digit(base) else { return Err(syntax()) };
+        n = match n.checked_mul(base as u64).and_then(|n| n.checked_add(d as u64)) {
+            Some(n) => n,
+            None => return Err(range()),
+        };
+    }
+    match (neg, n) {
+        (false, n) if n <= i64::MAX as u64 => Ok(n as i64),
+        (true, n) if n <= 1 << 63 => Ok((n as i64).wrapping_neg()),
+        _ => Err(range()),
     }
 }
 

@@ -17,14 +17,9 @@ use super::{bad_args, connect, grpc_code, grpc_fail, Ctx, Globals, EXIT_BAD_CONN
 use crate::process::Proc;
 use crate::world::World;
 
+/// etcdctl's `strconv.ParseInt(args[0], 16, 64)`.
 fn parse_id(s: &str) -> Result<i64, String> {
-    match u64::from_str_radix(s, 16) {
-        Ok(v) if !s.starts_with('+') && !s.starts_with('-') => Ok(v as i64),
-        _ => {
-            let e = if !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit()) { "value out of range" } else { "invalid syntax" };
-            Err(format!("strconv.ParseInt: parsing {}: {e}", super::flags::go_quote(s)))
-        }
-    }
+    super::flags::parse_go_int_base(s, 16)
 }
 
 fn flat_header(s: &crate::cluster::EtcdServer, rev: i64) -> Obj {
@@ -38,7 +33,8 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     let id = match sub {
         "grant" => {
             let Some(t) = pos.first() else { return bad_args(p, "lease grant command needs TTL argument") };
-            match super::flags::parse_go_int(t) {
+            // etcdctl: strconv.ParseInt(args[0], 10, 64) — `0x10` and `0x-5` are invalid syntax.
+            match super::flags::parse_go_int_base(t, 10) {
                 Ok(v) => v,
                 Err(e) => return bad_args(p, format!("bad TTL ({e})")),
             }

@@ -57,12 +57,11 @@ pub fn parse(p: &Proc, args: &[String]) -> Result<Put, String> {
         Some(p.stdin.clone())
     };
     let lease_s = a.str("lease").unwrap_or_else(|| "0".into());
-    let lease = match u64::from_str_radix(lease_s.trim_start_matches("0x"), 16) {
-        Ok(l) => l as i64,
-        Err(_) => {
-            let e = super::flags::parse_go_int(&format!("0x{lease_s}")).err().unwrap_or_default().replace(&format!("\"0x{lease_s}\""), &super::flags::go_quote(&lease_s));
-            return Err(format!("bad lease ID ({e}), expecting ID in Hex"));
-        }
+    // etcdctl: strconv.ParseInt(s, 16, 64) — a sign is allowed (`-1` is a lease that is not
+    // found), a `0x` prefix is not.
+    let lease = match super::flags::parse_go_int_base(&lease_s, 16) {
+        Ok(l) => l,
+        Err(e) => return Err(format!("bad lease ID ({e}), expecting ID in Hex")),
     };
     Ok(Put { key, value, lease, prev_kv: a.bool("prev-kv"), ignore_value, ignore_lease })
 }
@@ -78,8 +77,18 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     if let Some(c) = super::auth::check(world, p, g, super::auth::Access::Kv { key: put.key.as_bytes(), range_end: &[], write: true }) {
         return c;
     }
-    let server = &mut world.etcd;
     let req = put.into_request();
+    // gRPC's client-side send limit: the request never reaches the server.
+    let len = crate::engine::limits::put_len(&req);
+    if len > crate::engine::limits::MAX_CALL_SEND_MSG_SIZE {
+        let desc = format!("trying to send message larger than max ({len} vs. {})", crate::engine::limits::MAX_CALL_SEND_MSG_SIZE);
+        let ep = g.endpoints.first().cloned().unwrap_or_default();
+        let ep = ep.split_once("://").map(|x| x.1.to_string()).unwrap_or(ep);
+        p.eprintln(super::retry_warning(world, &ep, "ResourceExhausted", &desc));
+        p.eprintln(format!("Error: rpc error: code = ResourceExhausted desc = {desc}"));
+        return super::EXIT_ERROR;
+    }
+    let server = &mut world.etcd;
     match server.store.put(req) {
         Ok(r) => {
             let rev = server.store.current_revision();

@@ -47,7 +47,14 @@ struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     line: usize,
+    /// How many arrays and inline tables enclose the value being read (see [`MAX_DEPTH`]).
+    depth: usize,
 }
+
+/// Arrays and inline tables nest at most this deep: the parser recurses per level, and a
+/// hostile file 20000 `[` deep must be an error naming its line, not a stack overflow (the
+/// page's wasm stack is about 1 MiB). Lessons use two or three levels.
+pub const MAX_DEPTH: usize = 64;
 
 type R<T> = Result<T, SyntaxError>;
 
@@ -312,6 +319,16 @@ impl<'a> Parser<'a> {
     }
 
     fn value(&mut self) -> R<Node> {
+        if matches!(self.peek(), Some(b'[' | b'{')) && self.depth >= MAX_DEPTH {
+            return self.err(format!("arrays and inline tables nest deeper than {MAX_DEPTH} levels"));
+        }
+        self.depth += 1;
+        let v = self.value_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn value_inner(&mut self) -> R<Node> {
         let line = self.line;
         let value = match self.peek() {
             Some(b'"') => Value::Str(self.basic_string()?),
@@ -447,7 +464,7 @@ fn table_at<'t>(root: &'t mut Vec<(String, Node)>, path: &[String], line: usize)
 
 /// Parses a document into its root table.
 pub fn parse(text: &str) -> Result<Vec<(String, Node)>, SyntaxError> {
-    let mut p = Parser { s: text.as_bytes(), i: 0, line: 1 };
+    let mut p = Parser { s: text.as_bytes(), i: 0, line: 1, depth: 0 };
     let mut root: Vec<(String, Node)> = Vec::new();
     // The header path of the table that key-value pairs go into.
     let mut current: Vec<String> = Vec::new();
@@ -549,5 +566,22 @@ mod tests {
         assert_eq!(parse("[t]\n[t]\n").unwrap_err().line, 2);
         assert!(parse("x = \"\"\"\nopen").is_err());
         assert!(parse("[[a]]\n[a.b]\nc=1\n[[a]]\n[a.b]\nc=2\n").is_ok());
+    }
+
+    #[test]
+    fn nesting_is_limited_with_the_line() {
+        // 20000 levels on line 3: an error naming line 3 and the limit, on a 1 MiB stack.
+        for open in ["[", "{a="] {
+            let doc = format!("a = 1\n\nx = {}\n", open.repeat(20000));
+            let r = std::thread::Builder::new().stack_size(1 << 20).spawn(move || parse(&doc)).unwrap().join().unwrap();
+            let e = r.unwrap_err();
+            assert_eq!(e.line, 3);
+            assert_eq!(e.message, "arrays and inline tables nest deeper than 64 levels");
+        }
+        // The limit itself still parses.
+        let ok = format!("x = {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        let over = format!("x = {}{}\n", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(parse(&over).is_err());
     }
 }

@@ -101,7 +101,7 @@ impl Session {
         if pushed {
             self.inputs.pop();
         }
-        match self.apply_output_redirects(redirects, &vars, r.chunks, &cwd) {
+        match self.apply_output_redirects(None, redirects, &vars, r.chunks, &cwd) {
             Ok(chunks) => (chunks, r.exit, r.clear),
             Err(chunks) => (chunks, 1, r.clear),
         }
@@ -132,7 +132,7 @@ impl Session {
         let words = match self.expand_words(words, &mut r.chunks) {
             Ok(w) => w,
             Err(e) => {
-                r.chunks.push(Chunk::Stderr(e));
+                r.chunks.extend(e);
                 r.exit = 1;
                 self.flow = Some(Flow::Abort);
                 return r;

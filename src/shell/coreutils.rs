@@ -120,6 +120,24 @@ pub(crate) fn explain_live(w: &World, p: &mut Proc, files: &[String]) {
     }
 }
 
+/// Writes program output that may be binary: text as text, anything else as exact bytes
+/// ([`crate::process::Chunk::Bytes`]), so a pipe or a `>` file gets every byte back.
+pub(crate) fn emit(p: &mut Proc, out: Vec<u8>) {
+    match String::from_utf8(out) {
+        Ok(s) => p.print(s),
+        Err(e) => p.write_bytes(e.as_bytes()),
+    }
+}
+
+/// The lines of `data` without their `\n`, as bytes (a final line without one included).
+fn byte_lines(data: &[u8]) -> Vec<&[u8]> {
+    let mut v: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    if v.last().is_some_and(|l| l.is_empty()) {
+        v.pop();
+    }
+    v
+}
+
 fn lines_of(data: &[u8]) -> Vec<String> {
     let s = String::from_utf8_lossy(data);
     let mut v: Vec<String> = s.split('\n').map(str::to_string).collect();
@@ -479,7 +497,7 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
         let files: Vec<String> = p.args[1..].iter().enumerate().filter(|(j, _)| *j + 1 < i || *j + 1 >= i + skip).map(|(_, a)| a.clone()).collect();
         let (ins, failed) = inputs_quoted(w, p, "head", &files);
         let data: Vec<u8> = ins.concat();
-        p.print(String::from_utf8_lossy(&data[..n.min(data.len())]));
+        emit(p, data[..n.min(data.len())].to_vec());
         if let Some(l) = crate::lazy::programs() {
             (l.explain_live)(w, p, &files);
         }
@@ -490,8 +508,8 @@ fn head(w: &mut World, p: &mut Proc) -> i32 {
         Err(c) => return c,
     };
     let (ins, failed) = inputs_quoted(w, p, "head", &files);
-    let out = each_file_lines(&files, &ins, |len| 0..if n >= 0 { (n as usize).min(len) } else { len.saturating_sub((-n) as usize) });
-    p.print(out);
+    let out = each_file_lines(&files, &ins, |len| 0..if n >= 0 { (n as usize).min(len) } else { len.saturating_sub(n.unsigned_abs() as usize) });
+    emit(p, out);
     if let Some(l) = crate::lazy::programs() {
         (l.explain_live)(w, p, &files);
     }
@@ -505,7 +523,7 @@ fn tail(w: &mut World, p: &mut Proc) -> i32 {
     };
     let (ins, failed) = inputs_quoted(w, p, "tail", &files);
     let out = each_file_lines(&files, &ins, |len| (if from { (n.max(1) - 1) as usize } else { len.saturating_sub(n.unsigned_abs() as usize) }).min(len)..len);
-    p.print(out);
+    emit(p, out);
     if let Some(l) = crate::lazy::programs() {
         (l.explain_live)(w, p, &files);
     }
@@ -514,16 +532,16 @@ fn tail(w: &mut World, p: &mut Proc) -> i32 {
 
 /// What head and tail print: of each input, the lines `pick(line count)` selects, under a
 /// `==> FILE <==` header when there are several files.
-fn each_file_lines(files: &[String], ins: &[Vec<u8>], pick: impl Fn(usize) -> std::ops::Range<usize>) -> String {
-    let mut out = String::new();
+/// Byte for byte, as GNU: a last line without `\n` is printed without one.
+fn each_file_lines(files: &[String], ins: &[Vec<u8>], pick: impl Fn(usize) -> std::ops::Range<usize>) -> Vec<u8> {
+    let mut out = Vec::new();
     for (i, d) in ins.iter().enumerate() {
         if files.len() > 1 {
-            out.push_str(&format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, files[i]));
+            out.extend_from_slice(format!("{}==> {} <==\n", if i > 0 { "\n" } else { "" }, files[i]).as_bytes());
         }
-        let ls = lines_of(d);
+        let ls: Vec<&[u8]> = d.split_inclusive(|&b| b == b'\n').collect();
         for l in &ls[pick(ls.len())] {
-            out.push_str(l);
-            out.push('\n');
+            out.extend_from_slice(l);
         }
     }
     out
@@ -599,9 +617,12 @@ fn wc(w: &mut World, p: &mut Proc) -> i32 {
 fn sort(w: &mut World, p: &mut Proc) -> i32 {
     let (opts, files) = split_opts(&p.args[1..]);
     let (ins, failed) = inputs(w, p, "sort", &files);
-    let mut ls: Vec<String> = ins.iter().flat_map(|d| lines_of(d)).collect();
+    let mut ls: Vec<&[u8]> = ins.iter().flat_map(|d| byte_lines(d)).collect();
     if has(&opts, 'n') {
-        crate::sort::sort_by(&mut ls, |a, b| crate::decimal::cmp_numeric(a, b).then_with(|| a.cmp(b)));
+        // The number is read from the text; the line itself is kept byte for byte.
+        let mut keyed: Vec<(String, &[u8])> = ls.iter().map(|l| (String::from_utf8_lossy(l).into_owned(), *l)).collect();
+        crate::sort::sort_by(&mut keyed, |a, b| crate::decimal::cmp_numeric(&a.0, &b.0).then_with(|| a.1.cmp(b.1)));
+        ls = keyed.into_iter().map(|(_, l)| l).collect();
     } else {
         crate::sort::sort(&mut ls);
     }
@@ -611,32 +632,37 @@ fn sort(w: &mut World, p: &mut Proc) -> i32 {
     if has(&opts, 'u') {
         ls.dedup();
     }
-    p.print(ls.iter().map(|l| format!("{l}\n")).collect::<String>());
+    let mut out = Vec::with_capacity(ls.iter().map(|l| l.len() + 1).sum());
+    for l in ls {
+        out.extend_from_slice(l);
+        out.push(b'\n');
+    }
+    emit(p, out);
     i32::from(failed)
 }
 
 fn uniq(w: &mut World, p: &mut Proc) -> i32 {
     let (opts, files) = split_opts(&p.args[1..]);
     let (ins, failed) = inputs(w, p, "uniq", &files[..files.len().min(1)]);
-    let mut groups: Vec<(String, usize)> = Vec::new();
-    for l in ins.iter().flat_map(|d| lines_of(d)) {
+    let mut groups: Vec<(&[u8], usize)> = Vec::new();
+    for l in ins.iter().flat_map(|d| byte_lines(d)) {
         match groups.last_mut() {
             Some((g, n)) if *g == l => *n += 1,
             _ => groups.push((l, 1)),
         }
     }
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (l, n) in groups {
         if has(&opts, 'd') && n < 2 || has(&opts, 'u') && n > 1 {
             continue;
         }
         if has(&opts, 'c') {
-            out.push_str(&format!("{n:>7} {l}\n"));
-        } else {
-            out.push_str(&format!("{l}\n"));
+            out.extend_from_slice(format!("{n:>7} ").as_bytes());
         }
+        out.extend_from_slice(l);
+        out.push(b'\n');
     }
-    p.print(out);
+    emit(p, out);
     i32::from(failed)
 }
 
@@ -652,7 +678,7 @@ fn base64(w: &mut World, p: &mut Proc) -> i32 {
         let clean: Vec<u8> = data.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
         match crate::b64::decode(&clean) {
             Some(d) => {
-                p.print(String::from_utf8_lossy(&d));
+                emit(p, d);
                 0
             }
             None => {
@@ -731,34 +757,43 @@ fn cut(w: &mut World, p: &mut Proc) -> i32 {
     }
     let sel = |n: usize| ranges.iter().any(|(a, b)| n >= *a && n <= *b);
     let (ins, failed) = inputs(w, p, "cut", &files);
-    let mut out = String::new();
-    for l in ins.iter().flat_map(|d| lines_of(d)) {
+    // GNU cut (Debian's, without the i18n patch) works on bytes: `-c` counts bytes, and the
+    // delimiter is one byte.
+    let d = delim as u32 as u8;
+    let mut out = Vec::new();
+    for l in ins.iter().flat_map(|d| byte_lines(d)) {
         if chars.is_some() {
-            out.push_str(&l.chars().enumerate().filter(|(i, _)| sel(i + 1)).map(|(_, c)| c).collect::<String>());
-        } else if !l.contains(delim) {
-            out.push_str(&l);
+            out.extend(l.iter().enumerate().filter(|(i, _)| sel(i + 1)).map(|(_, b)| *b));
+        } else if !l.contains(&d) {
+            out.extend_from_slice(l);
         } else {
-            let parts: Vec<&str> = l.split(delim).enumerate().filter(|(i, _)| sel(i + 1)).map(|(_, s)| s).collect();
-            out.push_str(&parts.join(&delim.to_string()));
+            for (k, part) in l.split(|&b| b == d).enumerate().filter(|(i, _)| sel(i + 1)).map(|(_, s)| s).enumerate() {
+                if k > 0 {
+                    out.push(d);
+                }
+                out.extend_from_slice(part);
+            }
         }
-        out.push('\n');
+        out.push(b'\n');
     }
-    p.print(out);
+    emit(p, out);
     i32::from(failed)
 }
 
 fn tr(_w: &mut World, p: &mut Proc) -> i32 {
     let (opts, ops) = split_opts(&p.args[1..]);
-    let input = String::from_utf8_lossy(&p.stdin).into_owned();
-    let expand = |s: &str| -> Vec<char> {
+    // GNU tr works on bytes: sets are bytes, ranges are byte ranges.
+    let input = std::mem::take(&mut p.stdin);
+    let expand = |s: &str| -> Vec<u8> {
         let s = s.replace("\\n", "\n").replace("\\t", "\t");
-        let cs: Vec<char> = s.chars().collect();
+        let cs = s.as_bytes();
         let mut out = Vec::new();
         let mut i = 0;
         while i < cs.len() {
-            if i + 2 < cs.len() && cs[i + 1] == '-' {
-                let (a, b) = (cs[i] as u32, cs[i + 2] as u32);
-                out.extend((a..=b).filter_map(char::from_u32));
+            if i + 2 < cs.len() && cs[i + 1] == b'-' {
+                if cs[i] <= cs[i + 2] {
+                    out.extend(cs[i]..=cs[i + 2]);
+                }
                 i += 3;
             } else {
                 out.push(cs[i]);
@@ -771,22 +806,23 @@ fn tr(_w: &mut World, p: &mut Proc) -> i32 {
         p.eprintln("tr: missing operand\nTry 'tr --help' for more information.");
         return 1;
     };
-    let out: String = if has(&opts, 'd') {
-        input.chars().filter(|c| !set1.contains(c)).collect()
+    let out: Vec<u8> = if has(&opts, 'd') {
+        input.iter().copied().filter(|c| !set1.contains(c)).collect()
     } else {
         let Some(set2) = ops.get(1).map(|s| expand(s)) else {
             p.eprintln(format!("tr: missing operand after ‘{}’\nTry 'tr --help' for more information.", ops[0]));
             return 1;
         };
-        input
-            .chars()
-            .map(|c| match set1.iter().position(|x| *x == c) {
-                Some(i) => *set2.get(i).or(set2.last()).unwrap_or(&c),
-                None => c,
-            })
-            .collect()
+        // A table: the last mapping of a byte wins, as in GNU tr.
+        let mut table: [u8; 256] = std::array::from_fn(|i| i as u8);
+        for (i, &c) in set1.iter().enumerate() {
+            if let Some(&t) = set2.get(i).or(set2.last()) {
+                table[c as usize] = t;
+            }
+        }
+        input.iter().map(|&c| table[c as usize]).collect()
     };
-    p.print(out);
+    emit(p, out);
     0
 }
 
@@ -970,8 +1006,25 @@ fn copy_or_move(w: &mut World, p: &mut Proc, prog: &str, remove: bool) -> i32 {
             code = 1;
             continue;
         }
-        if target == sp || target.starts_with(&format!("{sp}/")) {
-            p.eprintln(format!("{prog}: cannot {} '{s}' to a subdirectory of itself", if remove { "move" } else { "copy" }));
+        // The destination as GNU names it: the operand, plus the source's name inside a directory.
+        let shown = if w.vfs.is_dir(&dst_path) {
+            let base = sp.rsplit('/').next().unwrap_or("");
+            if dst[0].ends_with('/') { format!("{}{base}", dst[0]) } else { format!("{}/{base}", dst[0]) }
+        } else {
+            dst[0].clone()
+        };
+        if remove && sp == "/" {
+            // rename(2) of a mount point.
+            p.eprintln(format!("mv: cannot move '{s}' to '{shown}': Device or resource busy"));
+            code = 1;
+            continue;
+        }
+        if sp == "/" || target == sp || target.starts_with(&format!("{sp}/")) {
+            if remove {
+                p.eprintln(format!("mv: cannot move '{s}' to a subdirectory of itself, '{shown}'"));
+            } else {
+                p.eprintln(format!("cp: cannot copy a directory, '{s}', into itself, '{shown}'"));
+            }
             code = 1;
             continue;
         }
@@ -995,7 +1048,11 @@ fn copy_or_move(w: &mut World, p: &mut Proc, prog: &str, remove: bool) -> i32 {
                 w.vfs.set_mtime(&dest, t);
             }
             if let Err(e) = r {
-                p.eprintln(format!("{prog}: cannot create regular file '{}': {}", dst[0], e.strerror()));
+                if e == crate::vfs::VfsError::NoSpace {
+                    p.eprintln(format!("{prog}: error writing '{shown}': No space left on device"));
+                } else {
+                    p.eprintln(format!("{prog}: cannot create regular file '{}': {}", dst[0], e.strerror()));
+                }
                 code = 1;
                 break;
             }
@@ -1052,7 +1109,10 @@ pub(crate) fn sleep(w: &mut World, p: &mut Proc) -> i32 {
             Some('d') => (&op[..op.len() - 1], 86_400_000),
             _ => (op.as_str(), 1000),
         };
-        match crate::decimal::scaled(num.strip_prefix('+').unwrap_or(num), mult) {
+        let num = num.strip_prefix('+').unwrap_or(num);
+        // GNU sleep reads the number with strtod: `inf` and `infinity` sleep forever.
+        let forever = ["inf", "infinity"].iter().any(|f| num.eq_ignore_ascii_case(f));
+        match if forever { Some(u128::MAX) } else { crate::decimal::scaled(num, mult) } {
             Some(v) => total_ms = total_ms.saturating_add(u64::try_from(v).unwrap_or(u64::MAX)),
             _ => {
                 p.eprintln(format!("sleep: invalid time interval ‘{op}’\nTry 'sleep --help' for more information."));
@@ -1060,7 +1120,18 @@ pub(crate) fn sleep(w: &mut World, p: &mut Proc) -> i32 {
             }
         }
     }
-    w.clock_ms = w.clock_ms.saturating_add(total_ms);
+    let max = crate::validate::MAX_CLOCK_MS;
+    if total_ms > max.saturating_sub(w.clock_ms) {
+        // GNU sleep would wait (practically) forever; the simulated clock stops at the last
+        // instant every date here can show, so no time arithmetic can overflow.
+        w.clock_ms = max.max(w.clock_ms);
+        p.explain(
+            "A real `sleep` this long would never return (stop it with Ctrl+C). The playground's clock stops at 9999-12-31 23:59:59 UTC, the last instant the tools can print: every lease has expired and every certificate is past its end.",
+            "Um `sleep` real tão longo nunca voltaria (interrompa com Ctrl+C). O relógio do playground para em 9999-12-31 23:59:59 UTC, o último instante que as ferramentas conseguem mostrar: todo lease expirou e todo certificado passou da validade.",
+        );
+    } else {
+        w.clock_ms += total_ms;
+    }
     w.etcd.store.expire_leases(w.clock_ms);
     0
 }
@@ -1072,14 +1143,19 @@ fn tee(w: &mut World, p: &mut Proc) -> i32 {
     let mut code = 0;
     for op in ops {
         let path = p.path(&op);
-        let mut d = if append { w.read(&path).map(|x| x.into_owned()).unwrap_or_default() } else { Vec::new() };
-        d.extend_from_slice(&data);
-        if let Err(e) = w.vfs.write(&path, d) {
+        let written = if append && matches!(w.vfs.get(&path), Some(crate::vfs::Node::File { .. })) {
+            w.vfs.append(&path, &data)
+        } else {
+            let mut d = if append { w.read(&path).map(|x| x.into_owned()).unwrap_or_default() } else { Vec::new() };
+            d.extend_from_slice(&data);
+            w.vfs.write(&path, d)
+        };
+        if let Err(e) = written {
             p.eprintln(format!("tee: {op}: {}", e.strerror()));
             code = 1;
         }
     }
-    p.print(String::from_utf8_lossy(&data));
+    emit(p, data);
     code
 }
 

@@ -8,9 +8,19 @@ use crate::vfs::{self, Vfs};
 
 /// The paths `word` (as [`super::parse::expand_marked`] left it) names, or `None` when it has
 /// no unquoted glob character or matches nothing.
-pub fn expand(word: &[(char, bool)], vfs: &Vfs, cwd: &str) -> Option<Vec<String>> {
+/// The most bytes of paths one word may expand to: Linux's `ARG_MAX` (2 MiB), the most a
+/// command line can carry. `echo /*/../*/../*/../*/../*/..` multiplies the root's entries six
+/// times over (1.8 GB); bash would grow until the machine runs out of memory, the playground
+/// stops at this budget with an error naming it.
+pub const GLOB_BUDGET: usize = 2 * 1024 * 1024;
+
+/// A word whose expansion passed [`GLOB_BUDGET`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+pub fn expand_checked(word: &[(char, bool)], vfs: &Vfs, cwd: &str) -> Result<Option<Vec<String>>, TooLarge> {
     if !word.iter().any(|&(c, unquoted)| unquoted && matches!(c, '*' | '?' | '[')) {
-        return None;
+        return Ok(None);
     }
     let absolute = word.first().map(|&(c, _)| c) == Some('/');
     let parts: Vec<&[(char, bool)]> = word.split(|&(c, _)| c == '/').collect();
@@ -20,8 +30,12 @@ pub fn expand(word: &[(char, bool)], vfs: &Vfs, cwd: &str) -> Option<Vec<String>
     let parts: Vec<&[(char, bool)]> = parts.into_iter().filter(|p| !p.is_empty()).collect();
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
-        let mut next = Vec::new();
+        let mut next: Vec<(String, String)> = Vec::new();
+        let mut bytes = 0usize;
         for (shown, path) in &found {
+            if bytes > GLOB_BUDGET {
+                return Err(TooLarge);
+            }
             let sep = if shown.is_empty() || shown.ends_with('/') { "" } else { "/" };
             if part.iter().any(|&(c, u)| u && matches!(c, '*' | '?' | '[')) {
                 let Ok(names) = vfs.list(path) else { continue };
@@ -34,21 +48,26 @@ pub fn expand(word: &[(char, bool)], vfs: &Vfs, cwd: &str) -> Option<Vec<String>
                     if (!last || dirs_only) && !vfs.is_dir(&full) {
                         continue;
                     }
+                    bytes += shown.len() + name.len() + 2;
                     next.push((format!("{shown}{sep}{name}"), full));
                 }
             } else {
                 let name: String = part.iter().map(|&(c, _)| c).collect();
                 let full = vfs::normalize(path, &name);
                 if vfs.exists(&full) {
+                    bytes += shown.len() + name.len() + 2;
                     next.push((format!("{shown}{sep}{name}"), full));
                 }
             }
+        }
+        if bytes > GLOB_BUDGET {
+            return Err(TooLarge);
         }
         found = next;
     }
     let mut out: Vec<String> = found.into_iter().map(|(shown, _)| if dirs_only { format!("{shown}/") } else { shown }).collect();
     crate::sort::sort(&mut out);
-    (!out.is_empty()).then_some(out)
+    Ok((!out.is_empty()).then_some(out))
 }
 
 /// fnmatch for one path component: `*`, `?`, `[abc]`, `[a-z]`, `[!x]`/`[^x]`; quoted
@@ -138,7 +157,7 @@ mod tests {
     }
 
     fn glob(word: &str, cwd: &str) -> Option<Vec<String>> {
-        expand(&unquoted(word), &fs(), cwd)
+        expand_checked(&unquoted(word), &fs(), cwd).unwrap()
     }
 
     #[test]
@@ -175,9 +194,20 @@ mod tests {
         let mut word = unquoted("/pki/");
         word.push(('*', false));
         word.extend(unquoted(".crt"));
-        assert_eq!(expand(&word, &fs(), "/"), None);
+        assert_eq!(expand_checked(&word, &fs(), "/").unwrap(), None);
         // `a\[1].txt`: the bracket is quoted, so `[1]` is not a set.
         let word: Vec<(char, bool)> = vec![('a', true), ('[', false), ('1', true), (']', true), ('.', true), ('t', true), ('x', true), ('t', true), ('*', true)];
-        assert_eq!(expand(&word, &fs(), "/root"), Some(vec!["a[1].txt".into()]));
+        assert_eq!(expand_checked(&word, &fs(), "/root").unwrap(), Some(vec!["a[1].txt".into()]));
+    }
+
+    #[test]
+    fn an_expansion_past_the_budget_is_an_error() {
+        let mut v = Vfs::default();
+        for i in 0..40 {
+            v.mkdir_p(&format!("/directory-{i:02}")).unwrap();
+        }
+        // 40^5 words of ~70 bytes: far over 2 MiB; stopped before it is built.
+        assert_eq!(expand_checked(&unquoted("/*/../*/../*/../*/../*"), &v, "/"), Err(TooLarge));
+        assert_eq!(expand_checked(&unquoted("/*/../*"), &v, "/").unwrap().unwrap().len(), 1600);
     }
 }

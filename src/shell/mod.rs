@@ -588,13 +588,13 @@ impl Session {
 
     /// The words of raw `words` as the command sees them: braces, `$(...)`, variables,
     /// splitting of unquoted expansions, then globs. Stderr of substitutions goes to `side`;
-    /// `Err` is a substitution nested too deep.
-    pub(crate) fn expand_words(&mut self, words: &[String], side: &mut Vec<Chunk>) -> Result<Vec<String>, String> {
+    /// `Err` is what to print for a substitution nested too deep or a glob past its budget.
+    pub(crate) fn expand_words(&mut self, words: &[String], side: &mut Vec<Chunk>) -> Result<Vec<String>, Vec<Chunk>> {
         let mut out: Vec<String> = Vec::new();
         for raw in words {
             for w in brace::expand(raw) {
                 let pieces = if w.contains("$(") || w.contains('`') {
-                    let (s, mut chunks) = self.substitute(&w)?;
+                    let (s, mut chunks) = self.substitute(&w).map_err(|e| vec![Chunk::Stderr(e)])?;
                     side.append(&mut chunks);
                     let split = parse::split_words(&s);
                     if split.is_empty() && w.contains(['"', '\'']) {
@@ -625,11 +625,12 @@ impl Session {
                         fields.pop();
                     }
                     for f in fields {
-                        match glob::expand(&f, &self.world.vfs, &self.cwd) {
-                            Some(paths) => out.extend(paths),
+                        match glob::expand_checked(&f, &self.world.vfs, &self.cwd) {
+                            Err(glob::TooLarge) => return Err(glob_too_large(&f.iter().map(|&(c, _)| c).collect::<String>())),
+                            Ok(Some(paths)) => out.extend(paths),
                             // An unquoted word that expands to nothing disappears, as in bash.
-                            None if !f.is_empty() || (!splits && w.contains(['\'', '"'])) => out.push(f.into_iter().map(|(c, _)| c).collect()),
-                            None => {}
+                            Ok(None) if !f.is_empty() || (!splits && w.contains(['\'', '"'])) => out.push(f.into_iter().map(|(c, _)| c).collect()),
+                            Ok(None) => {}
                         }
                     }
                 }
@@ -669,7 +670,7 @@ impl Session {
         let words = match self.expand_words(&cmd.words, &mut side) {
             Ok(w) => w,
             Err(e) => {
-                side.push(Chunk::Stderr(e));
+                side.extend(e);
                 self.flow = Some(Flow::Abort);
                 return (side, 1, false);
             }
@@ -796,7 +797,7 @@ impl Session {
             let text: String = proc.out.iter().map(crate::facts::chunk_text).collect();
             self.world.facts.finish(token, code, &text);
         }
-        let out = self.apply_output_redirects(&cmd.redirects, &vars, proc.out, &proc.cwd);
+        let out = self.apply_output_redirects(Some(&name), &cmd.redirects, &vars, proc.out, &proc.cwd);
         match out {
             Ok(chunks) => (chunks, code, clear),
             Err(chunks) => (chunks, 1, clear),
@@ -828,13 +829,20 @@ impl Session {
     }
 
     /// Sends stdout/stderr to files for `>`, `>>`, `2>`, `2>&1`.
-    fn apply_output_redirects(&mut self, redirects: &parse::Redirects, vars: &SortedMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
+    /// `writer` names the program whose output this is, for its write-error message (`None`:
+    /// a compound command's output, which bash reports for the shell itself).
+    fn apply_output_redirects(&mut self, writer: Option<&str>, redirects: &parse::Redirects, vars: &SortedMap<String, String>, chunks: Vec<Chunk>, cwd: &str) -> Result<Vec<Chunk>, Vec<Chunk>> {
         let mut stdout_to: Option<(String, bool)> = None;
         let mut stderr_to: Option<(String, bool)> = None;
         let mut err_to_out = false;
         let mut out_to_err = false;
         for (op, target) in redirects {
-            let path = crate::vfs::normalize(cwd, &parse::expand(target, vars, true));
+            let word = parse::expand(target, vars, true);
+            if word.is_empty() && matches!(op, RedirectOp::Out | RedirectOp::Append | RedirectOp::ErrOut | RedirectOp::ErrAppend) {
+                // `> ''` opens the empty path: ENOENT, not the working directory.
+                return Err(vec![Chunk::Stderr("bash: : No such file or directory\n".into())]);
+            }
+            let path = crate::vfs::normalize(cwd, &word);
             match op {
                 RedirectOp::Out => stdout_to = Some((path, false)),
                 RedirectOp::Append => stdout_to = Some((path, true)),
@@ -872,9 +880,26 @@ impl Session {
                 if path == "/dev/null" {
                     continue;
                 }
-                let mut data = if append { self.world.read(&path).map(|d| d.into_owned()).unwrap_or_default() } else { Vec::new() };
-                data.extend_from_slice(&buf);
-                if let Err(e) = self.world.vfs.write(&path, data) {
+                // `>>` onto a stored file appends in place (O(appended)); onto a made-up one it
+                // reads what it stands for first.
+                let written = if append && matches!(self.world.vfs.get(&path), Some(crate::vfs::Node::File { .. })) {
+                    self.world.vfs.append(&path, &buf)
+                } else {
+                    let mut data = if append { self.world.read(&path).map(|d| d.into_owned()).unwrap_or_default() } else { Vec::new() };
+                    data.extend_from_slice(&buf);
+                    self.world.vfs.write(&path, data)
+                };
+                if let Err(e) = written {
+                    if e == crate::vfs::VfsError::NoSpace {
+                        // bash opened (and for `>` truncated) the file; the program's write failed.
+                        if !append {
+                            let _ = self.world.vfs.write(&path, Vec::new());
+                        }
+                        let name = writer.unwrap_or("bash");
+                        let shell = if matches!(name, "echo" | "printf" | "pwd" | "type" | "history" | "jobs" | "set" | "export") { "bash: " } else { "" };
+                        kept.push(Chunk::Stderr(format!("{shell}{name}: write error: No space left on device\n")));
+                        return Err(kept);
+                    }
                     kept.push(Chunk::Stderr(format!("bash: {path}: {}\n", e.strerror())));
                     return Err(kept);
                 }
@@ -882,6 +907,19 @@ impl Session {
         }
         Ok(kept)
     }
+}
+
+/// The error for a word whose pathname expansion passed [`glob::GLOB_BUDGET`].
+fn glob_too_large(word: &str) -> Vec<Chunk> {
+    let word: String = word.chars().take(80).collect();
+    let n = glob::GLOB_BUDGET;
+    vec![
+        Chunk::Stderr(format!("bash: {word}: pathname expansion over {n} bytes\n")),
+        Chunk::Explain {
+            en: format!("This pattern matches more paths than a command line can hold ({n} bytes, Linux's ARG_MAX). Real bash would keep expanding until memory runs out; the playground stops here. Narrow the pattern."),
+            pt: format!("Este padrão casa com mais caminhos do que cabem numa linha de comando ({n} bytes, o ARG_MAX do Linux). O bash real continuaria expandindo até a memória acabar; o playground para aqui. Restrinja o padrão."),
+        },
+    ]
 }
 
 /// What to do instead, for tools a real control-plane node has but this one does not simulate.

@@ -222,6 +222,9 @@ text = "hi"
 [[steps.checks]]
 kind = "key"
 key = "{{key}}"
+[[steps.negatives]]
+why = "only the file"
+commands = ["echo hi > {{file}}"]
 "#;
 
     fn lesson() -> Lesson {

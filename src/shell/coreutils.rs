@@ -174,14 +174,53 @@ fn cat(w: &mut World, p: &mut Proc) -> i32 {
     i32::from(failed)
 }
 
+/// grep's one-letter switches (`-ivcnoqwEF`; `-a -s -h` are accepted and change nothing here).
+#[derive(Default)]
+struct GrepFlags {
+    ic: bool,
+    inv: bool,
+    count: bool,
+    num: bool,
+    only: bool,
+    quiet: bool,
+    word: bool,
+    ere: bool,
+    fixed: bool,
+}
+
+impl GrepFlags {
+    /// Sets each letter of a cluster (`-in`); false, with GNU grep's message, at the first unknown.
+    fn set_all(&mut self, p: &mut Proc, letters: &str) -> bool {
+        for c in letters.chars() {
+            match c {
+                'i' => self.ic = true,
+                'v' => self.inv = true,
+                'c' => self.count = true,
+                'n' => self.num = true,
+                'o' => self.only = true,
+                'q' => self.quiet = true,
+                'w' => self.word = true,
+                'E' => self.ere = true,
+                'F' => self.fixed = true,
+                'a' | 's' | 'h' => {}
+                _ => {
+                    p.eprintln(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
 pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
     let args = p.args[1..].to_vec();
     // Every `-e` adds a pattern (a line matches if any does); without `-e` the first operand is it.
     let mut patterns: Vec<String> = Vec::new();
     let mut from_e = false;
     let mut files = Vec::new();
-    let (mut ic, mut inv, mut count, mut num, mut only, mut quiet, mut word) = (false, false, false, false, false, false, false);
-    let (mut ere, mut fixed, mut opts_done) = (false, false, false);
+    let mut f = GrepFlags::default();
+    let mut opts_done = false;
     // -A/-B/-C: lines of context after/before each match (-C sets those not given).
     let (mut after, mut before, mut context): (Option<usize>, Option<usize>, Option<usize>) = (None, None, None);
     let context_len = |p: &mut Proc, v: &str| -> Option<usize> {
@@ -242,23 +281,8 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
                         }
                     }
                 };
-                for c in flags.chars() {
-                    match c {
-                        'i' => ic = true,
-                        'v' => inv = true,
-                        'c' => count = true,
-                        'n' => num = true,
-                        'o' => only = true,
-                        'q' => quiet = true,
-                        'w' => word = true,
-                        'E' => ere = true,
-                        'F' => fixed = true,
-                        'a' | 's' | 'h' => {}
-                        _ => {
-                            p.eprintln(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
-                            return 2;
-                        }
-                    }
+                if !f.set_all(p, flags) {
+                    return 2;
                 }
                 let Some(n) = context_len(p, &v) else { return 2 };
                 match which {
@@ -290,12 +314,12 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
             }
         } else if a.starts_with("--") {
             match a.as_str() {
-                "--ignore-case" => ic = true,
-                "--invert-match" => inv = true,
-                "--count" => count = true,
-                "--extended-regexp" => ere = true,
-                "--fixed-strings" => fixed = true,
-                "--only-matching" => only = true,
+                "--ignore-case" => f.ic = true,
+                "--invert-match" => f.inv = true,
+                "--count" => f.count = true,
+                "--extended-regexp" => f.ere = true,
+                "--fixed-strings" => f.fixed = true,
+                "--only-matching" => f.only = true,
                 "--color=auto" | "--color" | "--colour=auto" => {}
                 _ => {
                     p.eprintln(format!("grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
@@ -303,23 +327,8 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
                 }
             }
         } else if a.len() > 1 && a.starts_with('-') {
-            for c in a[1..].chars() {
-                match c {
-                    'i' => ic = true,
-                    'v' => inv = true,
-                    'c' => count = true,
-                    'n' => num = true,
-                    'o' => only = true,
-                    'q' => quiet = true,
-                    'w' => word = true,
-                    'E' => ere = true,
-                    'F' => fixed = true,
-                    'a' | 's' | 'h' => {}
-                    _ => {
-                        p.eprintln(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
-                        return 2;
-                    }
-                }
+            if !f.set_all(p, &a[1..]) {
+                return 2;
             }
         } else if patterns.is_empty() && !from_e {
             patterns.push(a.clone());
@@ -328,6 +337,7 @@ pub(crate) fn grep(w: &mut World, p: &mut Proc) -> i32 {
         }
         i += 1;
     }
+    let GrepFlags { ic, inv, count, num, only, quiet, word, ere, fixed } = f;
     if patterns.is_empty() {
         p.eprintln("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.");
         return 2;

@@ -78,3 +78,26 @@ test('a background watch (etcdctl watch KEY &) shows the learner\'s own writes, 
   ], lines.slice(-14).join('\n'));
   assert.deepEqual(errors, []);
 });
+
+test('a loop that never ends keeps running until Ctrl+C; what it did stays done', async () => {
+  const errors = [];
+  const { page } = await openPage(browser, server.url, { errors });
+  await typeCommand(page, TLS_ENV);
+  await typeCommand(page, 'i=0; while true; do i=$((i+1)); etcdctl put loop/last $i > /dev/null; echo tick $i; sleep 1; done');
+  assert.equal(await page.textContent('#prompt'), '', 'no prompt while the loop runs');
+  // The page's clock drives it: ticks keep arriving while nothing is typed.
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].some((e) => e.textContent === 'tick 3'), null, { timeout: 15000 });
+  assert.equal(await page.textContent('#prompt'), '', 'still running after three rounds');
+  await page.press('#cmd', 'Control+c');
+  assert.equal(await page.textContent('#prompt'), PROMPT);
+  await typeCommand(page, 'echo $?; etcdctl get loop/last --print-value-only; echo $i');
+  const lines = await terminalLines(page);
+  const last = lines.slice(lines.lastIndexOf(PROMPT + 'echo $?; etcdctl get loop/last --print-value-only; echo $i') + 1);
+  assert.equal(last[0], '130', lines.slice(-8).join('\n'));
+  // The last round's put and the shell's counter agree (Ctrl+C may land between the two): the
+  // loop ran in this shell, not a copy of it.
+  const gap = Number(last[2]) - Number(last[1]);
+  assert.ok(Number(last[1]) >= 3 && (gap === 0 || gap === 1), last.join('\n'));
+  assert.ok(lines.includes('^C'));
+  assert.deepEqual(errors, []);
+});

@@ -11,7 +11,7 @@ before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
 test('a panic shows the crash panel with the message, the last save to download and a reload', { timeout: 60_000 }, async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   const page = await openAt(browser, server.url, { context: ctx });
   await runExpect(page, 'echo before-crash > /root/kept.txt && echo ok', 'ok');
   await waitSaved(page);

@@ -69,7 +69,7 @@ test('a session saved in localStorage by an older page moves to IndexedDB on the
   const magic = Buffer.concat([Buffer.from([0xa4, 0x65]), Buffer.from('magic'), Buffer.from([0x77]), Buffer.from('etcd-playground-session')]);
   assert.ok(file.subarray(0, magic.length).equals(magic), 'a session file starts with its magic');
   const legacy = Buffer.concat([Buffer.from([0xa4, 0x66]), Buffer.from('format'), Buffer.from([0x77]), Buffer.from('etcd-playground/session'), file.subarray(magic.length)]);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   await ctx.addInitScript(([k, v]) => { if (!sessionStorage.getItem('seeded')) { localStorage.setItem(k, v); sessionStorage.setItem('seeded', '1'); } }, [KEY, legacy.toString('base64')]);
   const errors = [];
   const page = await openAt(browser, server.url, { errors, context: ctx });
@@ -85,7 +85,7 @@ test('a session saved in localStorage by an older page moves to IndexedDB on the
 });
 
 test('a save the browser refuses: the last good save stays, the notice says what to do', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   // A full disk, played by IndexedDB refusing writes once the test says so.
   await ctx.addInitScript(() => {
     const put = IDBObjectStore.prototype.put;
@@ -136,7 +136,7 @@ test('a save the browser refuses: the last good save stays, the notice says what
 });
 
 test('browser storage nearly full: the page shows usage against the quota', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   await ctx.addInitScript(() => { StorageManager.prototype.estimate = async () => ({ usage: 900_000_000, quota: 1_000_000_000 }); });
   const page = await openAt(browser, server.url, { context: ctx });
   await run(page, 'cd /tmp');

@@ -19,7 +19,7 @@ async function takeOver(page) {
 const readOnly = (page) => page.evaluate(() => document.querySelector('main').inert);
 
 test('two tabs: one owns the session, the other says so and takes over without losing anything', { timeout: 120_000 }, async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   const errors = [];
   const a = await openAt(browser, server.url, { errors, context: ctx });
   await runExpect(a, 'echo one > /root/one.txt && cd /tmp && echo ok', 'ok');
@@ -64,7 +64,7 @@ test('two tabs: one owns the session, the other says so and takes over without l
 });
 
 test('the owner tab closed: the other takes over at once and finds its last save', { timeout: 60_000 }, async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
   const a = await openAt(browser, server.url, { context: ctx });
   const b = await openAt(browser, server.url, { context: ctx });
   await b.locator('#notice-take-over').waitFor();

@@ -1,6 +1,7 @@
 //! etcd-playground: etcd and etcdctl, simulated for learners, in the browser.
 //!
-//! Layers, bottom to top (each knows only those below it):
+//! Layers, bottom to top (each should know only those below it; `tests/layers.rs` enforces
+//! them, with the upward edges that remain listed there until issue 18 removes them):
 //! `engine` → `cluster` → `vfs`/`world`/`process` → programs (`etcdctl`, ...) via `commands`
 //! → `shell` (the `Session`) → `web` (wasm only) and the native CLI (`main.rs`).
 

@@ -4,8 +4,16 @@ export function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/// Enough digits to compare: 0.0123, 1.23, 12.3 (ratios always with two decimals).
+function fmt(k, v) {
+  if (typeof v !== 'number' || Number.isInteger(v)) return String(v);
+  if (k.startsWith('ratio')) return v.toFixed(2);
+  const a = Math.abs(v);
+  return v.toFixed(a < 0.1 ? 4 : a < 1 ? 3 : a < 10 ? 2 : 1);
+}
+
 export function report(area, what, values) {
-  const parts = Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(k.startsWith('ratio') ? 2 : 1)) : v}`);
-  const over = values.budget !== undefined && (values.median ?? values.min) > values.budget ? '  OVER BUDGET' : '';
+  const parts = Object.entries(values).map(([k, v]) => `${k}=${fmt(k, v)}`);
+  const over = values.budget !== undefined && (values.median ?? values['median ms'] ?? values.min) > values.budget ? '  OVER BUDGET' : '';
   console.log(`BENCH ${area} | ${what} | ${parts.join(' ')}${over}`);
 }

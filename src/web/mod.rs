@@ -9,8 +9,8 @@ mod crash;
 mod dom;
 mod files;
 mod inspector;
-mod lessons;
-mod state;
+pub(crate) mod lessons;
+pub(crate) mod state;
 mod storage;
 mod terminal;
 

@@ -4,7 +4,7 @@
 //! right after it renders —
 //! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine), crictl,
 //!   seq, xargs, printf (bash's builtin too: a line naming it waits like the others), openssl,
-//!   and the text filters cut, wc, sort, uniq, base64;
+//!   and the text filters cut, wc, sort, uniq, base64; the page's Cluster tab;
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
 //! - **lessons**: reading lesson files and checking a step's state, and the lesson panel's views
 //!   (the course list with the progress files, an open lesson with its exam and handout, a class).
@@ -66,6 +66,9 @@ pub struct Programs {
     pub sort: CommandFn,
     pub uniq: CommandFn,
     pub base64: CommandFn,
+    /// The page's Cluster tab (`web::cluster`), which no first paint shows.
+    #[cfg(target_arch = "wasm32")]
+    pub cluster_panel: fn(&crate::web::state::Handle) -> yew::Html,
 }
 
 fn direct_programs() -> Programs {
@@ -92,6 +95,8 @@ fn direct_programs() -> Programs {
         sort: crate::shell::coreutils::sort,
         uniq: crate::shell::coreutils::uniq,
         base64: crate::shell::coreutils::base64,
+        #[cfg(target_arch = "wasm32")]
+        cluster_panel: crate::web::cluster::cluster_panel,
     }
 }
 

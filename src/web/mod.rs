@@ -4,7 +4,7 @@
 
 mod app;
 mod autosave;
-mod cluster;
+pub(crate) mod cluster;
 mod crash;
 mod dom;
 mod files;

@@ -28,7 +28,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
         "etcdutl" => crate::lazy::etcdutl,
         "kubectl" => crate::lazy::kubectl,
         "kubeadm" => crate::lazy::kubeadm,
-        "openssl" => crate::openssl::main,
+        "openssl" => crate::lazy::openssl,
         "sed" => crate::lazy::sed,
         "crictl" if world.scenario.starts_with("kubeadm") => crate::lazy::crictl,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),

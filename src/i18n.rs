@@ -88,6 +88,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.url", "From a URL", "De uma URL"),
     ("lesson.load_go", "Load", "Carregar"),
     ("lesson.loading", "Loading the lessons…", "Carregando as lições…"),
+    ("panel.loading", "Loading…", "Carregando…"),
     ("lesson.retry", "Try again", "Tentar de novo"),
     ("lesson.opening", "Loading {file}…", "Carregando {file}…"),
     ("lesson.back", "All lessons", "Todas as lições"),

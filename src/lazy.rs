@@ -2,9 +2,12 @@
 //! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
 //! the three split points below moves out of the first load into wasm chunks the page fetches
 //! right after it renders —
-//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine), crictl;
+//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine), crictl,
+//!   seq, xargs, printf (bash's builtin too: a line naming it waits like the others), openssl,
+//!   and the text filters cut, wc, sort, uniq, base64; the page's Cluster tab;
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
-//! - **lessons**: reading lesson files and checking a step's state.
+//! - **lessons**: reading lesson files and checking a step's state, and the lesson panel's views
+//!   (the course list with the progress files, an open lesson with its exam and handout, a class).
 //!
 //! The program table points at the stubs at the bottom; the page waits for a chunk before it
 //! needs it (`web::state`). Without the feature (native builds, wasm tests) every accessor
@@ -51,6 +54,21 @@ pub struct Programs {
     /// cat/head/tail's Explain after reading such a file.
     pub explain_live: fn(&crate::world::World, &mut crate::process::Proc, &[String]),
     pub crictl: CommandFn,
+    /// The shell's loop helpers: `seq`, `xargs`, and `printf` (bash's builtin and `/usr/bin/printf`).
+    pub seq: CommandFn,
+    pub xargs: CommandFn,
+    pub printf: CommandFn,
+    pub printf_builtin: CommandFn,
+    /// openssl, and the coreutils that only filter text.
+    pub openssl: CommandFn,
+    pub cut: CommandFn,
+    pub wc: CommandFn,
+    pub sort: CommandFn,
+    pub uniq: CommandFn,
+    pub base64: CommandFn,
+    /// The page's Cluster tab (`web::cluster`), which no first paint shows.
+    #[cfg(target_arch = "wasm32")]
+    pub cluster_panel: fn(&crate::web::state::Handle) -> yew::Html,
 }
 
 fn direct_programs() -> Programs {
@@ -67,6 +85,18 @@ fn direct_programs() -> Programs {
         etcd_db_size: crate::world::etcd_db_size,
         explain_live: crate::shell::coreutils::explain_live,
         crictl: crate::crictl::main,
+        seq: crate::shell::seq::main,
+        xargs: crate::shell::xargs::main,
+        printf: crate::shell::printf::main,
+        printf_builtin: crate::shell::printf::builtin,
+        openssl: crate::openssl::main,
+        cut: crate::shell::coreutils::cut,
+        wc: crate::shell::coreutils::wc,
+        sort: crate::shell::coreutils::sort,
+        uniq: crate::shell::coreutils::uniq,
+        base64: crate::shell::coreutils::base64,
+        #[cfg(target_arch = "wasm32")]
+        cluster_panel: crate::web::cluster::cluster_panel,
     }
 }
 
@@ -81,6 +111,13 @@ pub struct LessonCode {
     pub export: fn(&Progress, &str, &[Lesson]) -> String,
     pub import: fn(&str) -> Result<(String, Progress), ImportError>,
     pub class: fn(&[(String, String)]) -> Class,
+    /// The page's views of an open lesson and of a class (`web::lessons`).
+    #[cfg(target_arch = "wasm32")]
+    pub lesson_view: fn(&crate::web::state::Handle, &Lesson) -> yew::Html,
+    #[cfg(target_arch = "wasm32")]
+    pub course_view: fn(&crate::web::state::Handle, &yew::NodeRef) -> yew::Html,
+    #[cfg(target_arch = "wasm32")]
+    pub class_table: fn(crate::i18n::Lang, &Class, &[crate::lessons::course::Card]) -> yew::Html,
 }
 
 fn direct_lesson_code() -> LessonCode {
@@ -91,6 +128,12 @@ fn direct_lesson_code() -> LessonCode {
         export: Progress::export,
         import: Progress::import,
         class: Class::read,
+        #[cfg(target_arch = "wasm32")]
+        lesson_view: crate::web::lessons::lesson_view,
+        #[cfg(target_arch = "wasm32")]
+        course_view: crate::web::lessons::course_view,
+        #[cfg(target_arch = "wasm32")]
+        class_table: crate::web::lessons::class_table,
     }
 }
 
@@ -176,7 +219,9 @@ mod imp {
 pub use imp::*;
 
 /// The programs whose code is in the programs chunk.
-pub const PROGRAMS: [&str; 10] = ["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl"];
+pub const PROGRAMS: [&str; 19] = [
+    "etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64",
+];
 
 /// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
 /// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
@@ -205,7 +250,7 @@ pub fn instance(lesson: &Lesson, progress: &Progress) -> Lesson {
 }
 
 macro_rules! stub {
-    ($($name:ident),*) => {$(
+    ($($name:ident: $shown:literal),*) => {$(
         /// Runs the program once its code is here.
         pub fn $name(world: &mut crate::world::World, proc: &mut crate::process::Proc) -> i32 {
             match programs() {
@@ -213,15 +258,15 @@ macro_rules! stub {
                 // No real program prints anything like this: it is the page speaking.
                 None if !settled() => {
                     proc.explain(
-                        concat!(stringify!($name), "'s code is still downloading: run the command again in a moment."),
-                        concat!("O código do ", stringify!($name), " ainda está sendo baixado: rode o comando de novo daqui a pouco."),
+                        concat!($shown, "'s code is still downloading: run the command again in a moment."),
+                        concat!("O código do ", $shown, " ainda está sendo baixado: rode o comando de novo daqui a pouco."),
                     );
                     1
                 }
                 None => {
                     proc.explain(
-                        concat!("The page could not download ", stringify!($name), "'s code (are you offline?). Reload the page when the network is back."),
-                        concat!("A página não conseguiu baixar o código do ", stringify!($name), " (está sem rede?). Recarregue a página quando a rede voltar."),
+                        concat!("The page could not download ", $shown, "'s code (are you offline?). Reload the page when the network is back."),
+                        concat!("A página não conseguiu baixar o código do ", $shown, " (está sem rede?). Recarregue a página quando a rede voltar."),
                     );
                     1
                 }
@@ -229,7 +274,7 @@ macro_rules! stub {
         }
     )*};
 }
-stub!(etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep, crictl);
+stub!(etcdctl: "etcdctl", etcdutl: "etcdutl", kubectl: "kubectl", kubeadm: "kubeadm", curl: "curl", tar: "tar", sed: "sed", grep: "grep", crictl: "crictl", seq: "seq", xargs: "xargs", printf: "printf", printf_builtin: "printf", openssl: "openssl", cut: "cut", wc: "wc", sort: "sort", uniq: "uniq", base64: "base64");
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,7 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "continue" => |s, p| loop_control(s, p, false),
         "exit" => exit,
         "test" | "[" => |s, p| super::test_cmd::main(&s.world, p),
-        "printf" => |w, p| super::printf::builtin(&mut w.world, p),
+        "printf" => |w, p| crate::lazy::printf_builtin(&mut w.world, p),
         _ => return None,
     })
 }

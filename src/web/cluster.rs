@@ -11,10 +11,20 @@ pub struct Props {
     pub state: Handle,
 }
 
+/// The panel's view is in the programs' chunk (`lazy::Programs`, with the cluster's programs):
+/// until it is here the panel says it is loading (`Action::CodeArrived` draws it again).
 #[function_component(Cluster)]
 pub fn cluster(props: &Props) -> Html {
-    let l = props.state.lang;
-    let v = cluster_view::view(&props.state.session.borrow());
+    match crate::lazy::programs() {
+        Some(p) => (p.cluster_panel)(&props.state),
+        None => html! { <div class="cluster"><p class="muted" role="status">{ t(props.state.lang, "panel.loading") }</p></div> },
+    }
+}
+
+/// The panel itself (reached through `lazy::Programs` only).
+pub fn cluster_panel(state: &Handle) -> Html {
+    let l = state.lang;
+    let v = cluster_view::view(&state.session.borrow());
     let m = &v.member;
     let up = |ok: bool| if ok { "up" } else { "down" };
     html! {

@@ -18,129 +18,152 @@ pub struct Props {
 #[function_component(Lessons)]
 pub fn lessons_panel(props: &Props) -> Html {
     let state = props.state.clone();
-    let l = state.lang;
     let url_ref = use_node_ref();
+    // The panel's views are in the lessons chunk (`lazy::LessonCode`), fetched right after the
+    // first paint and before any lesson is read; until it is here the panel says it is loading
+    // (`Action::CodeArrived` draws it again).
+    let Some(c) = crate::lazy::lesson_code() else {
+        return html! { <div class="lessons"><p class="muted" role="status">{ t(state.lang, "lesson.loading") }</p></div> };
+    };
+    match state.lesson() {
+        Some(lesson) => (c.lesson_view)(&state, lesson),
+        None => (c.course_view)(&state, &url_ref),
+    }
+}
+
+/// The course list, loading a lesson from a file or a URL, and the progress files. Reached
+/// through `lazy::LessonCode` only.
+pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
+    let state = state.clone();
+    let l = state.lang;
     let cb = |a: fn() -> Action| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(a()))
     };
-
-    let Some(lesson) = state.lesson().cloned() else {
-        // The course list.
-        let onfile = {
-            let state = state.clone();
-            Callback::from(move |e: Event| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                if let Some(f) = input.files().and_then(|f| f.get(0)) {
-                    let name = f.name();
-                    let file = gloo::file::File::from(f);
-                    let st = state.clone();
-                    let holder = std::rc::Rc::new(std::cell::RefCell::new(None));
-                    let h2 = holder.clone();
-                    let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
-                        match res {
-                            Ok(text) => wasm_bindgen_futures::spawn_local(async move {
-                                crate::lazy::load_lesson_code().await;
-                                st.dispatch(Action::LoadLesson { name, text });
-                            }),
-                            Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
-                        }
-                        h2.borrow_mut().take();
-                    });
-                    *holder.borrow_mut() = Some(reader);
-                }
-                input.set_value("");
-            })
-        };
-        let load_url = {
-            let (state, url_ref) = (state.clone(), url_ref.clone());
-            move || {
-                let Some(input) = url_ref.cast::<HtmlInputElement>() else { return };
-                let url = input.value();
-                if url.trim().is_empty() {
-                    return;
-                }
+    // The course list.
+    let onfile = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|f| f.get(0)) {
+                let name = f.name();
+                let file = gloo::file::File::from(f);
                 let st = state.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    crate::lazy::load_lesson_code().await;
-                    match fetch_text(&url).await {
-                        Ok(text) => st.dispatch(Action::LoadLesson { name: url, text }),
-                        Err(e) => {
-                            let (en, pt) = why(&e);
-                            st.dispatch(Action::Note(format!("Could not load {url}: {en}"), format!("Não foi possível carregar {url}: {pt}")))
-                        }
+                let holder = std::rc::Rc::new(std::cell::RefCell::new(None));
+                let h2 = holder.clone();
+                let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
+                    match res {
+                        Ok(text) => wasm_bindgen_futures::spawn_local(async move {
+                            crate::lazy::load_lesson_code().await;
+                            st.dispatch(Action::LoadLesson { name, text });
+                        }),
+                        Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
                     }
+                    h2.borrow_mut().take();
                 });
+                *holder.borrow_mut() = Some(reader);
             }
-        };
-        let onurl_click = {
-            let load_url = load_url.clone();
-            Callback::from(move |_: MouseEvent| load_url())
-        };
-        let onurl_key = Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
-                e.prevent_default();
-                load_url();
-            }
-        });
-        let items = state.cards().into_iter().map(|les| {
-            let (done, total) = state.progress.counts_of(&les.id, les.steps.iter().map(String::as_str));
-            let id = les.id.clone();
-            let st = state.clone();
-            let open = Callback::from(move |_: MouseEvent| match st.to_fetch(&id) {
-                // A course lesson's file is fetched when it is first opened.
-                Some(card) => fetch_lesson(st.clone(), card.file.clone(), true),
-                None => st.dispatch(Action::OpenLesson(id.clone())),
-            });
-            html! {
-                <li class="lesson-item" data-lesson={ les.id.clone() }>
-                    <button class="linkish lesson-open" onclick={ open }>{ render_label(les.title.get(l)) }</button>
-                    <span class={ classes!("muted", "progress", (done == total).then_some("done")) }>{ format!(" {done}/{total}") }</span>
-                    <div class="muted small md">{ render_md(les.summary.get(l)) }</div>
-                </li>
-            }
-        });
-        return html! {
-            <div class="lessons">
-                <div class="lesson-bar">
-                    <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
-                </div>
-                if let Some(file) = &state.opening {
-                    <p class="muted" id="lesson-opening" role="status">{ t(l, "lesson.opening").replace("{file}", file) }</p>
-                }
-                if let Some((en, pt)) = &state.lesson_error {
-                    <p class="lesson-error" id="lesson-error" role="alert">{ l.pick(en, pt) }</p>
-                }
-                <ol class="lesson-list" aria-label={ t(l, "lesson.list") }>{ for items }</ol>
-                { match &state.index_status {
-                    Fetch::Pending => html! { <p class="muted" id="lessons-loading">{ t(l, "lesson.loading") }</p> },
-                    Fetch::Ready => html! {},
-                    Fetch::Failed(en, pt) => {
-                        let st = state.clone();
-                        html! {
-                            <p class="lesson-error" id="index-error" role="alert">{ l.pick(en, pt) }{ " " }
-                                <button id="index-retry" onclick={ Callback::from(move |_: MouseEvent| fetch_index(st.clone())) }>{ t(l, "lesson.retry") }</button>
-                            </p>
-                        }
-                    }
-                } }
-                <h3>{ t(l, "lesson.load") }</h3>
-                <div class="lesson-load">
-                    <input id="lesson-file" class="sr-only" type="file" accept=".toml,text/plain" onchange={ onfile } />
-                    <label class="button" for="lesson-file">{ t(l, "lesson.file") }</label>
-                    <div class="url-form">
-                        <label for="lesson-url">{ t(l, "lesson.url") }</label>
-                        <input id="lesson-url" ref={ url_ref } type="url" placeholder="lessons/01-what-is-etcd.toml" onkeydown={ onurl_key } />
-                        <button id="lesson-url-go" onclick={ onurl_click }>{ t(l, "lesson.load_go") }</button>
-                    </div>
-                </div>
-                <ProgressFiles state={ state.clone() } />
-            </div>
-        };
+            input.set_value("");
+        })
     };
+    let load_url = {
+        let (state, url_ref) = (state.clone(), url_ref.clone());
+        move || {
+            let Some(input) = url_ref.cast::<HtmlInputElement>() else { return };
+            let url = input.value();
+            if url.trim().is_empty() {
+                return;
+            }
+            let st = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::lazy::load_lesson_code().await;
+                match fetch_text(&url).await {
+                    Ok(text) => st.dispatch(Action::LoadLesson { name: url, text }),
+                    Err(e) => {
+                        let (en, pt) = why(&e);
+                        st.dispatch(Action::Note(format!("Could not load {url}: {en}"), format!("Não foi possível carregar {url}: {pt}")))
+                    }
+                }
+            });
+        }
+    };
+    let onurl_click = {
+        let load_url = load_url.clone();
+        Callback::from(move |_: MouseEvent| load_url())
+    };
+    let onurl_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            load_url();
+        }
+    });
+    let items = state.cards().into_iter().map(|les| {
+        let (done, total) = state.progress.counts_of(&les.id, les.steps.iter().map(String::as_str));
+        let id = les.id.clone();
+        let st = state.clone();
+        let open = Callback::from(move |_: MouseEvent| match st.to_fetch(&id) {
+            // A course lesson's file is fetched when it is first opened.
+            Some(card) => fetch_lesson(st.clone(), card.file.clone(), true),
+            None => st.dispatch(Action::OpenLesson(id.clone())),
+        });
+        html! {
+            <li class="lesson-item" data-lesson={ les.id.clone() }>
+                <button class="linkish lesson-open" onclick={ open }>{ render_label(les.title.get(l)) }</button>
+                <span class={ classes!("muted", "progress", (done == total).then_some("done")) }>{ format!(" {done}/{total}") }</span>
+                <div class="muted small md">{ render_md(les.summary.get(l)) }</div>
+            </li>
+        }
+    });
+    html! {
+        <div class="lessons">
+            <div class="lesson-bar">
+                <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
+            </div>
+            if let Some(file) = &state.opening {
+                <p class="muted" id="lesson-opening" role="status">{ t(l, "lesson.opening").replace("{file}", file) }</p>
+            }
+            if let Some((en, pt)) = &state.lesson_error {
+                <p class="lesson-error" id="lesson-error" role="alert">{ l.pick(en, pt) }</p>
+            }
+            <ol class="lesson-list" aria-label={ t(l, "lesson.list") }>{ for items }</ol>
+            { match &state.index_status {
+                Fetch::Pending => html! { <p class="muted" id="lessons-loading">{ t(l, "lesson.loading") }</p> },
+                Fetch::Ready => html! {},
+                Fetch::Failed(en, pt) => {
+                    let st = state.clone();
+                    html! {
+                        <p class="lesson-error" id="index-error" role="alert">{ l.pick(en, pt) }{ " " }
+                            <button id="index-retry" onclick={ Callback::from(move |_: MouseEvent| fetch_index(st.clone())) }>{ t(l, "lesson.retry") }</button>
+                        </p>
+                    }
+                }
+            } }
+            <h3>{ t(l, "lesson.load") }</h3>
+            <div class="lesson-load">
+                <input id="lesson-file" class="sr-only" type="file" accept=".toml,text/plain" onchange={ onfile } />
+                <label class="button" for="lesson-file">{ t(l, "lesson.file") }</label>
+                <div class="url-form">
+                    <label for="lesson-url">{ t(l, "lesson.url") }</label>
+                    <input id="lesson-url" ref={ url_ref.clone() } type="url" placeholder="lessons/01-what-is-etcd.toml" onkeydown={ onurl_key } />
+                    <button id="lesson-url-go" onclick={ onurl_click }>{ t(l, "lesson.load_go") }</button>
+                </div>
+            </div>
+            <ProgressFiles state={ state.clone() } />
+        </div>
+    }
+}
 
+/// The open lesson: its steps, the open step with its checks, hints and solution, an exam's
+/// clock or score, and the printable handout. Reached through `lazy::LessonCode` only.
+pub fn lesson_view(state: &Handle, lesson: &lessons::Lesson) -> Html {
+    let state = state.clone();
+    let l = state.lang;
+    let cb = |a: fn() -> Action| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(a()))
+    };
     // The lesson as this attempt sees it: its `[vars]` drawn (see `lessons::exam`).
-    let lesson = crate::lazy::instance(&lesson, &state.progress);
+    let lesson = crate::lazy::instance(lesson, &state.progress);
     let i = state.step_index();
     let n = lesson.steps.len();
     let Some(step) = lesson.steps.get(i) else { return html! {} };
@@ -485,7 +508,7 @@ fn progress_files(p: &Props) -> Html {
         html! {}
     } else {
         match crate::lazy::lesson_code() {
-            Some(c) => class_table(l, &(c.class)(&class), &state.cards()),
+            Some(c) => (c.class_table)(l, &(c.class)(&class), &state.cards()),
             None => html! {},
         }
     };
@@ -508,8 +531,8 @@ fn progress_files(p: &Props) -> Html {
     }
 }
 
-/// The class view: learners × lessons, a mark per step.
-fn class_table(l: crate::i18n::Lang, c: &lessons::progress::Class, cards: &[lessons::course::Card]) -> Html {
+/// The class view: learners × lessons, a mark per step (reached through `lazy::LessonCode`).
+pub fn class_table(l: crate::i18n::Lang, c: &lessons::progress::Class, cards: &[lessons::course::Card]) -> Html {
     html! {
         <div class="class-view">
             <div class="wide">

@@ -4,13 +4,13 @@
 
 mod app;
 mod autosave;
-mod cluster;
+pub(crate) mod cluster;
 mod crash;
 mod dom;
 mod files;
 mod inspector;
-mod lessons;
-mod state;
+pub(crate) mod lessons;
+pub(crate) mod state;
 mod storage;
 mod terminal;
 

@@ -41,6 +41,7 @@ const ALLOWED_UP: &[(&str, &str, &str)] = &[
     ("commands", "lazy", "the program table points at the lazy stubs for programs fetched after the first paint"),
     ("jobs", "shell", "a loop job (Job::ShellLoop) holds a parsed shell command and runs it in the Session"),
     ("shell", "lazy", "coreutils reach grep and the live-file Explain through lazy's program table"),
+    ("lazy", "web", "the programs and lessons chunks carry the page's cluster and lesson views (web::cluster, web::lessons) as fn pointers, so that code leaves the first load"),
     ("shell", "validate", "sleep stops the clock at validate::MAX_CLOCK_MS, the latest time a session may hold"),
 ];
 

@@ -778,6 +778,14 @@ impl Reducible for AppState {
     }
 }
 
+/// In an exam the teaching notes ("What happened") stay off: from typed lines, from a job's
+/// later output (a watch, a loop) and from what Ctrl+C prints.
+fn drop_notes_in_exam(exam: bool, chunks: &mut Vec<crate::process::Chunk>) {
+    if exam {
+        chunks.retain(|c| !matches!(c, crate::process::Chunk::Explain { .. }));
+    }
+}
+
 impl AppState {
     /// The terminal and page actions (everything but lessons).
     fn apply(&mut self, action: Action) {
@@ -795,10 +803,7 @@ impl AppState {
                     if r.clear {
                         term.clear();
                     }
-                    if quiet {
-                        // An exam: the teaching notes ("What happened") stay off.
-                        r.chunks.retain(|c| !matches!(c, crate::process::Chunk::Explain { .. }));
-                    }
+                    drop_notes_in_exam(quiet, &mut r.chunks);
                     term.push_chunks(&r.chunks);
                     if !r.needs_more && !running {
                         self.last = LastRun::from(&r);
@@ -809,7 +814,8 @@ impl AppState {
                 term.push(LineKind::Prompt(s.prompt(), format!("{typed}^C")));
                 if s.job.is_some() {
                     // The job's output so far stays the last command's output (lesson checks).
-                    let r = s.interrupt();
+                    let mut r = s.interrupt();
+                    drop_notes_in_exam(quiet, &mut r.chunks);
                     term.push_chunks(&r.chunks);
                     self.last.output.push_str(&r.text());
                     self.last.exit = r.exit;
@@ -818,7 +824,8 @@ impl AppState {
                 }
             }
             Action::Poll => {
-                let r = s.poll();
+                let mut r = s.poll();
+                drop_notes_in_exam(quiet, &mut r.chunks);
                 term.push_chunks(&r.chunks);
                 self.last.output.push_str(&r.text());
                 self.last.exit = r.exit;

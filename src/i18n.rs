@@ -89,6 +89,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.load_go", "Load", "Carregar"),
     ("lesson.loading", "Loading the lessons…", "Carregando as lições…"),
     ("panel.loading", "Loading…", "Carregando…"),
+    ("panel.failed", "This panel's code could not be downloaded (are you offline?): reload the page when the network is back.", "O código deste painel não pôde ser baixado (está sem rede?): recarregue a página quando a rede voltar."),
     ("lesson.retry", "Try again", "Tentar de novo"),
     ("lesson.opening", "Loading {file}…", "Carregando {file}…"),
     ("lesson.back", "All lessons", "Todas as lições"),

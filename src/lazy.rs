@@ -152,6 +152,9 @@ mod imp {
     pub fn settled() -> bool {
         true
     }
+    pub fn lesson_code_failed() -> bool {
+        false
+    }
     pub async fn load_codec() -> bool {
         true
     }
@@ -213,6 +216,11 @@ mod imp {
     /// The programs' chunk arrived or failed for good: typed lines need not wait any longer.
     pub fn settled() -> bool {
         !matches!(PROGRAMS.with(Cell::get), Load::Waiting)
+    }
+
+    /// The lessons' chunk could not be fetched (the lesson panel says so instead of waiting).
+    pub fn lesson_code_failed() -> bool {
+        matches!(LESSONS.with(Cell::get), Load::Failed)
     }
 }
 

@@ -17,6 +17,7 @@ pub struct Props {
 pub fn cluster(props: &Props) -> Html {
     match crate::lazy::programs() {
         Some(p) => (p.cluster_panel)(&props.state),
+        None if crate::lazy::settled() => html! { <div class="cluster"><p class="lesson-error" role="alert">{ t(props.state.lang, "panel.failed") }</p></div> },
         None => html! { <div class="cluster"><p class="muted" role="status">{ t(props.state.lang, "panel.loading") }</p></div> },
     }
 }

@@ -23,6 +23,9 @@ pub fn lessons_panel(props: &Props) -> Html {
     // first paint and before any lesson is read; until it is here the panel says it is loading
     // (`Action::CodeArrived` draws it again).
     let Some(c) = crate::lazy::lesson_code() else {
+        if crate::lazy::lesson_code_failed() {
+            return html! { <div class="lessons"><p class="lesson-error" role="alert">{ t(state.lang, "panel.failed") }</p></div> };
+        }
         return html! { <div class="lessons"><p class="muted" role="status">{ t(state.lang, "lesson.loading") }</p></div> };
     };
     match state.lesson() {

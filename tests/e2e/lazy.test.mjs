@@ -90,6 +90,25 @@ test('a chunk that cannot be fetched: the page says so, the shell keeps working'
   assert.equal((await terminalLines(page)).at(-1), 'root@docker-01:~# etcdctl version');
   await typeCommand(page, 'echo still here');
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'still here');
+  // The Cluster tab's view is in that chunk too: the tab says it could not be downloaded.
+  await page.click('#tab-cluster');
+  await page.waitForFunction(() => /could not be downloaded/.test(document.querySelector('.cluster [role=alert]')?.textContent ?? ''));
+  assert.deepEqual(errors, [], 'no uncaught error: the page did not trap');
+  await ctx.close();
+});
+
+test('the lessons chunk cannot be fetched: the lesson panel says so instead of loading for ever', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route(/\/pkg\/split_lessons\.wasm$/, (route) => route.abort());
+  await page.goto(server.url);
+  await page.waitForSelector('#cmd');
+  await page.click('#tab-lessons');
+  await page.waitForFunction(() => /could not be downloaded/.test(document.querySelector('.lessons [role=alert]')?.textContent ?? ''));
+  await typeCommand(page, 'echo still here');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback .line')].at(-1)?.textContent === 'still here');
   assert.deepEqual(errors, [], 'no uncaught error: the page did not trap');
   await ctx.close();
 });

@@ -19,7 +19,9 @@ use crate::world::World;
 /// What `getDelOp` builds from the arguments.
 pub fn parse(args: &[String]) -> Result<DeleteRangeRequest, String> {
     let a = parse_args("del", args);
-    let Some(key) = a.positionals.first().cloned() else {
+    // getDelOp: no key, or more than a key and a range end, is refused (`xargs etcdctl del`
+    // with many keys is refused too).
+    let Some(key) = a.positionals.first().cloned().filter(|_| a.positionals.len() <= 2) else {
         return Err("del command needs one argument as key and an optional argument as range_end".into());
     };
     let prefix = a.bool("prefix");

@@ -226,3 +226,4 @@ init().then(() => {
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('sw.js').catch(() => {});
 }
+etcdStore.leaving = () => {};

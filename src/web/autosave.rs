@@ -57,7 +57,10 @@ pub fn use_autosave(state: &Handle) {
                     if let Some(h) = latest {
                         h.keep_journal();
                     }
-                    save_now(&s)
+                    save_now(&s);
+                    // A reload must find the session its own, however slowly the browser
+                    // frees this page's lock.
+                    storage::leaving();
                 })
             });
             let (handover, lost) = (saver.clone(), saver.clone());

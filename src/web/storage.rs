@@ -35,6 +35,8 @@ extern "C" {
     fn js_release();
     #[wasm_bindgen(js_namespace = etcdStore, js_name = takeOver)]
     fn js_take_over();
+    #[wasm_bindgen(js_namespace = etcdStore, js_name = leaving)]
+    fn js_leaving();
     #[wasm_bindgen(js_namespace = etcdStore, js_name = crashed)]
     pub fn mark_crashed();
 }
@@ -168,6 +170,12 @@ pub fn release() {
 /// Another tab took the session: stop saving.
 pub fn lost() {
     OWNER.with(|o| o.set(false));
+}
+
+/// The page goes away (after its last save started): the lock passes to this tab's next page
+/// once that save is on disk (see `leaving` in www/boot.js).
+pub fn leaving() {
+    js_leaving();
 }
 
 /// Asks the owning tab for the session, then reloads from its save.

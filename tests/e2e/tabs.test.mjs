@@ -74,3 +74,31 @@ test('the owner tab closed: the other takes over at once and finds its last save
   await runExpect(b, 'cat /root/last.txt', 'gone-tab');
   await ctx.close();
 });
+
+// A reload on a busy machine: the browser frees the old page's lock only once that page is
+// gone, which can take seconds. The reloaded page must still own its own session, not show it
+// read-only as if another tab had it. Here another same-origin document (not the app) queues
+// for the lock and holds it for 4 s when it gets it: the old page's lock is, in effect, freed
+// 4 s late.
+test('a reload owns its session even when the lock comes free late', { timeout: 60_000 }, async () => {
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
+  const errors = [];
+  const a = await openAt(browser, server.url, { errors, context: ctx });
+  await runExpect(a, 'echo kept > /root/kept.txt && echo ok', 'ok');
+  const other = await ctx.newPage();
+  await other.goto(`${server.url}sw.js`);
+  await other.evaluate(() => {
+    globalThis.held = new Promise((granted) => {
+      navigator.locks.request('etcd-playground.session', () => { granted(); return new Promise((r) => setTimeout(r, 4000)); });
+    });
+  });
+  await a.reload();
+  await a.waitForSelector('#cmd', { timeout: 20000 });
+  await other.evaluate(() => globalThis.held); // it did hold the lock between the two pages
+  await a.waitForFunction(() => document.documentElement.dataset.code, null, { timeout: 15000 });
+  assert.equal(await a.locator('#notice').count(), 0, 'no "open in another tab" notice');
+  assert.equal(await readOnly(a), false);
+  await runExpect(a, 'cat /root/kept.txt', 'kept');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

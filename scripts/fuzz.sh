@@ -81,8 +81,9 @@ for t in "${TARGETS[@]}"; do
   rc=$?
   set -e
   secs=$(( $(date +%s) - start ))
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  [ -n "$execs" ] || execs=$(grep -oE '#[0-9]+' "$log" | tail -1 | tr -d '#')
+  # One process prints the final stats; a -fork parent prints none: its last `#N:` line.
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
   findings=$(find "fuzz/artifacts/$t" -type f | wc -l)
   if [ "$rc" -ne 0 ] || [ "$findings" -ne 0 ]; then

@@ -7,6 +7,7 @@
 #   FUZZ_REPORT=FILE                        where the table goes (default fuzz/report.txt)
 #   FUZZ_FORK=N                             N worker processes per target (libFuzzer -fork; one
 #                                           run, executions summed; findings do not stop it)
+#   FUZZ_PREBUILT=1                         skip writing the seeds and building: run what is there
 #
 # Each target starts from the seeds `examples/fuzz_seeds.rs` writes (valid inputs and the
 # 20000-deep ones), runs RUNS executions on one process, and the report gives, per target, the

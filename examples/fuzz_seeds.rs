@@ -34,6 +34,10 @@ fn main() {
         "mkdir -p /a/b/c && ls -R /a; cp -r /a /b; mv /b /c; rm -r /c",
         "sed -i s/a/b/g /tmp/y; tr a-z A-Z < /tmp/y | cut -c1-3 | tee /tmp/z",
         "sleep 18446744073709552; echo /*/../*",
+        // The kubeadm node the target runs on: its etcd with TLS, the registry, the static pods.
+        "export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key\netcdctl get /registry --prefix --keys-only | head -n 3\netcdctl snapshot save /tmp/s.db && etcdutl snapshot status /tmp/s.db -w table",
+        "crictl ps -a; kubectl get pods -A; grep data-dir /etc/kubernetes/manifests/etcd.yaml",
+        "openssl x509 -in /etc/kubernetes/pki/etcd/server.crt -noout -text | grep -A1 Alternative",
     ]
     .iter()
     .enumerate()
@@ -43,7 +47,7 @@ fn main() {
     // 20000 `$(` deep: found by this fuzzer (a 21 s timeout), now refused at the shell's nesting cap.
     put(dir, "shell_line", "deep", format!("echo {}", deep("$(", ")")).as_bytes());
     put(dir, "shell_line", "deep-brackets", format!("echo {} {}", "[".repeat(20000), "{".repeat(20000)).as_bytes());
-    for (i, args) in [&["put", "k", "v", "--lease", "-1"][..], &["lease", "grant", "0x-5"], &["get", "", "--prefix", "-w", "json"], &["txn", "-i"], &["del", "k", "--from-key"]].iter().enumerate() {
+    for (i, args) in [&["put", "k", "v", "--lease", "-1"][..], &["lease", "grant", "0x-5"], &["get", "", "--prefix", "-w", "json"], &["txn", "-i"], &["del", "k", "--from-key"], &["get", "/registry/pods", "--prefix", "--keys-only"], &["snapshot", "save", "/tmp/s.db"], &["endpoint", "status", "-w", "table"], &["member", "list", "--cacert", "/nonexistent"]].iter().enumerate() {
         put(dir, "etcdctl_args", &format!("args{i}"), args.join("\0").as_bytes());
     }
     put(dir, "yaml", "pod", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\n  labels: [a, [b, \"c\"]]\nspec:\n  containers:\n  - command:\n    - etcd\n    name: etcd\n");

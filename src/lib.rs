@@ -16,6 +16,7 @@ pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
 pub mod facts;
+pub mod gofmt;
 pub mod file_view;
 pub mod i18n;
 pub mod inspect;

@@ -146,32 +146,7 @@ pub(crate) fn table(rows: &[Vec<String>]) -> String {
 /// docker/go-units `HumanDuration` + " ago": `Less than a second ago`, `About a minute ago`.
 pub(crate) fn ago(now_ms: i64, then_ms: i64) -> String {
     // Saturating: times come from a loaded session too (validated, but never trusted twice).
-    let secs = now_ms.saturating_sub(then_ms).div_euclid(1000);
-    let hours = now_ms.saturating_sub(then_ms).saturating_add(1_800_000).div_euclid(3_600_000);
-    let d = if secs < 1 {
-        "Less than a second".to_string()
-    } else if secs == 1 {
-        "1 second".into()
-    } else if secs < 60 {
-        format!("{secs} seconds")
-    } else if secs / 60 == 1 {
-        "About a minute".into()
-    } else if secs / 60 < 60 {
-        format!("{} minutes", secs / 60)
-    } else if hours == 1 {
-        "About an hour".into()
-    } else if hours < 48 {
-        format!("{hours} hours")
-    } else if hours < 24 * 7 * 2 {
-        format!("{} days", hours / 24)
-    } else if hours < 24 * 30 * 2 {
-        format!("{} weeks", hours / 24 / 7)
-    } else if hours < 24 * 365 * 2 {
-        format!("{} months", hours / 24 / 30)
-    } else {
-        format!("{} years", secs / 3600 / 24 / 365)
-    };
-    format!("{d} ago")
+    format!("{} ago", crate::gofmt::units_human_duration(now_ms.saturating_sub(then_ms)))
 }
 
 /// `-n/--last N` as urfave/cli parses an int flag: a bad value is fatal, absent is 0.

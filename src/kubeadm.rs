@@ -111,28 +111,7 @@ fn fail(p: &mut Proc, msg: &str) -> i32 {
 
 /// cobra's "Did you mean this?" (Levenshtein distance ≤ 2, or a prefix).
 fn suggestions(typed: &str, names: &[&str]) -> String {
-    let hits: Vec<&&str> = names.iter().filter(|n| levenshtein(typed, n) <= 2 || n.starts_with(&typed.to_ascii_lowercase())).collect();
-    if hits.is_empty() {
-        return String::new();
-    }
-    let mut s = "\n\nDid you mean this?\n".to_string();
-    for h in hits {
-        s.push_str(&format!("\t{h}\n"));
-    }
-    s
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.to_ascii_lowercase().chars().collect(), b.to_ascii_lowercase().chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::cobra::did_you_mean(&crate::cobra::suggestions_for(typed, names.iter().copied()))
 }
 
 fn not_simulated(p: &mut Proc, what: &str) {

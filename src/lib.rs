@@ -9,6 +9,7 @@ pub mod b64;
 pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
+pub mod cobra;
 pub mod commands;
 pub mod crictl;
 pub mod decimal;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Bottom to top. Peers in one layer may use each other.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("foundation: data structures and formats", &["sort", "sorted_map", "decimal", "b64", "cbor", "i18n", "markdown", "gofmt"]),
+    ("foundation: data structures and formats", &["sort", "sorted_map", "decimal", "b64", "cbor", "i18n", "markdown", "gofmt", "cobra"]),
     ("engine: the MVCC store", &["engine"]),
     ("files", &["vfs"]),
     ("snapshot files", &["snapshot"]),

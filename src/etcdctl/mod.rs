@@ -200,13 +200,7 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
     let (path, used, unknown) = find_command(args, v3_5);
     if let Some(w) = unknown {
         let mut e = format!("unknown command {} for \"etcdctl\"", crate::gofmt::quote(&w));
-        let suggestions: Vec<&str> = help::children_v("", v3_5).into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
-        if !suggestions.is_empty() {
-            e.push_str("\n\nDid you mean this?\n");
-            for s in suggestions {
-                e.push_str(&format!("\t{s}\n"));
-            }
-        }
+        e.push_str(&crate::cobra::did_you_mean(&crate::cobra::suggestions_for(&w, help::children_v("", v3_5))));
         p.eprintln(format!("Error: {e}"));
         p.eprintln("Run 'etcdctl --help' for usage.");
         p.eprintln(format!("Error: {e}"));
@@ -277,22 +271,6 @@ fn not_simulated(p: &mut Proc, other: &str) -> i32 {
         format!("`etcdctl {other}` existe no etcdctl real, mas este playground não o simula."),
     );
     EXIT_ERROR
-}
-
-/// Edit distance, for cobra's "Did you mean this?" (distance 2 or less).
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// After a failed [`connect`]: some commands word the timeout their own way

@@ -27,7 +27,6 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Edges that run up a layer today, each with why; issue 18 removes them.
 const ALLOWED_UP: &[(&str, &str, &str)] = &[
-    ("cluster", "crictl", "the kubeadm scenario writes /etc/crictl.yaml with crictl's own constants"),
     ("cluster", "world", "the kubelet and tls::dial act on the whole World (files + etcd + clock)"),
     ("snapshot", "cluster", "restore builds the restored member's EtcdServer (cluster::EtcdServer)"),
     ("world", "commands", "a new World installs every program of the table as a file in /usr/bin"),

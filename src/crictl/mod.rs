@@ -14,12 +14,11 @@ use crate::cluster::cri::{Container, Runtime, Sandbox};
 use crate::process::Proc;
 use crate::world::World;
 
-pub const CONFIG: &str = "/etc/crictl.yaml";
+/// crictl's client config file and what the kubeadm node holds there; the scenario writes it,
+/// so the constants live with the runtime they point at ([`crate::cluster::cri`]).
+pub use crate::cluster::cri::{CRICTL_CONFIG as CONFIG, CRICTL_CONFIG_FILE as CONFIG_FILE};
 const CONTAINERD: &str = "unix:///run/containerd/containerd.sock";
 const DEFAULT_ENDPOINTS: &str = "[unix:///run/containerd/containerd.sock unix:///run/crio/crio.sock unix:///var/run/cri-dockerd.sock]";
-
-/// What `crictl config` would write on this node: `/etc/crictl.yaml` (kubeadm scenarios).
-pub const CONFIG_FILE: &str = "runtime-endpoint: unix:///run/containerd/containerd.sock\nimage-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\ndebug: false\n";
 
 /// A logrus line as a terminal shows it (no colours here): `FATA[0000] message `.
 pub(crate) fn logrus(p: &mut Proc, level: &str, msg: &str) {

@@ -26,7 +26,6 @@ pub mod bolt;
 pub mod proto;
 pub mod restore;
 
-use crate::cluster::EtcdServer;
 use crate::engine::key_index::{Generation, KeyIndex};
 use crate::engine::backend::Backend;
 use crate::engine::kvstore::BackendEntry;
@@ -179,14 +178,28 @@ pub fn member_json(id: u64, name: &str, peer_urls: &[String], client_urls: &[Str
 /// as `etcdctl endpoint status` does.
 pub const BOOT_RAFT_INDEX: u64 = 4;
 
+/// What a snapshot records about the member whose keyspace it holds (`cluster::EtcdServer`
+/// implements it, from above: this layer knows no node).
+pub trait Member {
+    /// The member's live keyspace.
+    fn store(&self) -> &Store;
+    fn member_id(&self) -> u64;
+    fn name(&self) -> &str;
+    fn peer_urls(&self) -> &[String];
+    fn client_urls(&self) -> &[String];
+    /// etcd 3.5 writes `confState` and `term` into `meta` and `3.5.0` as the cluster version.
+    fn is_3_5(&self) -> bool;
+    fn raft_term(&self) -> u64;
+}
+
 /// The raft applied index etcd would store in `meta/consistent_index`.
-pub fn consistent_index(server: &EtcdServer) -> u64 {
-    server.store.consistent_index() + BOOT_RAFT_INDEX
+pub fn consistent_index(server: &impl Member) -> u64 {
+    server.store().consistent_index() + BOOT_RAFT_INDEX
 }
 
 /// The leases to write into the `lease` bucket (etcd 3.4 persists ID and TTL).
-pub fn leases(server: &EtcdServer) -> Vec<LeaseRecord> {
-    store_leases(&server.store)
+pub fn leases(server: &impl Member) -> Vec<LeaseRecord> {
+    store_leases(server.store())
 }
 
 fn store_leases(store: &Store) -> Vec<LeaseRecord> {
@@ -196,14 +209,14 @@ fn store_leases(store: &Store) -> Vec<LeaseRecord> {
 pub use bolt::Buckets;
 
 /// The buckets of the database `server` would snapshot.
-pub fn buckets(server: &EtcdServer) -> Buckets {
-    buckets_of(server, &server.store)
+pub fn buckets(server: &impl Member) -> Buckets {
+    buckets_of(server, server.store())
 }
 
 /// The buckets of `store` kept by the member `server` (its live keyspace, or one parked in
 /// another data dir).
-pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
-    let v35 = server.version.is_3_5();
+pub fn buckets_of(server: &impl Member, store: &Store) -> Buckets {
+    let v35 = server.is_3_5();
     let mut b: Buckets = SortedMap::new();
     for name in ["alarm", "authRoles", "authUsers", "members_removed"] {
         b.insert(name.as_bytes().to_vec(), Vec::new());
@@ -222,11 +235,11 @@ pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
     let mut lease: Vec<(Vec<u8>, Vec<u8>)> = store_leases(store).iter().map(|l| ((l.id as u64).to_be_bytes().to_vec(), proto::encode_lease(l))).collect();
     crate::sort::sort(&mut lease);
     b.insert(b"lease".to_vec(), lease);
-    let member = member_json(server.member_id, &server.name, &server.peer_urls, &server.advertise_client_urls);
-    b.insert(b"members".to_vec(), vec![(format!("{:x}", server.member_id).into_bytes(), member.into_bytes())]);
+    let member = member_json(server.member_id(), server.name(), server.peer_urls(), server.client_urls());
+    b.insert(b"members".to_vec(), vec![(format!("{:x}", server.member_id()).into_bytes(), member.into_bytes())]);
     let mut meta = vec![(b"consistent_index".to_vec(), (store.consistent_index() + BOOT_RAFT_INDEX).to_be_bytes().to_vec())];
     if v35 {
-        meta.push((b"confState".to_vec(), format!("{{\"voters\":[{}],\"auto_leave\":false}}", server.member_id).into_bytes()));
+        meta.push((b"confState".to_vec(), format!("{{\"voters\":[{}],\"auto_leave\":false}}", server.member_id()).into_bytes()));
     }
     if store.compact_revision() >= 0 {
         let mark = rev_key(Revision::new(store.compact_revision(), 0), false);
@@ -234,7 +247,7 @@ pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
         meta.push((b"scheduledCompactRev".to_vec(), mark));
     }
     if v35 {
-        meta.push((b"term".to_vec(), server.raft_term.to_be_bytes().to_vec()));
+        meta.push((b"term".to_vec(), server.raft_term().to_be_bytes().to_vec()));
     }
     crate::sort::sort(&mut meta);
     b.insert(b"meta".to_vec(), meta);
@@ -242,12 +255,12 @@ pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
 }
 
 /// The backend database alone, as etcd's `Snapshot` RPC streams it (without the SHA-256).
-pub fn db_bytes(server: &EtcdServer) -> Vec<u8> {
+pub fn db_bytes(server: &impl Member) -> Vec<u8> {
     bolt::write(&buckets(server))
 }
 
 /// What `etcdctl snapshot save` writes: the database plus its SHA-256.
-pub fn save(server: &EtcdServer) -> Vec<u8> {
+pub fn save(server: &impl Member) -> Vec<u8> {
     let mut db = db_bytes(server);
     let sum = sha256(&db);
     db.extend_from_slice(&sum);

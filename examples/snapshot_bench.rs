@@ -41,7 +41,7 @@ fn main() {
             st.hash,
             st.revision,
             st.total_key,
-            snapshot::humanize_bytes(st.total_size as u64)
+            etcd_playground::gofmt::humanize_bytes(st.total_size as u64)
         );
         if let Some(d) = &dir {
             std::fs::write(format!("{d}/playground-{n}.db"), &file).unwrap();

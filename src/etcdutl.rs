@@ -172,7 +172,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         }
         (Some(other), _) => {
             // etcdutl's main prints cobra's error once more after cobra's own two lines.
-            let e = format!("Error: unknown command {} for \"etcdutl\"", flags::go_quote(other));
+            let e = format!("Error: unknown command {} for \"etcdutl\"", crate::gofmt::quote(other));
             p.eprintln(&e);
             p.eprintln("Run 'etcdutl --help' for usage.");
             p.eprintln(&e);

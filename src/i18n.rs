@@ -1,5 +1,6 @@
-//! The page's languages and its UI strings. Every text exists in English and Brazilian
-//! Portuguese; a test checks that no entry is missing or empty.
+//! The page's languages, its UI strings and [`Text`], the one type for a text in both
+//! languages. Every text exists in English and Brazilian Portuguese; a test checks that no
+//! entry is missing or empty.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,38 @@ impl Lang {
             Lang::En => en,
             Lang::Pt => pt,
         }
+    }
+}
+
+/// A text in both languages of the page: the one shape for bilingual data (lesson texts,
+/// refusals of a session or progress file). Serialized as `{en, pt}`, as lesson files and
+/// saved sessions hold it. `Display` shows the English text (for logs and `run` mode).
+///
+/// ```
+/// use etcd_playground::i18n::{Lang, Text};
+/// let t = Text::new("key", "chave");
+/// assert_eq!((t.get(Lang::En), t.get(Lang::Pt), t.to_string()), ("key", "chave", "key".to_string()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Text {
+    pub en: String,
+    pub pt: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, pt: impl Into<String>) -> Text {
+        Text { en: en.into(), pt: pt.into() }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.en, &self.pt)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
     }
 }
 

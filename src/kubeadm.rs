@@ -16,7 +16,8 @@
 //! admin.conf                 Jan 06, 2026 09:12 UTC   356d            ca                      no
 //! ```
 
-use crate::cluster::clock::{now_unix, now_unix_ms, parts};
+use crate::cluster::clock::{now_unix, now_unix_ms};
+use crate::gofmt::{parts, short_human_duration, MONTHS};
 use crate::cluster::pki::{self, Certificate, PemError, PrivateKey};
 use crate::process::Proc;
 use crate::world::World;
@@ -110,28 +111,7 @@ fn fail(p: &mut Proc, msg: &str) -> i32 {
 
 /// cobra's "Did you mean this?" (Levenshtein distance ≤ 2, or a prefix).
 fn suggestions(typed: &str, names: &[&str]) -> String {
-    let hits: Vec<&&str> = names.iter().filter(|n| levenshtein(typed, n) <= 2 || n.starts_with(&typed.to_ascii_lowercase())).collect();
-    if hits.is_empty() {
-        return String::new();
-    }
-    let mut s = "\n\nDid you mean this?\n".to_string();
-    for h in hits {
-        s.push_str(&format!("\t{h}\n"));
-    }
-    s
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.to_ascii_lowercase().chars().collect(), b.to_ascii_lowercase().chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::cobra::did_you_mean(&crate::cobra::suggestions_for(typed, names.iter().copied()))
 }
 
 fn not_simulated(p: &mut Proc, what: &str) {
@@ -349,28 +329,8 @@ fn read_handler(world: &World, f: &Flags, h: &Handler) -> Result<Certificate, St
 
 /// "Jan 02, 2006 15:04 MST" in UTC.
 fn expires(t: i64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let (y, mo, d, h, mi, _, _) = parts(t);
     format!("{} {d:02}, {y} {h:02}:{mi:02} UTC", MONTHS[(mo - 1) as usize])
-}
-
-/// apimachinery's `duration.ShortHumanDuration` of a whole number of seconds.
-pub fn short_human_duration(secs: i64) -> String {
-    if secs < -1 {
-        "<invalid>".into()
-    } else if secs < 0 {
-        "0s".into()
-    } else if secs < 60 {
-        format!("{secs}s")
-    } else if secs < 3600 {
-        format!("{}m", secs / 60)
-    } else if secs < 86_400 {
-        format!("{}h", secs / 3600)
-    } else if secs / 3600 < 24 * 365 {
-        format!("{}d", secs / 3600 / 24)
-    } else {
-        format!("{}y", secs / 86_400 / 365)
-    }
 }
 
 fn residual(world: &World, not_after: i64) -> i64 {
@@ -662,18 +622,6 @@ Use \"kubeadm [command] --help\" for more information about a command.
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn residual_time_prints_like_short_human_duration() {
-        assert_eq!(short_human_duration(-2), "<invalid>");
-        assert_eq!(short_human_duration(-1), "0s");
-        assert_eq!(short_human_duration(59), "59s");
-        assert_eq!(short_human_duration(3599), "59m");
-        assert_eq!(short_human_duration(86_399), "23h");
-        assert_eq!(short_human_duration(364 * 86_400 + 3600), "364d");
-        assert_eq!(short_human_duration(365 * 86_400), "1y");
-        assert_eq!(short_human_duration(9 * 365 * 86_400 + 20 * 86_400), "9y");
-    }
 
     #[test]
     fn expiry_dates_in_kubeadm_layout() {

@@ -1,25 +1,21 @@
 //! The page's saved session: the whole [`Session`] plus the page's own state (language, lesson
 //! progress), as binary CBOR in IndexedDB (`web/storage.rs` moves the bytes in and out).
 //!
-//! The stored bytes are exactly a session file ([`crate::session_file`]): what the page keeps
-//! is what "Save my session" downloads, so the crash panel can offer the stored bytes as a file
-//! that "Load my session" reads. Older pages kept a different envelope (`{format, version,
-//! session, page}`, base64 in localStorage under [`LEGACY_KEY`]); the page moves such a save
-//! into IndexedDB on its first visit (`www/boot.js`, as bytes) and [`decode`] still reads it.
-//! Pure: any stored bytes, however broken, decode to an error that says what is wrong (in both
-//! languages), never a panic.
+//! The stored bytes are exactly a session file ([`crate::session_file`], its one envelope): what
+//! the page keeps is what "Save my session" downloads, so the crash panel can offer the stored
+//! bytes as a file that "Load my session" reads. Older pages kept a different envelope in
+//! localStorage (base64, under [`LEGACY_KEY`]); the page moves such a save into IndexedDB on its
+//! first visit (`www/boot.js`, as bytes) and [`decode`] still reads it
+//! ([`session_file::load_saved`]). Pure: any stored bytes, however broken, decode to an error
+//! that says what is wrong (in both languages, [`LoadError::describe`]), never a panic.
 
 use crate::i18n::Lang;
-use crate::session_file::{self, SessionFileError};
+use crate::session_file;
 use crate::shell::Session;
 use serde::{Deserialize, Serialize};
 
 /// The localStorage key older pages saved under (base64 text): migrated on the first visit.
 pub const LEGACY_KEY: &str = "etcd-playground.session";
-/// What the legacy envelope says it is, so unrelated data under the key is told apart.
-pub const FORMAT: &str = "etcd-playground/session";
-/// The legacy envelope's only version.
-pub const VERSION: u32 = 1;
 
 /// What the page keeps across reloads besides the session itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -35,52 +31,9 @@ pub struct PageState {
     pub loaded: Vec<(String, String)>,
 }
 
-/// Both headers: a session file has `magic`, a legacy envelope `format`.
-#[derive(Deserialize)]
-struct Header {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    magic: Option<String>,
-    version: u32,
-}
-
-#[derive(Deserialize)]
-struct LegacyEnvelope {
-    session: Session,
-    page: PageState,
-}
-
-/// Why stored bytes could not be restored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadError {
-    /// Not CBOR, or not our format at all.
-    Corrupt(String),
-    /// Saved by another version of the playground.
-    Version(u32),
-    /// It decodes, but breaks what the playground relies on (see [`crate::validate`]).
-    Invalid(crate::validate::Invalid),
-}
-
-impl LoadError {
-    /// (English, Portuguese) text for the learner.
-    pub fn describe(&self) -> (String, String) {
-        match self {
-            LoadError::Corrupt(why) => (
-                format!("The saved session could not be read (it is damaged: {why}). A fresh session has started."),
-                format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
-            ),
-            LoadError::Invalid(i) => (
-                format!("The saved session was refused: {}. A fresh session has started.", i.en),
-                format!("A sessão salva foi recusada: {}. Uma sessão nova foi iniciada.", i.pt),
-            ),
-            LoadError::Version(v) => (
-                format!("The saved session is from another version of the playground (format {v}, this page reads {}). A fresh session has started.", session_file::VERSION),
-                format!("A sessão salva é de outra versão do playground (formato {v}, esta página lê {}). Uma sessão nova foi iniciada.", session_file::VERSION),
-            ),
-        }
-    }
-}
+/// Why stored bytes could not be restored: the session file's error, worded for a save the
+/// page kept by [`session_file::SessionFileError::describe`].
+pub type LoadError = session_file::SessionFileError;
 
 /// The stored bytes for a session and the page state: a session file.
 pub fn encode(session: &Session, page: &PageState) -> Vec<u8> {
@@ -90,25 +43,7 @@ pub fn encode(session: &Session, page: &PageState) -> Vec<u8> {
 /// Restores what [`encode`] wrote, or a legacy envelope moved over from localStorage; anything
 /// else is a [`LoadError`].
 pub fn decode(bytes: &[u8]) -> Result<(Session, PageState), LoadError> {
-    let header: Header = crate::cbor::from_slice(bytes).map_err(|_| LoadError::Corrupt("not a saved session".into()))?;
-    match (header.magic, header.format) {
-        (Some(_), _) => session_file::load_playground(bytes).map_err(|e| match e {
-            SessionFileError::NotASession => LoadError::Corrupt("not a saved session".into()),
-            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => LoadError::Version(v),
-            SessionFileError::Damaged(_) => LoadError::Corrupt("the session data is incomplete".into()),
-            SessionFileError::Invalid(i) => LoadError::Invalid(i),
-        }),
-        (None, Some(format)) if format == FORMAT => {
-            if header.version != VERSION {
-                return Err(LoadError::Version(header.version));
-            }
-            let env: LegacyEnvelope = crate::cbor::from_slice(bytes).map_err(|_| LoadError::Corrupt("the session data is incomplete".into()))?;
-            crate::validate::session(&env.session).map_err(LoadError::Invalid)?;
-            Ok((env.session, env.page))
-        }
-        (None, Some(format)) => Err(LoadError::Corrupt(format!("unknown format {:?}", truncate(&format, 40)))),
-        (None, None) => Err(LoadError::Corrupt("not a saved session".into())),
-    }
+    session_file::load_saved(bytes)
 }
 
 /// The page's line about browser storage when it is nearly full (over 80% of the quota the
@@ -123,10 +58,6 @@ pub fn usage_warning(usage: u64, quota: u64) -> Option<(String, String)> {
         format!("Browser storage for this page: {} MB of {} MB used ({pct}%). Download your session file to keep a copy, or free space by deleting large files you no longer need.", mb(usage), mb(quota)),
         format!("Armazenamento do navegador para esta página: {} MB de {} MB usados ({pct}%). Baixe o arquivo da sessão para guardar uma cópia, ou libere espaço apagando arquivos grandes de que não precisa mais.", mb(usage), mb(quota)),
     ))
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
 }
 
 #[cfg(test)]
@@ -195,21 +126,22 @@ mod tests {
     fn a_legacy_envelope_from_local_storage_still_restores() {
         let s = busy_session();
         let page = busy_page();
-        let (back, p) = decode(&legacy_bytes(FORMAT, VERSION, &s, &page)).unwrap();
+        let (back, p) = decode(&legacy_bytes(session_file::LEGACY_FORMAT, session_file::LEGACY_VERSION, &s, &page)).unwrap();
         assert_eq!(back, s);
         assert_eq!(p, page);
     }
 
     #[test]
     fn garbage_is_reported_not_panicked() {
-        assert!(matches!(decode(b"%%% not a session %%%"), Err(LoadError::Corrupt(_))));
-        assert!(matches!(decode(b"hello"), Err(LoadError::Corrupt(_))));
-        assert!(matches!(decode(b""), Err(LoadError::Corrupt(_))));
+        let corrupt = |r: Result<(Session, PageState), LoadError>| r.err().map(|e| e.describe().0).is_some_and(|en| en.contains("could not be read (it is damaged"));
+        assert!(corrupt(decode(b"%%% not a session %%%")));
+        assert!(corrupt(decode(b"hello")));
+        assert!(corrupt(decode(b"")));
         // Valid saves cut in half, both kinds.
         let bytes = encode(&busy_session(), &PageState::default());
-        assert!(matches!(decode(&bytes[..bytes.len() / 2]), Err(LoadError::Corrupt(_))));
-        let old = legacy_bytes(FORMAT, VERSION, &busy_session(), &PageState::default());
-        assert!(matches!(decode(&old[..old.len() / 2]), Err(LoadError::Corrupt(_))));
+        assert!(corrupt(decode(&bytes[..bytes.len() / 2])));
+        let old = legacy_bytes(session_file::LEGACY_FORMAT, session_file::LEGACY_VERSION, &busy_session(), &PageState::default());
+        assert!(corrupt(decode(&old[..old.len() / 2])));
     }
 
     #[test]
@@ -230,13 +162,14 @@ mod tests {
             b
         };
         let old = |format, version| enc(&|b| ciborium::into_writer(&Old { format, version }, b).unwrap());
-        assert_eq!(decode(&old(FORMAT, 0)).err(), Some(LoadError::Version(0)));
-        assert!(matches!(decode(&old("something-else", 1)), Err(LoadError::Corrupt(_))));
+        let en = |r: Result<(Session, PageState), LoadError>| r.err().map(|e| e.describe().0).unwrap_or_default();
+        assert_eq!(en(decode(&old(session_file::LEGACY_FORMAT, 0))), "The saved session is from another version of the playground (format 0, this page reads 1). A fresh session has started.");
+        assert_eq!(en(decode(&old("something-else", 1))), "The saved session could not be read (it is damaged: unknown format \"something-else\"). A fresh session has started.");
         let newer = enc(&|b| ciborium::into_writer(&File { magic: session_file::MAGIC, version: 7 }, b).unwrap());
-        assert_eq!(decode(&newer).err(), Some(LoadError::Version(7)));
+        assert_eq!(en(decode(&newer)), "The saved session is from another version of the playground (format 7, this page reads 1). A fresh session has started.");
         let other = enc(&|b| ciborium::into_writer(&File { magic: "someone-else", version: 1 }, b).unwrap());
-        assert!(matches!(decode(&other), Err(LoadError::Corrupt(_))));
-        let (en, pt) = LoadError::Version(0).describe();
+        assert_eq!(en(decode(&other)), "The saved session could not be read (it is damaged: not a saved session). A fresh session has started.");
+        let (en, pt) = LoadError::UnknownVersion(0).describe();
         assert!(en.contains("another version") && pt.contains("outra versão"));
     }
 

@@ -2,10 +2,17 @@
 //! filesystem, the clock, the shell's variables and history, and the page's language and
 //! lesson progress) as one CBOR file.
 //!
-//! The file is a CBOR map `{magic, version, session, page}` (`page` may be absent). Loading reads `magic` and `version`
-//! first, so a file from a newer playground is refused by its version, before its contents
-//! are even looked at; a foreign or damaged file is refused too. Loading never changes the
-//! running session: it returns a new one, or an error in both languages.
+//! The file is a CBOR map `{magic, version, session, page}` (`page` may be absent): the one
+//! envelope of a saved session, the same bytes the page keeps in IndexedDB ([`crate::persist`]).
+//! Loading reads `magic` and `version` first, so a file from a newer playground is refused by
+//! its version, before its contents are even looked at; a foreign or damaged file is refused
+//! too. Loading never changes the running session: it returns a new one, or a
+//! [`SessionFileError`] worded in both languages for where the bytes came from (a file the
+//! learner chose: [`SessionFileError::en`]/[`pt`](SessionFileError::pt); the page's own save:
+//! [`SessionFileError::describe`]).
+//!
+//! [`load_saved`] also reads the envelope pages kept in localStorage before IndexedDB
+//! (`{format: "etcd-playground/session", version: 1, session, page}`), so an old save restores.
 //!
 //! ```
 //! use etcd_playground::session_file;
@@ -24,6 +31,10 @@ use serde::{Deserialize, Serialize};
 pub const MAGIC: &str = "etcd-playground-session";
 /// The format this build writes and the newest it reads.
 pub const VERSION: u32 = 1;
+/// What the legacy localStorage envelope says it is (its `format`), so unrelated data is told apart.
+pub const LEGACY_FORMAT: &str = "etcd-playground/session";
+/// The legacy envelope's only version.
+pub const LEGACY_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct EnvelopeOut<'a> {
@@ -33,12 +44,17 @@ struct EnvelopeOut<'a> {
     page: &'a PageState,
 }
 
+/// The header of both envelopes: a session file has `magic`, the legacy one `format`.
 #[derive(Deserialize)]
 struct Header {
-    magic: String,
+    #[serde(default)]
+    magic: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
     version: u32,
 }
 
+/// The contents of either envelope (the legacy one always has `page`).
 #[derive(Deserialize)]
 struct EnvelopeIn {
     session: Session,
@@ -58,9 +74,12 @@ pub enum SessionFileError {
     Damaged(String),
     /// It decodes, but breaks what the playground relies on (see [`crate::validate`]).
     Invalid(crate::validate::Invalid),
+    /// A legacy envelope whose `format` is not ours (only [`load_saved`] reads those).
+    UnknownFormat(String),
 }
 
 impl SessionFileError {
+    /// The English message when the bytes are a file the learner chose to load.
     pub fn en(&self) -> String {
         match self {
             SessionFileError::NotASession => "This file is not a saved etcd-playground session.".into(),
@@ -68,9 +87,11 @@ impl SessionFileError {
             SessionFileError::UnknownVersion(v) => format!("Unknown session file format {v}: this file was not written by etcd-playground."),
             SessionFileError::Damaged(e) => format!("The session file is damaged and cannot be loaded ({e}). Your current session is unchanged."),
             SessionFileError::Invalid(i) => format!("The session file was refused: {}. It was edited or damaged; your current session is unchanged.", i.en),
+            SessionFileError::UnknownFormat(_) => SessionFileError::NotASession.en(),
         }
     }
 
+    /// The Portuguese message when the bytes are a file the learner chose to load.
     pub fn pt(&self) -> String {
         match self {
             SessionFileError::NotASession => "Este arquivo não é uma sessão salva do etcd-playground.".into(),
@@ -78,6 +99,31 @@ impl SessionFileError {
             SessionFileError::UnknownVersion(v) => format!("Formato de sessão desconhecido {v}: este arquivo não foi escrito pelo etcd-playground."),
             SessionFileError::Damaged(e) => format!("O arquivo de sessão está danificado e não pode ser carregado ({e}). Sua sessão atual não mudou."),
             SessionFileError::Invalid(i) => format!("O arquivo de sessão foi recusado: {}. Ele foi editado ou danificado; sua sessão atual não mudou.", i.pt),
+            SessionFileError::UnknownFormat(_) => SessionFileError::NotASession.pt(),
+        }
+    }
+
+    /// (English, Portuguese) when the bytes are the page's own save, restored on a visit: a
+    /// fresh session starts instead.
+    pub fn describe(&self) -> (String, String) {
+        let corrupt = |why: &str| {
+            (
+                format!("The saved session could not be read (it is damaged: {why}). A fresh session has started."),
+                format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
+            )
+        };
+        match self {
+            SessionFileError::NotASession => corrupt("not a saved session"),
+            SessionFileError::Damaged(_) => corrupt("the session data is incomplete"),
+            SessionFileError::UnknownFormat(f) => corrupt(&format!("unknown format {:?}", f.chars().take(40).collect::<String>())),
+            SessionFileError::Invalid(i) => (
+                format!("The saved session was refused: {}. A fresh session has started.", i.en),
+                format!("A sessão salva foi recusada: {}. Uma sessão nova foi iniciada.", i.pt),
+            ),
+            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => (
+                format!("The saved session is from another version of the playground (format {v}, this page reads {VERSION}). A fresh session has started."),
+                format!("A sessão salva é de outra versão do playground (formato {v}, esta página lê {VERSION}). Uma sessão nova foi iniciada."),
+            ),
         }
     }
 }
@@ -110,7 +156,7 @@ pub fn load(bytes: &[u8]) -> Result<Session, SessionFileError> {
 /// page state is the default).
 pub fn load_playground(bytes: &[u8]) -> Result<(Session, PageState), SessionFileError> {
     let header: Header = crate::cbor::from_slice(bytes).map_err(|_| SessionFileError::NotASession)?;
-    if header.magic != MAGIC {
+    if header.magic.as_deref() != Some(MAGIC) {
         return Err(SessionFileError::NotASession);
     }
     if header.version > VERSION {
@@ -119,6 +165,26 @@ pub fn load_playground(bytes: &[u8]) -> Result<(Session, PageState), SessionFile
     if header.version != VERSION {
         return Err(SessionFileError::UnknownVersion(header.version));
     }
+    contents(bytes)
+}
+
+/// What the page kept: a session file, or the legacy localStorage envelope.
+pub fn load_saved(bytes: &[u8]) -> Result<(Session, PageState), SessionFileError> {
+    let header: Header = crate::cbor::from_slice(bytes).map_err(|_| SessionFileError::NotASession)?;
+    match (header.magic, header.format) {
+        (Some(_), _) => load_playground(bytes),
+        (None, Some(format)) if format == LEGACY_FORMAT => {
+            if header.version != LEGACY_VERSION {
+                return Err(SessionFileError::UnknownVersion(header.version));
+            }
+            contents(bytes)
+        }
+        (None, Some(format)) => Err(SessionFileError::UnknownFormat(format)),
+        (None, None) => Err(SessionFileError::NotASession),
+    }
+}
+
+fn contents(bytes: &[u8]) -> Result<(Session, PageState), SessionFileError> {
     let env: EnvelopeIn = crate::cbor::from_slice(bytes).map_err(|e| SessionFileError::Damaged(e.to_string()))?;
     crate::validate::session(&env.session).map_err(SessionFileError::Invalid)?;
     Ok((env.session, env.page))

@@ -32,11 +32,7 @@ pub const MAX_CLOCK_MS: u64 = 253_402_300_799_000;
 pub const LOAD_LIMIT_MS: u64 = 2 * MAX_CLOCK_MS;
 
 /// Why a session was refused: one problem, in English and Brazilian Portuguese.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    pub en: String,
-    pub pt: String,
-}
+pub type Invalid = crate::i18n::Text;
 
 fn bad<T>(en: impl Into<String>, pt: impl Into<String>) -> Result<T, Invalid> {
     Err(Invalid { en: en.into(), pt: pt.into() })

@@ -42,7 +42,7 @@ fn owner_of(o: &Value) -> Option<(String, String)> {
 /// A new pod from a template, scheduled if the scheduler runs.
 #[allow(clippy::too_many_arguments)]
 pub fn new_pod(ns: &str, name: &str, template: &Value, owner: Option<(&str, &str)>, now: i64, node: Option<(&str, &str)>, ordinal: usize, generate_name: Option<&str>) -> Value {
-    let created = super::clock::rfc3339(now);
+    let created = crate::gofmt::rfc3339(now);
     let mut meta = json!({"name": name, "namespace": ns, "uid": uid(&format!("{ns}/{name}@{now}")), "creationTimestamp": created});
     if let Some(l) = template["metadata"]["labels"].as_object() {
         meta["labels"] = Value::Object(l.clone());
@@ -69,8 +69,8 @@ pub fn new_pod(ns: &str, name: &str, template: &Value, owner: Option<(&str, &str
 
 /// What the scheduler and then the kubelet do to a pending pod: bind it, start it.
 fn schedule(pod: &mut Value, node: &str, host_ip: &str, pod_ip: &str, now: i64) {
-    let t = super::clock::rfc3339(now);
-    let started = super::clock::rfc3339(now + 2);
+    let t = crate::gofmt::rfc3339(now);
+    let started = crate::gofmt::rfc3339(now + 2);
     pod["spec"]["nodeName"] = json!(node);
     let statuses: Vec<Value> = pod["spec"]["containers"]
         .as_array()
@@ -110,7 +110,7 @@ pub fn reconcile(store: &mut Store, now: i64, controllers: bool, scheduler: bool
                         labels["pod-template-hash"] = json!(hash);
                         let mut t = template.clone();
                         t["metadata"]["labels"] = labels.clone();
-                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": rs_name, "namespace": ns, "uid": uid(&format!("{ns}/{rs_name}")), "creationTimestamp": super::clock::rfc3339(now), "labels": labels.clone(), "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/max-replicas": replicas.saturating_add(replicas.saturating_add(3) / 4).to_string(), "deployment.kubernetes.io/revision": "1"}, "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": name, "uid": uid(&format!("{ns}/{name}"))}]}, "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": t}, "status": {"replicas": 0}})
+                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": rs_name, "namespace": ns, "uid": uid(&format!("{ns}/{rs_name}")), "creationTimestamp": crate::gofmt::rfc3339(now), "labels": labels.clone(), "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/max-replicas": replicas.saturating_add(replicas.saturating_add(3) / 4).to_string(), "deployment.kubernetes.io/revision": "1"}, "ownerReferences": [{"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "Deployment", "name": name, "uid": uid(&format!("{ns}/{name}"))}]}, "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": t}, "status": {"replicas": 0}})
                     }
                 };
                 rs["spec"]["replicas"] = json!(replicas);

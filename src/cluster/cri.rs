@@ -4,6 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Where crictl reads its client config.
+pub const CRICTL_CONFIG: &str = "/etc/crictl.yaml";
+/// What `crictl config --set runtime-endpoint=…` writes there on the kubeadm node: crictl
+/// pointed at this containerd (the kubeadm scenarios install it).
+pub const CRICTL_CONFIG_FILE: &str = "runtime-endpoint: unix:///run/containerd/containerd.sock\nimage-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\ndebug: false\n";
+
 /// How long a container that fails at startup runs before it exits.
 pub const CRASH_RUN_MS: i64 = 120;
 

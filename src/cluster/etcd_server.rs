@@ -129,3 +129,28 @@ impl EtcdServer {
         }))
     }
 }
+
+/// What a snapshot of this member's keyspace records about it.
+impl crate::snapshot::Member for EtcdServer {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+    fn member_id(&self) -> u64 {
+        self.member_id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn peer_urls(&self) -> &[String] {
+        &self.peer_urls
+    }
+    fn client_urls(&self) -> &[String] {
+        &self.advertise_client_urls
+    }
+    fn is_3_5(&self) -> bool {
+        self.version.is_3_5()
+    }
+    fn raft_term(&self) -> u64 {
+        self.raft_term
+    }
+}

@@ -10,7 +10,8 @@
 //! here.
 
 use crate::engine::types::prefix_end;
-use super::clock::{rfc3339, CLUSTER_CREATED};
+use super::clock::CLUSTER_CREATED;
+use crate::gofmt::rfc3339;
 use crate::engine::{DeleteRangeRequest, PutRequest, RangeRequest, Store};
 use serde_json::{json, Value};
 

@@ -9,7 +9,8 @@
 //! does not parse, or flags etcd rejects, leave etcd down (and with it the API server); moving
 //! the file away stops the pod.
 
-use super::clock::{now_unix, now_unix_ms, parse_rfc3339, CLUSTER_CREATED};
+use super::clock::{now_unix, now_unix_ms, CLUSTER_CREATED};
+use crate::gofmt::parse_rfc3339;
 use super::cri::{backoff_ms, EtcdExit, EtcdRun, Runtime, CRASH_RUN_MS};
 use super::etcd_server::ServerTls;
 use super::kube;

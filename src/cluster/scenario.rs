@@ -81,7 +81,7 @@ fn kubeadm(broken: &str) -> ScenarioState {
     }
     // /etc/kubernetes/admin.conf and the other kubeconfigs come with the PKI above.
     // crictl's client config, as `crictl config --set runtime-endpoint=…` writes it.
-    vfs.install("/etc/crictl.yaml", crate::crictl::CONFIG_FILE);
+    vfs.install(super::cri::CRICTL_CONFIG, super::cri::CRICTL_CONFIG_FILE);
     for (file, text) in super::kube::STATIC_MANIFESTS {
         vfs.install(&format!("/etc/kubernetes/manifests/{file}"), text);
     }

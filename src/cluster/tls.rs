@@ -271,7 +271,7 @@ fn verify_server(world: &World, stls: &ServerTls, client: &ClientTls, roots: Opt
     }
     if !server_cert.valid_at(now) {
         let (what, when) = if now > server_cert.not_after { ("after", server_cert.not_after) } else { ("before", server_cert.not_before) };
-        let err = format!("x509: certificate has expired or is not yet valid: current time {} is {what} {}", super::clock::rfc3339(now), super::clock::rfc3339(when));
+        let err = format!("x509: certificate has expired or is not yet valid: current time {} is {what} {}", crate::gofmt::rfc3339(now), crate::gofmt::rfc3339(when));
         return Err(timeout(
             format!("connection error: desc = \"transport: authentication handshake failed: {err}\""),
             format!("etcd's server certificate {} is outside its validity period (notAfter {}). Renew it (kubeadm certs renew etcd-server) and restart etcd.", stls.cert_file, super::clock::openssl_date(server_cert.not_after)),

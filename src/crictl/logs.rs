@@ -4,7 +4,7 @@
 //! server/embed/etcd.go, server/embed/serve.go, server/etcdserver/…).
 
 use super::{fatal, parse_flags, Endpoints};
-use crate::cluster::clock::rfc3339_frac;
+use crate::gofmt::rfc3339_frac;
 use crate::cluster::cri::{Container, EtcdExit, EtcdRun};
 use crate::process::Proc;
 use crate::snapshot::json_str;

@@ -14,12 +14,11 @@ use crate::cluster::cri::{Container, Runtime, Sandbox};
 use crate::process::Proc;
 use crate::world::World;
 
-pub const CONFIG: &str = "/etc/crictl.yaml";
+/// crictl's client config file and what the kubeadm node holds there; the scenario writes it,
+/// so the constants live with the runtime they point at ([`crate::cluster::cri`]).
+pub use crate::cluster::cri::{CRICTL_CONFIG as CONFIG, CRICTL_CONFIG_FILE as CONFIG_FILE};
 const CONTAINERD: &str = "unix:///run/containerd/containerd.sock";
 const DEFAULT_ENDPOINTS: &str = "[unix:///run/containerd/containerd.sock unix:///run/crio/crio.sock unix:///var/run/cri-dockerd.sock]";
-
-/// What `crictl config` would write on this node: `/etc/crictl.yaml` (kubeadm scenarios).
-pub const CONFIG_FILE: &str = "runtime-endpoint: unix:///run/containerd/containerd.sock\nimage-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\ndebug: false\n";
 
 /// A logrus line as a terminal shows it (no colours here): `FATA[0000] message `.
 pub(crate) fn logrus(p: &mut Proc, level: &str, msg: &str) {
@@ -146,32 +145,7 @@ pub(crate) fn table(rows: &[Vec<String>]) -> String {
 /// docker/go-units `HumanDuration` + " ago": `Less than a second ago`, `About a minute ago`.
 pub(crate) fn ago(now_ms: i64, then_ms: i64) -> String {
     // Saturating: times come from a loaded session too (validated, but never trusted twice).
-    let secs = now_ms.saturating_sub(then_ms).div_euclid(1000);
-    let hours = now_ms.saturating_sub(then_ms).saturating_add(1_800_000).div_euclid(3_600_000);
-    let d = if secs < 1 {
-        "Less than a second".to_string()
-    } else if secs == 1 {
-        "1 second".into()
-    } else if secs < 60 {
-        format!("{secs} seconds")
-    } else if secs / 60 == 1 {
-        "About a minute".into()
-    } else if secs / 60 < 60 {
-        format!("{} minutes", secs / 60)
-    } else if hours == 1 {
-        "About an hour".into()
-    } else if hours < 48 {
-        format!("{hours} hours")
-    } else if hours < 24 * 7 * 2 {
-        format!("{} days", hours / 24)
-    } else if hours < 24 * 30 * 2 {
-        format!("{} weeks", hours / 24 / 7)
-    } else if hours < 24 * 365 * 2 {
-        format!("{} months", hours / 24 / 30)
-    } else {
-        format!("{} years", secs / 3600 / 24 / 365)
-    };
-    format!("{d} ago")
+    format!("{} ago", crate::gofmt::units_human_duration(now_ms.saturating_sub(then_ms)))
 }
 
 /// `-n/--last N` as urfave/cli parses an int flag: a bad value is fatal, absent is 0.

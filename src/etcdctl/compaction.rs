@@ -15,7 +15,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     if a.positionals.len() != 1 {
         return bad_args(p, "compaction command needs 1 argument");
     }
-    let rev = match super::flags::parse_go_int(&a.positionals[0]) {
+    let rev = match crate::gofmt::parse_int(&a.positionals[0]) {
         Ok(r) => r,
         Err(e) => return super::fail(p, e),
     };

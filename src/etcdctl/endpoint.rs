@@ -8,7 +8,8 @@
 //! 127.0.0.1:2379, 8e9e05c52164694d, 3.4.23, 20 kB, true, false, 2, 5, 5,
 //! ```
 
-use super::output::{header, human_bytes, json_str, table, Obj};
+use super::output::{header, json_str, table, Obj};
+use crate::gofmt::humanize_bytes;
 use super::{connect, grpc_code, grpc_fail, Ctx, Globals, EXIT_BAD_FEATURE};
 use crate::process::Proc;
 use crate::world::World;
@@ -98,7 +99,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
                     p.println(format!("[{}]", items.join(",")));
                 }
                 "table" => {
-                    let rows: Vec<Vec<String>> = eps.iter().map(|e| vec![e.clone(), id.clone(), s.version.version.clone(), human_bytes(size), "true".into(), "false".into(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), String::new()]).collect();
+                    let rows: Vec<Vec<String>> = eps.iter().map(|e| vec![e.clone(), id.clone(), s.version.version.clone(), humanize_bytes(size.max(0) as u64), "true".into(), "false".into(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), String::new()]).collect();
                     p.print(table(&["ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM", "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS"], &rows));
                 }
                 "fields" => {
@@ -115,7 +116,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
                 }
                 _ => {
                     for e in &eps {
-                        p.println(format!("{e}, {id}, {}, {}, true, false, {}, {idx}, {idx}, ", s.version.version, human_bytes(size), s.raft_term));
+                        p.println(format!("{e}, {id}, {}, {}, true, false, {}, {idx}, {idx}, ", s.version.version, humanize_bytes(size.max(0) as u64), s.raft_term));
                     }
                 }
             }

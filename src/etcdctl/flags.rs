@@ -18,6 +18,7 @@
 //! ```
 
 use super::help;
+use crate::gofmt;
 use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,133 +150,13 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)` error text, or the value.
-pub fn parse_go_int(s: &str) -> Result<i64, String> {
-    let (neg, body) = match s.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let digits = body.replace('_', "");
-    let parsed = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
-        // Digits only: Rust's from_str_radix would take a sign (`0x-5`), Go's does not.
-        if h.is_empty() || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            None
-        } else {
-            i128::from_str_radix(h, 16).ok().or(Some(i128::MAX))
-        }
-    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse::<i128>().ok().or(Some(i128::MAX))
-    } else {
-        None
-    };
-    match parsed {
-        None => Err(format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s))),
-        Some(v) => {
-            let v = if neg { -v } else { v };
-            if v > i64::MAX as i128 || v < i64::MIN as i128 {
-                Err(format!("strconv.ParseInt: parsing {}: value out of range", go_quote(s)))
-            } else {
-                Ok(v as i64)
-            }
-        }
-    }
-}
-
-/// Go's `strconv.ParseInt(s, base, 64)` for base 10 or 16: an optional sign, then digits only
-/// (no `0x` prefix, no underscores); its error texts.
-pub fn parse_go_int_base(s: &str, base: u32) -> Result<i64, String> {
-    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s));
-    let range = || format!("strconv.ParseInt: parsing {}: value out of range", go_quote(s));
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if body.is_empty() {
-        return Err(syntax());
-    }
-    let mut n: u64 = 0;
-    for c in body.chars() {
-        let Some(d) = c.to_digit(base) else { return Err(syntax()) };
-        n = match n.checked_mul(base as u64).and_then(|n| n.checked_add(d as u64)) {
-            Some(n) => n,
-            None => return Err(range()),
-        };
-    }
-    match (neg, n) {
-        (false, n) if n <= i64::MAX as u64 => Ok(n as i64),
-        (true, n) if n <= 1 << 63 => Ok((n as i64).wrapping_neg()),
-        _ => Err(range()),
-    }
-}
-
-/// Go's `time.ParseDuration`, in milliseconds.
-pub fn parse_go_duration(s: &str) -> Result<u64, String> {
-    let err = || format!("time: invalid duration {}", go_quote(s));
-    if s == "0" {
-        return Ok(0);
-    }
-    let body = s.strip_prefix('+').unwrap_or(s);
-    if body.starts_with('-') {
-        return Ok(0);
-    }
-    // Go sums exact nanoseconds and refuses anything past 1<<63 - 1 of them.
-    let mut total_ns: u128 = 0;
-    let mut rest = body;
-    if rest.is_empty() {
-        return Err(err());
-    }
-    while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        if n == 0 {
-            return Err(err());
-        }
-        let num = &rest[..n];
-        if crate::decimal::scaled(num, 1).is_none() {
-            return Err(err());
-        }
-        rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let unit_ns: u128 = match &rest[..u] {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            "" => return Err(format!("time: missing unit in duration {}", go_quote(s))),
-            other => return Err(format!("time: unknown unit {} in duration {}", go_quote(other), go_quote(s))),
-        };
-        total_ns = crate::decimal::scaled(num, unit_ns).and_then(|v| total_ns.checked_add(v)).filter(|&t| t <= i64::MAX as u128).ok_or_else(err)?;
-        rest = &rest[u..];
-    }
-    Ok((total_ns / 1_000_000) as u64)
-}
-
-/// Go's `%q` for the simple strings flags carry.
-pub fn go_quote(s: &str) -> String {
-    let mut o = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\t' => o.push_str("\\t"),
-            c if (c as u32) < 0x20 => o.push_str(&format!("\\x{:02x}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
-}
-
 fn convert(spec: &Spec, raw: &str, shown: &str) -> Result<Value, String> {
-    let bad = |e: String| format!("invalid argument {} for {} flag: {e}", go_quote(raw), go_quote(shown));
+    let bad = |e: String| format!("invalid argument {} for {} flag: {e}", gofmt::quote(raw), gofmt::quote(shown));
     Ok(match spec.kind {
-        Kind::Bool => Value::Bool(parse_bool(raw).ok_or_else(|| bad(format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(raw))))?),
+        Kind::Bool => Value::Bool(parse_bool(raw).ok_or_else(|| bad(format!("strconv.ParseBool: parsing {}: invalid syntax", gofmt::quote(raw))))?),
         Kind::Str => Value::Str(raw.to_string()),
-        Kind::Int => Value::Int(parse_go_int(raw).map_err(bad)?),
-        Kind::Duration => Value::Duration(parse_go_duration(raw).map_err(bad)?),
+        Kind::Int => Value::Int(gofmt::parse_int(raw).map_err(bad)?),
+        Kind::Duration => Value::Duration(gofmt::parse_duration(raw).map_err(bad)?),
         Kind::StrSlice => Value::StrSlice(if raw.is_empty() { Vec::new() } else { raw.split(',').map(str::to_string).collect() }),
     })
 }
@@ -462,19 +343,5 @@ mod tests {
         assert_eq!(find("dial-timeout").kind, Kind::Duration);
         assert_eq!(find("endpoints").kind, Kind::StrSlice);
         assert_eq!(find("consistency").kind, Kind::Str);
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_go_duration("5s"), Ok(5000));
-        assert_eq!(parse_go_duration("1m30s"), Ok(90_000));
-        assert_eq!(parse_go_duration("250ms"), Ok(250));
-        assert!(parse_go_duration("5").is_err());
-        assert_eq!(parse_go_duration("1.5s"), Ok(1500));
-        assert_eq!(parse_go_duration(".5m"), Ok(30_000));
-        assert_eq!(parse_go_duration("1h0.5ms999us"), Ok(3_600_001));
-        assert_eq!(parse_go_duration("2562047h"), Ok(2_562_047 * 3_600_000));
-        assert_eq!(parse_go_duration("2562048h"), Err("time: invalid duration \"2562048h\"".to_string()));
-        assert_eq!(parse_go_duration("."), Err("time: invalid duration \".\"".to_string()));
     }
 }

@@ -34,7 +34,7 @@ pub fn parse(args: &[String], is_3_5: bool) -> Result<(RangeRequest, bool), (i32
     let serializable = match consistency.as_str() {
         "l" => false,
         "s" => true,
-        other => return Err((EXIT_BAD_FEATURE, format!("unknown consistency flag {}", super::flags::go_quote(other)))),
+        other => return Err((EXIT_BAD_FEATURE, format!("unknown consistency flag {}", crate::gofmt::quote(other)))),
     };
     let order_s = a.str("order").unwrap_or_default();
     let sort_order = match go_upper(&order_s).as_str() {

@@ -19,7 +19,7 @@ use crate::world::World;
 
 /// etcdctl's `strconv.ParseInt(args[0], 16, 64)`.
 fn parse_id(s: &str) -> Result<i64, String> {
-    super::flags::parse_go_int_base(s, 16)
+    crate::gofmt::parse_int_base(s, 16)
 }
 
 fn flat_header(s: &crate::cluster::EtcdServer, rev: i64) -> Obj {
@@ -34,7 +34,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
         "grant" => {
             let Some(t) = pos.first() else { return bad_args(p, "lease grant command needs TTL argument") };
             // etcdctl: strconv.ParseInt(args[0], 10, 64) — `0x10` and `0x-5` are invalid syntax.
-            match super::flags::parse_go_int_base(t, 10) {
+            match crate::gofmt::parse_int_base(t, 10) {
                 Ok(v) => v,
                 Err(e) => return bad_args(p, format!("bad TTL ({e})")),
             }

@@ -72,7 +72,7 @@ pub fn change(world: &mut World, p: &mut Proc, g: &Globals, path: &str, args: &[
     let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let peer_urls = args.iter().any(|a| a.starts_with("--peer-urls"));
     let bad = |p: &mut Proc, m: String| Some(super::bad_args(p, m));
-    let hex_id = |s: &str| u64::from_str_radix(s, 16).map_err(|_| format!("strconv.ParseUint: parsing {}: invalid syntax", super::flags::go_quote(s)));
+    let hex_id = |s: &str| u64::from_str_radix(s, 16).map_err(|_| format!("strconv.ParseUint: parsing {}: invalid syntax", crate::gofmt::quote(s)));
     match path {
         "member add" if pos.is_empty() => bad(p, "member name not provided".into()),
         "member add" if !peer_urls => bad(p, "member peer urls not provided".into()),

@@ -199,14 +199,8 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
     let root = if v3_5 { help::root_3_5() } else { help::ROOT.to_string() };
     let (path, used, unknown) = find_command(args, v3_5);
     if let Some(w) = unknown {
-        let mut e = format!("unknown command {} for \"etcdctl\"", flags::go_quote(&w));
-        let suggestions: Vec<&str> = help::children_v("", v3_5).into_iter().filter(|c| levenshtein(&w.to_lowercase(), c) <= 2 || c.starts_with(&w.to_lowercase())).collect();
-        if !suggestions.is_empty() {
-            e.push_str("\n\nDid you mean this?\n");
-            for s in suggestions {
-                e.push_str(&format!("\t{s}\n"));
-            }
-        }
+        let mut e = format!("unknown command {} for \"etcdctl\"", crate::gofmt::quote(&w));
+        e.push_str(&crate::cobra::did_you_mean(&crate::cobra::suggestions_for(&w, help::children_v("", v3_5))));
         p.eprintln(format!("Error: {e}"));
         p.eprintln("Run 'etcdctl --help' for usage.");
         p.eprintln(format!("Error: {e}"));
@@ -279,22 +273,6 @@ fn not_simulated(p: &mut Proc, other: &str) -> i32 {
     EXIT_ERROR
 }
 
-/// Edit distance, for cobra's "Did you mean this?" (distance 2 or less).
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// After a failed [`connect`]: some commands word the timeout their own way
 /// (`Error: failed to revoke lease (context deadline exceeded)`), or not at all (`None`).
 pub fn reword_deadline(p: &mut Proc, wrap: Option<&str>) {
@@ -329,8 +307,8 @@ pub fn parse_args(command: &str, args: &[String]) -> flags::Parsed {
 pub fn timestamp(world: &World) -> (String, String) {
     use crate::cluster::clock;
     let ms = clock::now_unix_ms(world.clock_ms);
-    let (y, mo, d, h, mi, sec, _) = clock::parts(ms.div_euclid(1000));
-    (clock::rfc3339_ms(ms), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{sec:02}.{:06}", ms.rem_euclid(1000) * 1000))
+    let (y, mo, d, h, mi, sec, _) = crate::gofmt::parts(ms.div_euclid(1000));
+    (crate::gofmt::rfc3339_ms(ms), format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{sec:02}.{:06}", ms.rem_euclid(1000) * 1000))
 }
 
 /// The client's retry-interceptor warning, as etcdctl 3.4 (`clientv3/retry_interceptor.go:62`)
@@ -354,7 +332,7 @@ pub fn retry_warning(world: &World, target_ep: &str, code: &str, desc: &str) -> 
 /// variable and its flag are both set (flag.go:85, zap's Fatal: a stack trace, exit status 1).
 /// The message has its doubled `))` in the source. The trace names the release's build paths.
 fn flags_log_35(world: &World, level: &str, line: u32, msg: &str, var: &str) -> String {
-    let ts = format!("{}Z", crate::cluster::clock::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
+    let ts = format!("{}Z", crate::gofmt::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
     let mut s = format!("{{\"level\":\"{level}\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:{line}\",\"msg\":\"{msg}\",\"environment-variable\":{}", output::json_str(var));
     if level == "fatal" {
         let v = &world.etcd.version.version;
@@ -386,7 +364,7 @@ pub fn preflight(world: &mut World, p: &mut Proc, g: &Globals) -> Result<Globals
             if world.etcd.version.is_3_5() {
                 p.eprintln(flags_log_35(world, "fatal", 85, "conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))", &var));
             } else {
-                p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", flags::go_quote(&var)));
+                p.eprintln(format!("{log_ts} C | pkg/flags: conflicting environment variable {} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)", crate::gofmt::quote(&var)));
             }
             return Err(EXIT_ERROR);
         }
@@ -434,7 +412,7 @@ pub fn endpoint_target(ep: &str, g: &Globals) -> (String, String) {
 ///   client/v3/client.go:317 as `etcd-endpoints://%p/<endpoint without scheme>`; `%p` is the
 ///   client's heap address, random per run), `attempt`, `error`.
 fn warning_35(world: &World, target_ep: &str, error: &str) -> String {
-    let ts = format!("{}Z", crate::cluster::clock::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
+    let ts = format!("{}Z", crate::gofmt::rfc3339_frac(crate::cluster::clock::now_unix_ms(world.clock_ms), 6));
     format!(
         "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000{:03x}000/{target_ep}\",\"attempt\":0,\"error\":{}}}",
         world.etcd.version.version,

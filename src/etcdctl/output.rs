@@ -117,24 +117,7 @@ pub fn quoted_bytes(b: &[u8], hex: bool) -> String {
     if hex {
         return format!("\"{}\"", hex_bytes(b));
     }
-    match std::str::from_utf8(b) {
-        Ok(s) => super::flags::go_quote(s),
-        Err(_) => {
-            let mut o = String::from("\"");
-            for &c in b {
-                if c.is_ascii_graphic() || c == b' ' {
-                    if c == b'"' || c == b'\\' {
-                        o.push('\\');
-                    }
-                    o.push(c as char);
-                } else {
-                    o.push_str(&format!("\\x{c:02x}"));
-                }
-            }
-            o.push('"');
-            o
-        }
-    }
+    crate::gofmt::quote_bytes(b)
 }
 
 /// `--hex`: every byte as `\xNN`.
@@ -182,21 +165,9 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     o
 }
 
-/// Bytes as Go's `humanize.Bytes` prints them (`20 kB`, `1.2 MB`).
-pub fn human_bytes(n: i64) -> String {
-    crate::snapshot::humanize_bytes(n.max(0) as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn humanize() {
-        assert_eq!(human_bytes(20480), "20 kB");
-        assert_eq!(human_bytes(1_234_567), "1.2 MB");
-        assert_eq!(human_bytes(5), "5 B");
-    }
 
     #[test]
     fn base64_padding() {

@@ -59,7 +59,7 @@ pub fn parse(p: &Proc, args: &[String]) -> Result<Put, String> {
     let lease_s = a.str("lease").unwrap_or_else(|| "0".into());
     // etcdctl: strconv.ParseInt(s, 16, 64) — a sign is allowed (`-1` is a lease that is not
     // found), a `0x` prefix is not.
-    let lease = match super::flags::parse_go_int_base(&lease_s, 16) {
+    let lease = match crate::gofmt::parse_int_base(&lease_s, 16) {
         Ok(l) => l,
         Err(e) => return Err(format!("bad lease ID ({e}), expecting ID in Hex")),
     };

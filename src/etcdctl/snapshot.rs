@@ -21,7 +21,8 @@
 use super::{connect, parse_args, Globals};
 use crate::process::Proc;
 use crate::snapshot::restore::{self, Flavor, LogLine, RestoreConfig};
-use crate::snapshot::{self, humanize_bytes, SnapshotError, Status};
+use crate::gofmt::{self, humanize_bytes};
+use crate::snapshot::{self, SnapshotError, Status};
 use crate::world::World;
 
 pub use super::{EXIT_BAD_ARGS, EXIT_ERROR, EXIT_INTERRUPTED};
@@ -29,11 +30,6 @@ pub use super::{EXIT_BAD_ARGS, EXIT_ERROR, EXIT_INTERRUPTED};
 /// The simulated wall clock in Unix milliseconds ([`crate::cluster::clock`]).
 pub fn unix_ms(world: &World) -> u64 {
     crate::cluster::clock::now_unix_ms(world.clock_ms).max(0) as u64
-}
-
-/// `2006-01-02T15:04:05` of a Unix time in milliseconds, with `frac` fractional digits.
-pub fn rfc3339(unix_ms: u64, frac: usize) -> String {
-    crate::cluster::clock::rfc3339_frac(unix_ms as i64, frac)
 }
 
 /// `args`: the subcommand (`save`, `status`, `restore`), then the rest of the command line
@@ -92,9 +88,9 @@ fn bad_args(p: &mut Proc, msg: &str) -> i32 {
 fn client_log(world: &World, caller: &str, msg: &str, fields: &[(&str, String)], logger: Option<&str>) -> String {
     let ms = unix_ms(world);
     let ts = if world.etcd.version.is_3_5() {
-        format!("\"{}Z\"", rfc3339(ms, 6))
+        format!("\"{}Z\"", gofmt::rfc3339_frac(ms as i64, 6))
     } else if logger.is_some() {
-        format!("\"{}Z\"", rfc3339(ms, 3))
+        format!("\"{}Z\"", gofmt::rfc3339_frac(ms as i64, 3))
     } else {
         let t = format!("{}.{:03}", ms / 1000, ms % 1000);
         t.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -453,19 +449,6 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
 fn format_log(line: &LogLine, unix_ms: u64, flavor: Flavor) -> String {
     match flavor {
         Flavor::V34 => restore::format_json(line, unix_ms),
-        Flavor::V35 => restore::format_console(line, &format!("{}Z", rfc3339(unix_ms, 0))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_dates() {
-        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00");
-        assert_eq!(rfc3339(crate::cluster::clock::now_unix_ms(0) as u64, 0), "2025-01-14T12:12:41");
-        assert_eq!(rfc3339(1_795_616_688_102, 3), "2026-11-25T14:24:48.102");
-        assert_eq!(rfc3339(951_782_400_000, 6), "2000-02-29T00:00:00.000000");
+        Flavor::V35 => restore::format_console(line, &format!("{}Z", gofmt::rfc3339_frac(unix_ms as i64, 0))),
     }
 }

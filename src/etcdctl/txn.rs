@@ -121,7 +121,7 @@ pub fn parse_compare(line: &str) -> Result<Compare, TxnInputError> {
         }
     }
     if n != 3 {
-        return Err(bad(format!("malformed comparison: {line}; got {target}({}) {op} {}", super::flags::go_quote(&key), super::flags::go_quote(&val))));
+        return Err(bad(format!("malformed comparison: {line}; got {target}({}) {op} {}", crate::gofmt::quote(&key), crate::gofmt::quote(&val))));
     }
     let result = match op.as_str() {
         "=" => CompareResult::Equal,
@@ -130,7 +130,7 @@ pub fn parse_compare(line: &str) -> Result<Compare, TxnInputError> {
         ">" => CompareResult::Greater,
         _ => return Err(TxnInputError::Panic("Unknown result op")),
     };
-    let int = |v: &str| v.parse::<i64>().map_err(|_| bad(format!("malformed comparison: {line} (strconv.ParseInt: parsing {}: invalid syntax)", super::flags::go_quote(v))));
+    let int = |v: &str| v.parse::<i64>().map_err(|_| bad(format!("malformed comparison: {line} (strconv.ParseInt: parsing {}: invalid syntax)", crate::gofmt::quote(v))));
     let target = match target {
         "ver" | "version" => CompareTarget::Version(int(&val)?),
         "c" | "create" => CompareTarget::Create(int(&val)?),

@@ -8,7 +8,8 @@
 //! ```
 
 use super::{api, get::type_name, reconcile, Args};
-use crate::cluster::clock::{now_unix, rfc3339};
+use crate::cluster::clock::now_unix;
+use crate::gofmt::rfc3339;
 use crate::cluster::kube::{self, uid, Resource};
 use crate::process::Proc;
 use crate::world::World;

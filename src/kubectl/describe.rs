@@ -4,7 +4,7 @@
 //! `kubectl describe pod kube-apiserver -n kube-system`).
 
 use super::{age, api, not_found, resource_or_fail, tabwriter, Args};
-use crate::cluster::clock::{parse_rfc3339, rfc1123z};
+use crate::gofmt::{parse_rfc3339, rfc1123z};
 use crate::cluster::kube::{self, Stored};
 use crate::process::Proc;
 use crate::world::World;

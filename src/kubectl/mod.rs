@@ -225,8 +225,8 @@ pub fn not_found(p: &mut Proc, res: &Resource, name: &str) {
 /// The age column: now minus `metadata.creationTimestamp`.
 pub fn age(world: &World, obj: &serde_json::Value) -> String {
     let now = crate::cluster::clock::now_unix(world.clock_ms);
-    match obj["metadata"]["creationTimestamp"].as_str().and_then(crate::cluster::clock::parse_rfc3339) {
-        Some(t) => crate::cluster::clock::human_duration(now - t),
+    match obj["metadata"]["creationTimestamp"].as_str().and_then(crate::gofmt::parse_rfc3339) {
+        Some(t) => crate::gofmt::human_duration(now - t),
         None => "<unknown>".into(),
     }
 }

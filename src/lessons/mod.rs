@@ -51,22 +51,8 @@ pub use verify::{enter_step, start_session, try_step, validate_set, verify, Star
 
 use serde::{Deserialize, Serialize};
 
-/// A text in both languages of the page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Text {
-    pub en: String,
-    pub pt: String,
-}
-
-impl Text {
-    pub fn new(en: impl Into<String>, pt: impl Into<String>) -> Text {
-        Text { en: en.into(), pt: pt.into() }
-    }
-
-    pub fn get(&self, lang: crate::i18n::Lang) -> &str {
-        lang.pick(&self.en, &self.pt)
-    }
-}
+/// A text in both languages of the page ([`crate::i18n::Text`]).
+pub use crate::i18n::Text;
 
 /// A parsed, validated lesson.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -207,23 +207,7 @@ pub const EXPORT_VERSION: u64 = 1;
 pub const EXPORT_MAX_BYTES: usize = 1 << 20;
 
 /// Why a progress file was refused, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    pub en: String,
-    pub pt: String,
-}
-
-impl ImportError {
-    fn new(en: impl Into<String>, pt: impl Into<String>) -> ImportError {
-        ImportError { en: en.into(), pt: pt.into() }
-    }
-}
-
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.en)
-    }
-}
+pub type ImportError = crate::i18n::Text;
 
 impl Progress {
     /// The learner's progress as a small versioned JSON file (what passed, what was skipped,

@@ -11,13 +11,13 @@
 //! ```
 //! use etcd_playground::cluster::scenario;
 //! use etcd_playground::engine::PutRequest;
-//! use etcd_playground::snapshot;
+//! use etcd_playground::{gofmt, snapshot};
 //! let mut etcd = scenario::build("plain").unwrap().etcd;
 //! etcd.store.put(PutRequest { key: b"k1".to_vec(), value: b"v1".to_vec(), ..Default::default() }).unwrap();
 //! let file = snapshot::save(&etcd);
 //! let st = snapshot::status(&file).unwrap();
 //! // Pages 0-1 meta, 2 freelist, 3 the root with every bucket inline: 16 KiB.
-//! assert_eq!((st.revision, snapshot::humanize_bytes(st.total_size as u64)), (2, "16 kB".to_string()));
+//! assert_eq!((st.revision, gofmt::humanize_bytes(st.total_size as u64)), (2, "16 kB".to_string()));
 //! let store = snapshot::load_store(&file).unwrap();
 //! assert_eq!((&store.index, &store.backend, store.current_rev), (&etcd.store.index, &etcd.store.backend, etcd.store.current_rev));
 //! ```
@@ -26,7 +26,6 @@ pub mod bolt;
 pub mod proto;
 pub mod restore;
 
-use crate::cluster::EtcdServer;
 use crate::engine::key_index::{Generation, KeyIndex};
 use crate::engine::backend::Backend;
 use crate::engine::kvstore::BackendEntry;
@@ -63,7 +62,7 @@ impl std::fmt::Display for SnapshotError {
             SnapshotError::Bolt(e) => write!(f, "{e}"),
             SnapshotError::Integrity(errs) => write!(f, "snapshot file integrity check failed. {} errors found.\n{}", errs.len(), errs.join("\n")),
             SnapshotError::MissingHash => f.write_str("snapshot missing hash but --skip-hash-check=false"),
-            SnapshotError::HashMismatch { expected, got } => write!(f, "expected sha256 {}, got {}", go_bytes(expected), go_bytes(got)),
+            SnapshotError::HashMismatch { expected, got } => write!(f, "expected sha256 {}, got {}", crate::gofmt::bytes_v(expected), crate::gofmt::bytes_v(got)),
             SnapshotError::Decode(s) => f.write_str(s),
         }
     }
@@ -73,11 +72,6 @@ impl From<BoltError> for SnapshotError {
     fn from(e: BoltError) -> Self {
         SnapshotError::Bolt(e)
     }
-}
-
-/// Go's `%v` of a `[]byte`: `[1 2 3]`.
-fn go_bytes(b: &[u8]) -> String {
-    format!("[{}]", b.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "))
 }
 
 pub const SHA256_LEN: usize = 32;
@@ -124,37 +118,6 @@ impl Crc32c {
     }
     pub fn sum32(&self) -> u32 {
         self.crc
-    }
-}
-
-/// go-humanize's `Bytes`: SI units, one decimal below 10 ("2.1 MB", "20 kB", "512 B").
-///
-/// ```
-/// use etcd_playground::snapshot::humanize_bytes;
-/// assert_eq!(humanize_bytes(5), "5 B");
-/// assert_eq!(humanize_bytes(20480), "20 kB");
-/// assert_eq!(humanize_bytes(2_101_248), "2.1 MB");
-/// ```
-pub fn humanize_bytes(s: u64) -> String {
-    const SIZES: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    if s < 10 {
-        return format!("{s} B");
-    }
-    // Go: e = floor(log1000(s)); val = floor(s/1000^e*10 + 0.5) / 10; "%.1f" below 10, else
-    // "%.0f" (which rounds an exact .5 to even). Integer arithmetic gives the same digits and
-    // keeps float formatting (~20 KB of wasm) out of the build.
-    let (s, mut e, mut unit) = (u128::from(s), 0usize, 1u128);
-    while s >= unit * 1000 && e + 1 < SIZES.len() {
-        unit *= 1000;
-        e += 1;
-    }
-    let tenths = (20 * s + unit) / (2 * unit);
-    let (whole, frac) = (tenths / 10, tenths % 10);
-    if whole < 10 {
-        format!("{whole}.{frac} {}", SIZES[e])
-    } else {
-        let rounded = if frac > 5 || (frac == 5 && whole % 2 == 1) { whole + 1 } else { whole };
-        format!("{rounded} {}", SIZES[e])
     }
 }
 
@@ -215,14 +178,28 @@ pub fn member_json(id: u64, name: &str, peer_urls: &[String], client_urls: &[Str
 /// as `etcdctl endpoint status` does.
 pub const BOOT_RAFT_INDEX: u64 = 4;
 
+/// What a snapshot records about the member whose keyspace it holds (`cluster::EtcdServer`
+/// implements it, from above: this layer knows no node).
+pub trait Member {
+    /// The member's live keyspace.
+    fn store(&self) -> &Store;
+    fn member_id(&self) -> u64;
+    fn name(&self) -> &str;
+    fn peer_urls(&self) -> &[String];
+    fn client_urls(&self) -> &[String];
+    /// etcd 3.5 writes `confState` and `term` into `meta` and `3.5.0` as the cluster version.
+    fn is_3_5(&self) -> bool;
+    fn raft_term(&self) -> u64;
+}
+
 /// The raft applied index etcd would store in `meta/consistent_index`.
-pub fn consistent_index(server: &EtcdServer) -> u64 {
-    server.store.consistent_index() + BOOT_RAFT_INDEX
+pub fn consistent_index(server: &impl Member) -> u64 {
+    server.store().consistent_index() + BOOT_RAFT_INDEX
 }
 
 /// The leases to write into the `lease` bucket (etcd 3.4 persists ID and TTL).
-pub fn leases(server: &EtcdServer) -> Vec<LeaseRecord> {
-    store_leases(&server.store)
+pub fn leases(server: &impl Member) -> Vec<LeaseRecord> {
+    store_leases(server.store())
 }
 
 fn store_leases(store: &Store) -> Vec<LeaseRecord> {
@@ -232,14 +209,14 @@ fn store_leases(store: &Store) -> Vec<LeaseRecord> {
 pub use bolt::Buckets;
 
 /// The buckets of the database `server` would snapshot.
-pub fn buckets(server: &EtcdServer) -> Buckets {
-    buckets_of(server, &server.store)
+pub fn buckets(server: &impl Member) -> Buckets {
+    buckets_of(server, server.store())
 }
 
 /// The buckets of `store` kept by the member `server` (its live keyspace, or one parked in
 /// another data dir).
-pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
-    let v35 = server.version.is_3_5();
+pub fn buckets_of(server: &impl Member, store: &Store) -> Buckets {
+    let v35 = server.is_3_5();
     let mut b: Buckets = SortedMap::new();
     for name in ["alarm", "authRoles", "authUsers", "members_removed"] {
         b.insert(name.as_bytes().to_vec(), Vec::new());
@@ -258,11 +235,11 @@ pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
     let mut lease: Vec<(Vec<u8>, Vec<u8>)> = store_leases(store).iter().map(|l| ((l.id as u64).to_be_bytes().to_vec(), proto::encode_lease(l))).collect();
     crate::sort::sort(&mut lease);
     b.insert(b"lease".to_vec(), lease);
-    let member = member_json(server.member_id, &server.name, &server.peer_urls, &server.advertise_client_urls);
-    b.insert(b"members".to_vec(), vec![(format!("{:x}", server.member_id).into_bytes(), member.into_bytes())]);
+    let member = member_json(server.member_id(), server.name(), server.peer_urls(), server.client_urls());
+    b.insert(b"members".to_vec(), vec![(format!("{:x}", server.member_id()).into_bytes(), member.into_bytes())]);
     let mut meta = vec![(b"consistent_index".to_vec(), (store.consistent_index() + BOOT_RAFT_INDEX).to_be_bytes().to_vec())];
     if v35 {
-        meta.push((b"confState".to_vec(), format!("{{\"voters\":[{}],\"auto_leave\":false}}", server.member_id).into_bytes()));
+        meta.push((b"confState".to_vec(), format!("{{\"voters\":[{}],\"auto_leave\":false}}", server.member_id()).into_bytes()));
     }
     if store.compact_revision() >= 0 {
         let mark = rev_key(Revision::new(store.compact_revision(), 0), false);
@@ -270,7 +247,7 @@ pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
         meta.push((b"scheduledCompactRev".to_vec(), mark));
     }
     if v35 {
-        meta.push((b"term".to_vec(), server.raft_term.to_be_bytes().to_vec()));
+        meta.push((b"term".to_vec(), server.raft_term().to_be_bytes().to_vec()));
     }
     crate::sort::sort(&mut meta);
     b.insert(b"meta".to_vec(), meta);
@@ -278,12 +255,12 @@ pub fn buckets_of(server: &EtcdServer, store: &Store) -> Buckets {
 }
 
 /// The backend database alone, as etcd's `Snapshot` RPC streams it (without the SHA-256).
-pub fn db_bytes(server: &EtcdServer) -> Vec<u8> {
+pub fn db_bytes(server: &impl Member) -> Vec<u8> {
     bolt::write(&buckets(server))
 }
 
 /// What `etcdctl snapshot save` writes: the database plus its SHA-256.
-pub fn save(server: &EtcdServer) -> Vec<u8> {
+pub fn save(server: &impl Member) -> Vec<u8> {
     let mut db = db_bytes(server);
     let sum = sha256(&db);
     db.extend_from_slice(&sum);
@@ -442,13 +419,6 @@ mod tests {
         h.write(b"1234");
         h.write(b"56789");
         assert_eq!(h.sum32(), 0xE306_9283);
-    }
-
-    #[test]
-    fn humanize_matches_go_humanize() {
-        for (n, s) in [(0, "0 B"), (9, "9 B"), (10, "10 B"), (999, "999 B"), (1000, "1.0 kB"), (20480, "20 kB"), (20512, "20 kB"), (20_500, "20 kB"), (21_500, "22 kB"), (1_000_000, "1.0 MB"), (2_101_248, "2.1 MB"), (9_950_000, "10 MB"), (123_456_789, "124 MB"), (122_456_789, "122 MB"), (999_999, "1000 kB"), (999_949, "1000 kB"), (999_950_000, "1000 MB"), (1_000_000_000, "1.0 GB"), (9_949_999, "9.9 MB"), (u64::MAX, "18 EB")] {
-            assert_eq!(humanize_bytes(n), s, "{n}");
-        }
     }
 
     #[test]

@@ -147,10 +147,6 @@ fn urls_map_string(m: &SortedMap<String, Vec<String>>) -> String {
     pairs.join(",")
 }
 
-fn go_q(list: &[String]) -> String {
-    format!("[{}]", list.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" "))
-}
-
 /// What a host resolves to, for comparing URLs as etcd does after a DNS lookup.
 fn resolved(u: &str) -> String {
     u.replacen("://localhost:", "://127.0.0.1:", 1)
@@ -165,7 +161,7 @@ fn verify_bootstrap(name: &str, peer_urls: &[String], ics: &SortedMap<String, Ve
     crate::sort::sort(&mut a);
     crate::sort::sort(&mut b);
     let err = if a.len() != b.len() {
-        Some(format!("len({}) != len({})", go_q(&a), go_q(&b)))
+        Some(format!("len({}) != len({})", crate::gofmt::strings_q(&a), crate::gofmt::strings_q(&b)))
     } else if a == b {
         None
     } else {

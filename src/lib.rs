@@ -10,6 +10,7 @@ pub mod cbor;
 pub mod cluster;
 pub mod cluster_view;
 pub mod commands;
+pub mod coreutils;
 pub mod crictl;
 pub mod decimal;
 pub mod engine;

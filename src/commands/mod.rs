@@ -92,7 +92,9 @@ pub struct Program {
 }
 
 /// Builds the table from one line per program:
-/// `ident[("name")]: Dir, first|lazy, tool|text, entry point[, no_tab];`.
+/// `ident[("name")][[same]]: Dir, first|lazy, tool|text, entry point[, no_tab];` — `("name")`
+/// when the name is no identifier, `[same]` when the line runs another line's code (through
+/// that line's stub, so the page names that program while its code downloads).
 macro_rules! programs {
     (@name $id:ident) => { stringify!($id) };
     (@name $id:ident $name:literal) => { $name };
@@ -102,9 +104,10 @@ macro_rules! programs {
     (@tool text) => { false };
     (@tab) => { true };
     (@tab no_tab) => { false };
-    (@run first $id:ident $entry:path) => { $entry };
-    (@run lazy $id:ident $entry:path) => { stub::$id };
-    ($($id:ident $(($name:literal))?: $dir:ident, $chunk:ident, $kind:ident, $entry:path $(, $flag:ident)?;)*) => {
+    (@run first [$($id:ident)*] $entry:path) => { $entry };
+    (@run lazy [$id:ident] $entry:path) => { stub::$id };
+    (@run lazy [$id:ident $same:ident] $entry:path) => { stub::$same };
+    ($($id:ident $(($name:literal))? $([$same:ident])?: $dir:ident, $chunk:ident, $kind:ident, $entry:path $(, $flag:ident)?;)*) => {
         /// Each line's position in [`TABLE`] and [`entries`].
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy)]
@@ -120,7 +123,7 @@ macro_rules! programs {
             chunk: programs!(@chunk $chunk),
             tool: programs!(@tool $kind),
             tab: programs!(@tab $($flag)?),
-            run: programs!(@run $chunk $id $entry),
+            run: programs!(@run $chunk [$id $($same)?] $entry),
         }),*];
 
         /// Every line's code, in the table's order. In the page's release build only the
@@ -157,7 +160,7 @@ programs! {
     tar:                    UsrBin,       lazy,  tool, crate::netless::tar::main;
     sed:                    UsrBin,       lazy,  text, crate::sed::main;
     grep:                   UsrBin,       lazy,  text, crate::coreutils::grep::main;
-    egrep:                  UsrBin,       lazy,  text, crate::coreutils::grep::main, no_tab;
+    egrep[grep]:            UsrBin,       lazy,  text, crate::coreutils::grep::main, no_tab;
     cut:                    UsrBin,       lazy,  text, crate::coreutils::cut::main;
     wc:                     UsrBin,       lazy,  text, crate::coreutils::wc::main;
     sort:                   UsrBin,       lazy,  text, crate::coreutils::sort::main;
@@ -220,7 +223,7 @@ pub fn installed_path(world: &World, name: &str) -> Option<String> {
 /// Puts a file for every program of the table where its package installed it (the programs
 /// `which` names and `ls /usr/bin` lists): the shell does this to each new World.
 pub fn install(world: &mut World) {
-    for p in TABLE.iter() {
+    for p in TABLE.iter().filter(|p| p.dir != Dir::Builtin) {
         if let Some(path) = installed_path(world, p.name) {
             world.vfs.install_live(&path, crate::vfs::Live::Program);
         }
@@ -289,8 +292,12 @@ pub fn set_loaded(load: Load) {
 
 /// What a stub does: runs line `i`'s code once the chunk is here.
 fn run_loaded(i: usize, world: &mut World, proc: &mut Proc) -> i32 {
+    run_if(loaded(), i, world, proc)
+}
+
+fn run_if(load: Load, i: usize, world: &mut World, proc: &mut Proc) -> i32 {
     let shown = TABLE[i].name;
-    match loaded() {
+    match load {
         Load::Ready(code) => code[i](world, proc),
         // No real program prints anything like this: it is the page speaking.
         Load::Waiting => {
@@ -337,6 +344,24 @@ mod tests {
         ];
         old.sort();
         assert_eq!(words, old);
+    }
+
+    #[test]
+    fn until_the_chunk_is_here_a_stub_says_whose_code_is_missing() {
+        let (mut w, _) = World::from_scenario("plain").unwrap();
+        let explained = |load: Load, line: Line, w: &mut World| {
+            let mut p = Proc { args: vec!["x".into()], ..Default::default() };
+            let code = run_if(load, line as usize, w, &mut p);
+            let texts: Vec<String> = p.out.iter().map(|c| format!("{c:?}")).collect();
+            (code, texts.join(""))
+        };
+        let (code, text) = explained(Load::Waiting, Line::grep, &mut w);
+        assert_eq!(code, 1);
+        assert!(text.contains("grep's code is still downloading") && text.contains("O código do grep ainda"), "{text}");
+        let (_, text) = explained(Load::Failed, Line::printf_builtin, &mut w);
+        assert!(text.contains("could not download printf's code") && text.contains("baixar o código do printf"), "{text}");
+        // egrep runs grep's code through grep's stub, so the page says "grep" for it too.
+        assert_eq!(TABLE[Line::egrep as usize].run as usize, TABLE[Line::grep as usize].run as usize);
     }
 
     #[test]

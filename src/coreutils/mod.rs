@@ -1,6 +1,9 @@
 //! The coreutils learners pipe etcdctl into and manage files with: `cat grep head tail wc
-//! sort uniq base64 cut tr ls mkdir rm cp mv touch sleep printf`, over the virtual
-//! filesystem, with GNU's messages (in a UTF-8 locale: ‘quotes’ where GNU uses them).
+//! sort uniq base64 cut tr ls mkdir rm cp mv touch sleep tee printf seq`, over the virtual
+//! filesystem, with GNU's messages (in a UTF-8 locale: ‘quotes’ where GNU uses them). One file
+//! per command, each with its `main`; the program table (`src/commands/mod.rs`) names them and
+//! says which wait for the page's programs chunk. What several share is here: operands,
+//! reading inputs with GNU's messages, and [`emit`] for output that may be binary.
 //!
 //! ```
 //! use etcd_playground::shell::Session;

@@ -144,10 +144,6 @@ pub fn chunk_text(c: &crate::process::Chunk) -> String {
     }
 }
 
-/// Whether a program leaves a record: tools, not text utilities or the shell's builtins.
-pub fn is_tool(base: &str) -> bool {
-    crate::shell::coreutils::lookup(base).is_none() && !matches!(base, "sed" | "echo" | "printf" | "cat")
-}
 
 #[cfg(test)]
 mod tests {

@@ -2,22 +2,25 @@
 //! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
 //! the three split points below moves out of the first load into wasm chunks the page fetches
 //! right after it renders —
-//! - **programs**: etcdctl, etcdutl, kubectl, kubeadm, curl, tar, sed, grep (and the regex engine), crictl,
-//!   seq, xargs, printf (bash's builtin too: a line naming it waits like the others), openssl,
-//!   and the text filters cut, wc, sort, uniq, base64; the page's Cluster tab;
+//! - **programs**: the program table's `lazy` lines (`src/commands/mod.rs`: etcdctl, etcdutl,
+//!   kubectl, kubeadm, curl, tar, sed, grep with the regex engine, crictl, seq, xargs, printf —
+//!   bash's builtin too: a line naming it waits like the others —, openssl, and the text
+//!   filters cut, wc, sort, uniq, base64), the bbolt writer `World` reads a data dir's db with,
+//!   and the page's Cluster tab;
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
 //! - **lessons**: reading lesson files and checking a step's state, and the lesson panel's views
 //!   (the course list with the progress files, an open lesson with its exam and handout, a class).
 //!
-//! The program table points at the stubs at the bottom; the page waits for a chunk before it
-//! needs it (`web::state`). Without the feature (native builds, wasm tests) every accessor
-//! answers at once with the code itself.
+//! The program table points at its stubs (`commands`) and `World` at nothing until the programs
+//! chunk is here; this module hands its code over to them when it arrives (`hand_over`). The
+//! page waits for a chunk before it needs it (`web::state`). Without the feature (native
+//! builds, wasm tests) every accessor answers at once with the code itself.
 
 use crate::lessons::progress::{Class, ImportError};
 use crate::lessons::{CheckResult, LastRun, Lesson, LessonError, Progress, Step};
 use crate::persist::{LoadError, PageState};
 use crate::session_file::SessionFileError;
-use crate::shell::{CommandFn, Session};
+use crate::shell::Session;
 
 /// Saving and restoring sessions.
 #[derive(Clone, Copy)]
@@ -38,34 +41,14 @@ fn direct_codec() -> Codec {
     }
 }
 
+/// The programs chunk: every program's code, what `World` needs from it, the Cluster tab.
 #[derive(Clone, Copy)]
 pub struct Programs {
-    pub etcdctl: CommandFn,
-    pub etcdutl: CommandFn,
-    pub kubectl: CommandFn,
-    pub kubeadm: CommandFn,
-    pub curl: CommandFn,
-    pub tar: CommandFn,
-    pub sed: CommandFn,
-    pub grep: CommandFn,
-    /// A data dir's `member/snap/db`, made from the engine (`World::read`), and its size.
-    pub etcd_db: fn(&crate::world::World, &str) -> Vec<u8>,
-    pub etcd_db_size: fn(&crate::world::World, &str) -> u64,
-    /// cat/head/tail's Explain after reading such a file.
-    pub explain_live: fn(&crate::world::World, &mut crate::process::Proc, &[String]),
-    pub crictl: CommandFn,
-    /// The shell's loop helpers: `seq`, `xargs`, and `printf` (bash's builtin and `/usr/bin/printf`).
-    pub seq: CommandFn,
-    pub xargs: CommandFn,
-    pub printf: CommandFn,
-    pub printf_builtin: CommandFn,
-    /// openssl, and the coreutils that only filter text.
-    pub openssl: CommandFn,
-    pub cut: CommandFn,
-    pub wc: CommandFn,
-    pub sort: CommandFn,
-    pub uniq: CommandFn,
-    pub base64: CommandFn,
+    /// The program table's code, line by line (`commands::entries`); the table's stubs run it.
+    pub table: crate::commands::Entries,
+    /// A data dir's `member/snap/db` made from the engine (`World::read`), its size, and the
+    /// Explain after cat/head/tail read a file the node makes up (`world::Needs`).
+    pub world: crate::world::Needs,
     /// The page's Cluster tab (`web::cluster`), which no first paint shows.
     #[cfg(target_arch = "wasm32")]
     pub cluster_panel: fn(&crate::web::state::Handle) -> yew::Html,
@@ -73,28 +56,8 @@ pub struct Programs {
 
 fn direct_programs() -> Programs {
     Programs {
-        etcdctl: crate::etcdctl::main,
-        etcdutl: crate::etcdutl::main,
-        kubectl: crate::kubectl::main,
-        kubeadm: crate::kubeadm::main,
-        curl: crate::netless::curl::main,
-        tar: crate::netless::tar::main,
-        sed: crate::sed::main,
-        grep: crate::shell::coreutils::grep,
-        etcd_db: crate::world::etcd_db,
-        etcd_db_size: crate::world::etcd_db_size,
-        explain_live: crate::shell::coreutils::explain_live,
-        crictl: crate::crictl::main,
-        seq: crate::shell::seq::main,
-        xargs: crate::shell::xargs::main,
-        printf: crate::shell::printf::main,
-        printf_builtin: crate::shell::printf::builtin,
-        openssl: crate::openssl::main,
-        cut: crate::shell::coreutils::cut,
-        wc: crate::shell::coreutils::wc,
-        sort: crate::shell::coreutils::sort,
-        uniq: crate::shell::coreutils::uniq,
-        base64: crate::shell::coreutils::base64,
+        table: crate::commands::entries(),
+        world: crate::world::needs(),
         #[cfg(target_arch = "wasm32")]
         cluster_panel: crate::web::cluster::cluster_panel,
     }
@@ -182,7 +145,7 @@ mod imp {
     /// One split point: `$entry` is the function wasm-split cuts at; `$get` answers once its
     /// chunk is here, `$load` fetches it (a no-op once here; false when it cannot be fetched).
     macro_rules! chunk {
-        ($cell:ident, $ty:ty, $module:ident, $entry:ident, $direct:ident, $get:ident, $load:ident) => {
+        ($cell:ident, $ty:ty, $module:ident, $entry:ident, $direct:ident, $get:ident, $load:ident, $arrived:expr) => {
             thread_local! {
                 static $cell: Cell<Load<$ty>> = const { Cell::new(Load::Waiting) };
             }
@@ -204,14 +167,25 @@ mod imp {
                 if $get().is_none() {
                     let got = $entry().await;
                     $cell.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
+                    ($arrived)($get());
                 }
                 $get().is_some()
             }
         };
     }
-    chunk!(CODEC, Codec, codec, codec_entry, direct_codec, codec, load_codec);
-    chunk!(PROGRAMS, Programs, programs, programs_entry, direct_programs, programs, load_programs);
-    chunk!(LESSONS, LessonCode, lessons, lessons_entry, direct_lesson_code, lesson_code, load_lesson_code);
+    chunk!(CODEC, Codec, codec, codec_entry, direct_codec, codec, load_codec, |_| {});
+    chunk!(PROGRAMS, Programs, programs, programs_entry, direct_programs, programs, load_programs, hand_over);
+    chunk!(LESSONS, LessonCode, lessons, lessons_entry, direct_lesson_code, lesson_code, load_lesson_code, |_| {});
+
+    /// The programs chunk arrived (or failed for good): the program table's stubs and `World`
+    /// get its code (they cannot name this module: it sits above them).
+    fn hand_over(p: Option<Programs>) {
+        use crate::commands::{set_loaded, Load};
+        set_loaded(p.map_or(Load::Failed, |p| Load::Ready(p.table)));
+        if let Some(p) = p {
+            crate::world::provide(p.world);
+        }
+    }
 
     /// The programs' chunk arrived or failed for good: typed lines need not wait any longer.
     pub fn settled() -> bool {
@@ -226,16 +200,12 @@ mod imp {
 
 pub use imp::*;
 
-/// The programs whose code is in the programs chunk.
-pub const PROGRAMS: [&str; 19] = [
-    "etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64",
-];
-
-/// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
-/// substring test errs on the side of waiting (`echo etcdctl` waits too); a script that runs
-/// one without naming it finds the chunk missing and says so (see the stubs below).
+/// Whether a typed line may run a program of the programs chunk (the program table's
+/// `Chunk::Programs` lines), so waits for the chunk. A plain substring test errs on the side
+/// of waiting (`echo etcdctl` waits too); a script that runs one without naming it finds the
+/// chunk missing and says so (the table's stubs, `commands::run_loaded`).
 pub fn needs_programs(line: &str) -> bool {
-    PROGRAMS.iter().any(|p| line.contains(p))
+    crate::commands::in_programs_chunk().any(|p| line.contains(p))
 }
 
 /// A lesson file read, or `None` while the lessons chunk is not here.
@@ -257,33 +227,6 @@ pub fn instance(lesson: &Lesson, progress: &Progress) -> Lesson {
     }
 }
 
-macro_rules! stub {
-    ($($name:ident: $shown:literal),*) => {$(
-        /// Runs the program once its code is here.
-        pub fn $name(world: &mut crate::world::World, proc: &mut crate::process::Proc) -> i32 {
-            match programs() {
-                Some(p) => (p.$name)(world, proc),
-                // No real program prints anything like this: it is the page speaking.
-                None if !settled() => {
-                    proc.explain(
-                        concat!($shown, "'s code is still downloading: run the command again in a moment."),
-                        concat!("O código do ", $shown, " ainda está sendo baixado: rode o comando de novo daqui a pouco."),
-                    );
-                    1
-                }
-                None => {
-                    proc.explain(
-                        concat!("The page could not download ", $shown, "'s code (are you offline?). Reload the page when the network is back."),
-                        concat!("A página não conseguiu baixar o código do ", $shown, " (está sem rede?). Recarregue a página quando a rede voltar."),
-                    );
-                    1
-                }
-            }
-        }
-    )*};
-}
-stub!(etcdctl: "etcdctl", etcdutl: "etcdutl", kubectl: "kubectl", kubeadm: "kubeadm", curl: "curl", tar: "tar", sed: "sed", grep: "grep", crictl: "crictl", seq: "seq", xargs: "xargs", printf: "printf", printf_builtin: "printf", openssl: "openssl", cut: "cut", wc: "wc", sort: "sort", uniq: "uniq", base64: "base64");
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,7 +235,7 @@ mod tests {
     fn every_lazy_program_is_a_program_and_lines_naming_one_wait() {
         let (world, _) = crate::world::World::from_scenario("kubeadm").unwrap();
         let env = crate::sorted_map::SortedMap::new();
-        for p in PROGRAMS {
+        for p in crate::commands::in_programs_chunk() {
             assert!(crate::commands::lookup(&world, &env, "/", p).is_some(), "{p} is not in the program table");
             assert!(needs_programs(&format!("FOO=1 {p} --help | head")));
         }

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod cluster_view;
 pub mod cobra;
 pub mod commands;
+pub mod coreutils;
 pub mod crictl;
 pub mod decimal;
 pub mod engine;

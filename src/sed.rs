@@ -376,7 +376,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         }
         let input = to_text(&p.stdin);
         let out = run_script(&steps, &input, quiet);
-        crate::shell::coreutils::emit(p, from_text(&out));
+        crate::coreutils::emit(p, from_text(&out));
         return 0;
     }
     let mut status = 0;
@@ -401,7 +401,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
                     status = 4;
                 }
             }
-            None => crate::shell::coreutils::emit(p, out),
+            None => crate::coreutils::emit(p, out),
         }
     }
     status

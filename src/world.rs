@@ -2,6 +2,7 @@
 //! It is plain serde data, so a whole session saves as one CBOR file.
 
 use crate::cluster::EtcdServer;
+use crate::process::Proc;
 use crate::vfs::{Live, Node, Vfs, VfsError};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -33,12 +34,8 @@ impl World {
         if w.kubelet.initialized {
             crate::cluster::kubelet::init_runtime(&mut w);
         }
-        // The programs `which` names are files where their packages put them.
-        for prog in crate::commands::PROGRAMS {
-            if let Some(path) = crate::commands::installed_path(&w, prog) {
-                w.vfs.install_live(&path, Live::Program);
-            }
-        }
+        // The programs' own files (/usr/bin/cat, …) are installed by whoever builds the World
+        // from the program table (`commands::install`; the shell's `Session::new`).
         Some((w, s.home))
     }
 
@@ -47,7 +44,7 @@ impl World {
     pub fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, VfsError> {
         match self.vfs.get(path) {
             // The bbolt writer is in the programs' chunk (src/lazy.rs), fetched after first paint.
-            Some(Node::Live(Live::EtcdDb)) => crate::lazy::programs().map(|p| Cow::Owned((p.etcd_db)(self, path))).ok_or(VfsError::NotReady),
+            Some(Node::Live(Live::EtcdDb)) => provided().map(|n| Cow::Owned((n.etcd_db)(self, path))).ok_or(VfsError::NotReady),
             Some(Node::Live(kind)) => Ok(Cow::Owned(self.live_bytes(path, *kind))),
             _ => self.vfs.read(path).map(Cow::Borrowed),
         }
@@ -64,7 +61,7 @@ impl World {
         match self.vfs.get(path)? {
             Node::Dir => None,
             Node::File { data, .. } => Some(data.len() as u64),
-            Node::Live(Live::EtcdDb) => Some(crate::lazy::programs().map_or(0, |p| (p.etcd_db_size)(self, path))),
+            Node::Live(Live::EtcdDb) => Some(provided().map_or(0, |n| (n.etcd_db_size)(self, path))),
             Node::Live(kind) => Some(self.live_bytes(path, *kind).len() as u64),
         }
     }
@@ -84,8 +81,16 @@ impl World {
         self.vfs.mtime(path).unwrap_or(crate::cluster::clock::CLUSTER_CREATED)
     }
 
-    /// A made-up file's bytes, but a database's (`read` gets those through `lazy`, so that the
-    /// bbolt writer stays out of the first load).
+    /// After a program read `files`: for each one the node makes up (see [`Live`]), say what it
+    /// really is (cat, head, tail). Its texts wait in the programs' chunk: none before it is here.
+    pub fn explain_live(&self, p: &mut Proc, files: &[String]) {
+        if let Some(n) = provided() {
+            (n.explain_live)(self, p, files);
+        }
+    }
+
+    /// A made-up file's bytes, but a database's (`read` gets those through [`Needs`], so that
+    /// the bbolt writer stays out of the first load).
     fn live_bytes(&self, path: &str, kind: Live) -> Vec<u8> {
         match kind {
             Live::EtcdDb => Vec::new(),
@@ -95,9 +100,48 @@ impl World {
     }
 }
 
+/// What `World` needs from code that is not in the page's first load: a data dir's database
+/// (the bbolt writer) and its size, and the Explain about the files the node makes up. The code
+/// is the world's own (below); in the page's release build (feature `split`) only the programs
+/// chunk names [`needs`], and `src/lazy.rs` registers it here with [`provide`] once the chunk
+/// arrived: until then a database reads as EAGAIN ([`VfsError::NotReady`]), sizes as 0 and is
+/// not explained. Without the split everything is here at once.
+#[derive(Clone, Copy)]
+pub struct Needs {
+    pub etcd_db: fn(&World, &str) -> Vec<u8>,
+    pub etcd_db_size: fn(&World, &str) -> u64,
+    pub explain_live: fn(&World, &mut Proc, &[String]),
+}
+
+/// The code [`Needs`] points at.
+pub fn needs() -> Needs {
+    Needs { etcd_db, etcd_db_size, explain_live }
+}
+
+#[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+fn provided() -> Option<Needs> {
+    Some(needs())
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+thread_local! {
+    static PROVIDED: std::cell::Cell<Option<Needs>> = const { std::cell::Cell::new(None) };
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+fn provided() -> Option<Needs> {
+    PROVIDED.with(std::cell::Cell::get)
+}
+
+/// Registers what the programs chunk brought (`src/lazy.rs`, once it arrived).
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+pub fn provide(needs: Needs) {
+    PROVIDED.with(|c| c.set(Some(needs)));
+}
+
 /// The database at `path` (`<dir>/member/snap/db`): the live keyspace if etcd runs (or last
 /// ran) on `dir`, a parked one if it ran there before, else an empty one. Reached through
-/// `lazy::Programs` (it carries the bbolt writer).
+/// [`Needs`] (it carries the bbolt writer).
 pub fn etcd_db(w: &World, path: &str) -> Vec<u8> {
     crate::snapshot::bolt::write(&data_dir_buckets(w, db_dir(path)))
 }
@@ -112,6 +156,32 @@ fn data_dir_buckets(w: &World, dir: &str) -> crate::snapshot::Buckets {
     match if dir == e.data_dir { Some(&e.store) } else { e.stores.get(dir) } {
         Some(store) => crate::snapshot::buckets_of(e, store),
         None => crate::snapshot::buckets_of(e, &crate::engine::Store::new()),
+    }
+}
+
+/// What [`World::explain_live`] says (reached through [`Needs`]).
+fn explain_live(w: &World, p: &mut Proc, files: &[String]) {
+    let mut kinds: Vec<Live> = files.iter().filter_map(|f| match w.vfs.get(&p.path(f)) {
+        Some(Node::Live(k)) => Some(*k),
+        _ => None,
+    }).collect();
+    kinds.dedup();
+    for kind in kinds {
+    match Some(Node::Live(kind)) {
+        Some(Node::Live(Live::EtcdDb)) => p.explain(
+            "member/snap/db is the member's bbolt database (binary pages, made here from the running engine). `etcdutl snapshot status` reads it; a copy of it is not a `snapshot save` file: it has no SHA-256 trailer, so `snapshot restore` refuses it unless --skip-hash-check is given.",
+            "member/snap/db é o banco bbolt do membro (páginas binárias, gerado aqui a partir do engine em execução). `etcdutl snapshot status` o lê; uma cópia dele não é um arquivo de `snapshot save`: não tem o SHA-256 no final, então `snapshot restore` a recusa sem --skip-hash-check.",
+        ),
+        Some(Node::Live(Live::EtcdWal)) => p.explain(
+            "The playground keeps no raft WAL: this file is a placeholder, not etcd's format. A real segment is 64000000 bytes, preallocated, of CRC-framed raft entries (read with etcd-dump-logs); 0.tmp is the next segment, prepared in advance.",
+            "O playground não mantém um WAL do raft: este arquivo é um marcador, não está no formato do etcd. Um segmento real tem 64000000 bytes, pré-alocados, de entradas do raft com CRC (lidas com etcd-dump-logs); 0.tmp é o próximo segmento, preparado de antemão.",
+        ),
+        Some(Node::Live(Live::Program)) => p.explain(
+            "The playground's programs are part of the page, not files: this one stands in for the binary. A real one is an ELF executable, which cat prints as binary garbage.",
+            "Os programas do playground fazem parte da página, não são arquivos: este substitui o binário. Um real é um executável ELF, que o cat imprime como lixo binário.",
+        ),
+        _ => {}
+    }
     }
 }
 
@@ -157,6 +227,7 @@ mod tests {
     fn the_live_db_follows_the_engine_and_ls_size_matches_the_bytes() {
         use crate::engine::PutRequest;
         let (mut w, _) = World::from_scenario("plain").unwrap();
+        crate::commands::install(&mut w);
         let db = "/var/lib/etcd/member/snap/db";
         let before = crate::snapshot::status(&w.read(db).unwrap()).unwrap();
         assert_eq!((before.revision, before.total_key), (0, 4));

@@ -111,14 +111,16 @@ fn command_word<'a>(args: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Runs a downloaded binary (its program and release come from the file it was started from).
-pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
+/// `None`: it is the playground's etcdctl (it speaks 3.4 and 3.5 alike), which the caller runs
+/// (`commands`, whose table knows where etcdctl's code is).
+pub fn run_binary(world: &mut World, p: &mut Proc) -> Option<i32> {
     let Some((prog, rel)) = downloaded(world, p) else {
         let name = p.args.first().cloned().unwrap_or_default();
         p.eprintln(format!("bash: {name}: cannot execute binary file: Exec format error"));
-        return 126;
+        return Some(126);
     };
     let args: Vec<&str> = p.args[1..].iter().map(String::as_str).collect();
-    match prog.as_str() {
+    Some(match prog.as_str() {
         "etcd" => match args.as_slice() {
             ["--version"] | ["-version"] => {
                 p.println(format!("etcd Version: {}", rel.version));
@@ -141,7 +143,7 @@ pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
             0
         }
         // Everything else is the playground's etcdctl (it speaks 3.4 and 3.5 alike).
-        "etcdctl" => crate::lazy::etcdctl(world, p),
+        "etcdctl" => return None,
         _ => {
             p.explain(
                 format!("This downloaded {prog} only answers `version` in the playground."),
@@ -149,7 +151,7 @@ pub fn run_binary(world: &mut World, p: &mut Proc) -> i32 {
             );
             1
         }
-    }
+    })
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "continue" => |s, p| loop_control(s, p, false),
         "exit" => exit,
         "test" | "[" => |s, p| super::test_cmd::main(&s.world, p),
-        "printf" => |w, p| crate::lazy::printf_builtin(&mut w.world, p),
+        // Its code is in the program table (the page's programs chunk).
+        "printf" => |w, p| crate::commands::builtin("printf").map_or(2, |f| f(&mut w.world, p)),
         _ => return None,
     })
 }

@@ -18,10 +18,10 @@
 use super::Session;
 use crate::etcdctl::{flags, help};
 
-// `etcdutl` is left out on purpose: `etcd<Tab>` finishing `etcdctl` matters more to learners.
+/// The shell's own first words (builtins and keywords); the programs come from the program
+/// table (`commands::first_words`).
 const SHELL_WORDS: &[&str] = &[
-    "etcdctl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "curl", "tar", "which", "cat", "grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "echo", "env", "export",
-    "history", "clear", "sleep", "printf", "tee", "unset", "printenv", "true", "false", "seq", "xargs", "test", "read", "exit", "break", "continue", "for", "while", "until", "if",
+    "cd", "pwd", "echo", "env", "export", "history", "clear", "unset", "printenv", "true", "false", "test", "read", "exit", "break", "continue", "for", "while", "until", "if",
 ];
 
 impl Session {
@@ -47,7 +47,7 @@ impl Session {
             if word.contains('/') {
                 self.paths(word, false)
             } else {
-                SHELL_WORDS.iter().filter(|c| c.starts_with(word)).map(|c| c.to_string()).collect()
+                SHELL_WORDS.iter().copied().chain(crate::commands::first_words()).filter(|c| c.starts_with(word)).map(|c| c.to_string()).collect()
             }
         } else if done[0].rsplit('/').next() == Some("etcdctl") {
             self.complete_etcdctl(&done[1..], word)

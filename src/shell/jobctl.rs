@@ -110,13 +110,13 @@ fn find(s: &Session, spec: Option<&str>) -> Option<usize> {
 /// expiry as it happens. Without running jobs it is coreutils' `sleep`.
 pub fn sleep(s: &mut Session, p: &mut Proc) -> i32 {
     if !s.bg.iter().any(|b| b.job.is_some()) {
-        return super::coreutils::sleep(&mut s.world, p);
+        return crate::coreutils::sleep::main(&mut s.world, p);
     }
     // The duration (and any usage error) from coreutils' sleep, with the leases set aside so
     // that it expires none; then the clock goes back and time passes step by step.
     let start = s.world.clock_ms;
     let leases = std::mem::take(&mut s.world.etcd.store.lessor.leases);
-    let code = super::coreutils::sleep(&mut s.world, p);
+    let code = crate::coreutils::sleep::main(&mut s.world, p);
     s.world.etcd.store.lessor.leases = leases;
     let end = std::mem::replace(&mut s.world.clock_ms, start);
     if code != 0 {

@@ -7,14 +7,10 @@ pub mod brace;
 pub mod builtins;
 pub mod complete;
 pub mod compound;
-pub mod coreutils;
 pub mod glob;
 pub mod jobctl;
 pub mod parse;
-pub mod printf;
-pub mod seq;
 pub mod test_cmd;
-pub mod xargs;
 
 use crate::process::{Chunk, Proc};
 use crate::world::World;
@@ -22,9 +18,7 @@ use parse::{Connector, RedirectOp, SimpleCommand};
 use serde::{Deserialize, Serialize};
 use crate::sorted_map::SortedMap;
 
-/// A command implementation: it reads its arguments and stdin from `Proc`, acts on the world,
-/// writes into `Proc`, and returns its exit status.
-pub type CommandFn = fn(&mut World, &mut Proc) -> i32;
+pub use crate::commands::CommandFn;
 
 /// What one call to [`Session::execute`] produced.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -136,9 +130,11 @@ pub struct Session {
 impl Session {
     /// A fresh session on a named scenario (see [`crate::cluster::scenario::SCENARIOS`]).
     pub fn new(scenario: &str) -> Result<Session, String> {
-        let (world, home) = World::from_scenario(scenario).ok_or_else(|| {
+        let (mut world, home) = World::from_scenario(scenario).ok_or_else(|| {
             format!("unknown scenario '{scenario}' (known: {})", crate::cluster::scenario::SCENARIOS.join(", "))
         })?;
+        // The programs `which` names are files where their packages put them.
+        crate::commands::install(&mut world);
         let mut vars = SortedMap::new();
         for (k, v) in [("HOME", home.as_str()), ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), ("USER", "root"), ("SHELL", "/bin/bash"), ("HOSTNAME", world.hostname.as_str())] {
             vars.insert(k.to_string(), v.to_string());
@@ -751,7 +747,7 @@ impl Session {
                 None => match crate::commands::lookup(&self.world, &proc.env, &self.cwd, &name) {
                     Some(f) => {
                         let base = name.rsplit('/').next().unwrap_or(&name).to_string();
-                        if crate::facts::is_tool(&base) {
+                        if crate::commands::is_tool(&base) {
                             fact = Some(self.world.facts.start(&base, None));
                         }
                         f(&mut self.world, &mut proc)

@@ -149,10 +149,10 @@ fn run_one(w: &mut World, p: &mut Proc, args: Vec<String>) -> i32 {
             child.print(if newline { format!("{text}\n") } else { text });
             0
         }
-        "printf" => super::printf::main(w, &mut child),
+        "printf" => crate::coreutils::printf::main(w, &mut child),
         "true" => 0,
         "false" => 1,
-        _ => match crate::commands::lookup(w, &child.env, &child.cwd, &name) {
+        _ => match super::lookup(w, &child.env, &child.cwd, &name) {
             Some(f) => f(w, &mut child),
             None => {
                 p.eprintln(format!("xargs: {name}: No such file or directory"));

@@ -1,0 +1,25 @@
+//! `which NAME...` (Debian's debianutils, not coreutils): where each program is. It reads the
+//! program table (`installed_path`), so it sits beside it.
+
+use crate::process::Proc;
+use crate::world::World;
+
+/// Debian's `which`: the path of each program found, nothing for the others (exit 1). A file in
+/// PATH (a downloaded etcdctl moved to /usr/local/bin) comes first; then the node's own
+/// programs where their packages put them (etcd's release tarball in /usr/local/bin on the
+/// kubeadm node, Debian's etcd-client in /usr/bin on the plain one).
+pub fn main(w: &mut World, p: &mut Proc) -> i32 {
+    let (_, names) = crate::coreutils::split_opts(&p.args[1..]);
+    let mut code = i32::from(names.is_empty());
+    let mut out = String::new();
+    for name in &names {
+        let in_path = crate::netless::find_executable(w, p.env.get("PATH").map(String::as_str), &p.cwd, name);
+        let found = in_path.map(|path| if name.contains('/') { name.clone() } else { path }).or_else(|| if name.contains('/') { None } else { super::installed_path(w, name) });
+        match found {
+            Some(path) => out.push_str(&format!("{path}\n")),
+            None => code = 1,
+        }
+    }
+    p.print(out);
+    code
+}

@@ -9,6 +9,12 @@ const STORE = 'session';
 const RECORD = 'current';
 const LEGACY_KEY = 'etcd-playground.session'; // base64 CBOR, pages before IndexedDB
 const LOCK = 'etcd-playground.session';
+// Set by an owning page as it goes away (a reload, a navigation in the same tab): the next
+// page in this tab waits longer for the lock, which the browser frees only once the old page
+// is gone, and that takes seconds on a busy machine. Without it a reload could find the lock
+// still held and show the learner's own session read-only, as if another tab owned it.
+const HANDOFF_KEY = 'etcd-playground.handoff';
+const HANDOFF_WAIT_MS = 10000;
 const root = document.documentElement;
 
 let dbPromise = null;
@@ -56,9 +62,11 @@ function kind(e) {
 }
 
 let seq = 0;
+let lastSave = Promise.resolve(null);
 let crashed = false;
 let persistAsked = false;
 let lockRelease = null;
+let left = false;
 let onLost = null;
 let onHandover = null;
 let channel = null;
@@ -100,9 +108,17 @@ async function loadSaved() {
 function claimLock() {
   bc();
   if (!navigator.locks) return Promise.resolve(true);
+  let handoff = false;
+  try {
+    const at = Number(sessionStorage.getItem(HANDOFF_KEY));
+    sessionStorage.removeItem(HANDOFF_KEY);
+    // Only a page that left moments ago (a duplicated tab copies sessionStorage too).
+    handoff = at > 0 && Math.abs(Date.now() - at) < HANDOFF_WAIT_MS;
+  } catch (e) { /* storage off: the short wait */ }
   return new Promise((resolve) => {
     let granted = false;
-    const opts = AbortSignal.timeout ? { signal: AbortSignal.timeout(1500) } : { ifAvailable: true };
+    const wait = handoff ? HANDOFF_WAIT_MS : 1500;
+    const opts = AbortSignal.timeout ? { signal: AbortSignal.timeout(wait) } : { ifAvailable: true };
     navigator.locks.request(LOCK, opts, (lock) => {
       if (!lock) { resolve(false); return undefined; }
       granted = true;
@@ -139,7 +155,7 @@ globalThis.etcdStore = {
     const copy = bytes.slice().buffer;
     const id = newId();
     const t0 = performance.now();
-    return tx('readwrite', (s) => s.put({ bytes: copy, id }, RECORD)).then(() => {
+    lastSave = tx('readwrite', (s) => s.put({ bytes: copy, id }, RECORD)).then(() => {
       savedId = id;
       seq += 1;
       root.dataset.saveMs = String(Math.round(encodeMs + performance.now() - t0));
@@ -151,6 +167,17 @@ globalThis.etcdStore = {
       }
       return null;
     }, kind);
+    return lastSave;
+  },
+  // The page goes away (pagehide, after its last save started): the next page of this tab
+  // gets the lock as soon as that save is on disk, not when the browser frees it.
+  leaving() {
+    if (!lockRelease) return;
+    try { sessionStorage.setItem(HANDOFF_KEY, String(Date.now())); } catch (e) { /* the short wait */ }
+    const release = lockRelease;
+    lockRelease = null;
+    left = true;
+    lastSave.finally(release);
   },
   // The id of the save IndexedDB holds ('' for none).
   savedId() { return savedId; },
@@ -213,6 +240,9 @@ document.addEventListener('click', (e) => {
 
 etcdStore.load();
 etcdStore.claim(null, null);
+// Back from the back-forward cache after `leaving` let the session go: start again from the
+// save, owning it or not, as a fresh page would.
+window.addEventListener('pageshow', (e) => { if (e.persisted && left) location.reload(); });
 
 init().then(() => {
   root.dataset.ready = 'true';
@@ -226,4 +256,3 @@ init().then(() => {
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('sw.js').catch(() => {});
 }
-etcdStore.leaving = () => {};

@@ -96,7 +96,8 @@ test('a reload owns its session even when the lock comes free late', { timeout: 
   await a.waitForSelector('#cmd', { timeout: 20000 });
   await other.evaluate(() => globalThis.held); // it did hold the lock between the two pages
   await a.waitForFunction(() => document.documentElement.dataset.code, null, { timeout: 15000 });
-  assert.equal(await a.locator('#notice').count(), 0, 'no "open in another tab" notice');
+  const notices = await a.locator('#notice').allTextContents();
+  assert.deepEqual(notices, [], 'no "open in another tab" notice');
   assert.equal(await readOnly(a), false);
   await runExpect(a, 'cat /root/kept.txt', 'kept');
   assert.deepEqual(errors, []);

@@ -42,6 +42,7 @@ pub mod vfs;
 pub mod validate;
 pub mod world;
 pub mod lazy;
+pub mod page;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

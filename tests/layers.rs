@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("programs", &["etcdctl", "etcdutl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "netless", "coreutils"]),
     ("the program table and running jobs", &["commands", "jobs"]),
     ("the shell", &["shell"]),
-    ("what the page and the CLI build on the shell", &["lessons", "persist", "session_file", "validate", "inspect", "file_view", "cluster_view", "term", "lazy"]),
+    ("what the page and the CLI build on the shell", &["lessons", "persist", "session_file", "validate", "inspect", "file_view", "cluster_view", "term", "lazy", "page"]),
     ("the page (wasm only)", &["web"]),
 ];
 

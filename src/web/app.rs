@@ -1,11 +1,13 @@
 //! The page: header (title, language, reset), a notice banner, the terminal, and the side
-//! panels. Owns the one reducer, saves it to localStorage, and runs the simulated clock.
+//! panels. Owns the model (`crate::page`) and runs its clock.
 
 use super::cluster::Cluster;
 use super::files::Files;
 use super::inspector::Inspector;
 use super::lessons::Lessons;
-use super::state::{Action, AppState, NoticeKind};
+use super::state::{Action, Handle, NoticeKind};
+use std::cell::RefCell;
+use std::rc::Rc;
 use super::terminal::Terminal;
 use crate::i18n::{t, Lang};
 use gloo::timers::callback::Interval;
@@ -24,30 +26,49 @@ const TABS: [(Tab, &str, &str); 4] =
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(AppState::load);
+    // The model (crate::page) is read once; every change goes through `Handle::dispatch`.
+    let redraw = use_force_update();
+    let page = use_memo((), move |_| {
+        let (model, first) = super::state::load();
+        let handle = Handle::new(Rc::new(RefCell::new(model)), move || redraw.force_update(), Rc::default());
+        (handle, RefCell::new(first))
+    });
+    let state = page.0.renew();
     let tab = use_state(|| Tab::Keys);
     // A first visit (nothing saved in this browser) shows where to start.
     let start_card = use_state(|| !super::state::has_saved_session());
     let confirm_reset = use_state(|| false);
-    // Save after each change, when the page goes away, and before another tab takes over.
-    super::autosave::use_autosave(&state);
+    // Save when the page goes away and before another tab takes over (saves after changes are
+    // the model's `Effect::ScheduleSave`).
+    super::autosave::use_page_events(&state);
+    {
+        let page = page.clone();
+        use_effect_with((), move |_| {
+            let first = std::mem::take(&mut *page.1.borrow_mut());
+            for e in first {
+                page.0.perform(e);
+            }
+        });
+    }
     // The programs, the session codec and the lesson code are fetched right after the first
     // paint (crate::lazy). Not before it: compiling the chunks would hold the first frame back.
     {
-        let dispatcher = state.dispatcher();
+        let h = state.clone();
         use_effect_with((), move |_| {
             let fetch_chunks = move || {
                 wasm_bindgen_futures::spawn_local(async move {
                     let programs = crate::lazy::load_programs().await;
+                    // Lines typed meanwhile run as soon as their programs are here.
+                    h.dispatch(Action::CodeArrived { codec: crate::lazy::codec().is_some() });
                     let codec = crate::lazy::load_codec().await;
                     let lessons = crate::lazy::load_lesson_code().await;
                     if !programs || !codec || !lessons {
-                        dispatcher.dispatch(Action::Note(
+                        h.dispatch(Action::Note(
                             "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.".into(),
                             "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.".into(),
                         ));
                     }
-                    dispatcher.dispatch(Action::CodeArrived);
+                    h.dispatch(Action::CodeArrived { codec });
                     // For the browser tests: the page is complete (`lazy.test.mjs` tests the time before).
                     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
                         let _ = root.set_attribute("data-code", if programs && codec && lessons { "ready" } else { "failed" });
@@ -58,59 +79,26 @@ pub fn app() -> Html {
         });
     }
     // The course is not part of the first load: its list is fetched when the Lessons tab is
-    // first shown or a lesson was open (restored), then that lesson's file.
+    // first shown (or a lesson was open: the model asks for it then).
     {
-        let st = state.clone();
-        let want = *tab == Tab::Lessons || state.active.is_some();
-        use_effect_with(want, move |want| {
-            if *want && st.index_status == super::state::Fetch::Pending {
-                super::lessons::fetch_index(st);
-            }
-        });
-    }
-    {
-        let st = state.clone();
-        use_effect_with((state.active.clone(), state.index.clone()), move |(active, _)| {
-            if let Some(card) = active.as_deref().and_then(|id| st.to_fetch(id)) {
-                super::lessons::fetch_lesson(st.clone(), card.file.clone(), false);
+        let h = state.clone();
+        use_effect_with(*tab == Tab::Lessons, move |want| {
+            if *want {
+                h.dispatch(Action::WantIndex);
             }
         });
     }
     // The simulated clock follows real time, so leases run out while the learner reads.
     {
-        let session = state.session.clone();
-        let dispatcher = state.dispatcher();
+        let h = state.clone();
         use_effect_with((), move |_| {
-            let iv = Interval::new(1000, move || {
-                let (changed, leases, job) = match session.try_borrow_mut() {
-                    Ok(mut s) => {
-                        s.world.clock_ms += 1000;
-                        // The kubelet notices manifest edits on its own, as on a real node.
-                        let before = s.world.kubelet.clone();
-                        crate::cluster::kubelet::sync(&mut s.world);
-                        let now = s.world.clock_ms;
-                        // A running etcd expires leases (and deletes their keys) as time passes,
-                        // as `sleep` does in the terminal.
-                        let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
-                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty(), s.job.is_some() || !s.bg.is_empty())
-                    }
-                    Err(_) => (false, false, false),
-                };
-                if job {
-                    // A running `etcdctl watch` / `lease keep-alive` (foreground or `&`) prints what this
-                    // second brought.
-                    dispatcher.dispatch(Action::Poll);
-                } else if changed {
-                    dispatcher.dispatch(Action::WorldChanged);
-                } else if leases {
-                    dispatcher.dispatch(Action::Refresh); // lease countdowns
-                }
-            });
+            let iv = Interval::new(1000, move || h.dispatch(Action::Tick(1000)));
             move || drop(iv)
         });
     }
+    let m = state.model();
     {
-        let lang = state.lang;
+        let lang = m.lang;
         use_effect_with(lang, move |l| {
             if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
                 let _ = root.set_attribute("lang", l.code());
@@ -118,7 +106,7 @@ pub fn app() -> Html {
         });
     }
 
-    let l = state.lang;
+    let l = m.lang;
     let set_lang = |lang: Lang| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::SetLang(lang)))
@@ -141,19 +129,7 @@ pub fn app() -> Html {
     // Save / load my session: the whole playground as one CBOR file (crate::session_file).
     let save_session = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let state = state.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                crate::lazy::load_codec().await;
-                match crate::lazy::codec() {
-                    Some(c) => super::dom::download("etcd-playground-session.cbor", &(c.save_file)(&state.session.borrow(), &state.page_state())),
-                    None => state.dispatch(Action::Note(
-                        "The session file cannot be written: this page could not download the code that writes it (are you offline?).".into(),
-                        "O arquivo da sessão não pode ser gravado: a página não conseguiu baixar o código que o grava (está sem rede?).".into(),
-                    )),
-                }
-            });
-        })
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::DownloadSession))
     };
     let load_session = {
         let state = state.clone();
@@ -211,7 +187,7 @@ pub fn app() -> Html {
                     <button id="lang-en" aria-pressed={ (l == Lang::En).to_string() } onclick={ set_lang(Lang::En) }>{ "EN" }</button>
                 </nav>
                 // A tab that does not own the session cannot reset it (it is read-only).
-                if state.owner {
+                if m.owner {
                     if *confirm_reset {
                         <span class="confirm" role="group" aria-label={ t(l, "reset.confirm") }>
                             { t(l, "reset.confirm") }{ " " }
@@ -223,15 +199,15 @@ pub fn app() -> Html {
                     }
                 }
                 <button id="session-save" onclick={ save_session.clone() }>{ t(l, "session.save") }</button>
-                if state.owner {
+                if m.owner {
                     <input id="session-load" class="sr-only" type="file" accept=".cbor,application/cbor" onchange={ load_session } />
                     <label class="button" for="session-load">{ t(l, "session.load") }</label>
                 }
-                if let Some((en, pt)) = &state.usage {
+                if let Some((en, pt)) = &m.usage {
                     <p class="usage" id="storage-usage">{ l.pick(en, pt) }</p>
                 }
             </header>
-            if let Some(n) = &state.notice {
+            if let Some(n) = &m.notice {
                 <div class="notice" role="alert" id="notice">
                     <p>{ l.pick(&n.en, &n.pt) }</p>
                     if n.kind == NoticeKind::Corrupt {
@@ -247,7 +223,7 @@ pub fn app() -> Html {
                     }
                 </div>
             }
-            if *start_card && state.active.is_none() && state.progress.lessons.is_empty() {
+            if *start_card && m.active.is_none() && m.progress.lessons.is_empty() {
                 <div class="start-card" id="start-card" role="region" aria-labelledby="start-title">
                     <h2 id="start-title">{ t(l, "start.title") }</h2>
                     <p>{ t(l, "start.text") }</p>
@@ -256,7 +232,7 @@ pub fn app() -> Html {
                         Callback::from(move |_: MouseEvent| {
                             tab.set(Tab::Lessons);
                             card.set(false);
-                            super::lessons::open_first(st.clone());
+                            st.dispatch(Action::OpenFirst);
                         })
                     }>{ t(l, "start.button") }</button>
                     <button id="start-dismiss" onclick={
@@ -265,7 +241,7 @@ pub fn app() -> Html {
                     }>{ t(l, "start.dismiss") }</button>
                 </div>
             }
-            <main inert={ !state.owner }>
+            <main inert={ !m.owner }>
                 <div class="term-col">
                     <Terminal state={ state.clone() } />
                     <p class="help" id="term-help">{ t(l, "terminal.help") }</p>
@@ -288,7 +264,7 @@ pub fn app() -> Html {
     }
 }
 
-fn do_reset_notice(state: &UseReducerHandle<AppState>) -> Callback<MouseEvent> {
+fn do_reset_notice(state: &Handle) -> Callback<MouseEvent> {
     let state = state.clone();
     Callback::from(move |_: MouseEvent| state.dispatch(Action::Reset))
 }

@@ -17,15 +17,15 @@ pub struct Props {
 pub fn cluster(props: &Props) -> Html {
     match crate::lazy::programs() {
         Some(p) => (p.cluster_panel)(&props.state),
-        None if crate::lazy::settled() => html! { <div class="cluster"><p class="lesson-error" role="alert">{ t(props.state.lang, "panel.failed") }</p></div> },
-        None => html! { <div class="cluster"><p class="muted" role="status">{ t(props.state.lang, "panel.loading") }</p></div> },
+        None if crate::lazy::settled() => html! { <div class="cluster"><p class="lesson-error" role="alert">{ t(props.state.model().lang, "panel.failed") }</p></div> },
+        None => html! { <div class="cluster"><p class="muted" role="status">{ t(props.state.model().lang, "panel.loading") }</p></div> },
     }
 }
 
 /// The panel itself (reached through `lazy::Programs` only).
 pub fn cluster_panel(state: &Handle) -> Html {
-    let l = state.lang;
-    let v = cluster_view::view(&state.session.borrow());
+    let l = state.model().lang;
+    let v = cluster_view::view(&state.model().session);
     let m = &v.member;
     let up = |ok: bool| if ok { "up" } else { "down" };
     html! {

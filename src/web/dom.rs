@@ -44,7 +44,7 @@ pub fn upload(files: web_sys::FileList, state: Handle) {
             ));
             continue;
         }
-        let path = crate::vfs::normalize(&state.session.borrow().cwd, &name);
+        let path = crate::vfs::normalize(&state.model().session.cwd.clone(), &name);
         let file = gloo::file::File::from(file);
         // The reader must live until its callback runs; the callback then drops it.
         let holder: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>> = Rc::new(RefCell::new(None));

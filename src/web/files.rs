@@ -18,7 +18,7 @@ pub struct Props {
 #[function_component(Files)]
 pub fn files(props: &Props) -> Html {
     let state = props.state.clone();
-    let l = state.lang;
+    let l = state.model().lang;
     let closed = use_state(|| SortedSet::from(["/usr".to_string(), "/var".to_string()]));
     let selected = use_state(|| None::<String>);
     let editing = use_state(|| false);
@@ -30,7 +30,8 @@ pub fn files(props: &Props) -> Html {
         }
     });
 
-    let session = state.session.borrow();
+    let model = state.model();
+    let session = &model.session;
     let vfs = &session.world.vfs;
     let mut rows = inspect::file_tree(vfs, &closed);
     // Files the node makes up (a data dir's db) are sized by the world, only when shown.

@@ -20,7 +20,7 @@ pub struct Props {
 #[function_component(Inspector)]
 pub fn inspector(props: &Props) -> Html {
     let state = &props.state;
-    let l = state.lang;
+    let l = state.model().lang;
     let prefix = use_state(String::new);
     let open = use_state(|| SortedSet::from(["/registry/".to_string()]));
     let selected = use_state(|| None::<Vec<u8>>);
@@ -33,7 +33,8 @@ pub fn inspector(props: &Props) -> Html {
         })
     };
 
-    let session = state.session.borrow();
+    let model = state.model();
+    let session = &model.session;
     let store = &session.world.etcd.store;
     let (rows, total) = inspect::key_tree(store, &prefix, &open, MAX_ROWS);
     let shown_keys = rows.iter().filter(|r| matches!(r, TreeRow::Key { .. })).count();

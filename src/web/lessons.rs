@@ -24,21 +24,23 @@ pub fn lessons_panel(props: &Props) -> Html {
     // (`Action::CodeArrived` draws it again).
     let Some(c) = crate::lazy::lesson_code() else {
         if crate::lazy::lesson_code_failed() {
-            return html! { <div class="lessons"><p class="lesson-error" role="alert">{ t(state.lang, "panel.failed") }</p></div> };
+            return html! { <div class="lessons"><p class="lesson-error" role="alert">{ t(state.model().lang, "panel.failed") }</p></div> };
         }
-        return html! { <div class="lessons"><p class="muted" role="status">{ t(state.lang, "lesson.loading") }</p></div> };
+        return html! { <div class="lessons"><p class="muted" role="status">{ t(state.model().lang, "lesson.loading") }</p></div> };
     };
-    match state.lesson() {
+    let m = state.model();
+    let html = match m.lesson() {
         Some(lesson) => (c.lesson_view)(&state, lesson),
         None => (c.course_view)(&state, &url_ref),
-    }
+    };
+    html
 }
 
 /// The course list, loading a lesson from a file or a URL, and the progress files. Reached
 /// through `lazy::LessonCode` only.
 pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
     let state = state.clone();
-    let l = state.lang;
+    let l = state.model().lang;
     let cb = |a: fn() -> Action| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(a()))
@@ -100,15 +102,12 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
             load_url();
         }
     });
-    let items = state.cards().into_iter().map(|les| {
-        let (done, total) = state.progress.counts_of(&les.id, les.steps.iter().map(String::as_str));
+    let items = state.model().cards().into_iter().map(|les| {
+        let (done, total) = state.model().progress.counts_of(&les.id, les.steps.iter().map(String::as_str));
         let id = les.id.clone();
         let st = state.clone();
-        let open = Callback::from(move |_: MouseEvent| match st.to_fetch(&id) {
-            // A course lesson's file is fetched when it is first opened.
-            Some(card) => fetch_lesson(st.clone(), card.file.clone(), true),
-            None => st.dispatch(Action::OpenLesson(id.clone())),
-        });
+        // A course lesson's file is fetched when it is first opened (the model asks for it).
+        let open = Callback::from(move |_: MouseEvent| st.dispatch(Action::OpenLesson(id.clone())));
         html! {
             <li class="lesson-item" data-lesson={ les.id.clone() }>
                 <button class="linkish lesson-open" onclick={ open }>{ render_label(les.title.get(l)) }</button>
@@ -122,21 +121,21 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
             <div class="lesson-bar">
                 <button id="sandbox" onclick={ cb(|| Action::Sandbox) }>{ t(l, "lesson.sandbox") }</button>
             </div>
-            if let Some(file) = &state.opening {
+            if let Some(file) = &state.model().opening {
                 <p class="muted" id="lesson-opening" role="status">{ t(l, "lesson.opening").replace("{file}", file) }</p>
             }
-            if let Some((en, pt)) = &state.lesson_error {
+            if let Some((en, pt)) = &state.model().lesson_error {
                 <p class="lesson-error" id="lesson-error" role="alert">{ l.pick(en, pt) }</p>
             }
             <ol class="lesson-list" aria-label={ t(l, "lesson.list") }>{ for items }</ol>
-            { match &state.index_status {
+            { match &state.model().index_status {
                 Fetch::Pending => html! { <p class="muted" id="lessons-loading">{ t(l, "lesson.loading") }</p> },
                 Fetch::Ready => html! {},
                 Fetch::Failed(en, pt) => {
                     let st = state.clone();
                     html! {
                         <p class="lesson-error" id="index-error" role="alert">{ l.pick(en, pt) }{ " " }
-                            <button id="index-retry" onclick={ Callback::from(move |_: MouseEvent| fetch_index(st.clone())) }>{ t(l, "lesson.retry") }</button>
+                            <button id="index-retry" onclick={ Callback::from(move |_: MouseEvent| st.dispatch(Action::RetryIndex)) }>{ t(l, "lesson.retry") }</button>
                         </p>
                     }
                 }
@@ -160,22 +159,22 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
 /// clock or score, and the printable handout. Reached through `lazy::LessonCode` only.
 pub fn lesson_view(state: &Handle, lesson: &lessons::Lesson) -> Html {
     let state = state.clone();
-    let l = state.lang;
+    let l = state.model().lang;
     let cb = |a: fn() -> Action| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(a()))
     };
     // The lesson as this attempt sees it: its `[vars]` drawn (see `lessons::exam`).
-    let lesson = crate::lazy::instance(lesson, &state.progress);
-    let i = state.step_index();
+    let lesson = crate::lazy::instance(lesson, &state.model().progress);
+    let i = state.model().step_index();
     let n = lesson.steps.len();
     let Some(step) = lesson.steps.get(i) else { return html! {} };
-    let locked = state.progress.locked(&lesson);
-    let attempt = state.progress.attempt(&lesson.id).cloned();
-    let results = crate::lazy::evaluate(step, &state.session.borrow(), &state.last).unwrap_or_default();
-    let hints = state.progress.hints_shown(&lesson.id, &step.id);
-    let solution = state.progress.lessons.get(&lesson.id).is_some_and(|p| p.solution_shown.contains(&step.id));
-    let (cdone, _) = state.progress.counts(&lesson);
+    let locked = state.model().progress.locked(&lesson);
+    let attempt = state.model().progress.attempt(&lesson.id).cloned();
+    let results = crate::lazy::evaluate(step, &state.model().session, &state.model().last).unwrap_or_default();
+    let hints = state.model().progress.hints_shown(&lesson.id, &step.id);
+    let solution = state.model().progress.lessons.get(&lesson.id).is_some_and(|p| p.solution_shown.contains(&step.id));
+    let (cdone, _) = state.model().progress.counts(&lesson);
     let goto = |j: usize| {
         let st = state.clone();
         Callback::from(move |_: MouseEvent| st.dispatch(Action::StepTo(j)))
@@ -185,7 +184,7 @@ pub fn lesson_view(state: &Handle, lesson: &lessons::Lesson) -> Html {
             let _ = w.print();
         }
     });
-    let banner = if locked { None } else { state.progress.banner(&lesson, i) };
+    let banner = if locked { None } else { state.model().progress.banner(&lesson, i) };
     html! {
         <div class={ classes!("lessons", lesson.exam.then_some("exam")) }>
             <div class="lesson-bar">
@@ -208,7 +207,7 @@ pub fn lesson_view(state: &Handle, lesson: &lessons::Lesson) -> Html {
             }
             <ol class="step-list" id="step-list" aria-label={ t(l, "lesson.steps") }>
                 { for lesson.steps.iter().enumerate().map(|(k, s)| {
-                    let st = if locked { lessons::progress::StepStatus::Todo } else { state.progress.status(&lesson.id, &s.id) };
+                    let st = if locked { lessons::progress::StepStatus::Todo } else { state.model().progress.status(&lesson.id, &s.id) };
                     let (mark, cls, sr) = match st {
                         lessons::progress::StepStatus::Passed => ("✓", "passed", t(l, "lesson.st_passed")),
                         lessons::progress::StepStatus::Skipped => ("↷", "skipped", t(l, "lesson.st_skipped")),
@@ -353,7 +352,7 @@ pub fn exam_clock(p: &ClockProps) -> Html {
         });
     }
     let left = p.ends.saturating_sub(super::state::now_ms());
-    let l = p.state.lang;
+    let l = p.state.model().lang;
     html! {
         <span class={ classes!("exam-clock", (left < 5 * 60_000).then_some("low")) } id="exam-clock" role="timer" aria-label={ t(l, "exam.left") }>
             { t(l, "exam.left") }{ ": " }<strong>{ lessons::exam::clock(left) }</strong>
@@ -361,49 +360,9 @@ pub fn exam_clock(p: &ClockProps) -> Html {
     }
 }
 
-/// Fetches the course's index (at start, and on "try again").
-pub fn fetch_index(state: Handle) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let res = fetch_text(lessons::course::INDEX).await;
-        state.dispatch(Action::Index(res));
-    });
-}
-
-/// Opens the course's first lesson (the first visit's start card): the index first, when the
-/// page has not fetched it yet.
-pub fn open_first(state: Handle) {
-    if let Some(card) = state.index.first() {
-        match state.to_fetch(&card.id) {
-            Some(c) => fetch_lesson(state.clone(), c.file.clone(), true),
-            None => state.dispatch(Action::OpenLesson(card.id.clone())),
-        }
-        return;
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        let res = fetch_text(lessons::course::INDEX).await;
-        let first = res.as_ref().ok().and_then(|t| lessons::course::parse_index(t).ok()).and_then(|c| c.into_iter().next());
-        state.dispatch(Action::Index(res));
-        if let Some(card) = first {
-            fetch_lesson(state, card.file, true);
-        }
-    });
-}
-
-/// Fetches a course lesson's file; `open`: the learner asked to open it.
-pub fn fetch_lesson(state: Handle, file: String, open: bool) {
-    if open {
-        state.dispatch(Action::Opening(file.clone()));
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        let res = fetch_text(&file).await;
-        crate::lazy::load_lesson_code().await;
-        state.dispatch(Action::Fetched { file, res, open });
-    });
-}
-
 /// The text at `url`; the error is "" when the network failed (see `state::why`), else the
 /// HTTP status or what went wrong.
-async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, String> {
     let window = web_sys::window().ok_or("no window")?;
     let resp = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| String::new())?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
@@ -454,7 +413,7 @@ async fn file_text(f: web_sys::File) -> Result<String, String> {
 #[function_component(ProgressFiles)]
 fn progress_files(p: &Props) -> Html {
     let state = p.state.clone();
-    let l = state.lang;
+    let l = state.model().lang;
     let name_ref = use_node_ref();
     let class = use_state(Vec::<(String, String)>::new);
     let export = {
@@ -465,7 +424,7 @@ fn progress_files(p: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 crate::lazy::load_lesson_code().await;
                 if let Some(c) = crate::lazy::lesson_code() {
-                    let text = (c.export)(&st.progress, name.trim(), &st.lessons);
+                    let text = (c.export)(&st.model().progress, name.trim(), &st.model().lessons);
                     super::dom::download("etcd-playground-progress.json", text.as_bytes());
                 }
             });
@@ -511,7 +470,7 @@ fn progress_files(p: &Props) -> Html {
         html! {}
     } else {
         match crate::lazy::lesson_code() {
-            Some(c) => (c.class_table)(l, &(c.class)(&class), &state.cards()),
+            Some(c) => (c.class_table)(l, &(c.class)(&class), &state.model().cards()),
             None => html! {},
         }
     };

@@ -123,9 +123,6 @@ pub enum SaveError {
     Unavailable,
 }
 
-/// A save on its way: resolves when the bytes are on disk.
-pub type Saving = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), SaveError>>>>;
-
 /// Stores `bytes` as the saved session: the write starts now (the glue copies the bytes at
 /// once); the future resolves when they are on disk.
 pub fn save(bytes: &[u8], encode_ms: f64) -> impl std::future::Future<Output = Result<(), SaveError>> {

@@ -4,9 +4,7 @@
 use super::dom;
 use super::state::{Action, Handle};
 use crate::i18n::{t, Lang};
-use crate::term::{self, LineKind, Scrollback};
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::term::{self, LineKind};
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
@@ -25,7 +23,7 @@ struct Search {
 #[function_component(Terminal)]
 pub fn terminal(props: &Props) -> Html {
     let state = props.state.clone();
-    let l = state.lang;
+    let l = state.model().lang;
     let hist_pos = use_mut_ref(|| None::<usize>);
     let search = use_state(|| None::<Search>);
     // After Esc, Tab leaves the input instead of completing (no keyboard trap).
@@ -35,7 +33,7 @@ pub fn terminal(props: &Props) -> Html {
 
     {
         let scroll_ref = scroll_ref.clone();
-        use_effect_with(state.gen, move |_| {
+        use_effect_with(state.model().gen, move |_| {
             if let Some(el) = scroll_ref.cast::<HtmlElement>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -44,7 +42,7 @@ pub fn terminal(props: &Props) -> Html {
 
     let history_entry = {
         let state = state.clone();
-        move |i: usize| state.session.borrow().history.get(i).cloned().unwrap_or_default()
+        move |i: usize| state.model().session.history.get(i).cloned().unwrap_or_default()
     };
 
     let onkeydown = {
@@ -62,7 +60,7 @@ pub fn terminal(props: &Props) -> Html {
                 match key.as_str() {
                     "r" if ctrl => {
                         e.prevent_default();
-                        let h = state.session.borrow().history.clone();
+                        let h = state.model().session.history.clone();
                         let found = term::reverse_search(&h, &sr.query, sr.found).or(sr.found);
                         search.set(Some(Search { found, ..sr }));
                     }
@@ -98,7 +96,7 @@ pub fn terminal(props: &Props) -> Html {
                 }
                 "ArrowUp" | "ArrowDown" => {
                     e.prevent_default();
-                    let n = state.session.borrow().history.len();
+                    let n = state.model().session.history.len();
                     if n == 0 {
                         return;
                     }
@@ -115,7 +113,7 @@ pub fn terminal(props: &Props) -> Html {
                     e.prevent_default();
                     let line = input.value();
                     let cursor = dom::caret(&input, &line);
-                    let cands = state.session.borrow().complete(&line, cursor);
+                    let cands = state.model().session.complete(&line, cursor);
                     let c = term::apply_completion(&line, cursor, &cands);
                     if c.choices.is_empty() {
                         input.set_value(&c.line);
@@ -143,7 +141,7 @@ pub fn terminal(props: &Props) -> Html {
                 "r" if ctrl => {
                     e.prevent_default();
                     let query = input.value();
-                    let found = term::reverse_search(&state.session.borrow().history, &query, None);
+                    let found = term::reverse_search(&state.model().session.history, &query, None);
                     search.set(Some(Search { query, found }));
                 }
                 _ => {}
@@ -158,7 +156,7 @@ pub fn terminal(props: &Props) -> Html {
             if search.is_some() {
                 let input: HtmlInputElement = e.target_unchecked_into();
                 let query = input.value();
-                let found = term::reverse_search(&state.session.borrow().history, &query, None);
+                let found = term::reverse_search(&state.model().session.history, &query, None);
                 search.set(Some(Search { query, found }));
             }
         })
@@ -203,13 +201,16 @@ pub fn terminal(props: &Props) -> Html {
         })
     };
 
-    let term = state.term.clone();
     let (blocks, hidden) = {
-        let sb = state.term.borrow();
+        let m = state.model();
+        let sb = &m.term;
         let hidden = sb.visible().1;
         (sb.blocks(), hidden)
     };
-    let prompt = state.session.borrow().prompt();
+    let (prompt, pending) = {
+        let m = state.model();
+        (m.session.prompt(), m.pending.len())
+    };
     let search_line = (*search).clone().map(|sr| {
         let found = sr.found.map(&history_entry).unwrap_or_default();
         let label = if sr.found.is_none() && !sr.query.is_empty() { "(failed reverse-i-search)" } else { "(reverse-i-search)" };
@@ -221,10 +222,10 @@ pub fn terminal(props: &Props) -> Html {
                 if hidden > 0 {
                     <div class="line hidden-note">{ t(l, "terminal.hidden").replace("{n}", &hidden.to_string()) }</div>
                 }
-                { for blocks.into_iter().map(|(lo, hi)| html! { <Block key={ lo.to_string() } term={ term.clone() } {lo} {hi} lang={ l } /> }) }
+                { for blocks.into_iter().map(|(lo, hi)| html! { <Block key={ lo.to_string() } state={ state.clone() } {lo} {hi} lang={ l } /> }) }
             </div>
-            if !state.pending.is_empty() {
-                <div id="pending" class="line note" role="status">{ t(l, "terminal.pending").replace("{n}", &state.pending.len().to_string()) }</div>
+            if pending > 0 {
+                <div id="pending" class="line note" role="status">{ t(l, "terminal.pending").replace("{n}", &pending.to_string()) }</div>
             }
             if let Some(s) = search_line {
                 <div id="rsearch" class="line rsearch" aria-live="polite">{ s }</div>
@@ -266,7 +267,7 @@ fn press(input_ref: &NodeRef, key: &'static str, ctrl: bool) -> Callback<MouseEv
 /// never change once written), so a long scrollback costs nothing per command.
 #[derive(Properties)]
 struct BlockProps {
-    term: Rc<RefCell<Scrollback>>,
+    state: Handle,
     lo: u64,
     hi: u64,
     lang: Lang,
@@ -274,14 +275,14 @@ struct BlockProps {
 
 impl PartialEq for BlockProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.term, &o.term) && self.lo == o.lo && self.hi == o.hi && self.lang == o.lang
+        self.state.same_page(&o.state) && self.lo == o.lo && self.hi == o.hi && self.lang == o.lang
     }
 }
 
 #[function_component(Block)]
 fn block(p: &BlockProps) -> Html {
-    let sb = p.term.borrow();
-    html! { <div class="block">{ for sb.range(p.lo, p.hi).map(|line| render_line(p.lang, line)) }</div> }
+    let m = p.state.model();
+    html! { <div class="block">{ for m.term.range(p.lo, p.hi).map(|line| render_line(p.lang, line)) }</div> }
 }
 
 fn render_line(l: Lang, line: &term::Line) -> Html {

@@ -1,0 +1,470 @@
+//! The page's behaviour, through actions and effects only (no browser).
+
+use super::*;
+use crate::lessons::progress::{Banner, StepStatus};
+
+/// Three steps, each done by one key; no step has its own start.
+const LESSON: &str = r#"
+id = "t-three"
+scenario = "plain"
+title = { en = "Three keys", pt = "Três chaves" }
+summary = { en = "Put a, b and c.", pt = "Grave a, b e c." }
+
+[[steps]]
+id = "a"
+solution = ["etcdctl put a 1"]
+title = { en = "Put a", pt = "Grave a" }
+instructions = { en = "Put a.", pt = "Grave a." }
+[[steps.checks]]
+kind = "key"
+key = "a"
+value = "1"
+
+[[steps]]
+id = "b"
+solution = ["etcdctl put b 2"]
+title = { en = "Put b", pt = "Grave b" }
+instructions = { en = "Put b.", pt = "Grave b." }
+[[steps.checks]]
+kind = "key"
+key = "b"
+value = "2"
+
+[[steps]]
+id = "c"
+solution = ["etcdctl put c 3"]
+title = { en = "Put c", pt = "Grave c" }
+instructions = { en = "Put c.", pt = "Grave c." }
+[[steps.checks]]
+kind = "key"
+key = "c"
+value = "3"
+"#;
+
+const EXAM: &str = r#"
+id = "t-exam"
+scenario = "plain"
+mode = "exam"
+minutes = 10
+title = { en = "Exam", pt = "Prova" }
+summary = { en = "Two tasks.", pt = "Duas tarefas." }
+
+[[steps]]
+id = "one"
+solution = ["etcdctl put one 1"]
+title = { en = "One", pt = "Um" }
+instructions = { en = "Put one.", pt = "Grave one." }
+[[steps.checks]]
+kind = "key"
+key = "one"
+value = "1"
+
+[[steps]]
+id = "two"
+solution = ["etcdctl put two 2"]
+title = { en = "Two", pt = "Dois" }
+instructions = { en = "Put two.", pt = "Grave two." }
+[[steps.checks]]
+kind = "key"
+key = "two"
+value = "2"
+"#;
+
+fn start_with(saved: Saved, owner: bool, journal: Option<&str>, programs: bool, codec: bool) -> (Model, Vec<Effect>) {
+    Model::start(Start { saved, owner, journal: journal.map(str::to_string), browser_lang: Lang::En, programs, codec, now_ms: 1_700_000_000_000 })
+}
+
+/// A stored session on the `plain` scenario (etcdctl needs no TLS flags there).
+fn plain() -> Saved {
+    Saved::Restored(Box::new(Session::new("plain").unwrap()), PageState { lang: Lang::En, ..PageState::default() })
+}
+
+fn fresh() -> Model {
+    start_with(plain(), true, None, true, true).0
+}
+
+fn run(m: &mut Model, line: &str) -> Vec<Effect> {
+    m.apply(Action::Run(vec![line.to_string()]))
+}
+
+/// What the last complete command printed.
+fn output(m: &mut Model, line: &str) -> String {
+    run(m, line);
+    m.last.output.clone()
+}
+
+fn out_lines(m: &Model) -> Vec<String> {
+    m.term.lines.iter().filter_map(|l| if let LineKind::Out(s) = &l.kind { Some(s.clone()) } else { None }).collect()
+}
+
+fn notes(m: &Model) -> Vec<String> {
+    m.term.lines.iter().filter_map(|l| if let LineKind::Note { en, .. } = &l.kind { Some(en.clone()) } else { None }).collect()
+}
+
+fn with_lesson(text: &str) -> Model {
+    let mut m = fresh();
+    m.apply(Action::LoadLesson { name: "t.toml".into(), text: text.into() });
+    assert!(m.active.is_some(), "the test lesson opens: {:?}", notes(&m));
+    m
+}
+
+fn lesson(m: &Model) -> Lesson {
+    m.attempt_lesson().unwrap()
+}
+
+fn writes(fx: &[Effect]) -> Vec<&Effect> {
+    fx.iter().filter(|e| matches!(e, Effect::Write { .. })).collect()
+}
+
+#[test]
+fn a_passed_step_stays_passed_and_the_lesson_completes_only_when_every_step_passed() {
+    let mut m = with_lesson(LESSON);
+    let id = m.active.clone().unwrap();
+    assert_eq!(m.progress.status(&id, "a"), StepStatus::Todo);
+    run(&mut m, "etcdctl put a 1");
+    assert_eq!(m.progress.status(&id, "a"), StepStatus::Passed);
+    // Undoing the work later does not take the pass back.
+    run(&mut m, "etcdctl del a");
+    assert_eq!(m.progress.status(&id, "a"), StepStatus::Passed);
+    // Skip b: it is marked skipped, and passing c does not complete the lesson.
+    m.apply(Action::StepTo(2));
+    assert_eq!(m.step_index(), 2);
+    assert_eq!(m.progress.status(&id, "b"), StepStatus::Skipped);
+    run(&mut m, "etcdctl put c 3");
+    assert_eq!(m.progress.status(&id, "c"), StepStatus::Passed);
+    assert_eq!(m.progress.banner(&lesson(&m), 2), Some(Banner::LastDoneOthersLeft(vec![2])));
+    m.apply(Action::StepTo(1));
+    run(&mut m, "etcdctl put b 2");
+    assert_eq!(m.progress.status(&id, "b"), StepStatus::Passed);
+    assert_eq!(m.progress.banner(&lesson(&m), 1), Some(Banner::LessonComplete));
+    assert_eq!(m.progress.counts(&lesson(&m)), (3, 3));
+}
+
+#[test]
+fn restart_step_puts_back_the_state_the_earlier_steps_leave_and_keeps_history() {
+    let mut m = with_lesson(LESSON);
+    run(&mut m, "etcdctl put a 1");
+    m.apply(Action::StepTo(1));
+    run(&mut m, "etcdctl put junk x");
+    run(&mut m, "etcdctl del a");
+    m.apply(Action::RestartStep);
+    assert!(notes(&m).iter().any(|n| n.contains("Step 2 starts again")), "{:?}", notes(&m));
+    assert_eq!(output(&mut m, "etcdctl get a --print-value-only"), "1\n");
+    assert_eq!(output(&mut m, "etcdctl get junk"), "");
+    assert!(m.session.history.iter().any(|h| h == "etcdctl put junk x"), "the shell's history stays");
+}
+
+#[test]
+fn reset_lesson_starts_over_with_no_progress() {
+    let mut m = with_lesson(LESSON);
+    let id = m.active.clone().unwrap();
+    run(&mut m, "etcdctl put a 1");
+    m.apply(Action::ResetLesson);
+    assert_eq!(m.progress.status(&id, "a"), StepStatus::Todo);
+    assert_eq!(output(&mut m, "etcdctl get a"), "");
+}
+
+#[test]
+fn an_exam_hides_hints_and_notes_until_handed_in_then_scores_its_tasks() {
+    let mut m = with_lesson(EXAM);
+    let id = m.active.clone().unwrap();
+    assert!(m.exam_running());
+    let attempt = m.progress.attempt(&id).cloned().unwrap();
+    assert_eq!(attempt.ends_ms, m.now_ms + 10 * 60 * 1000, "the exam's clock runs from the page's wall clock");
+    m.apply(Action::Hint);
+    m.apply(Action::ShowSolution);
+    assert_eq!(m.progress.hints_shown(&id, "one"), 0);
+    assert!(!m.progress.lessons[&id].solution_shown.contains("one"));
+    run(&mut m, "etcdctl put one 1");
+    // No "What happened" notes during an exam, and no live pass.
+    assert!(!m.term.lines.iter().any(|l| matches!(l.kind, LineKind::Explain { .. })));
+    assert_eq!(m.progress.status(&id, "one"), StepStatus::Todo);
+    m.apply(Action::FinishExam);
+    assert!(!m.exam_running());
+    assert_eq!(m.progress.status(&id, "one"), StepStatus::Passed);
+    assert_ne!(m.progress.status(&id, "two"), StepStatus::Passed);
+    let score = m.progress.attempt(&id).unwrap().score(&lesson(&m));
+    assert_eq!(score.tasks.iter().filter(|t| t.passed).count(), 1);
+}
+
+#[test]
+fn lines_naming_a_program_wait_for_its_code_and_then_run_in_order() {
+    let (mut m, _) = start_with(plain(), true, None, false, false);
+    m.apply(Action::Run(vec!["echo first".into(), "etcdctl put k v".into(), "echo after".into()]));
+    // What comes before the first line that needs a program runs now; the rest waits.
+    assert_eq!(out_lines(&m), vec!["first"]);
+    assert_eq!(m.pending, vec!["etcdctl put k v", "echo after"]);
+    // A line with no program still waits behind them, to keep the order.
+    run(&mut m, "echo later");
+    assert_eq!(m.pending.len(), 3);
+    assert_eq!(out_lines(&m), vec!["first"]);
+    let fx = m.apply(Action::CodeArrived { codec: true });
+    assert!(m.pending.is_empty());
+    assert_eq!(out_lines(&m), vec!["first", "OK", "after", "later"]);
+    assert!(fx.contains(&Effect::ScheduleSave));
+    // Once the code is here nothing waits.
+    run(&mut m, "etcdctl get k --print-value-only");
+    assert_eq!(out_lines(&m).last().map(String::as_str), Some("v"));
+}
+
+#[test]
+fn without_the_codec_the_lines_are_kept_as_a_journal_for_the_next_visit() {
+    let (mut m, _) = start_with(Saved::Nothing, true, None, false, false);
+    run(&mut m, "echo one");
+    run(&mut m, "etcdctl put k v");
+    let fx = m.apply(Action::SaveNow(SaveReason::Changed));
+    assert_eq!(fx, vec![Effect::WriteJournal { lines: vec!["echo one".into(), "etcdctl put k v".into()], after_save: false }]);
+    // A session stored by an earlier visit (that this page cannot read) is never followed by it.
+    let (mut m, _) = start_with(Saved::Unopened, true, None, false, false);
+    run(&mut m, "echo one");
+    assert_eq!(m.apply(Action::SaveNow(SaveReason::Changed)), vec![]);
+}
+
+#[test]
+fn a_landed_save_clears_the_journal_it_holds_and_later_lines_stay() {
+    let mut m = fresh();
+    run(&mut m, "etcdctl put a 1");
+    let fx = m.apply(Action::SaveNow(SaveReason::Changed));
+    let Some(Effect::Write { lines, others, changes, .. }) = writes(&fx).first().cloned().cloned() else { panic!("no write: {fx:?}") };
+    assert_eq!((lines, others), (1, 0));
+    // A line typed while the save is on its way.
+    run(&mut m, "etcdctl put b 2");
+    let fx = m.apply(Action::SaveLanded { lines, others, changes });
+    assert_eq!(m.journal, vec!["etcdctl put b 2"]);
+    assert!(!fx.contains(&Effect::ForgetJournal) && !fx.contains(&Effect::AllSaved), "{fx:?}");
+    let fx = m.apply(Action::SaveNow(SaveReason::Changed));
+    let Some(Effect::Write { lines, others, changes, .. }) = writes(&fx).first().cloned().cloned() else { panic!() };
+    let fx = m.apply(Action::SaveLanded { lines, others, changes });
+    assert!(m.journal.is_empty());
+    assert!(fx.contains(&Effect::ForgetJournal) && fx.contains(&Effect::AllSaved) && fx.contains(&Effect::EstimateUsage), "{fx:?}");
+}
+
+#[test]
+fn the_journal_is_kept_at_pagehide_only_when_lines_alone_tell_what_changed() {
+    let mut m = fresh();
+    run(&mut m, "etcdctl put a 1");
+    let fx = m.apply(Action::PageHide);
+    assert_eq!(fx[0], Effect::WriteJournal { lines: vec!["etcdctl put a 1".into()], after_save: true });
+    assert!(matches!(fx[1], Effect::Write { reason: SaveReason::PageHide, .. }), "{fx:?}");
+    // An upload cannot be replayed from lines: no journal until a save holds it.
+    m.apply(Action::WriteFile { path: "/root/up.txt".into(), data: b"x".to_vec(), uploaded: true });
+    let fx = m.apply(Action::PageHide);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::WriteJournal { .. })), "{fx:?}");
+    let Some(Effect::Write { lines, others, changes, .. }) = writes(&fx).first().cloned().cloned() else { panic!() };
+    assert_eq!(others, 1);
+    m.apply(Action::SaveLanded { lines, others, changes });
+    run(&mut m, "echo again");
+    let fx = m.apply(Action::PageHide);
+    assert_eq!(fx[0], Effect::WriteJournal { lines: vec!["echo again".into()], after_save: true });
+}
+
+#[test]
+fn a_journal_left_by_a_closed_page_runs_again_at_start() {
+    let (mut m, fx) = start_with(plain(), true, Some("etcdctl put j 1\nexport X=2"), true, true);
+    assert!(fx.contains(&Effect::ScheduleSave), "the page saves once at start");
+    assert_eq!(m.journal, vec!["etcdctl put j 1", "export X=2"]);
+    assert!(notes(&m).iter().any(|n| n.contains("the 2 command(s) typed then ran again")), "{:?}", notes(&m));
+    assert_eq!(output(&mut m, "etcdctl get j --print-value-only"), "1\n");
+    assert_eq!(output(&mut m, "echo $X"), "2\n");
+    // A tab that does not own the session replays nothing (the owner did).
+    let (mut m, _) = start_with(plain(), false, Some("etcdctl put j 1"), true, true);
+    assert!(m.journal.is_empty());
+    assert_eq!(output(&mut m, "etcdctl get j"), "");
+}
+
+#[test]
+fn a_restored_session_keeps_its_language_and_says_so() {
+    let mut s = Session::new("plain").unwrap();
+    s.execute("etcdctl put r 1");
+    let page = PageState { lang: Lang::Pt, ..PageState::default() };
+    let (mut m, _) = start_with(Saved::Restored(Box::new(s), page), true, None, true, true);
+    assert_eq!(m.lang, Lang::Pt);
+    assert!(notes(&m).contains(&"Session restored from this browser.".to_string()));
+    assert_eq!(output(&mut m, "etcdctl get r --print-value-only"), "1\n");
+    // A first visit speaks the browser's language.
+    assert_eq!(fresh().lang, Lang::En);
+}
+
+#[test]
+fn a_refused_save_says_what_to_do_in_both_languages_and_a_landed_one_clears_it() {
+    let mut m = fresh();
+    run(&mut m, "etcdctl put a 1");
+    m.apply(Action::SaveFailed { quota: true });
+    let n = m.notice.clone().unwrap();
+    assert_eq!(n.kind, NoticeKind::SaveFailed);
+    assert!(n.en.contains("storage for the page is full") && n.en.contains("Download the session file now"), "{}", n.en);
+    assert!(n.pt.contains("está cheio") && n.pt.contains("Baixe o arquivo da sessão agora"), "{}", n.pt);
+    assert!(!n.en.contains("Quota") && !n.en.contains("JsValue"));
+    // The notice's button asks the browser for the session file.
+    assert_eq!(m.apply(Action::DownloadSession), vec![Effect::DownloadSession]);
+    // The last good save is kept meanwhile: the journal still holds the line.
+    assert_eq!(m.journal, vec!["etcdctl put a 1"]);
+    // Saving works again: the notice goes.
+    let fx = m.apply(Action::SaveNow(SaveReason::Changed));
+    let Some(Effect::Write { lines, others, changes, .. }) = writes(&fx).first().cloned().cloned() else { panic!() };
+    m.apply(Action::SaveLanded { lines, others, changes });
+    assert_eq!(m.notice, None);
+    // Storage turned off reads differently.
+    m.apply(Action::SaveFailed { quota: false });
+    assert!(m.notice.as_ref().unwrap().en.contains("does not let the page store data"));
+}
+
+#[test]
+fn storage_usage_shows_only_when_nearly_full() {
+    let mut m = fresh();
+    m.apply(Action::StorageEstimate { usage: 10, quota: 100 });
+    assert_eq!(m.usage, None);
+    m.apply(Action::StorageEstimate { usage: 90, quota: 100 });
+    assert!(m.usage.is_some());
+}
+
+#[test]
+fn another_tab_taking_over_makes_this_one_read_only_and_it_saves_nothing() {
+    let mut m = fresh();
+    run(&mut m, "etcdctl put a 1");
+    // Another tab asks: this one saves first, then lets go.
+    let fx = m.apply(Action::HandoverAsked);
+    assert!(matches!(writes(&fx)[..], [Effect::Write { reason: SaveReason::Handover, .. }]), "{fx:?}");
+    m.apply(Action::TabLost);
+    assert!(!m.owner);
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::OtherTab));
+    assert!(m.notice.as_ref().unwrap().en.starts_with("This session is now open in another tab"));
+    assert_eq!(m.apply(Action::SaveNow(SaveReason::Changed)), vec![]);
+    assert_eq!(m.apply(Action::PageHide), vec![]);
+    assert_eq!(m.apply(Action::HandoverAsked), vec![Effect::Release]);
+    // Nothing is erased or replaced from a read-only tab.
+    let fx = m.apply(Action::Reset);
+    assert!(!fx.contains(&Effect::ClearStorage));
+    assert_eq!(output(&mut m, "etcdctl get a --print-value-only"), "1\n");
+    // A save failing elsewhere does not hide why this tab is read-only.
+    m.apply(Action::SaveFailed { quota: true });
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::OtherTab));
+}
+
+#[test]
+fn a_tab_that_starts_second_is_read_only_from_the_start() {
+    let (m, _) = start_with(Saved::Nothing, false, None, true, true);
+    assert!(!m.owner);
+    let n = m.notice.unwrap();
+    assert_eq!(n.kind, NoticeKind::OtherTab);
+    assert!(n.en.starts_with("This session is open in another tab") && n.pt.starts_with("Esta sessão está aberta em outra aba"));
+}
+
+#[test]
+fn a_save_this_page_could_not_open_is_never_overwritten() {
+    let (mut m, _) = start_with(Saved::Unopened, true, None, true, true);
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Unopened));
+    run(&mut m, "echo hi");
+    assert_eq!(m.apply(Action::SaveNow(SaveReason::Changed)), vec![]);
+    let (m, _) = start_with(Saved::Corrupt("bad".into(), "ruim".into()), true, None, true, true);
+    assert_eq!(m.notice.map(|n| (n.kind, n.en)), Some((NoticeKind::Corrupt, "bad".to_string())));
+}
+
+#[test]
+fn reset_erases_the_stored_session_and_the_journal() {
+    let mut m = fresh();
+    run(&mut m, "touch /root/mine");
+    let fx = m.apply(Action::Reset);
+    assert!(fx.contains(&Effect::ClearStorage) && fx.contains(&Effect::ForgetJournal));
+    assert!(m.journal.is_empty());
+    assert_eq!(output(&mut m, "test -e /root/mine; echo $?"), "1\n");
+}
+
+#[test]
+fn the_clock_tick_expires_leases_and_redraws_only_when_something_changed() {
+    let mut m = fresh();
+    let g = m.gen;
+    assert_eq!(m.apply(Action::Tick(1000)), vec![]);
+    assert_eq!(m.gen, g, "nothing changed: no redraw");
+    run(&mut m, "etcdctl lease grant 2");
+    let lease = m.last.output.split_whitespace().nth(1).unwrap().to_string();
+    run(&mut m, &format!("etcdctl put --lease={lease} l 1"));
+    let g = m.gen;
+    assert_eq!(m.apply(Action::Tick(1000)), vec![], "a countdown redraws, nothing to save");
+    assert!(m.gen > g);
+    let fx = m.apply(Action::Tick(1500));
+    assert_eq!(fx, vec![Effect::ScheduleSave], "the lease expired: its key is gone, worth a save");
+    assert_eq!(output(&mut m, "etcdctl get l"), "");
+}
+
+#[test]
+fn a_watch_prints_what_each_tick_brings() {
+    let mut m = fresh();
+    run(&mut m, "etcdctl watch w &");
+    run(&mut m, "etcdctl put w 1");
+    let before = out_lines(&m).len();
+    let fx = m.apply(Action::Tick(1000));
+    assert_eq!(fx, vec![Effect::ScheduleSave]);
+    assert!(out_lines(&m).len() >= before, "{:?}", out_lines(&m));
+}
+
+#[test]
+fn a_course_lesson_is_fetched_when_opened_and_a_restored_one_after_the_index() {
+    let course = crate::lessons::Lesson::parse_file("lessons/t-three.toml", LESSON).unwrap();
+    let index = crate::lessons::course::index_json(&[course]);
+    let mut m = fresh();
+    assert_eq!(m.apply(Action::WantIndex), vec![Effect::FetchIndex]);
+    assert_eq!(m.apply(Action::WantIndex), vec![], "asked once");
+    m.apply(Action::Index(Err(String::new())));
+    assert!(matches!(&m.index_status, Fetch::Failed(en, _) if en.contains("no network connection")));
+    assert_eq!(m.apply(Action::WantIndex), vec![], "a failed list waits for \"try again\"");
+    assert_eq!(m.apply(Action::RetryIndex), vec![Effect::FetchIndex]);
+    m.apply(Action::Index(Ok(index.clone())));
+    assert_eq!(m.index_status, Fetch::Ready);
+    let fx = m.apply(Action::OpenLesson("t-three".into()));
+    assert!(fx.contains(&Effect::FetchLesson { file: "lessons/t-three.toml".into(), open: true }), "{fx:?}");
+    assert_eq!(m.opening.as_deref(), Some("lessons/t-three.toml"));
+    m.apply(Action::Fetched { file: "lessons/t-three.toml".into(), res: Ok(LESSON.into()), open: true });
+    assert_eq!((m.active.as_deref(), m.opening.as_deref()), (Some("t-three"), None));
+    run(&mut m, "etcdctl put a 1");
+
+    // The next visit restores the open lesson: the index first, then its file; its step goes on.
+    let (mut m2, fx) = start_with(Saved::Restored(Box::new(m.session.clone()), m.page_state()), true, None, true, true);
+    assert!(fx.contains(&Effect::FetchIndex), "{fx:?}");
+    let fx = m2.apply(Action::Index(Ok(index)));
+    assert!(fx.contains(&Effect::FetchLesson { file: "lessons/t-three.toml".into(), open: false }), "{fx:?}");
+    m2.apply(Action::Fetched { file: "lessons/t-three.toml".into(), res: Ok(LESSON.into()), open: false });
+    assert_eq!(m2.progress.status("t-three", "a"), StepStatus::Passed);
+    assert_eq!(output(&mut m2, "etcdctl get a --print-value-only"), "1\n");
+
+    // A lesson file that cannot be fetched says why, in both languages.
+    m2.apply(Action::Fetched { file: "lessons/gone.toml".into(), res: Err("HTTP 404".into()), open: true });
+    let (en, pt) = m2.lesson_error.clone().unwrap();
+    assert!(en.contains("Could not load the lesson lessons/gone.toml: HTTP 404") && pt.contains("Não foi possível carregar a lição"));
+}
+
+#[test]
+fn the_start_card_opens_the_first_lesson_once_the_index_is_here() {
+    let course = crate::lessons::Lesson::parse_file("lessons/t-three.toml", LESSON).unwrap();
+    let mut m = fresh();
+    assert_eq!(m.apply(Action::OpenFirst), vec![Effect::ScheduleSave, Effect::FetchIndex]);
+    let fx = m.apply(Action::Index(Ok(crate::lessons::course::index_json(&[course]))));
+    assert!(fx.contains(&Effect::FetchLesson { file: "lessons/t-three.toml".into(), open: true }), "{fx:?}");
+}
+
+#[test]
+fn a_session_file_replaces_everything_or_changes_nothing() {
+    let mut other = with_lesson(LESSON);
+    run(&mut other, "etcdctl put from-file 1");
+    other.apply(Action::SetLang(Lang::Pt));
+    let bytes = crate::session_file::save_playground(&other.session, &other.page_state());
+    let mut m = fresh();
+    run(&mut m, "etcdctl put mine 1");
+    m.apply(Action::LoadSession(b"not a session".to_vec()));
+    assert_eq!(output(&mut m, "etcdctl get mine --print-value-only"), "1\n");
+    m.apply(Action::LoadSession(bytes));
+    assert_eq!(m.lang, Lang::Pt);
+    assert_eq!(m.active.as_deref(), Some("t-three"));
+    assert_eq!(output(&mut m, "etcdctl get from-file --print-value-only"), "1\n");
+    assert_eq!(output(&mut m, "etcdctl get mine"), "");
+}
+
+#[test]
+fn uploads_and_editor_saves_write_the_file_or_say_why_not() {
+    let mut m = fresh();
+    m.apply(Action::WriteFile { path: "/root/a.txt".into(), data: b"hello".to_vec(), uploaded: true });
+    assert!(notes(&m).contains(&"Uploaded /root/a.txt (5 bytes).".to_string()));
+    assert_eq!(output(&mut m, "cat /root/a.txt"), "hello");
+    m.apply(Action::WriteFile { path: "/nope/a.txt".into(), data: b"x".to_vec(), uploaded: false });
+    assert!(notes(&m).iter().any(|n| n.starts_with("Could not write /nope/a.txt")), "{:?}", notes(&m));
+}

@@ -30,6 +30,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
         "kubeadm" => crate::lazy::kubeadm,
         "openssl" => crate::lazy::openssl,
         "sed" => crate::lazy::sed,
+        "goreman" => crate::lazy::goreman,
         "crictl" if world.scenario.starts_with("kubeadm") => crate::lazy::crictl,
         c if crate::shell::coreutils::lookup(c).is_some() => return crate::shell::coreutils::lookup(c),
         _ => return None,
@@ -38,7 +39,7 @@ pub fn lookup(world: &World, env: &SortedMap<String, String>, cwd: &str, name: &
 
 /// Every program of the table by name (the node has a file for each: see `installed_path`).
 pub const PROGRAMS: &[&str] = &[
-    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "crictl", "openssl", "sed", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which", "seq", "xargs",
+    "etcdctl", "etcdutl", "curl", "tar", "kubectl", "kubeadm", "crictl", "openssl", "sed", "goreman", "cat", "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "tr", "ls", "mkdir", "rm", "cp", "mv", "touch", "sleep", "printf", "tee", "which", "seq", "xargs",
 ];
 
 /// Where the node's own copy of a simulated program lives: etcd's release tarball unpacks into
@@ -50,6 +51,8 @@ pub fn installed_path(world: &World, name: &str) -> Option<String> {
         "etcdutl" => return None,
         "etcdctl" | "curl" | "tar" | "kubectl" | "kubeadm" | "openssl" | "sed" => "/usr/bin",
         "crictl" if world.scenario.starts_with("kubeadm") => "/usr/bin",
+        // `go install github.com/mattn/goreman`, copied where the PATH finds it.
+        "goreman" if world.cluster.is_some() => "/usr/local/bin",
         c if crate::shell::coreutils::lookup(c).is_some() => "/usr/bin",
         _ => return None,
     };

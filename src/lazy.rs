@@ -47,6 +47,7 @@ pub struct Programs {
     pub curl: CommandFn,
     pub tar: CommandFn,
     pub sed: CommandFn,
+    pub goreman: CommandFn,
     pub grep: CommandFn,
     /// A data dir's `member/snap/db`, made from the engine (`World::read`), and its size.
     pub etcd_db: fn(&crate::world::World, &str) -> Vec<u8>,
@@ -80,6 +81,7 @@ fn direct_programs() -> Programs {
         curl: crate::netless::curl::main,
         tar: crate::netless::tar::main,
         sed: crate::sed::main,
+        goreman: crate::goreman::main,
         grep: crate::shell::coreutils::grep,
         etcd_db: crate::world::etcd_db,
         etcd_db_size: crate::world::etcd_db_size,
@@ -227,8 +229,8 @@ mod imp {
 pub use imp::*;
 
 /// The programs whose code is in the programs chunk.
-pub const PROGRAMS: [&str; 19] = [
-    "etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64",
+pub const PROGRAMS: [&str; 20] = [
+    "etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "goreman", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64",
 ];
 
 /// Whether a typed line may run one of [`PROGRAMS`] (so waits for the chunk). A plain
@@ -282,7 +284,7 @@ macro_rules! stub {
         }
     )*};
 }
-stub!(etcdctl: "etcdctl", etcdutl: "etcdutl", kubectl: "kubectl", kubeadm: "kubeadm", curl: "curl", tar: "tar", sed: "sed", grep: "grep", crictl: "crictl", seq: "seq", xargs: "xargs", printf: "printf", printf_builtin: "printf", openssl: "openssl", cut: "cut", wc: "wc", sort: "sort", uniq: "uniq", base64: "base64");
+stub!(etcdctl: "etcdctl", etcdutl: "etcdutl", kubectl: "kubectl", kubeadm: "kubeadm", curl: "curl", tar: "tar", sed: "sed", goreman: "goreman", grep: "grep", crictl: "crictl", seq: "seq", xargs: "xargs", printf: "printf", printf_builtin: "printf", openssl: "openssl", cut: "cut", wc: "wc", sort: "sort", uniq: "uniq", base64: "base64");
 
 #[cfg(test)]
 mod tests {

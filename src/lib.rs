@@ -15,6 +15,7 @@ pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
+pub mod goreman;
 pub mod facts;
 pub mod file_view;
 pub mod i18n;

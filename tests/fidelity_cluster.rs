@@ -190,7 +190,7 @@ fn normalize_cluster(s: &str) -> String {
 
 #[test]
 fn three_real_members_and_the_playground_print_the_same() {
-    harness::run_suite(&Suite { name: "fidelity_cluster", version: "3.4.23 (three members)", dir: "tests/fidelity_cluster", scenario: "cluster", min_commands: 20, start: start_cluster, normalize: normalize_cluster });
+    harness::run_suite(&Suite { name: "fidelity_cluster", version: "3.4.23 (three members)", dir: "tests/fidelity_cluster", scenario: "cluster", min_commands: 85, start: start_cluster, normalize: normalize_cluster });
 }
 
 #[test]

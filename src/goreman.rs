@@ -2,7 +2,8 @@
 //! three-member cluster with (`goreman -f Procfile start`; see `cluster::members`). Its `run`
 //! is an RPC client of the running `goreman start` (127.0.0.1:8555): it prints nothing when
 //! the call succeeds, `list` and `status` print the processes, and an error is printed as
-//! `goreman: <error>` with exit status 1; anything else prints the usage and flag.PrintDefaults
+//! `goreman: <error>` with exit status 1 (`unknown proc: NAME`, from stopProc/startProc; stop
+//! sends os.Interrupt, SIGINT, so a stopping etcd leader hands over its leadership); anything else prints the usage and flag.PrintDefaults
 //! (goreman 0.3.18's flags) on stderr, exit status 0 (mattn/goreman's main.go and rpc.go).
 
 use crate::cluster::members;
@@ -136,4 +137,44 @@ fn explain_change(world: &World, p: &mut Proc, sub: &str, name: &str, leader_bef
         }
     }
     p.explain(en, pt);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Session;
+
+    #[test]
+    fn any_order_of_stops_and_starts_keeps_one_leader_exactly_when_a_quorum_runs() {
+        let mut s = Session::new("cluster").unwrap();
+        let ops = ["stop etcd1", "stop etcd1", "restart etcd2", "stop etcd3", "start etcd1", "stop etcd2", "stop etcd1", "start etcd3", "restart etcd3", "start etcd2", "start etcd1", "stop etcd2", "start etcd2"];
+        let mut last_term = 2;
+        for op in ops {
+            let r = s.execute(&format!("goreman run {op}"));
+            assert_eq!((r.exit, r.text()), (0, String::new()), "{op}");
+            let w = &s.world;
+            let all = crate::cluster::members::members(w);
+            let live = all.iter().filter(|m| m.running).count();
+            let c = w.cluster.as_ref().unwrap();
+            let leader = all.iter().find(|m| m.member_id == c.leader);
+            assert_eq!(leader.is_some(), live >= 2, "{op}: {live} live, leader {:x}", c.leader);
+            assert!(leader.is_none_or(|l| l.running), "{op}: a stopped leader");
+            assert!(c.term >= last_term, "{op}: the term went down");
+            last_term = c.term;
+            // Every etcdctl command answers without panicking, whatever runs.
+            for cmd in ["etcdctl endpoint status --cluster -w table", "etcdctl endpoint health --cluster", "etcdctl --endpoints=127.0.0.1:22379,127.0.0.1:32379 put k v", "etcdctl get k --consistency=s", "etcdctl member list -w json", "etcdctl move-leader fd422379fda50e48"] {
+                s.execute(cmd);
+            }
+        }
+    }
+
+    #[test]
+    fn usage_and_errors() {
+        let mut s = Session::new("cluster").unwrap();
+        let r = s.execute("goreman");
+        assert_eq!(r.exit, 0);
+        assert!(r.text().starts_with("Tasks:\n  goreman check"), "{}", r.text());
+        assert_eq!(s.execute("goreman run").exit, 0);
+        let r = s.execute("goreman run stop etcd1 etcd7");
+        assert_eq!((r.exit, r.text()), (1, "goreman: unknown proc: etcd7\n".to_string()));
+    }
 }

@@ -12,7 +12,7 @@ use crate::world::World;
 const STATUS_COLUMNS: [&str; 10] = ["ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM", "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS"];
 
 pub fn member_list(world: &mut World, p: &mut Proc, g: &Globals) -> i32 {
-    let all: Vec<_> = members::members(world).into_iter().cloned().collect();
+    let all: Vec<_> = members::members(world).into_iter().map(header_of).collect();
     match g.write_out.as_str() {
         "json" => {
             let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(","));
@@ -85,7 +85,7 @@ pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
         let s = &world.etcd;
         let idx = members::raft_index(world);
         let errors = if leader == 0 { "etcdserver: no leader".to_string() } else { String::new() };
-        rows.push((ep.clone(), s.clone(), leader, idx, errors));
+        rows.push((ep.clone(), header_of(s), leader, idx, errors));
     }
     match g.write_out.as_str() {
         "json" => {
@@ -240,4 +240,68 @@ pub fn move_leader(world: &mut World, p: &mut Proc, g: &Globals, target: u64) ->
         format!("O líder passou a liderança para {target:x} (MsgTimeoutNow do raft): o termo subiu um e o novo líder gravou uma entrada vazia. Só um líder pode fazer isso, por isso o etcdctl procurou primeiro o líder entre os --endpoints."),
     );
     0
+}
+
+/// `endpoint hashkv`: each endpoint's hash of the keyspace (the same on every member that
+/// applied the same log), asked one after the other.
+pub fn hashkv(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool, rev: i64) -> i32 {
+    let eps = endpoints(world, g, cluster);
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for ep in &eps {
+        if reach(world, ep).is_none() {
+            let mut gm = g.clone();
+            gm.per_endpoint = true;
+            let err = format!("connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host_port(ep));
+            super::deadline_exceeded(world, p, &gm, ep, &err);
+            p.eprintln(format!("Failed to get the hash of endpoint {ep} (context deadline exceeded)"));
+            failed = true;
+            continue;
+        }
+        match world.etcd.store.hash_kv(rev) {
+            Ok((hash, compact)) => rows.push((ep.clone(), header_of(&world.etcd), hash, compact)),
+            Err(e) => {
+                let code = super::grpc_code(&e);
+                return super::grpc_fail(world, p, g, code, e, None);
+            }
+        }
+    }
+    let revision = world.etcd.store.current_revision();
+    match g.write_out.as_str() {
+        "json" => {
+            let items: Vec<String> = rows.iter().map(|(ep, s, hash, compact)| Obj::new().str("Endpoint", ep).obj("HashKV", Obj::new().obj("header", header(s, revision)).uint("hash", *hash as u64).int("compact_revision", *compact)).build()).collect();
+            p.println(format!("[{}]", items.join(",")));
+        }
+        "table" => p.print(table(&["ENDPOINT", "HASH"], &rows.iter().map(|(ep, _, hash, _)| vec![ep.clone(), hash.to_string()]).collect::<Vec<_>>())),
+        _ => {
+            for (ep, _, hash, _) in &rows {
+                p.println(format!("{ep}, {hash}"));
+            }
+        }
+    }
+    if failed {
+        p.eprintln("Error: context deadline exceeded");
+        return 1;
+    }
+    0
+}
+
+/// A member's identity for a response header, without the keyspace.
+fn header_of(s: &crate::cluster::EtcdServer) -> crate::cluster::EtcdServer {
+    crate::cluster::EtcdServer {
+        name: s.name.clone(),
+        member_id: s.member_id,
+        cluster_id: s.cluster_id,
+        raft_term: s.raft_term,
+        data_dir: s.data_dir.clone(),
+        listen_client_urls: s.listen_client_urls.clone(),
+        advertise_client_urls: s.advertise_client_urls.clone(),
+        peer_urls: s.peer_urls.clone(),
+        tls: s.tls.clone(),
+        version: s.version.clone(),
+        running: s.running,
+        store: Default::default(),
+        stores: Default::default(),
+        auth: Default::default(),
+    }
 }

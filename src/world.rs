@@ -27,6 +27,15 @@ pub struct World {
     pub cluster: Option<crate::cluster::members::Cluster>,
 }
 
+impl crate::cluster::members::Node for World {
+    fn parts(&self) -> (&EtcdServer, Option<&crate::cluster::members::Cluster>) {
+        (&self.etcd, self.cluster.as_ref())
+    }
+    fn parts_mut(&mut self) -> (&mut EtcdServer, Option<&mut crate::cluster::members::Cluster>) {
+        (&mut self.etcd, self.cluster.as_mut())
+    }
+}
+
 /// What a raft WAL segment reads as: the playground keeps no raft log.
 pub const WAL_PLACEHOLDER: &[u8] = b"etcd-playground: no raft WAL here (a real segment is 64000000 bytes of CRC-framed raft records)\n";
 

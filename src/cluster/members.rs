@@ -22,6 +22,13 @@
 use super::etcd_server::EtcdServer;
 use serde::{Deserialize, Serialize};
 
+/// What holds the members: the one in focus and the cluster around it (`World` implements it,
+/// so this module needs nothing above it).
+pub trait Node {
+    fn parts(&self) -> (&EtcdServer, Option<&Cluster>);
+    fn parts_mut(&mut self) -> (&mut EtcdServer, Option<&mut Cluster>);
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Cluster {
     /// The members that are not `World::etcd`, with empty stores.
@@ -45,9 +52,10 @@ pub fn member_name_of_proc(proc: &str) -> Option<String> {
 }
 
 /// Every member, `World::etcd` included, ordered by member ID (as `member list` prints them).
-pub fn members(world: &crate::world::World) -> Vec<&EtcdServer> {
-    let mut v: Vec<&EtcdServer> = vec![&world.etcd];
-    if let Some(c) = &world.cluster {
+pub fn members(world: &impl Node) -> Vec<&EtcdServer> {
+    let (etcd, cluster) = world.parts();
+    let mut v: Vec<&EtcdServer> = vec![etcd];
+    if let Some(c) = cluster {
         v.extend(c.others.iter());
     }
     v.sort_by_key(|m| m.member_id);
@@ -55,83 +63,86 @@ pub fn members(world: &crate::world::World) -> Vec<&EtcdServer> {
 }
 
 /// Whether a majority of the members run.
-pub fn has_quorum(world: &crate::world::World) -> bool {
+pub fn has_quorum(world: &impl Node) -> bool {
     let all = members(world);
     all.iter().filter(|m| m.running).count() * 2 > all.len()
 }
 
 /// The raft index of a running member: all running members have caught up.
-pub fn raft_index(world: &crate::world::World) -> u64 {
-    world.cluster.as_ref().map_or(0, |c| c.extra_entries) + world.etcd.store.consistent_index()
+pub fn raft_index(world: &impl Node) -> u64 {
+    let (etcd, cluster) = world.parts();
+    cluster.map_or(0, |c| c.extra_entries) + etcd.store.consistent_index()
 }
 
 /// The member whose client URLs serve `host:port` (a URL or `host:port`).
-fn member_for(world: &crate::world::World, endpoint: &str) -> Option<u64> {
+fn member_for(world: &impl Node, endpoint: &str) -> Option<u64> {
     let hp = endpoint.split_once("://").map_or(endpoint, |(_, hp)| hp).trim_end_matches('/');
     members(world).into_iter().find(|m| ["http", "https"].iter().any(|s| m.listens_on(s, hp))).map(|m| m.member_id)
 }
 
 /// Makes `World::etcd` the member with this ID (no-op if it already is or none has it).
-pub fn focus_id(world: &mut crate::world::World, id: u64) {
-    let Some(c) = world.cluster.as_mut() else { return };
-    if world.etcd.member_id == id {
+pub fn focus_id(world: &mut impl Node, id: u64) {
+    let (etcd, c) = world.parts_mut();
+    let Some(c) = c else { return };
+    if etcd.member_id == id {
         return;
     }
     let Some(i) = c.others.iter().position(|m| m.member_id == id) else { return };
     let other = &mut c.others[i];
-    std::mem::swap(&mut world.etcd, other);
+    std::mem::swap(etcd, other);
     // The keyspace stays where it is.
-    std::mem::swap(&mut world.etcd.store, &mut other.store);
-    std::mem::swap(&mut world.etcd.stores, &mut other.stores);
-    std::mem::swap(&mut world.etcd.auth, &mut other.auth);
+    std::mem::swap(&mut etcd.store, &mut other.store);
+    std::mem::swap(&mut etcd.stores, &mut other.stores);
+    std::mem::swap(&mut etcd.auth, &mut other.auth);
 }
 
 /// What a client given these endpoints talks to: the first one a running member serves (the
 /// balancer skips the ones that refuse), else the first one's member. Returns the index of
 /// the endpoint it reached, if the cluster has a member there.
-pub fn focus(world: &mut crate::world::World, endpoints: &[String]) -> Option<usize> {
-    world.cluster.as_ref()?;
-    let ids: Vec<(usize, u64)> = endpoints.iter().enumerate().filter_map(|(i, e)| member_for(world, e).map(|id| (i, id))).collect();
-    let running = |w: &crate::world::World, id: u64| members(w).iter().any(|m| m.member_id == id && m.running);
-    let (i, id) = ids.iter().copied().find(|&(_, id)| running(world, id)).or(ids.first().copied())?;
+pub fn focus(world: &mut impl Node, endpoints: &[String]) -> Option<usize> {
+    world.parts().1?;
+    let ids: Vec<(usize, u64)> = endpoints.iter().enumerate().filter_map(|(i, e)| member_for(&*world, e).map(|id| (i, id))).collect();
+    let running: Vec<u64> = members(&*world).iter().filter(|m| m.running).map(|m| m.member_id).collect();
+    let (i, id) = ids.iter().copied().find(|(_, id)| running.contains(id)).or(ids.first().copied())?;
     focus_id(world, id);
     Some(i)
 }
 
-fn member_mut<'a>(world: &'a mut crate::world::World, name: &str) -> Option<&'a mut EtcdServer> {
-    if world.etcd.name == name {
-        return Some(&mut world.etcd);
+fn member_mut<'a>(world: &'a mut impl Node, name: &str) -> Option<&'a mut EtcdServer> {
+    let (etcd, cluster) = world.parts_mut();
+    if etcd.name == name {
+        return Some(etcd);
     }
-    world.cluster.as_mut()?.others.iter_mut().find(|m| m.name == name)
+    cluster?.others.iter_mut().find(|m| m.name == name)
 }
 
 /// Sets every running member's term to the cluster's.
-pub fn sync_terms(world: &mut crate::world::World) {
-    let Some(term) = world.cluster.as_ref().map(|c| c.term) else { return };
-    if world.etcd.running {
-        world.etcd.raft_term = term;
+pub fn sync_terms(world: &mut impl Node) {
+    let (etcd, cluster) = world.parts_mut();
+    let Some(c) = cluster else { return };
+    let term = c.term;
+    if etcd.running {
+        etcd.raft_term = term;
     }
-    if let Some(c) = world.cluster.as_mut() {
-        for m in c.others.iter_mut().filter(|m| m.running) {
-            m.raft_term = term;
-        }
+    for m in c.others.iter_mut().filter(|m| m.running) {
+        m.raft_term = term;
     }
 }
 
 /// Stops the member named `name` (SIGINT: a leader hands over first). `false`: no such member.
-pub fn stop(world: &mut crate::world::World, name: &str) -> bool {
+pub fn stop(world: &mut impl Node, name: &str) -> bool {
     let Some(m) = member_mut(world, name) else { return false };
     if !m.running {
         return true;
     }
     m.running = false;
     let id = m.member_id;
-    let Some(c) = world.cluster.as_ref() else { return true };
+    let Some(c) = world.parts().1 else { return true };
     if c.leader == id {
         // TransferLeadership to the running follower connected the longest.
         let started = c.started.clone();
-        let next = members(world).iter().filter(|m| m.running).map(|m| m.member_id).min_by_key(|mid| started.iter().find(|(i, _)| i == mid).map_or(0, |x| x.1));
-        let c = world.cluster.as_mut().expect("checked above");
+        let next = members(&*world).iter().filter(|m| m.running).map(|m| m.member_id).min_by_key(|mid| started.iter().find(|(i, _)| i == mid).map_or(0, |x| x.1));
+        let Some(c) = world.parts_mut().1 else { return true };
         match next {
             Some(n) => {
                 c.leader = n;
@@ -142,9 +153,9 @@ pub fn stop(world: &mut crate::world::World, name: &str) -> bool {
         }
         sync_terms(world);
     }
-    if !has_quorum(world) {
+    if !has_quorum(&*world) {
         // CheckQuorum: a leader that cannot reach a majority steps down.
-        if let Some(c) = world.cluster.as_mut() {
+        if let Some(c) = world.parts_mut().1 {
             c.leader = 0;
         }
     }
@@ -153,16 +164,16 @@ pub fn stop(world: &mut crate::world::World, name: &str) -> bool {
 
 /// Starts the member named `name`: it catches up from the leader and publishes its name
 /// again; with a quorum back and no leader, the members elect one.
-pub fn start(world: &mut crate::world::World, name: &str) -> bool {
+pub fn start(world: &mut impl Node, name: &str) -> bool {
     let Some(m) = member_mut(world, name) else { return false };
     if m.running {
         return true;
     }
     m.running = true;
     let id = m.member_id;
-    let quorum = has_quorum(world);
-    let running: Vec<u64> = members(world).iter().filter(|m| m.running && m.member_id != id).map(|m| m.member_id).collect();
-    let Some(c) = world.cluster.as_mut() else { return true };
+    let quorum = has_quorum(&*world);
+    let running: Vec<u64> = members(&*world).iter().filter(|m| m.running && m.member_id != id).map(|m| m.member_id).collect();
+    let Some(c) = world.parts_mut().1 else { return true };
     c.started.retain(|(i, _)| *i != id);
     c.started.push((id, c.next_start));
     c.next_start += 1;

@@ -83,7 +83,7 @@ fn cluster() -> ScenarioState {
     for n in 1..=3 {
         super::etcd_server::lay_out_data_dir(&mut vfs, &format!("/root/infra{n}.etcd"));
     }
-    vfs.install("/root/Procfile", super::members::procfile());
+    vfs.install("/root/Procfile", super::members::PROCFILE);
     ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: Default::default(), vfs, etcd, cluster: Some(cluster) }
 }
 

@@ -267,6 +267,14 @@ mod tests {
     }
 
     #[test]
+    fn the_procfile_is_etcds_with_the_nodes_etcd() {
+        // etcd-io/etcd's Procfile, line etcd2, with `bin/etcd` as `etcd`.
+        let etcd2 = "etcd2: etcd --name infra2 --listen-client-urls http://127.0.0.1:22379 --advertise-client-urls http://127.0.0.1:22379 --listen-peer-urls http://127.0.0.1:22380 --initial-advertise-peer-urls http://127.0.0.1:22380 --initial-cluster-token etcd-cluster-1 --initial-cluster 'infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380' --initial-cluster-state new --enable-pprof";
+        assert_eq!(PROCFILE.lines().nth(2), Some(etcd2));
+        assert_eq!(PROCFILE.lines().count(), 4);
+    }
+
+    #[test]
     fn focus_swaps_identities_and_keeps_the_keyspace() {
         let mut w = world();
         w.etcd.store.put(crate::engine::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap();

@@ -17,6 +17,7 @@ pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
 pub mod etcdutl;
+pub mod goreman;
 pub mod facts;
 pub mod gofmt;
 pub mod file_view;

@@ -22,6 +22,19 @@ pub struct World {
     /// What the programs did (lesson checks): see [`crate::facts`]. Not machine state.
     #[serde(default)]
     pub facts: crate::facts::FactLog,
+    /// The other members and raft's state when the node runs several (`--scenario cluster`);
+    /// `None` for a single member. See [`crate::cluster::members`].
+    #[serde(default)]
+    pub cluster: Option<crate::cluster::members::Cluster>,
+}
+
+impl crate::cluster::members::Node for World {
+    fn parts(&self) -> (&EtcdServer, Option<&crate::cluster::members::Cluster>) {
+        (&self.etcd, self.cluster.as_ref())
+    }
+    fn parts_mut(&mut self) -> (&mut EtcdServer, Option<&mut crate::cluster::members::Cluster>) {
+        (&mut self.etcd, self.cluster.as_mut())
+    }
 }
 
 /// What a raft WAL segment reads as: the playground keeps no raft log.
@@ -30,7 +43,7 @@ pub const WAL_PLACEHOLDER: &[u8] = b"etcd-playground: no raft WAL here (a real s
 impl World {
     pub fn from_scenario(name: &str) -> Option<(World, String)> {
         let s = crate::cluster::scenario::build(name)?;
-        let mut w = World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet, facts: Default::default() };
+        let mut w = World { scenario: name.to_string(), hostname: s.hostname, vfs: s.vfs, etcd: s.etcd, clock_ms: 0, kubelet: s.kubelet, facts: Default::default(), cluster: s.cluster };
         if w.kubelet.initialized {
             crate::cluster::kubelet::init_runtime(&mut w);
         }

@@ -18,7 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("snapshot files", &["snapshot"]),
     ("the node around etcd", &["cluster"]),
     ("what programs act on", &["world", "process", "facts"]),
-    ("programs", &["etcdctl", "etcdutl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "netless", "coreutils"]),
+    ("programs", &["etcdctl", "etcdutl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "netless", "coreutils", "goreman"]),
     ("the program table and running jobs", &["commands", "jobs"]),
     ("the shell", &["shell"]),
     ("what the page and the CLI build on the shell", &["lessons", "persist", "session_file", "validate", "inspect", "file_view", "cluster_view", "term", "lazy", "page"]),

@@ -11,6 +11,7 @@ pub mod cri;
 pub mod etcd_server;
 pub mod kube;
 pub mod kubelet;
+pub mod members;
 pub mod pki;
 pub mod scenario;
 pub mod tls;

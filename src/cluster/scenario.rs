@@ -6,7 +6,7 @@ use crate::engine::Store;
 use crate::vfs::Vfs;
 
 /// Every scenario name a session can start from.
-pub const SCENARIOS: &[&str] = &["kubeadm", "plain", "kubeadm-expired-cert", "kubeadm-wrong-ca", "kubeadm-san-missing"];
+pub const SCENARIOS: &[&str] = &["kubeadm", "plain", "cluster", "kubeadm-expired-cert", "kubeadm-wrong-ca", "kubeadm-san-missing"];
 
 /// What a scenario lays out; the shell wraps it in a session.
 pub struct ScenarioState {
@@ -16,11 +16,14 @@ pub struct ScenarioState {
     pub etcd: EtcdServer,
     /// The node's kubelet, already running the scenario's static pods (default: none).
     pub kubelet: super::kubelet::Kubelet,
+    /// The other members, for a scenario with several (default: one member).
+    pub cluster: Option<super::members::Cluster>,
 }
 
 pub fn build(name: &str) -> Option<ScenarioState> {
     match name {
         "plain" => Some(plain()),
+        "cluster" => Some(cluster()),
         "kubeadm" => Some(kubeadm("")),
         // Broken on purpose, for lessons: etcd's server certificate expired a day ago; was
         // re-issued by the wrong CA; lacks the node IP in its SANs.
@@ -64,7 +67,24 @@ fn plain() -> ScenarioState {
         stores: Default::default(),
         auth: Default::default(),
     };
-    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd, cluster: None }
+}
+
+/// Three members on one machine, as etcd's own `Procfile` lays out a local cluster and
+/// `goreman start` runs it: infra1 (client http://127.0.0.1:2379, peer :12380), infra2
+/// (:22379, :22380), infra3 (:32379, :32380), token `etcd-cluster-1`, each with its data dir
+/// `infraN.etcd` where goreman started (here /root); the Procfile is in /root too.
+fn cluster() -> ScenarioState {
+    let mut vfs = Vfs::default();
+    for dir in ["/tmp", "/etc", "/home", "/mnt", "/opt", "/srv", "/usr/bin", "/usr/local/bin", "/var/lib", "/root"] {
+        let _ = vfs.mkdir_p(dir);
+    }
+    let (etcd, cluster) = super::members::procfile_cluster(EtcdVersion::debian_3_4_23());
+    for n in 1..=3 {
+        super::etcd_server::lay_out_data_dir(&mut vfs, &format!("/root/infra{n}.etcd"));
+    }
+    vfs.install("/root/Procfile", super::members::PROCFILE);
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: Default::default(), vfs, etcd, cluster: Some(cluster) }
 }
 
 /// The seed's kubeadm control-plane node `docker-01`: etcd with TLS on https://127.0.0.1:2379
@@ -108,5 +128,5 @@ fn kubeadm(broken: &str) -> ScenarioState {
         stores: Default::default(),
         auth: Default::default(),
     };
-    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd }
+    ScenarioState { hostname: "docker-01".into(), home: "/root".into(), kubelet: super::kubelet::Kubelet::adopt(&vfs), vfs, etcd, cluster: None }
 }

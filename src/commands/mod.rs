@@ -46,6 +46,9 @@ pub enum Dir {
     Etcdutl,
     /// crictl: /usr/bin on the kubeadm nodes, and only there does it run.
     KubeadmNode,
+    /// goreman: `go install github.com/mattn/goreman`, copied to /usr/local/bin, on the
+    /// three-member cluster node only.
+    ClusterNode,
     /// Nowhere: the code of a shell builtin (bash's `printf`), never looked up as a program.
     Builtin,
 }
@@ -59,6 +62,7 @@ impl Dir {
             Dir::EtcdClient => Some(if v3_5 { "/usr/local/bin" } else { "/usr/bin" }),
             Dir::Etcdutl => v3_5.then_some("/usr/local/bin"),
             Dir::KubeadmNode => world.scenario.starts_with("kubeadm").then_some("/usr/bin"),
+            Dir::ClusterNode => world.cluster.is_some().then_some("/usr/local/bin"),
             Dir::Builtin => None,
         }
     }
@@ -159,6 +163,7 @@ programs! {
     curl:                   UsrBin,       lazy,  tool, crate::netless::curl::main;
     tar:                    UsrBin,       lazy,  tool, crate::netless::tar::main;
     sed:                    UsrBin,       lazy,  text, crate::sed::main;
+    goreman:                ClusterNode,  lazy,  tool, crate::goreman::main, no_tab;
     grep:                   UsrBin,       lazy,  text, crate::coreutils::grep::main;
     egrep[grep]:            UsrBin,       lazy,  text, crate::coreutils::grep::main, no_tab;
     cut:                    UsrBin,       lazy,  text, crate::coreutils::cut::main;
@@ -327,12 +332,12 @@ mod tests {
         let mut lazy: Vec<&str> = in_programs_chunk().collect();
         lazy.sort();
         lazy.dedup();
-        let mut old = vec!["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64"];
+        let mut old = vec!["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "goreman", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64"];
         old.sort();
         assert_eq!(lazy, old);
         let mut tools: Vec<&str> = TABLE.iter().filter(|p| p.tool).map(|p| p.name).collect();
         tools.sort();
-        assert_eq!(tools, ["crictl", "curl", "etcdctl", "etcdutl", "kubeadm", "kubectl", "openssl", "tar"]);
+        assert_eq!(tools, ["crictl", "curl", "etcdctl", "etcdutl", "goreman", "kubeadm", "kubectl", "openssl", "tar"]);
         for text in ["cat", "grep", "sed", "printf", "echo", "which", "xargs", "seq", "sleep"] {
             assert!(!is_tool(text), "{text}");
         }

@@ -29,6 +29,17 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
     if sub == "health" && super::preflight(world, p, g).is_err() {
         return super::EXIT_ERROR;
     }
+    // Several members: each endpoint answers for itself.
+    if world.cluster.is_some() && matches!(g.write_out.as_str(), "simple" | "table" | "json") && (sub != "health" || g.write_out == "simple") {
+        if sub != "health" && super::preflight(world, p, g).is_err() {
+            return super::EXIT_ERROR;
+        }
+        return match sub {
+            "status" => super::cluster_ctl::status(world, p, g, cluster),
+            "hashkv" => super::cluster_ctl::hashkv(world, p, g, cluster, ctx.args.int("rev")),
+            _ => super::cluster_ctl::health(world, p, g, cluster),
+        };
+    }
     // A simulated round trip takes about a millisecond.
     let took = format!("{}.{:06}ms", 1, (world.clock_ms * 7919 + 271_828) % 1_000_000);
     // status and hashkv ask each endpoint on its own connection (see Globals::per_endpoint).

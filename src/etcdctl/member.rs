@@ -12,6 +12,12 @@ use crate::process::Proc;
 use crate::world::World;
 
 pub fn list(world: &mut World, p: &mut Proc, g: &Globals, _args: &[String]) -> i32 {
+    if world.cluster.is_some() && matches!(g.write_out.as_str(), "simple" | "table" | "json") {
+        if connect(world, p, g).is_none() {
+            return g.failed();
+        }
+        return super::cluster_ctl::member_list(world, p, g);
+    }
     let Some(s) = connect(world, p, g) else { return g.failed() };
     let id = format!("{:x}", s.member_id);
     let peers = s.peer_urls.join(",");
@@ -96,6 +102,7 @@ pub fn change(world: &mut World, p: &mut Proc, g: &Globals, path: &str, args: &[
         "move-leader" if pos.len() != 1 => bad(p, "move-leader command needs 1 argument".into()),
         "move-leader" => match hex_id(pos[0]) {
             Err(e) => bad(p, e),
+            Ok(id) if world.cluster.is_some() => Some(super::cluster_ctl::move_leader(world, p, g, id)),
             Ok(_) => None,
         },
         _ => None,

@@ -12,6 +12,7 @@
 
 pub mod alarm;
 pub mod auth;
+pub mod cluster_ctl;
 pub mod compaction;
 pub mod defrag;
 pub mod del;
@@ -69,6 +70,9 @@ pub struct Globals {
     /// connection (3.4: target `passthrough:///host:port`, and the warning names the dial
     /// error), and the command reports the failure itself instead of `Error: ...`.
     pub per_endpoint: bool,
+    /// The request goes through raft (a write, a linearizable read): with several members it
+    /// needs a quorum running (`cluster::members`).
+    pub needs_quorum: bool,
 }
 
 impl Globals {
@@ -231,7 +235,8 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
         print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
         return 0;
     }
-    let g = Globals::from_parsed(&parsed, p);
+    let mut g = Globals::from_parsed(&parsed, p);
+    g.needs_quorum = matches!(path.as_str(), "put" | "del" | "txn" | "compaction" | "lease grant" | "lease revoke") || (path == "get" && parsed.str("consistency").as_deref() != Some("s"));
     if !help::children_v(&path, v3_5).is_empty() && path != "completion" {
         // A command group (`lease`, `member`, ...) typed without a subcommand: its help.
         print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
@@ -522,9 +527,14 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
         }
     };
     crate::cluster::kubelet::sync(world);
-    let ep = g2.endpoints.first().cloned().unwrap_or_default();
+    let reached = crate::cluster::members::focus(world, &g2.endpoints).unwrap_or(0);
+    let ep = g2.endpoints.get(reached).cloned().unwrap_or_default();
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
     match tls::dial_with(world, &ep, &client, g2.insecure_skip_tls_verify) {
+        Ok(()) if g.needs_quorum && world.cluster.is_some() && !crate::cluster::members::has_quorum(world) => {
+            cluster_ctl::no_quorum(world, p, &g2);
+            None
+        }
         Ok(()) => Some(&mut world.etcd),
         Err(f) if no_deadline && f.kind == tls::FailureKind::Timeout => {
             if ep.starts_with('[') {

@@ -83,16 +83,15 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let iv = Interval::new(1000, move || {
                 let (changed, leases, job) = match session.try_borrow_mut() {
+                    // A running job prints what this second brings: `Action::Poll` lets it
+                    // pass (`Session::poll`, one tick). Else the second passes here, through
+                    // the same `Session::tick` (kubelet, lease expiry: `World::advance`).
+                    Ok(s) if s.job.is_some() || !s.bg.is_empty() => (false, false, true),
                     Ok(mut s) => {
-                        s.world.clock_ms += 1000;
-                        // The kubelet notices manifest edits on its own, as on a real node.
-                        let before = s.world.kubelet.clone();
-                        crate::cluster::kubelet::sync(&mut s.world);
-                        let now = s.world.clock_ms;
-                        // A running etcd expires leases (and deletes their keys) as time passes,
-                        // as `sleep` does in the terminal.
-                        let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
-                        (s.world.kubelet != before || expired, !s.world.etcd.store.lessor.leases.is_empty(), s.job.is_some() || !s.bg.is_empty())
+                        let before = (s.world.kubelet.clone(), s.world.etcd.store.lessor.leases.len());
+                        s.tick(crate::shell::TICK_MS);
+                        let changed = s.world.kubelet != before.0 || s.world.etcd.store.lessor.leases.len() != before.1;
+                        (changed, !s.world.etcd.store.lessor.leases.is_empty(), false)
                     }
                     Err(_) => (false, false, false),
                 };

@@ -56,6 +56,12 @@ pub trait Running: Any + std::fmt::Debug {
     fn waits_for_events(&self) -> bool {
         false
     }
+    /// Whether simulated time must reach the job second by second, as at the terminal (a
+    /// keep-alive renews its lease before it runs out). Else one jump brings the same output
+    /// (a watch prints the same events, in order), and a long `sleep` stays cheap.
+    fn paced(&self) -> bool {
+        false
+    }
     /// The explanation after a bounded end that let `total_ms` of simulated time pass.
     fn bounded_note(&self, total_ms: u64) -> (String, String);
 }

@@ -129,6 +129,10 @@ impl Running for Job {
         Some((std::mem::take(bounded), *bounded_exit))
     }
 
+    fn paced(&self) -> bool {
+        matches!(self, Job::KeepAlive { .. })
+    }
+
     fn waits_for_events(&self) -> bool {
         matches!(self, Job::Watch { .. })
     }

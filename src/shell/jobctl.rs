@@ -28,12 +28,114 @@ use serde::{Deserialize, Serialize};
 pub type ProgramJob = crate::etcdctl::job::Job;
 
 /// The terminal's foreground job: a program's, or a shell loop the shell runs itself.
-/// Saved as before the shell owned its loop job (`{"Watch": ...}`, `{"ShellLoop": ...}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// Saved as before the shell owned its loop job (`{"Watch": ...}`, `{"ShellLoop": ...}`), by
+/// hand: `#[serde(untagged)]` would buffer through serde's `Content` (~9 KB gzip of wasm).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Foreground {
     Loop(LoopJob),
     Program(ProgramJob),
+}
+
+impl Serialize for Foreground {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Foreground::Loop(l) => l.serialize(s),
+            Foreground::Program(p) => p.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Foreground {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(saved::ForegroundVisitor)
+    }
+}
+
+/// Reading a [`Foreground`]: the one key of its map names the variant; `ShellLoop` is the
+/// shell's, any other is handed to the program's job type as that enum's variant.
+mod saved {
+    use super::{Foreground, LoopJob, ProgramJob};
+    use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, VariantAccess, Visitor};
+    use serde::Deserialize;
+    use std::fmt;
+
+    #[derive(Deserialize)]
+    struct LoopFields {
+        cmd: Box<crate::shell::parse::Command>,
+        last_ms: u64,
+    }
+
+    pub(super) struct ForegroundVisitor;
+
+    impl<'de> Visitor<'de> for ForegroundVisitor {
+        type Value = Foreground;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a job: a map with one key, its kind")
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Foreground, M::Error> {
+            let Some(key) = map.next_key::<String>()? else { return Err(de::Error::invalid_length(0, &self)) };
+            if key == "ShellLoop" {
+                let f: LoopFields = map.next_value()?;
+                return Ok(Foreground::Loop(LoopJob::ShellLoop { cmd: f.cmd, last_ms: f.last_ms }));
+            }
+            ProgramJob::deserialize(Keyed { key, map }).map(Foreground::Program)
+        }
+    }
+
+    /// An enum whose variant name was already read from a map: its value is the map's next.
+    struct Keyed<M> {
+        key: String,
+        map: M,
+    }
+
+    impl<'de, M: MapAccess<'de>> Deserializer<'de> for Keyed<M> {
+        type Error = M::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, M::Error> {
+            visitor.visit_enum(self)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            identifier ignored_any
+        }
+    }
+
+    impl<'de, M: MapAccess<'de>> EnumAccess<'de> for Keyed<M> {
+        type Error = M::Error;
+        type Variant = Self;
+        fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), M::Error> {
+            let v = seed.deserialize(self.key.as_str().into_deserializer())?;
+            Ok((v, self))
+        }
+    }
+
+    impl<'de, M: MapAccess<'de>> VariantAccess<'de> for Keyed<M> {
+        type Error = M::Error;
+        fn unit_variant(mut self) -> Result<(), M::Error> {
+            self.map.next_value::<de::IgnoredAny>().map(|_| ())
+        }
+        fn newtype_variant_seed<T: DeserializeSeed<'de>>(mut self, seed: T) -> Result<T::Value, M::Error> {
+            self.map.next_value_seed(seed)
+        }
+        fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, M::Error> {
+            Err(de::Error::custom("a job is never a tuple"))
+        }
+        fn struct_variant<V: Visitor<'de>>(mut self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, M::Error> {
+            self.map.next_value_seed(StructSeed { fields, visitor })
+        }
+    }
+
+    struct StructSeed<V> {
+        fields: &'static [&'static str],
+        visitor: V,
+    }
+
+    impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for StructSeed<V> {
+        type Value = V::Value;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+            d.deserialize_struct("", self.fields, self.visitor)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,9 +229,9 @@ fn find(s: &Session, spec: Option<&str>) -> Option<usize> {
     }
 }
 
-/// `sleep`: the time passes through [`Session::pass_time`], second by second while background
-/// jobs run, so a background keep-alive renews its lease before it would run out and a
-/// background watch sees each expiry as it happens.
+/// `sleep`: the time passes through [`Session::pass_time`], second by second while a
+/// background keep-alive runs (it renews its lease before it would run out); a background
+/// watch prints each expiry it saw.
 pub fn sleep(s: &mut Session, p: &mut Proc) -> i32 {
     let Some(ms) = super::coreutils::sleep_ms(&s.world, p) else { return 1 };
     let (out, _) = s.pass_time(ms);

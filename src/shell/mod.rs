@@ -230,9 +230,9 @@ impl Session {
         r
     }
 
-    /// `ms` of simulated time pass ([`crate::world::World::advance`]): in one step when no job
-    /// runs, else second by second (a background keep-alive renews before its lease runs out,
-    /// a watch sees each expiry as it happens), the jobs polled after each step. Returns their
+    /// `ms` of simulated time pass ([`crate::world::World::advance`]): second by second while
+    /// a job needs it ([`crate::jobs::Running::paced`]: a keep-alive renews before its lease
+    /// runs out), else in one step; the jobs are polled after each step. Returns their
     /// output, and the exit status of a foreground job that ended by itself.
     pub(crate) fn pass_time(&mut self, ms: u64) -> (Vec<Chunk>, Option<i32>) {
         let end = self.world.clock_ms.saturating_add(ms);
@@ -241,7 +241,8 @@ impl Session {
         let mut steps = 0u32;
         loop {
             let left = end.saturating_sub(self.world.clock_ms);
-            let jobs = self.bg.iter().any(|b| b.job.is_some()) || matches!(self.job, Some(jobctl::Foreground::Program(_)));
+            let paced = |j: &jobctl::ProgramJob| crate::jobs::Running::paced(j);
+            let jobs = self.bg.iter().any(|b| b.job.as_ref().is_some_and(paced)) || matches!(&self.job, Some(jobctl::Foreground::Program(j)) if paced(j));
             steps += 1;
             self.world.advance(if jobs && steps <= 100_000 { left.min(1000) } else { left });
             if !self.bg.is_empty() {

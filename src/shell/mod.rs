@@ -835,19 +835,15 @@ impl Session {
         if let Some(job) = proc.job.take() {
             let redirected = cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
             let kept = !redirected && ((self.bg_new.is_some() && self.fg_slot_bg) || (self.fg_slot && self.job.is_none()));
-            match crate::jobs::downcast::<jobctl::ProgramJob>(job) {
-                Ok(job) if kept && self.bg_new.is_some() && self.fg_slot_bg => self.bg_new = Some(Some(job)),
-                Ok(job) if kept => {
+            // A job the shell cannot keep (redirected, in a pipe, or of a kind it cannot save)
+            // ends at once.
+            match if kept { crate::jobs::downcast::<jobctl::ProgramJob>(job) } else { Err(job) } {
+                Ok(job) if self.bg_new.is_some() && self.fg_slot_bg => self.bg_new = Some(Some(job)),
+                Ok(job) => {
                     proc.out.extend(crate::jobs::Running::started_note(&job));
                     self.job = Some(jobctl::Foreground::Program(job));
                 }
-                Ok(mut job) => {
-                    let (chunks, c) = crate::jobs::finish_bounded(&mut job, &mut self.world);
-                    proc.out.extend(chunks);
-                    code = c;
-                }
                 Err(mut job) => {
-                    // A job of a kind the shell cannot keep: it ends at once.
                     let (chunks, c) = crate::jobs::finish_bounded(&mut *job, &mut self.world);
                     proc.out.extend(chunks);
                     code = c;

@@ -1,23 +1,24 @@
-//! Commands that keep running: `etcdctl watch`, `etcdctl lease keep-alive` (without `--once`)
-//! and a `snapshot save` that hangs on an endpoint nobody answers (the tutorial's
-//! `--endpoints=[127.0.0.1:2379]`). The command prints its first output and leaves a [`Job`];
-//! the shell keeps it as the foreground job of the terminal (see `Session::poll` and
-//! `Session::interrupt`), or, where nothing can interrupt it (`run` mode, a pipe, `$(...)`),
-//! ends it at once with [`Job::finish_bounded`].
+//! Commands that keep running, whatever program they belong to: `etcdctl watch`, `etcdctl
+//! lease keep-alive` (without `--once`) and a `snapshot save` that hangs on an endpoint nobody
+//! answers (their state is `etcdctl::job::Job`). A command prints its first output and leaves
+//! a [`Running`] job in `Proc.job`; the shell keeps it as the foreground job of the terminal
+//! (see `Session::tick` and `Session::interrupt`) or in the background (`cmd &`), or, where
+//! nothing can interrupt it (`run` mode, a pipe, `$(...)`), ends it at once with
+//! [`finish_bounded`]. Time reaches a job only through [`World::advance`]: the job prints
+//! what the world's clock brought.
 //!
 //! What real etcdctl 3.4.23 prints when Ctrl+C (SIGINT) stops it: nothing more, for all
 //! three (checked with `timeout -s INT 3 etcdctl ...` on loopback); bash then sets `$?` to 130.
-//! A hanging `snapshot save` leaves its `<file>.part` behind.
 //!
 //! The bounded end: the simulated clock advances in 1 s steps (leases expire, watch events
 //! arrive, keep-alives renew) until [`IDLE_BOUND_MS`] pass with no new event and no lease is
-//! due to expire within [`TOTAL_BOUND_MS`] (a watch), or [`IDLE_BOUND_MS`] pass (a
-//! keep-alive: it renews on its own schedule, every TTL/3), or [`TOTAL_BOUND_MS`] in all;
-//! then the job is stopped as Ctrl+C would stop it.
+//! due to expire within [`TOTAL_BOUND_MS`] (a job that [`Running::waits_for_events`]: a
+//! watch), or [`IDLE_BOUND_MS`] pass (a keep-alive: it renews on its own schedule, every
+//! TTL/3), or [`TOTAL_BOUND_MS`] in all; then the job is stopped as Ctrl+C would stop it.
 
 use crate::process::Chunk;
 use crate::world::World;
-use serde::{Deserialize, Serialize};
+use std::any::Any;
 
 /// `run` mode stops a job after this much simulated time without new output.
 pub const IDLE_BOUND_MS: u64 = 2_000;
@@ -26,37 +27,6 @@ pub const TOTAL_BOUND_MS: u64 = 30_000;
 /// The exit status bash reports for a command stopped by Ctrl+C (128 + SIGINT).
 pub const EXIT_SIGINT: i32 = 130;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Job {
-    /// `etcdctl watch`: the engine's watcher collects events; each poll prints them.
-    /// `pb`: `-w protobuf` (each response as binary; old saved sessions have none).
-    Watch {
-        watch_id: i64,
-        json: bool,
-        hex: bool,
-        #[serde(default)]
-        pb: bool,
-    },
-    /// `etcdctl lease keep-alive`: renews at `next_ms`, then every `every_ms` (TTL/3).
-    KeepAlive {
-        lease: i64,
-        every_ms: u64,
-        next_ms: u64,
-        json: bool,
-        renewals: u32,
-        #[serde(default)]
-        pb: bool,
-    },
-    /// Waiting for an answer that never comes. `bounded` is what `run` mode prints instead
-    /// (the timeout and its diagnosis), at `bounded_clock_ms`; `interrupted` the explanation
-    /// after Ctrl+C; `part` the temporary file a bounded end removes.
-    Hang { bounded: Vec<Chunk>, bounded_exit: i32, bounded_clock_ms: u64, interrupted: Vec<Chunk>, part: Option<String> },
-    /// A shell loop that has not ended (`while true; do ...; done`), run by the session a batch
-    /// at a time (`Session::poll` → `shell::compound`); `last_ms`: where its last batch left the
-    /// clock. Only the terminal's foreground holds one: elsewhere a loop is bounded at once.
-    ShellLoop { cmd: Box<crate::shell::parse::Command>, last_ms: u64 },
-}
-
 /// What a poll produced: output, and the exit status if the job ended by itself.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Polled {
@@ -64,149 +34,91 @@ pub struct Polled {
     pub ended: Option<i32>,
 }
 
-impl Job {
-    /// New output up to the world's clock (which the caller advances). Never blocks.
-    pub fn poll(&mut self, world: &mut World) -> Polled {
-        let now = world.clock_ms;
-        let mut out = Polled::default();
-        match self {
-            Job::Watch { watch_id, json, hex, pb } => {
-                if world.etcd.running {
-                    world.etcd.store.expire_leases(now);
-                }
-                let events = world.etcd.store.watch_drain(*watch_id);
-                let n = events.len() as u64;
-                let before = out.chunks.len();
-                if !events.is_empty() && *pb {
-                    out.chunks.push(Chunk::Bytes(crate::etcdctl::watch::format_events_pb(&world.etcd, events, false)));
-                } else if !events.is_empty() {
-                    out.chunks.push(Chunk::Stdout(crate::etcdctl::watch::format_events(&world.etcd, events, *json, *hex, false)));
-                }
-                if n > 0 {
-                    let text: String = out.chunks[before..].iter().map(crate::facts::chunk_text).collect();
-                    world.facts.later("etcdctl", "watch", "events", n, &text);
-                }
-            }
-            Job::KeepAlive { lease, every_ms, next_ms, json, renewals, pb } => {
-                // A stopped etcd answers nothing: the client keeps waiting (and retrying).
-                if !world.etcd.running {
-                    return out;
-                }
-                let mut text = String::new();
-                let mut bytes = Vec::new();
-                let mut guard = 0;
-                while *next_ms <= now && guard < 1000 {
-                    guard += 1;
-                    let at = *next_ms;
-                    world.etcd.store.expire_leases(at);
-                    match world.etcd.store.lease_keep_alive(*lease, at) {
-                        Ok(ttl) => {
-                            if *pb {
-                                bytes.extend(crate::etcdctl::printer_protobuf::header(&world.etcd, world.etcd.store.current_revision()).build());
-                            } else {
-                                text.push_str(&crate::etcdctl::lease::keepalive_line(&world.etcd, *lease, ttl, *json));
-                            }
-                            *renewals += 1;
-                            *next_ms = at.saturating_add(*every_ms);
-                        }
-                        Err(_) => {
-                            // The server answers TTL 0: the client closes the stream, and
-                            // etcdctl (simple format only) says so and exits 0.
-                            if !*json && !*pb {
-                                text.push_str(&format!("lease {:016x} expired or revoked.\n", *lease));
-                            }
-                            out.ended = Some(0);
-                            break;
-                        }
-                    }
-                }
-                if !text.is_empty() {
-                    out.chunks.push(Chunk::Stdout(text));
-                }
-                if !bytes.is_empty() {
-                    out.chunks.push(Chunk::Bytes(bytes));
-                }
-            }
-            Job::Hang { .. } | Job::ShellLoop { .. } => {}
-        }
-        out
-    }
-
+/// A command still running. The program that started it fills it in; the shell keeps it
+/// (a concrete, serde type, so that a saved session keeps its jobs).
+pub trait Running: Any {
+    /// New output up to the world's clock (which [`World::advance`] moves). Never blocks.
+    fn poll(&mut self, world: &mut World) -> Polled;
+    /// Ctrl+C: stops the job. What is printed after `^C` (real etcdctl prints nothing; the
+    /// playground may add an explanation).
+    fn interrupt(&mut self, world: &mut World) -> Vec<Chunk>;
     /// The note shown when the job starts in the foreground of the terminal.
-    pub fn started_note(&self) -> Option<Chunk> {
-        match self {
-            Job::Watch { .. } => Some(Chunk::Explain {
-                en: "The watch keeps running: new events on these keys appear here as they happen (a lease running out, the kubelet, the controllers). Press Ctrl+C to stop it. To make changes yourself while watching, start it in the background: `etcdctl watch KEY &`, then `etcdctl put KEY value`, and `kill %1` when done.".into(),
-                pt: "O watch continua rodando: novos eventos nessas chaves aparecem aqui quando acontecem (um lease expirando, o kubelet, os controllers). Aperte Ctrl+C para parar. Para fazer mudanças você mesmo enquanto observa, rode-o em segundo plano: `etcdctl watch CHAVE &`, depois `etcdctl put CHAVE valor`, e `kill %1` ao terminar.".into(),
-            }),
-            _ => None,
+    fn started_note(&self) -> Option<Chunk> {
+        None
+    }
+    /// A job whose bounded end is known at once (a hang that times out): its output and
+    /// status. `None`: the bounded end lets time pass (see the module docs).
+    fn end_at_once(&mut self, _world: &mut World) -> Option<(Vec<Chunk>, i32)> {
+        None
+    }
+    /// Whether new output restarts the idle bound and leases due within the bound extend it
+    /// (a watch waits for the deletions a learner watches for).
+    fn waits_for_events(&self) -> bool {
+        false
+    }
+    /// Whether simulated time must reach the job second by second, as at the terminal (a
+    /// keep-alive renews its lease before it runs out). Else one jump brings the same output
+    /// (a watch prints the same events, in order), and a long `sleep` stays cheap.
+    fn paced(&self) -> bool {
+        false
+    }
+    /// The explanation after a bounded end that let `total_ms` of simulated time pass.
+    fn bounded_note(&self, total_ms: u64) -> (String, String);
+}
+
+/// What `{:?}` of a `Proc` shows for its job: its kind only (a derived `Debug` of every job
+/// type would be reachable through the vtable and land in the first load).
+impl std::fmt::Debug for dyn Running {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Running")
+    }
+}
+
+/// Runs a job to a bounded end (see the module docs): output and exit status.
+pub fn finish_bounded(job: &mut dyn Running, world: &mut World) -> (Vec<Chunk>, i32) {
+    if let Some(end) = job.end_at_once(world) {
+        return end;
+    }
+    let mut chunks = Vec::new();
+    let (mut idle, mut total) = (0, 0);
+    let end = world.clock_ms.saturating_add(TOTAL_BOUND_MS);
+    let waits = job.waits_for_events();
+    let lease_due = |w: &World| waits && w.etcd.running && w.etcd.store.lessor.leases.values().any(|l| l.expiry_ms <= end);
+    while (idle < IDLE_BOUND_MS || lease_due(world)) && total < TOTAL_BOUND_MS {
+        world.advance(1000);
+        idle += 1000;
+        total += 1000;
+        let p = job.poll(world);
+        if !p.chunks.is_empty() {
+            // A keep-alive prints on its own schedule: it gets the idle bound in all.
+            if waits {
+                idle = 0;
+            }
+            chunks.extend(p.chunks);
+        }
+        if let Some(code) = p.ended {
+            return (chunks, code);
         }
     }
-
-    /// Ctrl+C: stops the job. Returns what is printed after `^C` (real etcdctl prints nothing;
-    /// the playground may add an explanation).
-    pub fn interrupt(self, world: &mut World) -> Vec<Chunk> {
-        match self {
-            Job::Watch { watch_id, .. } => {
-                world.etcd.store.watch_cancel(watch_id);
-                Vec::new()
-            }
-            Job::KeepAlive { .. } | Job::ShellLoop { .. } => Vec::new(),
-            Job::Hang { interrupted, .. } => interrupted,
-        }
-    }
-
-    /// Runs the job to a bounded end (see the module docs): output and exit status.
-    pub fn finish_bounded(mut self, world: &mut World) -> (Vec<Chunk>, i32) {
-        if let Job::Hang { bounded, bounded_exit, bounded_clock_ms, part, .. } = self {
-            world.clock_ms = world.clock_ms.max(bounded_clock_ms);
-            if let Some(part) = part {
-                let _ = world.vfs.remove(&part, false);
-            }
-            return (bounded, bounded_exit);
-        }
-        let mut chunks = Vec::new();
-        let (mut idle, mut total) = (0, 0);
-        let end = world.clock_ms.saturating_add(TOTAL_BOUND_MS);
-        let is_watch = matches!(self, Job::Watch { .. });
-        // A watch also waits for leases that run out within the bound: their keys' deletions
-        // are the events a learner watches for.
-        let lease_due = |w: &World| is_watch && w.etcd.running && w.etcd.store.lessor.leases.values().any(|l| l.expiry_ms <= end);
-        while (idle < IDLE_BOUND_MS || lease_due(world)) && total < TOTAL_BOUND_MS {
-            world.clock_ms = world.clock_ms.saturating_add(1000);
-            idle += 1000;
-            total += 1000;
-            let p = self.poll(world);
-            if !p.chunks.is_empty() {
-                // A keep-alive prints on its own schedule: it gets the idle bound in all.
-                if is_watch {
-                    idle = 0;
-                }
-                chunks.extend(p.chunks);
-            }
-            if let Some(code) = p.ended {
-                return (chunks, code);
-            }
-        }
-        let (en, pt) = match &self {
-            Job::Watch { .. } => (
-                format!("The real `etcdctl watch` keeps running until you press Ctrl+C, printing each new event on these keys. Here nothing can press Ctrl+C, so the playground let the simulated clock run ({}s) until {}s passed without a new event, then stopped it. In the browser terminal it keeps running until Ctrl+C.", total / 1000, IDLE_BOUND_MS / 1000),
-                format!("O `etcdctl watch` real continua rodando até você apertar Ctrl+C, imprimindo cada novo evento nessas chaves. Aqui ninguém aperta Ctrl+C, então o playground deixou o relógio simulado correr ({}s) até passarem {}s sem evento novo, e parou. No terminal do navegador ele continua até Ctrl+C.", total / 1000, IDLE_BOUND_MS / 1000),
-            ),
-            Job::KeepAlive { every_ms, renewals, .. } => {
-                let (times_en, times_pt) = if *renewals == 1 { ("once".to_string(), "uma vez".to_string()) } else { (format!("{renewals} times"), format!("{renewals} vezes")) };
-                let every = crate::decimal::millis_as_seconds(*every_ms);
-                (
-                    format!("The real `etcdctl lease keep-alive` keeps running until Ctrl+C, renewing the lease every {every}s (a third of its TTL) and printing this line each time. Here nothing can press Ctrl+C: the playground renewed it {times_en} in {}s of simulated time and stopped. In the browser terminal it keeps running until Ctrl+C.", total / 1000),
-                    format!("O `etcdctl lease keep-alive` real continua rodando até Ctrl+C, renovando o lease a cada {every}s (um terço do TTL) e imprimindo esta linha a cada vez. Aqui ninguém aperta Ctrl+C: o playground renovou {times_pt} em {}s de tempo simulado e parou. No terminal do navegador ele continua até Ctrl+C.", total / 1000),
-                )
-            }
-            Job::Hang { .. } | Job::ShellLoop { .. } => (String::new(), String::new()),
-        };
-        chunks.extend(self.interrupt(world));
+    let (en, pt) = job.bounded_note(total);
+    chunks.extend(job.interrupt(world));
+    if !en.is_empty() {
         chunks.push(Chunk::Explain { en, pt });
-        (chunks, 0)
     }
+    (chunks, 0)
+}
+
+/// The concrete job behind a `Proc.job` (for the shell, which saves it), or the job itself
+/// when it is of another type.
+pub fn downcast<T: Running>(job: Box<dyn Running>) -> Result<T, Box<dyn Running>> {
+    if (&*job as &dyn Any).is::<T>() {
+        let any: Box<dyn Any> = job;
+        if let Ok(t) = any.downcast::<T>() {
+            return Ok(*t);
+        }
+        unreachable!("checked with is::<T>()");
+    }
+    Err(job)
 }
 
 #[cfg(test)]
@@ -214,9 +126,7 @@ mod tests {
     use crate::shell::Session;
 
     fn tick(s: &mut Session, ms: u64) -> String {
-        s.world.clock_ms += ms;
-        s.world.etcd.store.expire_leases(s.world.clock_ms);
-        s.poll().text()
+        s.tick(ms).text()
     }
 
     #[test]
@@ -264,8 +174,7 @@ mod tests {
         let id = s.execute("etcdctl lease grant 9").text().split(' ').nth(1).unwrap().to_string();
         assert!(s.execute_interactive(&format!("etcdctl lease keep-alive {id}")).running);
         s.world.etcd.store.lease_revoke(i64::from_str_radix(&id, 16).unwrap() as i64).unwrap();
-        s.world.clock_ms += 3000;
-        let r = s.poll();
+        let r = s.tick(3000);
         assert!(!r.running && r.exit == 0);
         assert_eq!(r.text(), format!("lease {id} expired or revoked.\n"));
         assert!(s.job.is_none());

@@ -29,7 +29,7 @@ pub struct Proc {
     pub stdout_tty: bool,
     /// A command that keeps running after its first output (`etcdctl watch`, `lease
     /// keep-alive`, a hanging `snapshot save`) leaves its job here; see [`crate::jobs`].
-    pub job: Option<crate::jobs::Job>,
+    pub job: Option<Box<dyn crate::jobs::Running>>,
 }
 
 impl Proc {

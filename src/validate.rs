@@ -22,10 +22,9 @@
 use crate::engine::{Revision, Store};
 use crate::shell::Session;
 
-/// The latest time the simulated clock reaches: 9999-12-31T23:59:59Z in Unix milliseconds,
-/// the last instant Go's RFC 3339 and every date the playground prints can show. Times in a
-/// loaded session must lie in `0..=LOAD_LIMIT_MS`, so arithmetic on them cannot overflow.
-pub const MAX_CLOCK_MS: u64 = 253_402_300_799_000;
+/// The latest time the simulated clock reaches (see [`crate::world::MAX_CLOCK_MS`]). Times in
+/// a loaded session must lie in `0..=LOAD_LIMIT_MS`, so arithmetic on them cannot overflow.
+pub use crate::world::MAX_CLOCK_MS;
 /// The latest time a loaded session may hold: twice [`MAX_CLOCK_MS`], room for the seconds
 /// commands still add after `sleep` stopped the clock, and far below where `i64` arithmetic on
 /// milliseconds could overflow.

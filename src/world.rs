@@ -13,8 +13,9 @@ pub struct World {
     pub hostname: String,
     pub vfs: Vfs,
     pub etcd: EtcdServer,
-    /// Simulated wall clock in milliseconds since the session started; the caller advances it
-    /// (the browser in real time, `run` mode and tests by jumps such as `sleep`).
+    /// Simulated wall clock in milliseconds since the session started. It moves only through
+    /// [`World::advance`] (the page's tick in real time, `sleep`, a job's bounded end, a
+    /// client's timeout).
     pub clock_ms: u64,
     /// The node's kubelet (static pods from /etc/kubernetes/manifests), if the scenario has one.
     #[serde(default)]
@@ -37,6 +38,26 @@ impl crate::cluster::members::Node for World {
     }
 }
 
+/// The latest time `sleep` takes the simulated clock to: 9999-12-31T23:59:59Z in Unix
+/// milliseconds, the last instant Go's RFC 3339 and every date the playground prints can show.
+/// (The page's ticks and a command's own seconds may still add a little after it; a loaded
+/// session is checked against twice this, `validate::LOAD_LIMIT_MS`.)
+pub const MAX_CLOCK_MS: u64 = 253_402_300_799_000;
+
+/// What runs each time simulated time passes, after the clock moved: registered from above
+/// with [`on_advance`] (the node's kubelet), so that this layer names nothing above it.
+pub type AdvanceHook = fn(&mut World);
+
+static HOOKS: std::sync::RwLock<Vec<AdvanceHook>> = std::sync::RwLock::new(Vec::new());
+
+/// Registers `hook` to run on every [`World::advance`] (once, however often it is called).
+pub fn on_advance(hook: AdvanceHook) {
+    let mut hooks = HOOKS.write().unwrap_or_else(|e| e.into_inner());
+    if !hooks.iter().any(|h| std::ptr::fn_addr_eq(*h, hook)) {
+        hooks.push(hook);
+    }
+}
+
 /// What a raft WAL segment reads as: the playground keeps no raft log.
 pub const WAL_PLACEHOLDER: &[u8] = b"etcd-playground: no raft WAL here (a real segment is 64000000 bytes of CRC-framed raft records)\n";
 
@@ -50,6 +71,24 @@ impl World {
         // The programs' own files (/usr/bin/cat, …) are installed by whoever builds the World
         // from the program table (`commands::install`; the shell's `Session::new`).
         Some((w, s.home))
+    }
+
+    /// Simulated time passes: the one place that decides what happens then. The clock moves
+    /// by `ms` (saturating); the hooks registered with [`on_advance`] run (the kubelet notices
+    /// manifest edits, restarts a crashed etcd when its back-off is over); then a running etcd
+    /// expires the leases due by now, deleting their keys (the watchers see the deletions).
+    /// Leases do not run out while no etcd serves them: etcd's lessor keeps time only while
+    /// the member runs. Callers that want events at a finer grain (a job's output second by
+    /// second) call it in steps; `advance(0)` catches the node up without moving the clock.
+    pub fn advance(&mut self, ms: u64) {
+        self.clock_ms = self.clock_ms.saturating_add(ms);
+        let hooks: Vec<AdvanceHook> = HOOKS.read().unwrap_or_else(|e| e.into_inner()).clone();
+        for hook in hooks {
+            hook(self);
+        }
+        if self.etcd.running {
+            self.etcd.store.expire_leases(self.clock_ms);
+        }
     }
 
     /// A file's bytes as a program reading it sees them: what the filesystem holds, or for a
@@ -234,6 +273,68 @@ mod tests {
         assert!(ls.contains(&format!(" {size} ")), "{ls} vs {size}");
         assert_eq!(crate::snapshot::status(s.world.vfs.read("/root/db-copy").unwrap()).unwrap().total_key, 10_000 + 287);
         println!("10k keys: ls -l member/snap {:?}, cp db {:?} ({size} bytes)", t1 - t0, t2 - t1);
+    }
+
+    fn leased_key(w: &mut World, key: &str, ttl: i64) -> i64 {
+        use crate::engine::PutRequest;
+        let now = w.clock_ms;
+        let id = w.etcd.store.lease_grant(0, ttl, now).unwrap().id;
+        w.etcd.store.put(PutRequest { key: key.into(), value: b"v".to_vec(), lease: id, ..Default::default() }).unwrap();
+        id
+    }
+
+    #[test]
+    fn advance_expires_leases_while_etcd_runs() {
+        let (mut w, _) = World::from_scenario("plain").unwrap();
+        let id = leased_key(&mut w, "k", 5);
+        w.advance(4_000);
+        assert_eq!(w.clock_ms, 4_000);
+        assert!(w.etcd.store.lessor.leases.contains_key(&id), "not due yet");
+        w.advance(1_000);
+        assert!(!w.etcd.store.lessor.leases.contains_key(&id), "due at 5 s");
+        assert_eq!(w.etcd.store.range(&crate::engine::RangeRequest { key: b"k".to_vec(), ..Default::default() }).unwrap().count, 0, "its key is deleted");
+    }
+
+    #[test]
+    fn advance_expires_no_lease_while_etcd_is_stopped() {
+        let (mut w, _) = World::from_scenario("plain").unwrap();
+        let id = leased_key(&mut w, "k", 5);
+        w.etcd.running = false;
+        w.advance(60_000);
+        assert_eq!(w.clock_ms, 60_000);
+        assert!(w.etcd.store.lessor.leases.contains_key(&id), "no etcd serves it: it does not run out");
+        w.etcd.running = true;
+        w.advance(0);
+        assert!(!w.etcd.store.lessor.leases.contains_key(&id), "a running etcd expires it as soon as time is looked at");
+        // The clock saturates instead of overflowing.
+        w.advance(u64::MAX);
+        assert_eq!(w.clock_ms, u64::MAX);
+    }
+
+    #[test]
+    fn advance_ticks_the_kubelet_registered_from_above() {
+        crate::shell::register_time_hooks();
+        let (mut w, _) = World::from_scenario("kubeadm").unwrap();
+        assert!(w.etcd.running);
+        w.vfs.remove("/etc/kubernetes/manifests/etcd.yaml", false).unwrap();
+        assert!(w.etcd.running, "nothing happens until time passes");
+        w.advance(1_000);
+        assert!(!w.etcd.running, "the kubelet saw the manifest go and stopped etcd");
+    }
+
+    #[test]
+    fn a_watch_job_sees_the_events_of_an_advance() {
+        use crate::jobs::Running;
+        let (mut w, _) = World::from_scenario("plain").unwrap();
+        leased_key(&mut w, "foo", 3);
+        let (watch_id, _) = w.etcd.store.watch_create(crate::engine::WatchCreate { key: b"foo".to_vec(), ..Default::default() }).unwrap();
+        let mut job = crate::etcdctl::job::Job::Watch { watch_id, json: false, hex: false, pb: false };
+        w.advance(2_000);
+        assert_eq!(job.poll(&mut w), crate::jobs::Polled::default());
+        w.advance(1_000);
+        let p = job.poll(&mut w);
+        assert_eq!(p.chunks, vec![crate::process::Chunk::Stdout("DELETE\nfoo\n\n".into())]);
+        assert_eq!(p.ended, None);
     }
 
     #[test]

@@ -161,8 +161,8 @@ fn run_one(w: &mut World, p: &mut Proc, args: Vec<String>) -> i32 {
         },
     };
     let mut code = code;
-    if let Some(job) = child.job.take() {
-        let (chunks, c) = job.finish_bounded(w);
+    if let Some(mut job) = child.job.take() {
+        let (chunks, c) = crate::jobs::finish_bounded(&mut *job, w);
         child.out.extend(chunks);
         code = c;
     }

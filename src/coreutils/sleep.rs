@@ -3,12 +3,24 @@
 use crate::process::Proc;
 use crate::world::World;
 
-/// `sleep N[smhd]`: the simulated clock jumps ahead; nothing waits.
+/// `sleep N[smhd]`: the simulated clock jumps ahead ([`World::advance`]); nothing waits.
 pub fn main(w: &mut World, p: &mut Proc) -> i32 {
+    match sleep_ms(w, p) {
+        Some(ms) => {
+            w.advance(ms);
+            0
+        }
+        None => 1,
+    }
+}
+
+/// How long `sleep` sleeps (the shell's `sleep` lets it pass with its jobs); `None` after a
+/// usage error.
+pub fn sleep_ms(w: &World, p: &mut Proc) -> Option<u64> {
     let ops: Vec<String> = p.args[1..].to_vec();
     if ops.is_empty() {
         p.eprintln("sleep: missing operand\nTry 'sleep --help' for more information.");
-        return 1;
+        return None;
     }
     let mut total_ms: u64 = 0;
     for op in &ops {
@@ -26,22 +38,19 @@ pub fn main(w: &mut World, p: &mut Proc) -> i32 {
             Some(v) => total_ms = total_ms.saturating_add(u64::try_from(v).unwrap_or(u64::MAX)),
             _ => {
                 p.eprintln(format!("sleep: invalid time interval ‘{op}’\nTry 'sleep --help' for more information."));
-                return 1;
+                return None;
             }
         }
     }
-    let max = crate::validate::MAX_CLOCK_MS;
+    let max = crate::world::MAX_CLOCK_MS;
     if total_ms > max.saturating_sub(w.clock_ms) {
         // GNU sleep would wait (practically) forever; the simulated clock stops at the last
         // instant every date here can show, so no time arithmetic can overflow.
-        w.clock_ms = max.max(w.clock_ms);
+        total_ms = max.saturating_sub(w.clock_ms);
         p.explain(
             "A real `sleep` this long would never return (stop it with Ctrl+C). The playground's clock stops at 9999-12-31 23:59:59 UTC, the last instant the tools can print: every lease has expired and every certificate is past its end.",
             "Um `sleep` real tão longo nunca voltaria (interrompa com Ctrl+C). O relógio do playground para em 9999-12-31 23:59:59 UTC, o último instante que as ferramentas conseguem mostrar: todo lease expirou e todo certificado passou da validade.",
         );
-    } else {
-        w.clock_ms += total_ms;
     }
-    w.etcd.store.expire_leases(w.clock_ms);
-    0
+    Some(total_ms)
 }

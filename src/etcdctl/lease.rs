@@ -10,7 +10,7 @@
 //!
 //! `keep-alive` without `--once` runs until Ctrl+C in the real client, printing a line each
 //! time it renews (every TTL/3 seconds): here it leaves a running
-//! [`crate::jobs::Job::KeepAlive`] that renews as the simulated clock advances.
+//! [`super::job::Job::KeepAlive`] that renews as the simulated clock advances.
 
 use super::output::{header, header_fields, Obj};
 use super::{bad_args, connect, grpc_code, grpc_fail, Ctx, Globals, EXIT_BAD_CONNECTION};
@@ -173,7 +173,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
                 }
                 if !ctx.args.bool("once") {
                     let every_ms = ((ttl.max(0) as u64) * 1000 / 3).max(100);
-                    p.job = Some(crate::jobs::Job::KeepAlive { lease: id, every_ms, next_ms: now.saturating_add(every_ms), json, renewals: 1, pb });
+                    p.job = Some(Box::new(super::job::Job::KeepAlive { lease: id, every_ms, next_ms: now.saturating_add(every_ms), json, renewals: 1, pb }));
                 }
                 0
             }

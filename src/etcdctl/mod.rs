@@ -20,6 +20,7 @@ pub mod endpoint;
 pub mod flags;
 pub mod get;
 pub mod help;
+pub mod job;
 pub mod lease;
 pub mod member;
 pub mod output;
@@ -443,7 +444,7 @@ pub fn dial_error_35(e: &str, host_port: &str) -> String {
 /// the retry interceptor's warning and `context deadline exceeded`. `dial_error` is why the
 /// connection failed (3.5 names it; 3.4 only says that no sub-connection is ready).
 pub fn deadline_exceeded(world: &mut World, p: &mut Proc, g: &Globals, ep: &str, dial_error: &str) {
-    world.clock_ms += g.command_timeout_ms.max(1);
+    world.advance(g.command_timeout_ms.max(1));
     if world.etcd.version.is_3_5() {
         // grpc-go 1.59's picker (picker_wrapper.go, pick): on the deadline, `latest balancer
         // error: ` + the base balancer's merged error `last connection error: <dial error>`.

@@ -153,7 +153,7 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
                 en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits, silent, until you press Ctrl+C, and leaves the empty .part file behind.".into(),
                 pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera, calado, até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.".into(),
             });
-            p.job = Some(crate::jobs::Job::Hang { bounded, bounded_exit: 130, bounded_clock_ms: world.clock_ms, interrupted, part: None });
+            p.job = Some(Box::new(super::job::Job::Hang { bounded, bounded_exit: 130, bounded_clock_ms: world.clock_ms, interrupted, part: None }));
             return 130;
         }
         let _ = world.vfs.remove(&abs_part, false);
@@ -169,7 +169,7 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
     let endpoint = g.endpoints[0].clone();
     p.eprintln(client_log(world, &c_open, "opened snapshot stream; downloading", &[], Some("client")));
     p.eprintln(client_log(world, c_fetching, "fetching snapshot", &[("endpoint", q(&endpoint))], None));
-    world.clock_ms += 3;
+    world.advance(3);
     p.eprintln(client_log(world, &c_done, "completed snapshot read; closing", &[], Some("client")));
     let took = if v35 { q("now") } else { "0.003".to_string() };
     p.eprintln(client_log(world, c_fetched, "fetched snapshot", &[("endpoint", q(&endpoint)), ("size", q(&humanize_bytes(file.len() as u64))), ("took", took)], None));
@@ -227,13 +227,13 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
             "Um etcd em execução mantém uma trava exclusiva (flock) no seu member/snap/db, e `snapshot status` abre o arquivo com o bbolt, que espera essa trava: o etcdctl e o etcdutl reais esperam aqui, calados, até você apertar Ctrl+C (status de saída 130). Copie o arquivo antes (`cp`), leia o db de um membro parado, ou faça um `snapshot save`.",
         );
         let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain { en: format!("{}{}", why.0, extra.0), pt: format!("{}{}", why.1, extra.1) }];
-        p.job = Some(crate::jobs::Job::Hang {
+        p.job = Some(Box::new(super::job::Job::Hang {
             bounded: note((" The playground stops it for you.", " O playground o interrompe por você.")),
             bounded_exit: 130,
             bounded_clock_ms: world.clock_ms,
             interrupted: note(("", "")),
             part: None,
-        });
+        }));
         return 130;
     }
     let data = match read_for_status(world, p, &args[0]) {

@@ -10,7 +10,7 @@
 //!
 //! The real command never ends by itself: it prints the history from `--rev` and then waits
 //! for new events until Ctrl+C. Here it prints the replay and leaves a running
-//! [`crate::jobs::Job::Watch`]: the terminal streams new events until Ctrl+C, `run` mode
+//! [`super::job::Job::Watch`]: the terminal streams new events until Ctrl+C, `run` mode
 //! stops it after a bounded stretch of simulated time (see [`crate::jobs`]).
 
 use super::output::{header, kv_json, simple_bytes, Obj};
@@ -90,7 +90,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32
     } else {
         p.print(format_events(s, events, g.write_out == "json", g.hex, true));
     }
-    p.job = Some(crate::jobs::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex, pb });
+    p.job = Some(Box::new(super::job::Job::Watch { watch_id: id, json: g.write_out == "json", hex: g.hex, pb }));
     0
 }
 

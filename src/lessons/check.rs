@@ -228,13 +228,14 @@ fn pod_exists(world: &World, namespace: &str, name: &str) -> bool {
 
 /// Evaluates every check of a step against the session's current state.
 ///
-/// The node's kubelet applies edits of `/etc/kubernetes/manifests` lazily, when a client next
-/// talks to the cluster; a real kubelet does it within seconds on its own. So the checks look
-/// at a copy of the world with the kubelet caught up: editing etcd's manifest and then
+/// The node's kubelet applies edits of `/etc/kubernetes/manifests` when time passes or a client
+/// next talks to the cluster; a real kubelet does it within seconds on its own. So the checks
+/// look at a copy of the world caught up by `World::advance(0)` (no time passes): editing etcd's manifest and then
 /// checking "etcd runs with data dir D" works without typing another command first.
 pub fn evaluate(step: &super::Step, session: &Session, last: &LastRun) -> Vec<CheckResult> {
     let mut world = session.world.clone();
-    crate::cluster::kubelet::sync(&mut world);
+    crate::shell::register_time_hooks();
+    world.advance(0);
     step.checks.iter().map(|c| CheckResult { label: c.label.clone(), passed: c.kind.holds(&world, session, last) }).collect()
 }
 

@@ -222,7 +222,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
                 p.eprintln("curl: (23) Failure writing output to destination");
                 return 23;
             }
-            world.clock_ms += secs * 1000;
+            world.advance(secs * 1000);
             if meter {
                 p.eprintln(meter_done(meter_size, secs));
             }

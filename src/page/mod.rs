@@ -778,27 +778,27 @@ impl Model {
     /// reads. The kubelet acts on manifest edits, a running etcd expires leases, a running job
     /// (`etcdctl watch`, a loop) prints what this stretch brought.
     fn tick(&mut self, ms: u64) -> Vec<Effect> {
-        let s = &mut self.session;
-        s.world.clock_ms = s.world.clock_ms.saturating_add(ms);
-        let before = s.world.kubelet.clone();
-        crate::cluster::kubelet::sync(&mut s.world);
-        let now = s.world.clock_ms;
-        let expired = s.world.etcd.running && !s.world.etcd.store.expire_leases(now).is_empty();
-        let changed = s.world.kubelet != before || expired;
-        let leases = !s.world.etcd.store.lessor.leases.is_empty();
-        let job = s.job.is_some() || !s.bg.is_empty();
+        // All simulated time passes through `Session::tick` (`World::advance`: the kubelet,
+        // lease expiry); a running job prints what this stretch brought.
+        let job = self.session.job.is_some() || !self.session.bg.is_empty();
         if job {
             let quiet = self.exam_running();
-            let mut r = self.session.poll();
+            let mut r = self.session.tick(ms);
             drop_notes_in_exam(quiet, &mut r.chunks);
             self.term.push_chunks(&r.chunks);
             self.last.output.push_str(&r.text());
             self.last.exit = r.exit;
-        } else if !changed {
-            if leases {
-                self.gen += 1; // lease countdowns
+        } else {
+            let s = &mut self.session;
+            let before = (s.world.kubelet.clone(), s.world.etcd.store.lessor.leases.len());
+            s.tick(ms);
+            let changed = s.world.kubelet != before.0 || s.world.etcd.store.lessor.leases.len() != before.1;
+            if !changed {
+                if !s.world.etcd.store.lessor.leases.is_empty() {
+                    self.gen += 1; // lease countdowns
+                }
+                return Vec::new();
             }
-            return Vec::new();
         }
         // The world changed (or a job ran): redraw, check the step, save.
         self.gen += 1;

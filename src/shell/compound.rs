@@ -82,7 +82,7 @@ impl Session {
                 let (r, suspended) = self.run_while(*until, cond, body, pace);
                 if suspended {
                     let mut r = r;
-                    self.job = Some(crate::jobs::Job::ShellLoop { cmd: Box::new(Command::Compound(Box::new(c.clone()), Vec::new(), None)), last_ms: self.world.clock_ms });
+                    self.job = Some(super::jobctl::Foreground::Loop(super::jobctl::LoopJob::ShellLoop { cmd: Box::new(Command::Compound(Box::new(c.clone()), Vec::new(), None)), last_ms: self.world.clock_ms }));
                     r.chunks.push(Chunk::Explain {
                         en: "The loop keeps running, as it would in a real terminal: its output appears here as it goes (a `sleep` in it paces it in real time). Press Ctrl+C to stop it.".into(),
                         pt: "O laço continua rodando, como num terminal real: a saída aparece aqui conforme ele anda (um `sleep` dentro dele o ritma em tempo real). Aperte Ctrl+C para pará-lo.".into(),
@@ -234,25 +234,16 @@ impl Session {
         r
     }
 
-    /// The page's clock ticked while a loop is the foreground job: the iterations since the
-    /// last batch. The loop's own `sleep`s move the clock; the clock is first set back to
-    /// where the last batch left it (at most one tick), so that they pace the loop in real
-    /// time instead of adding to the page's ticks.
-    pub(crate) fn poll_loop(&mut self, cmd: Command, last_ms: u64) -> Executed {
-        let now = self.world.clock_ms;
-        if last_ms > now {
-            // The last batch's `sleep` is not over yet.
-            self.job = Some(crate::jobs::Job::ShellLoop { cmd: Box::new(cmd), last_ms });
-            return Executed { exit: self.last_exit, running: true, ..Default::default() };
-        }
+    /// A tick of the page's clock while a loop is the foreground job ([`Session::tick`]): the
+    /// iterations until the clock reaches `until_ms` (or a batch of them). The loop's own
+    /// `sleep`s move the clock, so they pace it in real time; the tick lets the rest pass.
+    pub(crate) fn run_loop_batch(&mut self, cmd: Command, until_ms: u64) -> Executed {
         let Command::Compound(c, _, _) = &cmd else { return Executed { exit: self.last_exit, ..Default::default() } };
         let Compound::While { until, cond, body } = &**c else { return Executed { exit: self.last_exit, ..Default::default() } };
-        self.world.clock_ms = last_ms.max(now.saturating_sub(1000));
-        let (mut r, suspended) = self.run_while(*until, cond, body, Pace::Terminal { until_ms: now });
-        self.world.clock_ms = self.world.clock_ms.max(now);
+        let (mut r, suspended) = self.run_while(*until, cond, body, Pace::Terminal { until_ms });
         let flow = self.flow.take();
         if suspended && self.job.is_none() {
-            self.job = Some(crate::jobs::Job::ShellLoop { cmd: Box::new(cmd), last_ms: self.world.clock_ms });
+            self.job = Some(super::jobctl::Foreground::Loop(super::jobctl::LoopJob::ShellLoop { cmd: Box::new(cmd), last_ms: self.world.clock_ms }));
             r.running = true;
             r.exit = self.last_exit;
         } else {
@@ -283,7 +274,6 @@ mod tests {
         assert_eq!(s.prompt(), "");
         // A typed line is not run while the loop is in the foreground.
         assert!(s.execute_interactive("echo typed").chunks.is_empty());
-        s.world.clock_ms += 1000;
         let r = s.poll();
         assert!(r.running);
         assert_eq!(r.text(), "y\n".repeat(super::TERMINAL_BATCH as usize));
@@ -301,7 +291,6 @@ mod tests {
         assert!(r.running);
         assert_eq!(r.text(), "OK\n");
         for second in 1..=5u64 {
-            s.world.clock_ms += 1000;
             let r = s.poll();
             assert_eq!(r.text(), "OK\n", "second {second}");
             assert_eq!(s.world.clock_ms, start + 1000 * (second + 1), "the loop's sleep and the page's tick are the same second");
@@ -353,7 +342,6 @@ mod tests {
         let bytes = crate::session_file::save(&s);
         let mut t = crate::session_file::load(&bytes).unwrap();
         assert!(t.job.is_some());
-        t.world.clock_ms += 1000;
         assert!(t.poll().running);
         assert_eq!(t.interrupt().exit, 130);
     }

@@ -19,9 +19,133 @@
 //! event varies, here the event always comes after the command's own output.
 
 use super::Session;
-use crate::jobs::Job;
+use crate::jobs::Running;
 use crate::process::{Chunk, Proc};
 use serde::{Deserialize, Serialize};
+
+/// A program's job as the shell keeps and saves it: etcdctl's are the only programs that
+/// leave one (`watch`, `lease keep-alive`, a hanging `snapshot save`).
+pub type ProgramJob = crate::etcdctl::job::Job;
+
+/// The terminal's foreground job: a program's, or a shell loop the shell runs itself.
+/// Saved as before the shell owned its loop job (`{"Watch": ...}`, `{"ShellLoop": ...}`), by
+/// hand: `#[serde(untagged)]` would buffer through serde's `Content` (~9 KB gzip of wasm).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreground {
+    Loop(LoopJob),
+    Program(ProgramJob),
+}
+
+impl Serialize for Foreground {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Foreground::Loop(l) => l.serialize(s),
+            Foreground::Program(p) => p.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Foreground {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(saved::ForegroundVisitor)
+    }
+}
+
+/// Reading a [`Foreground`]: the one key of its map names the variant; `ShellLoop` is the
+/// shell's, any other is handed to the program's job type as that enum's variant.
+mod saved {
+    use super::{Foreground, LoopJob, ProgramJob};
+    use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, VariantAccess, Visitor};
+    use serde::Deserialize;
+    use std::fmt;
+
+    #[derive(Deserialize)]
+    struct LoopFields {
+        cmd: Box<crate::shell::parse::Command>,
+        last_ms: u64,
+    }
+
+    pub(super) struct ForegroundVisitor;
+
+    impl<'de> Visitor<'de> for ForegroundVisitor {
+        type Value = Foreground;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a job: a map with one key, its kind")
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Foreground, M::Error> {
+            let Some(key) = map.next_key::<String>()? else { return Err(de::Error::invalid_length(0, &self)) };
+            if key == "ShellLoop" {
+                let f: LoopFields = map.next_value()?;
+                return Ok(Foreground::Loop(LoopJob::ShellLoop { cmd: f.cmd, last_ms: f.last_ms }));
+            }
+            ProgramJob::deserialize(Keyed { key, map }).map(Foreground::Program)
+        }
+    }
+
+    /// An enum whose variant name was already read from a map: its value is the map's next.
+    struct Keyed<M> {
+        key: String,
+        map: M,
+    }
+
+    impl<'de, M: MapAccess<'de>> Deserializer<'de> for Keyed<M> {
+        type Error = M::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, M::Error> {
+            visitor.visit_enum(self)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            identifier ignored_any
+        }
+    }
+
+    impl<'de, M: MapAccess<'de>> EnumAccess<'de> for Keyed<M> {
+        type Error = M::Error;
+        type Variant = Self;
+        fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), M::Error> {
+            let v = seed.deserialize(self.key.as_str().into_deserializer())?;
+            Ok((v, self))
+        }
+    }
+
+    impl<'de, M: MapAccess<'de>> VariantAccess<'de> for Keyed<M> {
+        type Error = M::Error;
+        fn unit_variant(mut self) -> Result<(), M::Error> {
+            self.map.next_value::<de::IgnoredAny>().map(|_| ())
+        }
+        fn newtype_variant_seed<T: DeserializeSeed<'de>>(mut self, seed: T) -> Result<T::Value, M::Error> {
+            self.map.next_value_seed(seed)
+        }
+        fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, M::Error> {
+            Err(de::Error::custom("a job is never a tuple"))
+        }
+        fn struct_variant<V: Visitor<'de>>(mut self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, M::Error> {
+            self.map.next_value_seed(StructSeed { fields, visitor })
+        }
+    }
+
+    struct StructSeed<V> {
+        fields: &'static [&'static str],
+        visitor: V,
+    }
+
+    impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for StructSeed<V> {
+        type Value = V::Value;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+            d.deserialize_struct("", self.fields, self.visitor)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoopJob {
+    /// A loop that has not ended (`while true; do ...; done`), run a batch at a time as the
+    /// page's clock ticks (`Session::tick` → `shell::compound`); `last_ms`: where its last batch
+    /// left the clock. Only the terminal's foreground holds one: elsewhere a loop is bounded
+    /// at once.
+    ShellLoop { cmd: Box<super::parse::Command>, last_ms: u64 },
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BgState {
@@ -36,7 +160,7 @@ pub struct BgJob {
     pub n: u32,
     /// The command as `jobs` shows it (without the `&`).
     pub command: String,
-    pub job: Option<Job>,
+    pub job: Option<ProgramJob>,
     pub state: BgState,
 }
 
@@ -105,32 +229,13 @@ fn find(s: &Session, spec: Option<&str>) -> Option<usize> {
     }
 }
 
-/// `sleep` while background jobs run: time passes second by second, so a background
-/// keep-alive renews its lease before it would run out and a background watch sees each
-/// expiry as it happens. Without running jobs it is coreutils' `sleep`.
+/// `sleep`: the time passes through [`Session::pass_time`], second by second while a
+/// background keep-alive runs (it renews its lease before it would run out); a background
+/// watch prints each expiry it saw.
 pub fn sleep(s: &mut Session, p: &mut Proc) -> i32 {
-    if !s.bg.iter().any(|b| b.job.is_some()) {
-        return crate::coreutils::sleep::main(&mut s.world, p);
-    }
-    // The duration (and any usage error) from coreutils' sleep, with the leases set aside so
-    // that it expires none; then the clock goes back and time passes step by step.
-    let start = s.world.clock_ms;
-    let leases = std::mem::take(&mut s.world.etcd.store.lessor.leases);
-    let code = crate::coreutils::sleep::main(&mut s.world, p);
-    s.world.etcd.store.lessor.leases = leases;
-    let end = std::mem::replace(&mut s.world.clock_ms, start);
-    if code != 0 {
-        return code;
-    }
-    let mut steps = 0u32;
-    while s.world.clock_ms < end {
-        steps += 1;
-        let step = if steps > 100_000 { end - s.world.clock_ms } else { 1000.min(end - s.world.clock_ms) };
-        s.world.clock_ms += step;
-        let out = poll_bg(s, false);
-        p.out.extend(out);
-        s.world.etcd.store.expire_leases(s.world.clock_ms);
-    }
+    let Some(ms) = crate::coreutils::sleep::sleep_ms(&s.world, p) else { return 1 };
+    let (out, _) = s.pass_time(ms);
+    p.out.extend(out);
     0
 }
 
@@ -154,7 +259,7 @@ pub fn fg(s: &mut Session, p: &mut Proc) -> i32 {
     };
     let b = s.bg.remove(i);
     p.println(&b.command);
-    p.job = b.job;
+    p.job = b.job.map(|j| Box::new(j) as Box<dyn Running>);
     0
 }
 
@@ -182,7 +287,7 @@ pub fn kill(s: &mut Session, p: &mut Proc) -> i32 {
         if t.starts_with('%') {
             match find(s, Some(&t)) {
                 Some(i) => {
-                    if let Some(job) = s.bg[i].job.take() {
+                    if let Some(mut job) = s.bg[i].job.take() {
                         let _ = job.interrupt(&mut s.world);
                     }
                     s.bg[i].state = BgState::Terminated;
@@ -195,7 +300,7 @@ pub fn kill(s: &mut Session, p: &mut Proc) -> i32 {
         } else if t == "4242" && !s.bg.is_empty() {
             // Every simulated job has the shell's pid: end them all.
             for b in s.bg.iter_mut() {
-                if let Some(job) = b.job.take() {
+                if let Some(mut job) = b.job.take() {
                     let _ = job.interrupt(&mut s.world);
                 }
                 b.state = BgState::Terminated;
@@ -225,9 +330,7 @@ mod tests {
         // Time passes (the page's clock tick): a lease expiry reaches the background watch.
         let id = s.execute_interactive("etcdctl lease grant 2").text().split(' ').nth(1).unwrap().to_string();
         assert_eq!(s.execute_interactive(&format!("etcdctl put k v --lease={id}")).text(), "OK\nPUT\nk\nv\n");
-        s.world.clock_ms += 3000;
-        s.world.etcd.store.expire_leases(s.world.clock_ms);
-        let r = s.poll();
+        let r = s.tick(3000);
         assert_eq!((r.text().as_str(), r.running), ("DELETE\nk\n\n", false));
         let r = s.execute_interactive("fg %1");
         assert!(r.running);
@@ -250,6 +353,50 @@ mod tests {
         assert_eq!(t.execute("etcdctl put b 1; etcdctl put a 2").text(), "OK\nOK\nPUT\na\n2\n");
         assert_eq!(t.execute("kill 4242").text(), "[1]+  Terminated              etcdctl watch a\n");
         assert!(t.world.etcd.store.watchers.by_id.is_empty() && t.bg.is_empty());
+    }
+
+    /// The CBOR shape a saved job had when `jobs::Job` held every kind (the loop included):
+    /// sessions saved then still load, and new saves write the same shape.
+    #[test]
+    fn jobs_load_and_save_in_the_shape_older_sessions_hold() {
+        use super::{Foreground, LoopJob, ProgramJob};
+        use ciborium::Value;
+        let text = |s: &str| Value::Text(s.into());
+        let map = |kv: Vec<(&str, Value)>| Value::Map(kv.into_iter().map(|(k, v)| (text(k), v)).collect());
+        let cbor = |v: &Value| {
+            let mut b = Vec::new();
+            ciborium::into_writer(v, &mut b).unwrap();
+            b
+        };
+        // A watch saved before `-w protobuf` existed (no `pb`).
+        let old_watch = map(vec![("Watch", map(vec![("watch_id", Value::Integer(7.into())), ("json", Value::Bool(false)), ("hex", Value::Bool(true))]))]);
+        let fg: Foreground = crate::cbor::from_slice(&cbor(&old_watch)).unwrap();
+        assert_eq!(fg, Foreground::Program(ProgramJob::Watch { watch_id: 7, json: false, hex: true, pb: false }));
+        let bg: ProgramJob = crate::cbor::from_slice(&cbor(&old_watch)).unwrap();
+        assert!(matches!(bg, ProgramJob::Watch { watch_id: 7, .. }));
+        let keep = map(vec![("KeepAlive", map(vec![("lease", Value::Integer(5.into())), ("every_ms", Value::Integer(2000.into())), ("next_ms", Value::Integer(4000.into())), ("json", Value::Bool(false)), ("renewals", Value::Integer(1.into()))]))]);
+        let fg: Foreground = crate::cbor::from_slice(&cbor(&keep)).unwrap();
+        assert!(matches!(fg, Foreground::Program(ProgramJob::KeepAlive { lease: 5, every_ms: 2000, .. })));
+        // A loop job, as a session at the terminal saves it, writes and reads `{"ShellLoop": ...}`.
+        let mut s = Session::new("plain").unwrap();
+        assert!(s.execute_interactive("while :; do sleep 1; done").running);
+        let job = s.job.clone().unwrap();
+        assert!(matches!(job, Foreground::Loop(LoopJob::ShellLoop { .. })));
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&job, &mut bytes).unwrap();
+        let v: Value = ciborium::from_reader(&bytes[..]).unwrap();
+        let Value::Map(entries) = &v else { panic!("{v:?}") };
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].0, text("ShellLoop"));
+        let Value::Map(fields) = &entries[0].1 else { panic!("{v:?}") };
+        assert_eq!(fields.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(), vec![text("cmd"), text("last_ms")]);
+        let back: Foreground = crate::cbor::from_slice(&bytes).unwrap();
+        assert_eq!(back, job);
+        // And a program's job saves as it always did.
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&Foreground::Program(ProgramJob::Watch { watch_id: 7, json: false, hex: true, pb: false }), &mut bytes).unwrap();
+        let v: Value = ciborium::from_reader(&bytes[..]).unwrap();
+        assert_eq!(v, map(vec![("Watch", map(vec![("watch_id", Value::Integer(7.into())), ("json", Value::Bool(false)), ("hex", Value::Bool(true)), ("pb", Value::Bool(false))]))]));
     }
 
     #[test]

@@ -42,6 +42,16 @@ pub struct Executed {
 /// How deep `$(...)` may nest, counted across every level.
 pub const SUBST_DEPTH_LIMIT: usize = 32;
 
+/// A tick of the page's clock: [`Session::poll`] lets this much simulated time pass.
+pub const TICK_MS: u64 = 1000;
+
+/// What must run each time simulated time passes, registered into the world from above it
+/// ([`crate::world::on_advance`]): the kubelet notices manifest edits and restarts a crashed
+/// etcd. Every session registers it (creating, running a line, a tick); idempotent.
+pub fn register_time_hooks() {
+    crate::world::on_advance(crate::cluster::kubelet::sync);
+}
+
 /// What stops a list before its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
@@ -85,7 +95,7 @@ pub struct Session {
     pending: Vec<String>,
     /// The foreground job still running (see [`crate::jobs`]).
     #[serde(default)]
-    pub job: Option<crate::jobs::Job>,
+    pub job: Option<jobctl::Foreground>,
     /// True while [`Session::execute_interactive`] runs a line: a job may stay in the foreground.
     #[serde(skip)]
     interactive: bool,
@@ -97,7 +107,7 @@ pub struct Session {
     pub bg: Vec<jobctl::BgJob>,
     /// While a `cmd &` runs: where its job goes.
     #[serde(skip)]
-    bg_new: Option<Option<crate::jobs::Job>>,
+    bg_new: Option<Option<jobctl::ProgramJob>>,
     /// The command being run is alone in its pipeline (it may become a background job).
     #[serde(skip)]
     fg_slot_bg: bool,
@@ -130,6 +140,7 @@ pub struct Session {
 impl Session {
     /// A fresh session on a named scenario (see [`crate::cluster::scenario::SCENARIOS`]).
     pub fn new(scenario: &str) -> Result<Session, String> {
+        register_time_hooks();
         let (mut world, home) = World::from_scenario(scenario).ok_or_else(|| {
             format!("unknown scenario '{scenario}' (known: {})", crate::cluster::scenario::SCENARIOS.join(", "))
         })?;
@@ -181,32 +192,69 @@ impl Session {
         r
     }
 
-    /// New output of the foreground job up to the world's clock (the caller advances
-    /// `world.clock_ms`), and whether it still runs. Nothing when no job runs.
+    /// The page's clock tick: a second of simulated time passes ([`Session::tick`]).
     pub fn poll(&mut self) -> Executed {
-        let bg = if self.bg.is_empty() { Vec::new() } else { jobctl::poll_bg(self, true) };
-        let Some(mut job) = self.job.take() else { return Executed { chunks: bg, exit: self.last_exit, ..Default::default() } };
-        if let crate::jobs::Job::ShellLoop { cmd, last_ms } = job {
-            let mut r = self.poll_loop(*cmd, last_ms);
-            let mut chunks = bg;
-            chunks.append(&mut r.chunks);
-            r.chunks = chunks;
-            return r;
-        }
-        let mut p = job.poll(&mut self.world);
-        if !bg.is_empty() {
-            let mut chunks = bg;
-            chunks.append(&mut p.chunks);
-            p.chunks = chunks;
-        }
-        match p.ended {
-            Some(code) => {
-                self.last_exit = code;
-                Executed { chunks: p.chunks, exit: code, ..Default::default() }
+        self.tick(TICK_MS)
+    }
+
+    /// Simulated time passes at the terminal: `ms` of it, through [`World::advance`] in steps
+    /// of at most a second while jobs run, each job (foreground or `&`) printing what each
+    /// step brought; then bash's notices of ended background jobs. A foreground loop runs its
+    /// batch first (its own `sleep`s move the clock), then the rest of the time passes.
+    /// Returns the output and whether the foreground job still runs.
+    ///
+    /// [`World::advance`]: crate::world::World::advance
+    pub fn tick(&mut self, ms: u64) -> Executed {
+        register_time_hooks();
+        let until = self.world.clock_ms.saturating_add(ms);
+        let mut r = match self.job.take() {
+            Some(jobctl::Foreground::Loop(jobctl::LoopJob::ShellLoop { cmd, .. })) => self.run_loop_batch(*cmd, until),
+            job => {
+                self.job = job;
+                Executed { exit: self.last_exit, ..Default::default() }
             }
-            None => {
-                self.job = Some(job);
-                Executed { chunks: p.chunks, exit: self.last_exit, running: true, ..Default::default() }
+        };
+        let (chunks, ended) = self.pass_time(until.saturating_sub(self.world.clock_ms));
+        r.chunks.extend(chunks);
+        if let Some(code) = ended {
+            r.exit = code;
+        }
+        if !self.bg.is_empty() {
+            r.chunks.extend(jobctl::poll_bg(self, true));
+        }
+        r.running = self.job.is_some();
+        r
+    }
+
+    /// `ms` of simulated time pass ([`crate::world::World::advance`]): second by second while
+    /// a job needs it ([`crate::jobs::Running::paced`]: a keep-alive renews before its lease
+    /// runs out), else in one step; the jobs are polled after each step. Returns their
+    /// output, and the exit status of a foreground job that ended by itself.
+    pub(crate) fn pass_time(&mut self, ms: u64) -> (Vec<Chunk>, Option<i32>) {
+        let end = self.world.clock_ms.saturating_add(ms);
+        let mut out = Vec::new();
+        let mut ended = None;
+        let mut steps = 0u32;
+        loop {
+            let left = end.saturating_sub(self.world.clock_ms);
+            let paced = |j: &jobctl::ProgramJob| crate::jobs::Running::paced(j);
+            let jobs = self.bg.iter().any(|b| b.job.as_ref().is_some_and(paced)) || matches!(&self.job, Some(jobctl::Foreground::Program(j)) if paced(j));
+            steps += 1;
+            self.world.advance(if jobs && steps <= 100_000 { left.min(1000) } else { left });
+            if !self.bg.is_empty() {
+                out.extend(jobctl::poll_bg(self, false));
+            }
+            if let Some(jobctl::Foreground::Program(job)) = self.job.as_mut() {
+                let p = crate::jobs::Running::poll(job, &mut self.world);
+                out.extend(p.chunks);
+                if let Some(code) = p.ended {
+                    self.job = None;
+                    self.last_exit = code;
+                    ended = Some(code);
+                }
+            }
+            if self.world.clock_ms >= end {
+                return (out, ended);
             }
         }
     }
@@ -215,15 +263,19 @@ impl Session {
     /// nothing; the result may hold an explanation.
     pub fn interrupt(&mut self) -> Executed {
         let Some(job) = self.job.take() else { return Executed { exit: self.last_exit, ..Default::default() } };
-        let chunks = job.interrupt(&mut self.world);
+        let chunks = match job {
+            jobctl::Foreground::Program(mut job) => crate::jobs::Running::interrupt(&mut job, &mut self.world),
+            jobctl::Foreground::Loop(_) => Vec::new(),
+        };
         self.last_exit = crate::jobs::EXIT_SIGINT;
         Executed { chunks, exit: self.last_exit, ..Default::default() }
     }
 
     /// Runs one line. Never panics on any input: errors become shell messages. A command that
-    /// would keep running is ended at once by [`crate::jobs::Job::finish_bounded`] unless the
+    /// would keep running is ended at once by [`crate::jobs::finish_bounded`] unless the
     /// line came through [`Session::execute_interactive`].
     pub fn execute(&mut self, line: &str) -> Executed {
+        register_time_hooks();
         self.pending.push(line.to_string());
         let first = self.pending[0].clone();
         // A heredoc is complete when a line equal to its delimiter arrives.
@@ -778,15 +830,20 @@ impl Session {
         let mut code = code;
         if let Some(job) = proc.job.take() {
             let redirected = cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
-            if self.bg_new.is_some() && !redirected && self.fg_slot_bg {
-                self.bg_new = Some(Some(job));
-            } else if self.fg_slot && !redirected && self.job.is_none() {
-                proc.out.extend(job.started_note());
-                self.job = Some(job);
-            } else {
-                let (chunks, c) = job.finish_bounded(&mut self.world);
-                proc.out.extend(chunks);
-                code = c;
+            let kept = !redirected && ((self.bg_new.is_some() && self.fg_slot_bg) || (self.fg_slot && self.job.is_none()));
+            // A job the shell cannot keep (redirected, in a pipe, or of a kind it cannot save)
+            // ends at once.
+            match if kept { crate::jobs::downcast::<jobctl::ProgramJob>(job) } else { Err(job) } {
+                Ok(job) if self.bg_new.is_some() && self.fg_slot_bg => self.bg_new = Some(Some(job)),
+                Ok(job) => {
+                    proc.out.extend(crate::jobs::Running::started_note(&job));
+                    self.job = Some(jobctl::Foreground::Program(job));
+                }
+                Err(mut job) => {
+                    let (chunks, c) = crate::jobs::finish_bounded(&mut *job, &mut self.world);
+                    proc.out.extend(chunks);
+                    code = c;
+                }
             }
         }
         if let Some(token) = fact {

@@ -159,7 +159,7 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
     }
     if !unhealthy.is_empty() {
         // The checks run at once; the failed ones give up at the command timeout.
-        world.clock_ms += g.command_timeout_ms.max(1);
+        world.advance(g.command_timeout_ms.max(1));
     }
     for w in warnings {
         p.eprintln(w);
@@ -186,7 +186,7 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
 /// waits until the client's deadline (3.4.23 prints one of three texts, by a race between the
 /// client's deadline and the server's; this is the most frequent).
 pub fn no_quorum(world: &mut World, p: &mut Proc, g: &Globals) {
-    world.clock_ms += g.command_timeout_ms.max(1);
+    world.advance(g.command_timeout_ms.max(1));
     let ep = g.endpoints.first().cloned().unwrap_or_default();
     p.eprintln(super::retry_warning(world, host_port(&ep), "DeadlineExceeded", "context deadline exceeded"));
     p.eprintln("Error: context deadline exceeded");

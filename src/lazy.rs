@@ -13,7 +13,7 @@
 //!
 //! The program table points at its stubs (`commands`) and `World` at nothing until the programs
 //! chunk is here; this module hands its code over to them when it arrives (`hand_over`). The
-//! page waits for a chunk before it needs it (`web::state`). Without the feature (native
+//! page waits for a chunk before it needs it (`page::Model`: lines typed before the programs arrive wait). Without the feature (native
 //! builds, wasm tests) every accessor answers at once with the code itself.
 
 use crate::lessons::progress::{Class, ImportError};

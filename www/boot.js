@@ -15,6 +15,12 @@ const LOCK = 'etcd-playground.session';
 // still held and show the learner's own session read-only, as if another tab owned it.
 const HANDOFF_KEY = 'etcd-playground.handoff';
 const HANDOFF_WAIT_MS = 10000;
+// A save still being written when the page goes away may never land: the browser aborts a
+// page's unfinished IndexedDB transactions as it tears the page down (measured: a click and a
+// reload 100 ms later lost the click in 1 run of 5 on a busy machine). So `leaving` also copies
+// that save, synchronously, into localStorage, when it is small enough to fit there.
+const SPILL_KEY = 'etcd-playground.spill';
+const SPILL_MAX_BYTES = 2 * 1024 * 1024; // base64: 2.7 M characters of localStorage's ~5 M
 const root = document.documentElement;
 
 let dbPromise = null;
@@ -63,6 +69,7 @@ function kind(e) {
 
 let seq = 0;
 let lastSave = Promise.resolve(null);
+let inFlight = null; // {id, copy} of the save being written, for `leaving`
 let crashed = false;
 let persistAsked = false;
 let lockRelease = null;
@@ -80,12 +87,16 @@ function bc() {
 
 // The saved session's bytes, or null. The first visit after the move to IndexedDB carries a
 // localStorage save over (as bytes; its key is removed only once IndexedDB holds them).
-async function loadSaved() {
+async function loadSaved(owner) {
   let bytes = null;
+  let rec;
   try {
-    const rec = await readRecord();
-    if (rec) { savedId = rec.id || 'unnamed'; return new Uint8Array(rec.bytes); }
+    rec = await readRecord();
   } catch (e) { return null; }
+  const spill = owner ? readSpill() : null;
+  if (spill && (!rec || rec.id !== spill.id)) return adoptSpill(spill);
+  if (spill) forgetSpill(); // its save landed after all
+  if (rec) { savedId = rec.id || 'unnamed'; return new Uint8Array(rec.bytes); }
   const text = localStorage.getItem(LEGACY_KEY);
   if (text === null) return null;
   try {
@@ -100,6 +111,39 @@ async function loadSaved() {
     savedId = id;
   } catch (e) { savedId = 'legacy'; /* kept in localStorage: the next visit tries again */ }
   return bytes;
+}
+
+function toBase64(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+// The save in flight as the page went away, as {id, bytes}, or null.
+function readSpill() {
+  try {
+    const text = localStorage.getItem(SPILL_KEY);
+    if (text === null) return null;
+    const { id, b64 } = JSON.parse(text);
+    if (typeof id !== 'string' || typeof b64 !== 'string') throw new Error('shape');
+    return { id, bytes: Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) };
+  } catch (e) {
+    forgetSpill(); // damaged: the IndexedDB save stands
+    return null;
+  }
+}
+function forgetSpill() {
+  try { localStorage.removeItem(SPILL_KEY); } catch (e) { /* nothing to do */ }
+}
+// The spilled save is newer than IndexedDB's: it becomes the save (the key goes once IndexedDB
+// holds it; until then the next visit finds it again).
+async function adoptSpill(spill) {
+  savedId = spill.id;
+  try {
+    await tx('readwrite', (s) => s.put({ bytes: spill.bytes.buffer.slice(0), id: spill.id }, RECORD));
+    forgetSpill();
+  } catch (e) { /* kept in localStorage */ }
+  return spill.bytes;
 }
 
 // Whether this tab owns the session (holds the lock until it hands over or the tab goes).
@@ -137,8 +181,12 @@ let loading = null;
 let claiming = null;
 
 globalThis.etcdStore = {
+  // The save is read once this page holds the lock (or knows another tab does): a previous
+  // page of this tab lets go of the lock only after its last save has landed, so reading any
+  // earlier could miss that save and start this page from an older one.
   load() {
-    loading = loading || loadSaved();
+    claiming = claiming || claimLock();
+    loading = loading || claiming.then(loadSaved);
     return loading;
   },
   // `lost` runs when another tab took the lock by force; `handover` when another tab asks.
@@ -155,7 +203,10 @@ globalThis.etcdStore = {
     const copy = bytes.slice().buffer;
     const id = newId();
     const t0 = performance.now();
+    const mine = { id, copy };
+    inFlight = mine;
     lastSave = tx('readwrite', (s) => s.put({ bytes: copy, id }, RECORD)).then(() => {
+      if (inFlight === mine) inFlight = null;
       savedId = id;
       seq += 1;
       root.dataset.saveMs = String(Math.round(encodeMs + performance.now() - t0));
@@ -173,6 +224,11 @@ globalThis.etcdStore = {
   // gets the lock as soon as that save is on disk, not when the browser frees it.
   leaving() {
     if (!lockRelease) return;
+    if (inFlight && inFlight.copy.byteLength <= SPILL_MAX_BYTES) {
+      try {
+        localStorage.setItem(SPILL_KEY, JSON.stringify({ id: inFlight.id, b64: toBase64(new Uint8Array(inFlight.copy)) }));
+      } catch (e) { /* full: the journal of typed lines is what remains */ }
+    }
     try { sessionStorage.setItem(HANDOFF_KEY, String(Date.now())); } catch (e) { /* the short wait */ }
     const release = lockRelease;
     lockRelease = null;
@@ -184,6 +240,7 @@ globalThis.etcdStore = {
   clear() {
     savedId = '';
     localStorage.removeItem(LEGACY_KEY);
+    forgetSpill();
     return tx('readwrite', (s) => s.delete(RECORD)).then(() => null, kind);
   },
   // [usage, quota] in bytes, or null where the browser does not say.

@@ -93,6 +93,13 @@ test('a save the browser refuses: the last good save stays, the notice says what
       if (window.__refuse) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     };
+    // localStorage full as well: no copy of the last save as the page goes away (www/boot.js
+    // `leaving`), so what remains is the journal of typed lines.
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      if (window.__refuse && k === 'etcd-playground.spill') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return setItem.call(this, k, v);
+    };
   });
   const errors = [];
   const page = await openAt(browser, server.url, { errors, context: ctx });
@@ -214,6 +221,42 @@ test('the page saves right away when it is closed (no debounce loss)', async () 
   await reloadPage(page); // immediately: pagehide must have saved
   await run(page, 'echo $QUICK');
   assert.equal((await terminalLines(page)).at(-1), '1');
+});
+
+// The browser aborts a page's unfinished IndexedDB writes as it tears the page down, so a
+// reload moments after a click could lose the click (and the lines typed with it). Played here
+// by aborting every write from the moment the test says so.
+test('a save the page could not finish as it went away is kept, and wins over the older one', async () => {
+  const errors = [];
+  const ctx = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 720 } });
+  await ctx.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (...args) {
+      const req = put.apply(this, args);
+      if (window.__abortWrites) this.transaction.abort();
+      return req;
+    };
+  });
+  const page = await openAt(browser, server.url, { errors, context: ctx });
+  await page.click('#lang-en');
+  await waitSaved(page);
+  await page.evaluate(() => { window.__abortWrites = true; });
+  // A change the journal of typed lines cannot replay (opening a lesson), and a typed line.
+  await page.click('#tab-lessons');
+  await page.click('[data-lesson="05-revisions"] button');
+  await page.waitForSelector('#step-text');
+  await runExpect(page, 'echo two > /root/two.txt && echo ok2', 'ok2');
+  await reloadPage(page);
+  assert.equal(await page.evaluate(() => localStorage.getItem('etcd-playground.spill')), null, 'adopted into IndexedDB');
+  await page.click('#tab-lessons');
+  await page.waitForSelector('#step-text');
+  assert.match(await page.textContent('.lesson-title'), /^Revisions/);
+  await runExpect(page, 'cat /root/two.txt', 'two'); // typed on the lesson's node
+  // The adopted save is IndexedDB's now: a second reload (writes allowed) finds the same.
+  await reloadPage(page);
+  await runExpect(page, 'cat /root/two.txt', 'two');
+  assert.deepEqual(errors.filter((e) => !/abort/i.test(e)), []);
+  await ctx.close();
 });
 
 for (const [name, stored, en, pt] of [

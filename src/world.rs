@@ -38,6 +38,15 @@ impl crate::cluster::members::Node for World {
     }
 }
 
+impl crate::cluster::Host for World {
+    fn node(&self) -> crate::cluster::NodeRef<'_> {
+        crate::cluster::NodeRef { hostname: &self.hostname, vfs: &self.vfs, etcd: &self.etcd, kubelet: &self.kubelet, clock_ms: self.clock_ms }
+    }
+    fn node_mut(&mut self) -> crate::cluster::NodeMut<'_> {
+        crate::cluster::NodeMut { hostname: &self.hostname, vfs: &mut self.vfs, etcd: &mut self.etcd, kubelet: &mut self.kubelet, clock_ms: self.clock_ms }
+    }
+}
+
 /// The latest time `sleep` takes the simulated clock to: 9999-12-31T23:59:59Z in Unix
 /// milliseconds, the last instant Go's RFC 3339 and every date the playground prints can show.
 /// (The page's ticks and a command's own seconds may still add a little after it; a loaded

@@ -527,7 +527,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
             return None;
         }
     };
-    crate::cluster::kubelet::sync(world);
+    world.catch_up();
     let reached = crate::cluster::members::focus(world, &g2.endpoints).unwrap_or(0);
     let ep = g2.endpoints.get(reached).cloned().unwrap_or_default();
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };

@@ -748,7 +748,7 @@ impl Model {
                 let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/").to_string();
                 let res = if s.world.vfs.is_dir(&parent) { s.world.vfs.write(&path, data) } else { Err(crate::vfs::VfsError::NotFound) };
                 // The kubelet watches its manifests: a saved manifest acts as after `sed -i`.
-                crate::cluster::kubelet::sync(&mut s.world);
+                s.world.catch_up();
                 match (res, uploaded) {
                     (Ok(()), true) => term.push(note(format!("Uploaded {path} ({n} bytes)."), format!("Arquivo enviado: {path} ({n} bytes)."))),
                     (Ok(()), false) => term.push(note(format!("Saved {path} ({n} bytes)."), format!("Salvo: {path} ({n} bytes)."))),

@@ -59,8 +59,8 @@ fn edge(session: &Session, client: &'static str, endpoint: String, names: [&str;
     let [cacert, cert, key] = files.clone();
     let cfg = tls::ClientTls { cacert, cert, key };
     let status = tls::dial(&session.world, &endpoint, &cfg).map_err(|f| match client {
-        "kube-apiserver" => (f.error, kubelet::as_apiserver(&f.cause_en, "the API server"), kubelet::as_apiserver(&f.cause_pt, "o API server")),
-        _ => (f.error, f.cause_en, f.cause_pt),
+        "kube-apiserver" => (f.error, kubelet::as_apiserver(&f.cause.en, "the API server"), kubelet::as_apiserver(&f.cause.pt, "o API server")),
+        _ => (f.error, f.cause.en, f.cause.pt),
     });
     let material = names.iter().map(|n| n.to_string()).zip(files).collect();
     Edge { client, endpoint, material, status, proto: "TLS", note: None }

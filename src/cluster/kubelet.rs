@@ -546,7 +546,7 @@ fn apiserver_down_reason_node(world: &NodeRef<'_>) -> (String, String) {
         );
     }
     let (en, pt) = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial_node(world, &s, &c, false)) {
-        Some(Err(f)) => (as_apiserver(&f.cause_en, "the API server"), as_apiserver(&f.cause_pt, "o API server")),
+        Some(Err(f)) => (as_apiserver(&f.cause.en, "the API server"), as_apiserver(&f.cause.pt, "o API server")),
         _ => (String::new(), String::new()),
     };
     (

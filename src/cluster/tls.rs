@@ -16,6 +16,7 @@ use super::clock::now_unix;
 use super::etcd_server::ServerTls;
 use super::pki::{self, Certificate, PemError, San};
 use super::{Host, NodeRef};
+use crate::i18n::Text;
 
 /// The client's TLS flags (`--cacert --cert --key`, or the API server's `--etcd-*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,16 +46,16 @@ pub struct DialFailure {
     /// The Go error: what etcdctl prints for `Config`, the handshake error for `Timeout`
     /// (etcdctl 3.4 does not print it; 3.5 shows it in its warning line).
     pub error: String,
-    pub cause_en: String,
-    pub cause_pt: String,
+    /// Why, for the learner (the Explain after etcdctl's error; the Cluster panel).
+    pub cause: Text,
 }
 
 fn config(error: String, en: String, pt: String) -> DialFailure {
-    DialFailure { kind: FailureKind::Config, error, cause_en: en, cause_pt: pt }
+    DialFailure { kind: FailureKind::Config, error, cause: Text::new(en, pt) }
 }
 
 fn timeout(error: impl Into<String>, en: impl Into<String>, pt: impl Into<String>) -> DialFailure {
-    DialFailure { kind: FailureKind::Timeout, error: error.into(), cause_en: en.into(), cause_pt: pt.into() }
+    DialFailure { kind: FailureKind::Timeout, error: error.into(), cause: Text::new(en, pt) }
 }
 
 /// An endpoint as etcdctl reads it: explicit scheme, or TLS when any TLS flag is given.

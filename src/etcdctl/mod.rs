@@ -544,7 +544,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
                     format!("O endpoint '{ep}' tem colchetes. Na ajuda do etcdctl, `--endpoints=[127.0.0.1:2379]` mostra a lista padrão; os colchetes não fazem parte da sintaxe. O cliente toma '[127.0.0.1' como nome de host e nunca conecta. Escreva --endpoints=127.0.0.1:2379."),
                 );
             } else {
-                p.explain(f.cause_en, f.cause_pt);
+                p.explain(f.cause.en, f.cause.pt);
             }
             g.exit.set(130);
             None
@@ -559,7 +559,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
                 g.exit.set(EXIT_BAD_ARGS);
             }
             if !ep.starts_with('[') {
-                p.explain(f.cause_en, f.cause_pt);
+                p.explain(f.cause.en, f.cause.pt);
             }
             None
         }

@@ -59,8 +59,8 @@ fn edge(session: &Session, client: &'static str, endpoint: String, names: [&str;
     let [cacert, cert, key] = files.clone();
     let cfg = tls::ClientTls { cacert, cert, key };
     let status = tls::dial(&session.world, &endpoint, &cfg).map_err(|f| match client {
-        "kube-apiserver" => (f.error, kubelet::as_apiserver(&f.cause_en, "the API server"), kubelet::as_apiserver(&f.cause_pt, "o API server")),
-        _ => (f.error, f.cause_en, f.cause_pt),
+        "kube-apiserver" => (f.error, kubelet::as_apiserver(&f.cause.en, "the API server"), kubelet::as_apiserver(&f.cause.pt, "o API server")),
+        _ => (f.error, f.cause.en, f.cause.pt),
     });
     let material = names.iter().map(|n| n.to_string()).zip(files).collect();
     Edge { client, endpoint, material, status, proto: "TLS", note: None }
@@ -257,7 +257,7 @@ mod tests {
         let path = "/etc/kubernetes/manifests/kube-apiserver.yaml";
         let text = String::from_utf8(s.world.vfs.read(path).unwrap().to_vec()).unwrap();
         s.world.vfs.write(path, text.replace("--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt", "--etcd-cafile=/etc/kubernetes/pki/ca.crt").into_bytes()).unwrap();
-        crate::cluster::kubelet::sync(&mut s.world);
+        s.world.catch_up();
         let api = view(&s).edges.into_iter().find(|e| e.client == "kube-apiserver").unwrap();
         let (_, en, pt) = api.status.unwrap_err();
         assert!(en.contains("--etcd-cafile") && !en.contains("--cacert") && !en.contains("etcdctl"), "{en}");
@@ -271,13 +271,13 @@ mod tests {
         let good = s.world.vfs.read(path).unwrap().to_vec();
         let bad = String::from_utf8(good.clone()).unwrap().replace("--cert-file=/etc/kubernetes/pki/etcd/server.crt", "--cert-file=/etc/kubernetes/pki/etcd/nope.crt");
         s.world.vfs.write(path, bad.into_bytes()).unwrap();
-        crate::cluster::kubelet::sync(&mut s.world);
+        s.world.catch_up();
         let v = view(&s);
         assert!(!v.member.running, "etcd must be down");
         assert!(v.member.error.is_some());
         assert!(!v.apiserver_up && v.apiserver_down.is_some());
         s.world.vfs.write(path, good).unwrap();
-        crate::cluster::kubelet::sync(&mut s.world);
+        s.world.catch_up();
         assert!(view(&s).member.running);
     }
 
@@ -297,7 +297,7 @@ mod tests {
 
     fn sed(s: &mut Session, expr: &str) {
         s.execute(&format!("sed -i '{expr}' /etc/kubernetes/manifests/etcd.yaml"));
-        crate::cluster::kubelet::sync(&mut s.world);
+        s.world.catch_up();
     }
 
     #[test]

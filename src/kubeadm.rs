@@ -264,7 +264,7 @@ fn preamble(world: &mut World, p: &mut Proc, prefix: &str, kubeconfig: &str) {
     }
     p.println(format!("[{prefix}] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"..."));
     p.println(format!("[{prefix}] Use 'kubeadm init phase upload-config --config your-config.yaml' to re-upload it."));
-    crate::cluster::kubelet::sync(world);
+    world.catch_up();
     let found = crate::cluster::kubelet::apiserver_up(world)
         && crate::cluster::kube::resource("configmaps").is_some_and(|r| crate::cluster::kube::get(&world.etcd.store, r, "kube-system", "kubeadm-config").is_some());
     if found {

@@ -64,6 +64,11 @@ impl Scrollback {
         }
     }
 
+    /// The id the next line gets.
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
     pub fn clear(&mut self) {
         self.lines.clear();
         self.dropped = 0;

@@ -38,25 +38,20 @@ impl crate::cluster::members::Node for World {
     }
 }
 
+impl crate::cluster::Host for World {
+    fn node(&self) -> crate::cluster::NodeRef<'_> {
+        crate::cluster::NodeRef { hostname: &self.hostname, vfs: &self.vfs, etcd: &self.etcd, kubelet: &self.kubelet, clock_ms: self.clock_ms }
+    }
+    fn node_mut(&mut self) -> crate::cluster::NodeMut<'_> {
+        crate::cluster::NodeMut { hostname: &self.hostname, vfs: &mut self.vfs, etcd: &mut self.etcd, kubelet: &mut self.kubelet, clock_ms: self.clock_ms }
+    }
+}
+
 /// The latest time `sleep` takes the simulated clock to: 9999-12-31T23:59:59Z in Unix
 /// milliseconds, the last instant Go's RFC 3339 and every date the playground prints can show.
 /// (The page's ticks and a command's own seconds may still add a little after it; a loaded
 /// session is checked against twice this, `validate::LOAD_LIMIT_MS`.)
 pub const MAX_CLOCK_MS: u64 = 253_402_300_799_000;
-
-/// What runs each time simulated time passes, after the clock moved: registered from above
-/// with [`on_advance`] (the node's kubelet), so that this layer names nothing above it.
-pub type AdvanceHook = fn(&mut World);
-
-static HOOKS: std::sync::RwLock<Vec<AdvanceHook>> = std::sync::RwLock::new(Vec::new());
-
-/// Registers `hook` to run on every [`World::advance`] (once, however often it is called).
-pub fn on_advance(hook: AdvanceHook) {
-    let mut hooks = HOOKS.write().unwrap_or_else(|e| e.into_inner());
-    if !hooks.iter().any(|h| std::ptr::fn_addr_eq(*h, hook)) {
-        hooks.push(hook);
-    }
-}
 
 /// What a raft WAL segment reads as: the playground keeps no raft log.
 pub const WAL_PLACEHOLDER: &[u8] = b"etcd-playground: no raft WAL here (a real segment is 64000000 bytes of CRC-framed raft records)\n";
@@ -74,7 +69,7 @@ impl World {
     }
 
     /// Simulated time passes: the one place that decides what happens then. The clock moves
-    /// by `ms` (saturating); the hooks registered with [`on_advance`] run (the kubelet notices
+    /// by `ms` (saturating); the node catches up ([`World::catch_up`]: the kubelet notices
     /// manifest edits, restarts a crashed etcd when its back-off is over); then a running etcd
     /// expires the leases due by now, deleting their keys (the watchers see the deletions).
     /// Leases do not run out while no etcd serves them: etcd's lessor keeps time only while
@@ -82,13 +77,23 @@ impl World {
     /// second) call it in steps; `advance(0)` catches the node up without moving the clock.
     pub fn advance(&mut self, ms: u64) {
         self.clock_ms = self.clock_ms.saturating_add(ms);
-        let hooks: Vec<AdvanceHook> = HOOKS.read().unwrap_or_else(|e| e.into_inner()).clone();
-        for hook in hooks {
-            hook(self);
-        }
+        self.catch_up();
         if self.etcd.running {
             self.etcd.store.expire_leases(self.clock_ms);
         }
+    }
+
+    /// The node catches up with what was just done, without time passing: the kubelet acts on
+    /// the manifests as they are now (starts, restarts or stops static pods, a crashed etcd's
+    /// back-off played up to the clock). [`World::advance`] does this each time the clock moves;
+    /// programs that look at the node right after a change call it directly — kubectl, crictl
+    /// and kubeadm before they read the pods, etcdctl before it dials, the page after it saved
+    /// a file — because a real kubelet watches its manifest folder and acts within moments,
+    /// so `sed -i` on etcd.yaml followed at once by `etcdctl get` meets the restarted etcd.
+    /// Leases do not expire here: no time passed, and every `advance` expires what is due at
+    /// its end.
+    pub fn catch_up(&mut self) {
+        crate::cluster::kubelet::sync(self);
     }
 
     /// A file's bytes as a program reading it sees them: what the filesystem holds, or for a
@@ -312,14 +317,29 @@ mod tests {
     }
 
     #[test]
-    fn advance_ticks_the_kubelet_registered_from_above() {
-        crate::shell::register_time_hooks();
+    fn advance_ticks_the_kubelet() {
         let (mut w, _) = World::from_scenario("kubeadm").unwrap();
         assert!(w.etcd.running);
         w.vfs.remove("/etc/kubernetes/manifests/etcd.yaml", false).unwrap();
         assert!(w.etcd.running, "nothing happens until time passes");
         w.advance(1_000);
         assert!(!w.etcd.running, "the kubelet saw the manifest go and stopped etcd");
+    }
+
+    #[test]
+    fn catch_up_runs_the_kubelet_without_time_passing_or_leases_running_out() {
+        let (mut w, _) = World::from_scenario("kubeadm").unwrap();
+        let id = w.etcd.store.lease_grant(0, 5, w.clock_ms).unwrap().id;
+        w.clock_ms += 10_000; // set up: the lease is due, and nothing looked at the time yet
+        let manifest = "/etc/kubernetes/manifests/kube-apiserver.yaml";
+        w.vfs.remove(manifest, false).unwrap();
+        let before = w.clock_ms;
+        w.catch_up();
+        assert_eq!(w.clock_ms, before);
+        assert!(!w.kubelet.running.contains_key(manifest), "the kubelet stopped the API server");
+        assert!(w.etcd.store.lessor.leases.contains_key(&id), "a due lease waits for the next advance");
+        w.advance(0);
+        assert!(!w.etcd.store.lessor.leases.contains_key(&id));
     }
 
     #[test]

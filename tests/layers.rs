@@ -27,7 +27,6 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Edges that run up a layer today, each with why; issue 18 removes them.
 const ALLOWED_UP: &[(&str, &str, &str)] = &[
-    ("cluster", "world", "the kubelet and tls::dial act on the whole World (files + etcd + clock)"),
     ("lazy", "web", "the programs and lessons chunks carry the page's cluster and lesson views (web::cluster, web::lessons) as fn pointers, so that code leaves the first load"),
 ];
 

@@ -14,7 +14,7 @@ use crate::gofmt::parse_rfc3339;
 use super::cri::{backoff_ms, EtcdExit, EtcdRun, Runtime, CRASH_RUN_MS};
 use super::etcd_server::ServerTls;
 use super::kube;
-use crate::world::World;
+use super::{Host, NodeMut, NodeRef};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use crate::sorted_map::SortedMap;
@@ -93,13 +93,17 @@ impl Kubelet {
 }
 
 /// Brings the running static pods in line with the manifests on disk.
-pub fn sync(world: &mut World) {
+pub fn sync<H: Host + ?Sized>(world: &mut H) {
+    sync_node(&mut world.node_mut());
+}
+
+fn sync_node(world: &mut NodeMut<'_>) {
     if !world.kubelet.initialized {
         // A node without a kubelet (the `plain` scenario) or a session saved before it had one.
         if !world.vfs.is_dir(MANIFESTS) {
             return;
         }
-        world.kubelet = Kubelet::adopt(&world.vfs);
+        *world.kubelet = Kubelet::adopt(world.vfs);
         init_runtime(world);
         return;
     }
@@ -161,7 +165,7 @@ pub fn sync(world: &mut World) {
                     world.kubelet.runtime.stop_pod(now_ms, &path);
                     world.etcd.running = false;
                     let result = start_etcd(world, &m);
-                    run = Some(etcd_run(world, &m, &result));
+                    run = Some(etcd_run(&world.node(), &m, &result));
                     match result {
                         Ok(_) => world.kubelet.etcd_error = None,
                         Err(e) => {
@@ -233,7 +237,7 @@ const ETCD_FLAGS: &[&str] = &[
 /// Starts etcd from a manifest: validates the flags the way etcd does at startup, moves to the
 /// data directory the container really writes to (through its hostPath volume), and applies
 /// the URLs and TLS settings. On error etcd stays down; the text is etcd's complaint.
-fn start_etcd(world: &mut World, m: &Value) -> Result<bool, EtcdExit> {
+fn start_etcd(world: &mut NodeMut<'_>, m: &Value) -> Result<bool, EtcdExit> {
     let fl = flags(m);
     let mut get = SortedMap::new();
     for (k, v) in &fl {
@@ -350,7 +354,7 @@ fn containers_of(m: &Value) -> Vec<(String, String)> {
     cs.iter().map(|c| (c["name"].as_str().unwrap_or("").to_string(), c["image"].as_str().unwrap_or("").to_string())).collect()
 }
 
-fn etcd_run(world: &World, m: &Value, result: &Result<bool, EtcdExit>) -> EtcdRun {
+fn etcd_run(world: &NodeRef<'_>, m: &Value, result: &Result<bool, EtcdExit>) -> EtcdRun {
     EtcdRun {
         args: command_of(m),
         exit: result.as_ref().err().cloned(),
@@ -363,14 +367,18 @@ fn etcd_run(world: &World, m: &Value, result: &Result<bool, EtcdExit>) -> EtcdRu
 
 /// The containers of the pods already running when the kubelet is first seen: the API
 /// server's record of this node's pods (their container ids), and every static pod.
-pub fn init_runtime(world: &mut World) {
+pub fn init_runtime<H: Host + ?Sized>(world: &mut H) {
+    init_runtime_node(&mut world.node_mut());
+}
+
+fn init_runtime_node(world: &mut NodeMut<'_>) {
     let mut rt = Runtime { initialized: true, ..Default::default() };
-    let host = world.hostname.clone();
+    let host = world.hostname;
     let mut adopted: Vec<String> = Vec::new();
     if let Some(pods) = kube::resource("pods") {
         for p in kube::list(&world.etcd.store, pods, None) {
             let o = &p.obj;
-            if o["spec"]["nodeName"].as_str() != Some(host.as_str()) {
+            if o["spec"]["nodeName"].as_str() != Some(host) {
                 continue;
             }
             let name = o["metadata"]["name"].as_str().unwrap_or("").to_string();
@@ -391,7 +399,7 @@ pub fn init_runtime(world: &mut World) {
                     (cname, c["image"].as_str().unwrap_or("").to_string(), id)
                 })
                 .collect();
-            let run = manifest.as_ref().and_then(|path| etcd_adopted(world, path));
+            let run = manifest.as_ref().and_then(|path| etcd_adopted(&world.node(), path));
             let ns = o["metadata"]["namespace"].as_str().unwrap_or("default");
             let uid = o["metadata"]["uid"].as_str().unwrap_or(&name);
             rt.adopt_pod(manifest.as_deref(), &name, ns, uid, created, &cs, run);
@@ -407,14 +415,14 @@ pub fn init_runtime(world: &mut World) {
         let Some(m) = world.kubelet.seen.get(&path).and_then(|t| super::yaml::parse(t).ok()) else { continue };
         let ns = m["metadata"]["namespace"].as_str().unwrap_or("default").to_string();
         let cs: Vec<(String, String, Option<String>)> = containers_of(&m).into_iter().map(|(n, i)| (n, i, None)).collect();
-        let run = etcd_adopted(world, &path);
+        let run = etcd_adopted(&world.node(), &path);
         rt.adopt_pod(Some(&path), &format!("{name}-{host}"), &ns, &path, CLUSTER_CREATED * 1000, &cs, run);
     }
     world.kubelet.runtime = rt;
 }
 
 /// etcd as it has been running since before the session (for the etcd manifest only).
-fn etcd_adopted(world: &World, path: &str) -> Option<EtcdRun> {
+fn etcd_adopted(world: &NodeRef<'_>, path: &str) -> Option<EtcdRun> {
     if world.kubelet.running.get(path).map(String::as_str) != Some("etcd") {
         return None;
     }
@@ -425,7 +433,7 @@ fn etcd_adopted(world: &World, path: &str) -> Option<EtcdRun> {
 /// The kubelet's crash-loop back-off, played up to now: an etcd container that exited is
 /// started again after 10 s, 20 s, 40 s … (5 minutes at most) — each time with the manifest
 /// and files as they are now, so creating a missing file is enough for the next try to work.
-fn advance(world: &mut World) {
+fn advance(world: &mut NodeMut<'_>) {
     let now = now_unix_ms(world.clock_ms);
     let Some(path) = world.kubelet.running.iter().find(|(_, n)| *n == "etcd").map(|(p, _)| p.clone()) else { return };
     let Some((_, c)) = world.kubelet.runtime.current(&path) else { return };
@@ -437,7 +445,7 @@ fn advance(world: &mut World) {
     }
     let Some(m) = world.kubelet.seen.get(&path).and_then(|t| super::yaml::parse(t).ok()) else { return };
     let result = start_etcd(world, &m);
-    let run = etcd_run(world, &m, &result);
+    let run = etcd_run(&world.node(), &m, &result);
     attempt += 1;
     match result {
         Ok(_) => world.kubelet.etcd_error = None,
@@ -486,16 +494,20 @@ fn host_path_of(m: &Value, path: &str) -> String {
 }
 
 /// True while the API server's static pod runs and it reaches etcd.
-pub fn apiserver_up(world: &World) -> bool {
+pub fn apiserver_up<H: Host + ?Sized>(world: &H) -> bool {
+    apiserver_up_node(&world.node())
+}
+
+fn apiserver_up_node(world: &NodeRef<'_>) -> bool {
     if !world.kubelet.running.values().any(|n| n == "kube-apiserver") {
         return false;
     }
     let Some(cfg) = apiserver_etcd_client(world) else { return false };
-    world.etcd.running && super::tls::dial(world, &cfg.0, &cfg.1).is_ok()
+    world.etcd.running && super::tls::dial_node(world, &cfg.0, &cfg.1, false).is_ok()
 }
 
 /// The API server's `--etcd-servers` and client TLS, read from its manifest.
-fn apiserver_etcd_client(world: &World) -> Option<(String, super::tls::ClientTls)> {
+fn apiserver_etcd_client(world: &NodeRef<'_>) -> Option<(String, super::tls::ClientTls)> {
     let path = world.kubelet.running.iter().find(|(_, n)| *n == "kube-apiserver").map(|(p, _)| p.clone())?;
     let text = world.kubelet.seen.get(&path)?;
     let m = super::yaml::parse(text).ok()?;
@@ -509,7 +521,11 @@ fn apiserver_etcd_client(world: &World) -> Option<(String, super::tls::ClientTls
 }
 
 /// Why the API server is refusing connections, for the explanation beside kubectl's error.
-pub fn apiserver_down_reason(world: &World) -> (String, String) {
+pub fn apiserver_down_reason<H: Host + ?Sized>(world: &H) -> (String, String) {
+    apiserver_down_reason_node(&world.node())
+}
+
+fn apiserver_down_reason_node(world: &NodeRef<'_>) -> (String, String) {
     if !world.vfs.is_dir(MANIFESTS) {
         return (
             "This node has no kubeconfig and no control plane, so kubectl falls back to localhost:8080 where nothing listens.".into(),
@@ -529,8 +545,8 @@ pub fn apiserver_down_reason(world: &World) -> (String, String) {
             format!("O etcd está parado ({why}), então o API server não sobe. `crictl ps -a | grep etcd` mostra os contêineres que saíram e `crictl logs <ID-DO-CONTÊINER>` as últimas linhas dele. Corrija /etc/kubernetes/manifests/etcd.yaml; o kubelet reinicia o etcd quando o arquivo muda."),
         );
     }
-    let (en, pt) = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial(world, &s, &c)) {
-        Some(Err(f)) => (as_apiserver(&f.cause_en, "the API server"), as_apiserver(&f.cause_pt, "o API server")),
+    let (en, pt) = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial_node(world, &s, &c, false)) {
+        Some(Err(f)) => (as_apiserver(&f.cause.en, "the API server"), as_apiserver(&f.cause.pt, "o API server")),
         _ => (String::new(), String::new()),
     };
     (
@@ -563,7 +579,11 @@ pub fn as_apiserver(cause: &str, who: &str) -> String {
 /// The kubelet re-posts the mirror pod of every static pod it runs when the API server has
 /// lost it (`kubectl delete pod etcd-docker-01` or `etcdctl del` of its key): the pod comes
 /// back at once, with a new UID and age.
-pub fn ensure_mirror_pods(world: &mut World) {
+pub fn ensure_mirror_pods<H: Host + ?Sized>(world: &mut H) {
+    ensure_mirror_pods_node(&mut world.node_mut());
+}
+
+fn ensure_mirror_pods_node(world: &mut NodeMut<'_>) {
     if !apiserver_up(world) {
         return;
     }
@@ -583,13 +603,18 @@ pub fn ensure_mirror_pods(world: &mut World) {
 }
 
 /// Whether a static pod (`kube-scheduler`, `kube-controller-manager`) is running.
-pub fn static_pod_running(world: &World, name: &str) -> bool {
+pub fn static_pod_running<H: Host + ?Sized>(world: &H, name: &str) -> bool {
+    static_pod_running_node(&world.node(), name)
+}
+
+fn static_pod_running_node(world: &NodeRef<'_>, name: &str) -> bool {
     world.kubelet.running.values().any(|n| n == name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::World;
 
     fn world() -> World {
         World::from_scenario("kubeadm").unwrap().0

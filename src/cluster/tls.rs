@@ -15,7 +15,8 @@
 use super::clock::now_unix;
 use super::etcd_server::ServerTls;
 use super::pki::{self, Certificate, PemError, San};
-use crate::world::World;
+use super::{Host, NodeRef};
+use crate::i18n::Text;
 
 /// The client's TLS flags (`--cacert --cert --key`, or the API server's `--etcd-*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,16 +46,16 @@ pub struct DialFailure {
     /// The Go error: what etcdctl prints for `Config`, the handshake error for `Timeout`
     /// (etcdctl 3.4 does not print it; 3.5 shows it in its warning line).
     pub error: String,
-    pub cause_en: String,
-    pub cause_pt: String,
+    /// Why, for the learner (the Explain after etcdctl's error; the Cluster panel).
+    pub cause: Text,
 }
 
 fn config(error: String, en: String, pt: String) -> DialFailure {
-    DialFailure { kind: FailureKind::Config, error, cause_en: en, cause_pt: pt }
+    DialFailure { kind: FailureKind::Config, error, cause: Text::new(en, pt) }
 }
 
 fn timeout(error: impl Into<String>, en: impl Into<String>, pt: impl Into<String>) -> DialFailure {
-    DialFailure { kind: FailureKind::Timeout, error: error.into(), cause_en: en.into(), cause_pt: pt.into() }
+    DialFailure { kind: FailureKind::Timeout, error: error.into(), cause: Text::new(en, pt) }
 }
 
 /// An endpoint as etcdctl reads it: explicit scheme, or TLS when any TLS flag is given.
@@ -65,7 +66,7 @@ pub fn split_endpoint(endpoint: &str, client: &ClientTls) -> (String, String) {
     }
 }
 
-fn read(world: &World, path: &str, flag: &str) -> Result<Vec<u8>, DialFailure> {
+fn read(world: &NodeRef<'_>, path: &str, flag: &str) -> Result<Vec<u8>, DialFailure> {
     world.vfs.read(path).map(<[u8]>::to_vec).map_err(|_| {
         config(
             format!("open {path}: no such file or directory"),
@@ -80,7 +81,7 @@ fn read(world: &World, path: &str, flag: &str) -> Result<Vec<u8>, DialFailure> {
 /// The client's key pair (with the certificate's path) and CA bundle, as loaded.
 type ClientFiles = (Option<(Certificate, String)>, Option<Vec<Certificate>>);
 
-fn load_client(world: &World, c: &ClientTls) -> Result<ClientFiles, DialFailure> {
+fn load_client(world: &NodeRef<'_>, c: &ClientTls) -> Result<ClientFiles, DialFailure> {
     let mut pair = None;
     if c.cert.is_some() || c.key.is_some() {
         let (Some(cert), Some(key)) = (c.cert.as_deref().filter(|s| !s.is_empty()), c.key.as_deref().filter(|s| !s.is_empty())) else {
@@ -173,15 +174,20 @@ fn host_matches(c: &Certificate, host: &str) -> Result<(), String> {
 }
 
 /// Connects a client to `endpoint` and runs the handshake against the world's etcd.
-pub fn dial(world: &World, endpoint: &str, client: &ClientTls) -> Result<(), DialFailure> {
-    dial_with(world, endpoint, client, false)
+pub fn dial<H: Host + ?Sized>(world: &H, endpoint: &str, client: &ClientTls) -> Result<(), DialFailure> {
+    dial_node(&world.node(), endpoint, client, false)
 }
 
 /// [`dial`] with etcdctl's `--insecure-skip-tls-verify`: Go's `InsecureSkipVerify` accepts
 /// any server certificate (no chain, validity or host name check: step 1 below), but the server
 /// still checks the client's (step 2). etcdctl sets it only on a TLS configuration, which exists
 /// when `--cacert`, `--cert` or `--key` is given (`--insecure-transport=false` aside).
-pub fn dial_with(world: &World, endpoint: &str, client: &ClientTls, insecure_skip_verify: bool) -> Result<(), DialFailure> {
+pub fn dial_with<H: Host + ?Sized>(world: &H, endpoint: &str, client: &ClientTls, insecure_skip_verify: bool) -> Result<(), DialFailure> {
+    dial_node(&world.node(), endpoint, client, insecure_skip_verify)
+}
+
+/// [`dial_with`] on the node's parts (one copy of the handshake, whatever lends them).
+pub(super) fn dial_node(world: &NodeRef<'_>, endpoint: &str, client: &ClientTls, insecure_skip_verify: bool) -> Result<(), DialFailure> {
     let (scheme, host_port) = split_endpoint(endpoint, client);
     let (pair, roots) = load_client(world, client)?;
     let server = &world.etcd;
@@ -245,7 +251,7 @@ pub fn dial_with(world: &World, endpoint: &str, client: &ClientTls, insecure_ski
     Ok(())
 }
 
-fn verify_server(world: &World, stls: &ServerTls, client: &ClientTls, roots: Option<&Vec<Certificate>>, host: &str, now: i64) -> Result<(), DialFailure> {
+fn verify_server(world: &NodeRef<'_>, stls: &ServerTls, client: &ClientTls, roots: Option<&Vec<Certificate>>, host: &str, now: i64) -> Result<(), DialFailure> {
     let Ok(server_cert) = world.vfs.read(&stls.cert_file).map_err(|_| ()).and_then(|d| pki::parse_cert(d).map_err(|_| ())) else {
         return Err(timeout("connection closed", "etcd's own certificate (--cert-file) is unreadable, so it cannot complete any handshake.", "O certificado do próprio etcd (--cert-file) está ilegível, então nenhum handshake completa."));
     };
@@ -288,7 +294,7 @@ fn verify_server(world: &World, stls: &ServerTls, client: &ClientTls, roots: Opt
     Ok(())
 }
 
-fn verify_client(world: &World, stls: &ServerTls, pair: Option<(Certificate, String)>, now: i64) -> Result<(), DialFailure> {
+fn verify_client(world: &NodeRef<'_>, stls: &ServerTls, pair: Option<(Certificate, String)>, now: i64) -> Result<(), DialFailure> {
     let bad = "connection error: desc = \"transport: authentication handshake failed: remote error: tls: bad certificate\"";
     let Some((cert, path)) = pair else {
         return Err(timeout(

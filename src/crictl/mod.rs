@@ -185,7 +185,7 @@ pub(crate) fn matches(pattern: Option<&str>, s: &str) -> bool {
 const GLOBAL: &[(&str, &str, bool)] = &[("config", "c", true), ("runtime-endpoint", "r", true), ("image-endpoint", "i", true), ("timeout", "t", true), ("debug", "D", false), ("help", "h", false), ("version", "v", false), ("enable-tracing", "", false), ("tracing-endpoint", "", true), ("tracing-sampling-rate-per-million", "", true), ("profile-cpu", "", true), ("profile-mem", "", true)];
 
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
-    crate::cluster::kubelet::sync(world);
+    world.catch_up();
     // Global flags come before the command.
     let words: Vec<String> = p.args[1..].to_vec();
     let split = {

@@ -527,7 +527,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
             return None;
         }
     };
-    crate::cluster::kubelet::sync(world);
+    world.catch_up();
     let reached = crate::cluster::members::focus(world, &g2.endpoints).unwrap_or(0);
     let ep = g2.endpoints.get(reached).cloned().unwrap_or_default();
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
@@ -544,7 +544,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
                     format!("O endpoint '{ep}' tem colchetes. Na ajuda do etcdctl, `--endpoints=[127.0.0.1:2379]` mostra a lista padrão; os colchetes não fazem parte da sintaxe. O cliente toma '[127.0.0.1' como nome de host e nunca conecta. Escreva --endpoints=127.0.0.1:2379."),
                 );
             } else {
-                p.explain(f.cause_en, f.cause_pt);
+                p.explain(f.cause.en, f.cause.pt);
             }
             g.exit.set(130);
             None
@@ -559,7 +559,7 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
                 g.exit.set(EXIT_BAD_ARGS);
             }
             if !ep.starts_with('[') {
-                p.explain(f.cause_en, f.cause_pt);
+                p.explain(f.cause.en, f.cause.pt);
             }
             None
         }

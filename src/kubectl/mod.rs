@@ -182,7 +182,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
 /// Reaches the API server: it answers only while its static pod runs and it can reach etcd
 /// with its `--etcd-*` client certificates. Otherwise kubectl prints the real refusal.
 pub fn api<'w>(world: &'w mut World, p: &mut Proc) -> Option<&'w mut Store> {
-    crate::cluster::kubelet::sync(world);
+    world.catch_up();
     if !crate::cluster::kubelet::apiserver_up(world) {
         let server = if world.vfs.exists("/etc/kubernetes/admin.conf") { format!("{}:6443", kube::CONTROL_PLANE_IP) } else { "localhost:8080".to_string() };
         p.eprintln(format!("The connection to the server {server} was refused - did you specify the right host or port?"));

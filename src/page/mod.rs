@@ -190,6 +190,9 @@ pub enum Effect {
     Release,
     /// Offer the session file for download.
     DownloadSession,
+    /// The terminal's lines changed (output, a note, a clear): bring its last line into view,
+    /// once the page has drawn them.
+    ScrollTerminal,
 }
 
 pub struct Model {
@@ -400,7 +403,8 @@ impl Model {
         // saved. It matters only when the saved step has a start never applied to this
         // session (progress saved by an older page, or a lesson whose steps changed since).
         m.enter_step();
-        let mut fx = vec![Effect::ScheduleSave];
+        // The page opens at the terminal's end.
+        let mut fx = vec![Effect::ScheduleSave, Effect::ScrollTerminal];
         // A shipped lesson restored open: the index first, then its file (see `Action::Index`).
         if m.active.is_some() {
             fx.extend(m.want_index());
@@ -457,6 +461,21 @@ impl Model {
 
     /// Applies what happened; returns what the browser must do.
     pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        let before = self.terminal_mark();
+        let mut fx = self.apply_action(action);
+        if self.terminal_mark() != before {
+            fx.push(Effect::ScrollTerminal);
+        }
+        fx
+    }
+
+    /// What tells whether the terminal's lines changed: the next line's id (every push takes
+    /// one) and how many lines it holds (a clear).
+    fn terminal_mark(&self) -> (u64, usize) {
+        (self.term.next_id(), self.term.lines.len())
+    }
+
+    fn apply_action(&mut self, action: Action) -> Vec<Effect> {
         let mut fx = Vec::new();
         // What the browser reports, and the clock: each decides itself whether the page shows
         // something new.
@@ -748,7 +767,7 @@ impl Model {
                 let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/").to_string();
                 let res = if s.world.vfs.is_dir(&parent) { s.world.vfs.write(&path, data) } else { Err(crate::vfs::VfsError::NotFound) };
                 // The kubelet watches its manifests: a saved manifest acts as after `sed -i`.
-                crate::cluster::kubelet::sync(&mut s.world);
+                s.world.catch_up();
                 match (res, uploaded) {
                     (Ok(()), true) => term.push(note(format!("Uploaded {path} ({n} bytes)."), format!("Arquivo enviado: {path} ({n} bytes)."))),
                     (Ok(()), false) => term.push(note(format!("Saved {path} ({n} bytes)."), format!("Salvo: {path} ({n} bytes)."))),

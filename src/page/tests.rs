@@ -468,3 +468,17 @@ fn uploads_and_editor_saves_write_the_file_or_say_why_not() {
     m.apply(Action::WriteFile { path: "/nope/a.txt".into(), data: b"x".to_vec(), uploaded: false });
     assert!(notes(&m).iter().any(|n| n.starts_with("Could not write /nope/a.txt")), "{:?}", notes(&m));
 }
+
+#[test]
+fn the_terminal_scrolls_to_its_end_when_its_lines_change_and_only_then() {
+    let scrolls = |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::ScrollTerminal)).count();
+    let mut m = fresh();
+    assert_eq!(scrolls(&run(&mut m, "echo hi")), 1, "a command's output");
+    assert_eq!(scrolls(&m.apply(Action::SetLang(Lang::En))), 0, "a language switch adds no line");
+    assert_eq!(scrolls(&m.apply(Action::Tick(1000))), 0, "a tick with nothing running");
+    assert_eq!(scrolls(&m.apply(Action::Note("n".into(), "n".into()))), 1, "a note from the page");
+    assert_eq!(scrolls(&m.apply(Action::Clear)), 1, "a clear");
+    assert_eq!(scrolls(&m.apply(Action::Clear)), 0, "clearing an empty terminal changes nothing");
+    let fx = m.apply(Action::WriteFile { path: "/root/b.txt".into(), data: b"x".to_vec(), uploaded: false });
+    assert_eq!(scrolls(&fx), 1, "a saved file's note");
+}

@@ -45,13 +45,6 @@ pub const SUBST_DEPTH_LIMIT: usize = 32;
 /// A tick of the page's clock: [`Session::poll`] lets this much simulated time pass.
 pub const TICK_MS: u64 = 1000;
 
-/// What must run each time simulated time passes, registered into the world from above it
-/// ([`crate::world::on_advance`]): the kubelet notices manifest edits and restarts a crashed
-/// etcd. Every session registers it (creating, running a line, a tick); idempotent.
-pub fn register_time_hooks() {
-    crate::world::on_advance(crate::cluster::kubelet::sync);
-}
-
 /// What stops a list before its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
@@ -140,7 +133,6 @@ pub struct Session {
 impl Session {
     /// A fresh session on a named scenario (see [`crate::cluster::scenario::SCENARIOS`]).
     pub fn new(scenario: &str) -> Result<Session, String> {
-        register_time_hooks();
         let (mut world, home) = World::from_scenario(scenario).ok_or_else(|| {
             format!("unknown scenario '{scenario}' (known: {})", crate::cluster::scenario::SCENARIOS.join(", "))
         })?;
@@ -205,7 +197,6 @@ impl Session {
     ///
     /// [`World::advance`]: crate::world::World::advance
     pub fn tick(&mut self, ms: u64) -> Executed {
-        register_time_hooks();
         let until = self.world.clock_ms.saturating_add(ms);
         let mut r = match self.job.take() {
             Some(jobctl::Foreground::Loop(jobctl::LoopJob::ShellLoop { cmd, .. })) => self.run_loop_batch(*cmd, until),
@@ -275,7 +266,6 @@ impl Session {
     /// would keep running is ended at once by [`crate::jobs::finish_bounded`] unless the
     /// line came through [`Session::execute_interactive`].
     pub fn execute(&mut self, line: &str) -> Executed {
-        register_time_hooks();
         self.pending.push(line.to_string());
         let first = self.pending[0].clone();
         // A heredoc is complete when a line equal to its delimiter arrives.

@@ -210,6 +210,11 @@ impl Handle {
                 storage::release();
                 self.dispatch(Action::TabLost);
             }
+            // After the render that draws the new lines: Yew renders in a microtask, a timeout
+            // runs after it.
+            Effect::ScrollTerminal => {
+                gloo::timers::callback::Timeout::new(0, scroll_terminal_to_end).forget();
+            }
             Effect::DownloadSession => {
                 let h = self.clone();
                 wasm_bindgen_futures::spawn_local(async move {
@@ -262,5 +267,13 @@ impl Handle {
                 h.perform(Effect::Release);
             }
         });
+    }
+}
+
+/// Brings the terminal's last line into view (`Effect::ScrollTerminal`).
+fn scroll_terminal_to_end() {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".terminal .scrollback").ok().flatten());
+    if let Some(el) = el {
+        el.set_scroll_top(el.scroll_height());
     }
 }

@@ -5,7 +5,7 @@ use super::dom;
 use super::state::{Action, Handle};
 use crate::i18n::{t, Lang};
 use crate::term::{self, LineKind};
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,16 +29,6 @@ pub fn terminal(props: &Props) -> Html {
     // After Esc, Tab leaves the input instead of completing (no keyboard trap).
     let tab_leaves = use_mut_ref(|| false);
     let input_ref = use_node_ref();
-    let scroll_ref = use_node_ref();
-
-    {
-        let scroll_ref = scroll_ref.clone();
-        use_effect_with(state.model().gen, move |_| {
-            if let Some(el) = scroll_ref.cast::<HtmlElement>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
 
     let history_entry = {
         let state = state.clone();
@@ -218,7 +208,7 @@ pub fn terminal(props: &Props) -> Html {
     });
     html! {
         <section class="terminal" aria-label={ t(l, "terminal.label") } onclick={ focus_input } {ondragover} {ondrop}>
-            <div class="scrollback" ref={ scroll_ref } role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label={ t(l, "terminal.output") }>
+            <div class="scrollback" role="log" aria-live="polite" aria-relevant="additions" tabindex="0" aria-label={ t(l, "terminal.output") }>
                 if hidden > 0 {
                     <div class="line hidden-note">{ t(l, "terminal.hidden").replace("{n}", &hidden.to_string()) }</div>
                 }

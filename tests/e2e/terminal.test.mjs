@@ -77,3 +77,16 @@ test('binary files (a program, the member database) print without breaking the t
   assert.equal(lines.at(-1), 'still alive');
   assert.deepEqual(errors, []);
 });
+
+test('the terminal keeps its last line in view as output grows, and after a scroll up the next output brings it back', async () => {
+  const { page } = await openPage(browser, server.url);
+  const atEnd = () => page.waitForFunction(() => {
+    const sb = document.querySelector('.scrollback');
+    return sb.scrollHeight > sb.clientHeight && sb.scrollTop + sb.clientHeight >= sb.scrollHeight - 2;
+  }, null, { timeout: 15000 });
+  await typeCommand(page, 'seq 1 200');
+  await atEnd();
+  await page.evaluate(() => { document.querySelector('.scrollback').scrollTop = 0; });
+  await typeCommand(page, 'echo back');
+  await atEnd();
+});

@@ -801,3 +801,36 @@ fn every_step_has_three_hint_levels_and_every_lesson_names_its_versions() {
         assert!(all_en.contains(&format!("etcd {v}")) && all_pt.contains(&format!("etcd {v}")), "{}: the lesson must say its node runs etcd {v}", l.file);
     }
 }
+
+/// Issue 19: the member checks read the cluster's state; a single node has no leader.
+#[test]
+fn member_checks_read_which_members_run_and_who_leads() {
+    let check = |kind: &str| {
+        let text = GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", kind);
+        Lesson::parse_file("lessons/t.toml", &text).unwrap_or_else(|e| panic!("{e}")).steps.remove(0)
+    };
+    let passes = |step: &etcd_playground::lessons::Step, s: &etcd_playground::shell::Session| evaluate(step, s, &LastRun::default())[0].passed;
+    let three = check("kind = \"members_running\"\ncount = 3");
+    let two = check("kind = \"members_running\"\ncount = 2");
+    let infra2 = check("kind = \"leader\"\nname = \"infra2\"");
+    let any = check("kind = \"leader\"");
+    let none = check("kind = \"no_leader\"");
+    let named = check("kind = \"key_names_leader\"\nkey = \"who\"");
+    let mut s = etcd_playground::shell::Session::new("cluster").unwrap();
+    assert!(passes(&three, &s) && !passes(&two, &s) && passes(&any, &s) && !passes(&infra2, &s) && !passes(&none, &s));
+    s.execute("etcdctl put who infra2");
+    assert!(!passes(&named, &s));
+    s.execute("goreman run stop etcd1");
+    assert!(!passes(&three, &s) && passes(&two, &s) && passes(&infra2, &s) && passes(&named, &s));
+    s.execute("etcdctl --endpoints=127.0.0.1:22379 put who 91BC3C398FB3C146");
+    assert!(passes(&named, &s), "the ID, in either case");
+    s.execute("goreman run stop etcd2");
+    assert!(passes(&none, &s) && !passes(&any, &s) && !passes(&named, &s));
+    // A single node: one member runs, none leads.
+    let plain = etcd_playground::shell::Session::new("plain").unwrap();
+    assert!(passes(&check("kind = \"members_running\"\ncount = 1"), &plain) && passes(&none, &plain) && !passes(&any, &plain));
+    assert_eq!(three.checks[0].label.pt, "exatamente 3 membros do etcd rodam");
+    // Bad files are refused with the line.
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"members_running\"")), "lessons/t.toml:13: step 1 check 1 (members_running) lacks `count`");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"no_leader\"\nname = \"x\"")), "lessons/t.toml:15: step 1 check 1 (no_leader) does not use `name`");
+}

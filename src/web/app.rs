@@ -129,7 +129,8 @@ pub fn app() -> Html {
         let c = confirm_reset.clone();
         Callback::from(move |_: MouseEvent| c.set(false))
     };
-    let scenario = scenario_choice(&state, m.owner, l, m.scenario(), m.has_work(), &confirm_scenario, &scenario_ref);
+    // The scenario choice rides in the programs' chunk (crate::lazy): nothing until it is here.
+    let scenario = crate::lazy::programs().map_or_else(Html::default, |p| (p.scenario_choice)(&state, m.owner, l, m.scenario(), m.has_work(), &confirm_scenario, &scenario_ref));
     // Save / load my session: the whole playground as one CBOR file (crate::session_file).
     let save_session = {
         let state = state.clone();
@@ -274,9 +275,13 @@ fn do_reset_notice(state: &Handle) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| state.dispatch(Action::Reset))
 }
 
+/// The type of [`scenario_choice`], which `crate::lazy::Programs` carries.
+pub type ScenarioChoice = fn(&Handle, bool, Lang, &str, bool, &UseStateHandle<Option<String>>, &NodeRef) -> Html;
+
 /// The scenario choice (issue 19): a fresh sandbox session on the kubeadm node, a plain node or
 /// the three-member cluster; it asks first when the session has work in it (as "Reset session").
-fn scenario_choice(state: &Handle, owner: bool, l: Lang, current: &str, work: bool, confirm: &UseStateHandle<Option<String>>, select: &NodeRef) -> Html {
+/// Reached only through `crate::lazy::Programs` (out of the first load), so its texts are here.
+pub fn scenario_choice(state: &Handle, owner: bool, l: Lang, current: &str, work: bool, confirm: &UseStateHandle<Option<String>>, select: &NodeRef) -> Html {
     if !owner {
         return html! {};
     }
@@ -306,23 +311,27 @@ fn scenario_choice(state: &Handle, owner: bool, l: Lang, current: &str, work: bo
             let confirm = confirm.clone();
             Callback::from(move |_: MouseEvent| confirm.set(None))
         };
+        let confirm_text = l.pick(
+            "Replace this session with a fresh one? Its commands and files are lost (lesson progress stays).",
+            "Trocar esta sessão por uma nova? Os comandos e arquivos dela se perdem (o progresso das lições fica).",
+        );
         return html! {
-            <span class="confirm" id="scenario-confirm" role="group" aria-label={ t(l, "scenario.confirm") }>
-                { t(l, "scenario.confirm") }{ " " }
-                <button id="scenario-yes" class="danger" onclick={ yes }>{ t(l, "scenario.yes") }</button>
+            <span class="confirm" id="scenario-confirm" role="group" aria-label={ confirm_text }>
+                { confirm_text }{ " " }
+                <button id="scenario-yes" class="danger" onclick={ yes }>{ l.pick("Yes, start it", "Sim, iniciar") }</button>
                 <button id="scenario-no" onclick={ no }>{ t(l, "reset.no") }</button>
             </span>
         };
     }
     html! {
         <span class="scenario" role="group" aria-labelledby="scenario-label">
-            <label id="scenario-label" for="scenario">{ t(l, "scenario.label") }</label>{ " " }
+            <label id="scenario-label" for="scenario">{ l.pick("New session on", "Nova sessão em") }</label>{ " " }
             <select id="scenario" ref={ select.clone() }>
                 { for crate::page::SANDBOX_SCENARIOS.iter().map(|(name, en, pt)| html! {
                     <option value={ *name } selected={ *name == current }>{ l.pick(en, pt) }</option>
                 }) }
             </select>
-            <button id="scenario-start" onclick={ start }>{ t(l, "scenario.start") }</button>
+            <button id="scenario-start" onclick={ start }>{ l.pick("Start", "Iniciar") }</button>
         </span>
     }
 }

@@ -329,3 +329,79 @@ mod tests {
         assert!(kubelet(&s).status.unwrap_err().0.ends_with("connect: connection refused"));
     }
 }
+
+/// One member of a `--scenario cluster` node, as the Cluster panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub name: String,
+    /// The member ID as etcdctl prints it (hex).
+    pub id: String,
+    pub client_url: String,
+    /// goreman's name for its process (`etcd1`…), which the panel's buttons type; None for a
+    /// member the Procfile does not run.
+    pub proc: Option<String>,
+    pub running: bool,
+    pub leader: bool,
+    pub raft_term: u64,
+    /// None for a stopped member (it answers no status).
+    pub raft_index: Option<u64>,
+}
+
+/// One entry of the elections timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElectionRow {
+    pub term: u64,
+    /// The new leader's name; None: no leader (the quorum was lost).
+    pub leader: Option<String>,
+    /// The simulated wall time, `HH:MM:SS` UTC.
+    pub at: String,
+    pub why: crate::cluster::members::Why,
+}
+
+/// The members panel of a node that runs several (None on a single member).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembersView {
+    pub members: Vec<MemberRow>,
+    pub running: usize,
+    /// Members needed for a quorum (a majority).
+    pub needed: usize,
+    pub quorum: bool,
+    pub term: u64,
+    pub elections: Vec<ElectionRow>,
+}
+
+/// What the Cluster panel shows about the members of `--scenario cluster` (see
+/// `crate::cluster::members`): each member with its ID as etcdctl prints it, its client URL,
+/// running or not, the leader, raft term and index; the quorum; the elections.
+pub fn members_view(session: &Session) -> Option<MembersView> {
+    use crate::cluster::members;
+    let w = &session.world;
+    let c = w.cluster.as_ref()?;
+    let all = members::members(w);
+    let index = members::raft_index(w);
+    let name_of = |id: u64| all.iter().find(|m| m.member_id == id).map(|m| m.name.clone());
+    let rows: Vec<MemberRow> = all
+        .iter()
+        .map(|m| MemberRow {
+            name: m.name.clone(),
+            id: format!("{:x}", m.member_id),
+            client_url: m.advertise_client_urls.first().cloned().unwrap_or_default(),
+            proc: m.name.strip_prefix("infra").map(|n| format!("etcd{n}")).filter(|p| members::member_name_of_proc(p).as_deref() == Some(m.name.as_str())),
+            running: m.running,
+            leader: m.running && m.member_id == c.leader,
+            raft_term: m.raft_term,
+            raft_index: m.running.then_some(index),
+        })
+        .collect();
+    let running = rows.iter().filter(|m| m.running).count();
+    let needed = rows.len() / 2 + 1;
+    let elections = c
+        .elections
+        .iter()
+        .map(|e| {
+            let t = crate::cluster::clock::now_unix(e.at_ms).rem_euclid(86_400);
+            ElectionRow { term: e.term, leader: if e.leader == 0 { None } else { name_of(e.leader) }, at: format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60), why: e.why }
+        })
+        .collect();
+    Some(MembersView { members: rows, running, needed, quorum: running >= needed, term: c.term, elections })
+}

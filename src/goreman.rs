@@ -103,9 +103,12 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         let term_before = world.cluster.as_ref().map_or(0, |c| c.term);
         if sub != "start" {
             members::stop(world, &name);
+            members::note_election(world, (leader_before, term_before), world.clock_ms, members::Why::LeaderStopped);
         }
         if sub != "stop" {
+            let before = world.cluster.as_ref().map_or((0, 0), |c| (c.leader, c.term));
             members::start(world, &name);
+            members::note_election(world, before, world.clock_ms, members::Why::Start);
         }
         explain_change(world, p, sub, &name, leader_before, term_before);
     }

@@ -6,7 +6,7 @@
 //!   kubectl, kubeadm, curl, tar, sed, grep with the regex engine, crictl, seq, xargs, printf —
 //!   bash's builtin too: a line naming it waits like the others —, openssl, and the text
 //!   filters cut, wc, sort, uniq, base64), the bbolt writer `World` reads a data dir's db with,
-//!   and the page's Cluster tab;
+//!   and the page's Cluster tab and the header's scenario choice;
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
 //! - **lessons**: reading lesson files and checking a step's state, and the lesson panel's views
 //!   (the course list with the progress files, an open lesson with its exam and handout, a class).
@@ -52,6 +52,10 @@ pub struct Programs {
     /// The page's Cluster tab (`web::cluster`), which no first paint shows.
     #[cfg(target_arch = "wasm32")]
     pub cluster_panel: fn(&crate::web::state::Handle) -> yew::Html,
+    /// The header's scenario choice (`web::app::scenario_choice`): starting a cluster needs
+    /// goreman and etcdctl, which come in this chunk anyway.
+    #[cfg(target_arch = "wasm32")]
+    pub scenario_choice: crate::web::app::ScenarioChoice,
 }
 
 fn direct_programs() -> Programs {
@@ -60,6 +64,8 @@ fn direct_programs() -> Programs {
         world: crate::world::needs(),
         #[cfg(target_arch = "wasm32")]
         cluster_panel: crate::web::cluster::cluster_panel,
+        #[cfg(target_arch = "wasm32")]
+        scenario_choice: crate::web::app::scenario_choice,
     }
 }
 

@@ -35,7 +35,7 @@ fn every_shipped_lesson_is_in_the_built_in_course_and_passes_its_own_solution() 
 
 #[test]
 fn the_whole_course_is_shipped_and_drafts_are_valid() {
-    assert_eq!(COURSE.len(), 13, "issue 6's course has 11 lessons; issue 16 adds the download lesson and the timed exam");
+    assert_eq!(COURSE.len(), 14, "issue 6's course has 11 lessons; issue 16 adds the download lesson and the timed exam, issue 19 etcd as a cluster");
     // Lessons waiting for a feature live in lessons/drafts/: valid files, not shipped.
     for (f, t) in std::fs::read_dir("lessons/drafts").map(|_| read_dir_toml("lessons/drafts")).unwrap_or_default() {
         Lesson::parse_file(&f, &t).unwrap_or_else(|e| panic!("{e}"));
@@ -183,6 +183,18 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew apiserver-etcd-client"], &[false, false, false]),
     ("10-troubleshooting-tls", "expired-cert", &["export ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key"], &[false, false, false]),
     ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew all"], &[true, true, true]),
+    // Issue 19: the cluster lesson's checks read which members run and who leads.
+    ("14-etcd-cluster", "find-leader", &["etcdctl put /lesson/leader INFRA1"], &[false]),
+    ("14-etcd-cluster", "find-leader", &["etcdctl put /lesson/leader 8211F1D0F64F3269"], &[true]),
+    ("14-etcd-cluster", "stop-follower", &["goreman run stop etcd1", "etcdctl --endpoints=127.0.0.1:22379 put /lesson/one-down ok"], &[true, false, true]),
+    // Two down: no quorum, so no leader, and the write fails.
+    ("14-etcd-cluster", "stop-follower", &["goreman run stop etcd2 etcd3", "etcdctl put /lesson/one-down ok"], &[false, false, false]),
+    // The leader moved after step 1: `/lesson/leader` must name the new one (put it again).
+    ("14-etcd-cluster", "stop-follower", &["etcdctl move-leader 91bc3c398fb3c146", "goreman run stop etcd1", "etcdctl --endpoints=127.0.0.1:22379 put /lesson/one-down ok"], &[true, false, true]),
+    ("14-etcd-cluster", "stop-follower", &["etcdctl move-leader 91bc3c398fb3c146", "etcdctl put /lesson/leader infra2", "goreman run stop etcd1", "etcdctl --endpoints=127.0.0.1:22379 put /lesson/one-down ok"], &[true, true, true]),
+    ("14-etcd-cluster", "lose-quorum", &["goreman run stop etcd3", "etcdctl --endpoints=127.0.0.1:32379 put /lesson/no-quorum x"], &[true, true, false]),
+    ("14-etcd-cluster", "lose-quorum", &["goreman run stop etcd3", "echo 'Error: context deadline exceeded'; false"], &[true, true, false]),
+    ("14-etcd-cluster", "bring-back", &["goreman run start etcd3", "etcdctl put /lesson/back ok"], &[false, true, true]),
 ];
 
 #[test]
@@ -244,7 +256,7 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, command_succeeds, ran)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));
@@ -785,7 +797,40 @@ fn every_step_has_three_hint_levels_and_every_lesson_names_its_versions() {
         }
         let all_en: String = l.steps.iter().map(|s| s.instructions.en.as_str()).collect();
         let all_pt: String = l.steps.iter().map(|s| s.instructions.pt.as_str()).collect();
-        let v = if l.scenario == "plain" { "3.4.23" } else { "3.5.16" };
+        let v = if matches!(l.scenario.as_str(), "plain" | "cluster") { "3.4.23" } else { "3.5.16" };
         assert!(all_en.contains(&format!("etcd {v}")) && all_pt.contains(&format!("etcd {v}")), "{}: the lesson must say its node runs etcd {v}", l.file);
     }
+}
+
+/// Issue 19: the member checks read the cluster's state; a single node has no leader.
+#[test]
+fn member_checks_read_which_members_run_and_who_leads() {
+    let check = |kind: &str| {
+        let text = GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", kind);
+        Lesson::parse_file("lessons/t.toml", &text).unwrap_or_else(|e| panic!("{e}")).steps.remove(0)
+    };
+    let passes = |step: &etcd_playground::lessons::Step, s: &etcd_playground::shell::Session| evaluate(step, s, &LastRun::default())[0].passed;
+    let three = check("kind = \"members_running\"\ncount = 3");
+    let two = check("kind = \"members_running\"\ncount = 2");
+    let infra2 = check("kind = \"leader\"\nname = \"infra2\"");
+    let any = check("kind = \"leader\"");
+    let none = check("kind = \"no_leader\"");
+    let named = check("kind = \"key_names_leader\"\nkey = \"who\"");
+    let mut s = etcd_playground::shell::Session::new("cluster").unwrap();
+    assert!(passes(&three, &s) && !passes(&two, &s) && passes(&any, &s) && !passes(&infra2, &s) && !passes(&none, &s));
+    s.execute("etcdctl put who infra2");
+    assert!(!passes(&named, &s));
+    s.execute("goreman run stop etcd1");
+    assert!(!passes(&three, &s) && passes(&two, &s) && passes(&infra2, &s) && passes(&named, &s));
+    s.execute("etcdctl --endpoints=127.0.0.1:22379 put who 91BC3C398FB3C146");
+    assert!(passes(&named, &s), "the ID, in either case");
+    s.execute("goreman run stop etcd2");
+    assert!(passes(&none, &s) && !passes(&any, &s) && !passes(&named, &s));
+    // A single node: one member runs, none leads.
+    let plain = etcd_playground::shell::Session::new("plain").unwrap();
+    assert!(passes(&check("kind = \"members_running\"\ncount = 1"), &plain) && passes(&none, &plain) && !passes(&any, &plain));
+    assert_eq!(three.checks[0].label.pt, "exatamente 3 membros do etcd rodam");
+    // Bad files are refused with the line.
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"members_running\"")), "lessons/t.toml:13: step 1 check 1 (members_running) lacks `count`");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"no_leader\"\nname = \"x\"")), "lessons/t.toml:15: step 1 check 1 (no_leader) does not use `name`");
 }

@@ -43,6 +43,51 @@ pub struct Cluster {
     /// follower connected the longest.
     pub started: Vec<(u64, u64)>,
     pub next_start: u64,
+    /// Every change of leader, oldest first (the page's elections timeline); sessions saved
+    /// before it was kept load with an empty one.
+    #[serde(default)]
+    pub elections: Vec<Election>,
+}
+
+/// Why the leader changed (see [`note_election`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Why {
+    /// The members started (the bootstrap's election, or a quorum back after it was lost).
+    Start,
+    /// The leader stopped and handed over.
+    LeaderStopped,
+    /// `etcdctl move-leader`.
+    MoveLeader,
+    /// A quorum was lost: no member leads.
+    QuorumLost,
+}
+
+/// One entry of the elections timeline: from this term on, `leader` leads (0: none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Election {
+    pub term: u64,
+    pub leader: u64,
+    /// The simulated clock (`World::clock_ms`) when it happened.
+    pub at_ms: u64,
+    pub why: Why,
+}
+
+/// Entries the timeline keeps (the oldest go first).
+pub const ELECTIONS_KEPT: usize = 64;
+
+/// Records a change of leader since `(leader, term)` before, if there was one: `why` when a
+/// member leads now, `QuorumLost` when none does. Called by whoever changed it (goreman,
+/// `move-leader`), which knows the time and the cause.
+pub fn note_election(world: &mut impl Node, before: (u64, u64), at_ms: u64, why: Why) {
+    let Some(c) = world.parts_mut().1 else { return };
+    if (c.leader, c.term) == before {
+        return;
+    }
+    let why = if c.leader == 0 { Why::QuorumLost } else { why };
+    if c.elections.len() >= ELECTIONS_KEPT {
+        c.elections.remove(0);
+    }
+    c.elections.push(Election { term: c.term, leader: c.leader, at_ms, why });
 }
 
 /// A name goreman knows (`etcd1`…) or a member's name (`infra1`…) → the member's name.
@@ -213,7 +258,7 @@ pub fn procfile_cluster(version: super::EtcdVersion) -> (EtcdServer, Cluster) {
         }
     };
     let ids = MEMBER_IDS;
-    let c = Cluster { others: vec![member(2, ids[1]), member(3, ids[2])], leader: ids[0], term: 2, extra_entries: 9, started: vec![(ids[0], 0), (ids[1], 1), (ids[2], 2)], next_start: 3 };
+    let c = Cluster { others: vec![member(2, ids[1]), member(3, ids[2])], leader: ids[0], term: 2, extra_entries: 9, started: vec![(ids[0], 0), (ids[1], 1), (ids[2], 2)], next_start: 3, elections: vec![Election { term: 2, leader: ids[0], at_ms: 0, why: Why::Start }] };
     (member(1, ids[0]), c)
 }
 

@@ -186,6 +186,8 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
 /// waits until the client's deadline (3.4.23 prints one of three texts, by a race between the
 /// client's deadline and the server's; this is the most frequent).
 pub fn no_quorum(world: &mut World, p: &mut Proc, g: &Globals) {
+    // For lesson checks (`ran` … `notes = { quorum = "lost" }`): the request failed for want of a quorum.
+    world.facts.note("quorum", "lost");
     world.advance(g.command_timeout_ms.max(1));
     let ep = g.endpoints.first().cloned().unwrap_or_default();
     p.eprintln(super::retry_warning(world, host_port(&ep), "DeadlineExceeded", "context deadline exceeded"));
@@ -228,12 +230,14 @@ pub fn move_leader(world: &mut World, p: &mut Proc, g: &Globals, target: u64) ->
         return super::grpc_fail(world, p, &gl, "FailedPrecondition", "etcdserver: bad leader transferee", None);
     }
     if target != leader {
+        let before = world.cluster.as_ref().map_or((0, 0), |c| (c.leader, c.term));
         if let Some(c) = world.cluster.as_mut() {
             c.leader = target;
             c.term += 1;
             c.extra_entries += 1;
         }
         members::sync_terms(world);
+        members::note_election(world, before, world.clock_ms, members::Why::MoveLeader);
     }
     p.println(format!("Leadership transferred from {leader:x} to {target:x}"));
     p.explain(

@@ -55,6 +55,14 @@ pub enum CheckKind {
     /// `path` still has the hash, revision and key count the command computed. Printing the
     /// same text with `echo` leaves no record.
     Ran { program: String, status: i32, in_pod: Option<bool>, notes: Vec<(String, String)> },
+    /// Exactly `count` etcd members run (`--scenario cluster`: of three; a single node: 0 or 1).
+    MembersRunning { count: i64 },
+    /// A member leads (the one named `name`, when given).
+    Leader { name: Option<String> },
+    /// No member leads (a cluster without a quorum, or a single node).
+    NoLeader,
+    /// The key's value names the current leader: its member name or its ID as etcdctl prints it.
+    KeyNamesLeader { key: String },
 }
 
 /// A check with the label shown beside it in the lesson panel.
@@ -133,6 +141,12 @@ impl CheckKind {
             }
             CheckKind::Pod { namespace, name } => Text::new(format!("pod `{name}` exists in namespace `{namespace}`"), format!("o pod `{name}` existe no namespace `{namespace}`")),
             CheckKind::PodAbsent { namespace, name } => Text::new(format!("pod `{name}` does not exist in namespace `{namespace}`"), format!("o pod `{name}` não existe no namespace `{namespace}`")),
+            CheckKind::MembersRunning { count: 1 } => Text::new("exactly 1 etcd member runs", "exatamente 1 membro do etcd roda"),
+            CheckKind::MembersRunning { count } => Text::new(format!("exactly {count} etcd members run"), format!("exatamente {count} membros do etcd rodam")),
+            CheckKind::Leader { name: Some(n) } => Text::new(format!("`{n}` is the leader"), format!("`{n}` é o líder")),
+            CheckKind::Leader { name: None } => Text::new("the cluster has a leader", "o cluster tem um líder"),
+            CheckKind::NoLeader => Text::new("no member leads", "nenhum membro lidera"),
+            CheckKind::KeyNamesLeader { key } => Text::new(format!("key `{key}` names the leader"), format!("a chave `{key}` diz quem é o líder")),
         }
     }
 
@@ -195,6 +209,17 @@ impl CheckKind {
                 let r = probe.execute(command);
                 r.exit == 0 && !r.needs_more && regex.as_ref().is_none_or(|re| regex_lite::Regex::new(re).is_ok_and(|re| re.is_match(&r.text())))
             }
+            CheckKind::MembersRunning { count } => crate::cluster::members::members(world).iter().filter(|m| m.running).count() as i64 == *count,
+            CheckKind::Leader { name } => leader(world).is_some_and(|m| name.as_ref().is_none_or(|n| &m.name == n)),
+            CheckKind::NoLeader => leader(world).is_none(),
+            CheckKind::KeyNamesLeader { key } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                let value = store.range(&req).ok().and_then(|r| r.kvs.first().map(|kv| String::from_utf8_lossy(&kv.value).trim().to_string()));
+                match (value, leader(world)) {
+                    (Some(v), Some(m)) => v == m.name || v.eq_ignore_ascii_case(&format!("{:x}", m.member_id)),
+                    _ => false,
+                }
+            }
         }
     }
 }
@@ -219,6 +244,12 @@ fn status_still_true(world: &World, r: &crate::facts::Ran) -> bool {
         Some(Ok(st)) => r.note("hash") == Some(&st.hash.to_string()) && r.note("revision") == Some(&st.revision.to_string()) && r.note("total_keys") == Some(&st.total_key.to_string()),
         _ => false,
     }
+}
+
+/// The member that leads the cluster (none on a single node: it has no raft peers to lead).
+fn leader(world: &World) -> Option<&crate::cluster::EtcdServer> {
+    let id = world.cluster.as_ref()?.leader;
+    crate::cluster::members::members(world).into_iter().find(|m| m.member_id == id && m.running)
 }
 
 fn pod_exists(world: &World, namespace: &str, name: &str) -> bool {

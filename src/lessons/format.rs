@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds", "ran"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
 
 type Table = [(String, Node)];
 
@@ -408,6 +408,10 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "snapshot" => &["path", "revision", "total_keys"],
         "command_succeeds" => &["command", "regex"],
         "ran" => &["program", "status", "in_pod", "op", "notes"],
+        "members_running" => &["count"],
+        "leader" => &["name"],
+        "no_leader" => &[],
+        "key_names_leader" => &["key"],
         _ => return None,
     })
 }
@@ -448,6 +452,16 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
             CheckKind::RevisionAtLeast { revision: r.unwrap_or(0) }
         }
         "etcd_running" => CheckKind::EtcdRunning { data_dir: cx.str(t, "data_dir", whose) },
+        "members_running" => {
+            let c = cx.int(t, "count", whose);
+            if get(t, "count").is_none() {
+                cx.err(at, format!("{whose} ({kind}) lacks `count`"));
+            }
+            CheckKind::MembersRunning { count: c.unwrap_or(0) }
+        }
+        "leader" => CheckKind::Leader { name: cx.str(t, "name", whose) },
+        "no_leader" => CheckKind::NoLeader,
+        "key_names_leader" => CheckKind::KeyNamesLeader { key: need(cx, "key") },
         "file_exists" => CheckKind::FileExists { path: need(cx, "path") },
         "file_contains" => CheckKind::FileContains { path: need(cx, "path"), text: need(cx, "text") },
         "env_var" => CheckKind::EnvVar { name: need(cx, "name"), value: cx.str(t, "value", whose), exported: cx.bool(t, "exported", whose).unwrap_or(false) },

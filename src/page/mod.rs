@@ -161,7 +161,17 @@ pub enum Action {
     HandoverAsked,
     /// Another tab took the session: this one stops saving and shows it read-only.
     TabLost,
+    /// The scenario choice: a fresh sandbox session on this scenario (`kubeadm`, `plain`,
+    /// `cluster`: see [`SANDBOX_SCENARIOS`]); the open lesson closes, progress stays.
+    NewSession(String),
 }
+
+/// The scenarios the page offers for a fresh sandbox session, as (name, label en, label pt).
+pub const SANDBOX_SCENARIOS: [(&str, &str, &str); 3] = [
+    ("kubeadm", "kubeadm node (etcd 3.5 with TLS)", "nó kubeadm (etcd 3.5 com TLS)"),
+    ("plain", "plain etcd node (3.4, no TLS)", "nó etcd simples (3.4, sem TLS)"),
+    ("cluster", "three-member cluster (goreman)", "cluster de três membros (goreman)"),
+];
 
 /// What the browser must do.
 #[derive(Debug, Clone, PartialEq)]
@@ -546,12 +556,12 @@ impl Model {
         // Changes that typed lines cannot replay: the journal no longer tells what changed.
         if matches!(
             action,
-            Action::WriteFile { .. } | Action::OpenLesson(_) | Action::OpenFirst | Action::ResetLesson | Action::RestartStep | Action::Sandbox | Action::StepTo(_) | Action::LoadSession(_) | Action::Reset
+            Action::WriteFile { .. } | Action::OpenLesson(_) | Action::OpenFirst | Action::ResetLesson | Action::RestartStep | Action::Sandbox | Action::StepTo(_) | Action::LoadSession(_) | Action::Reset | Action::NewSession(_)
         ) {
             self.unjournaled += 1;
         }
         // A tab that does not own the session replaces or erases nothing (its page is read-only).
-        if !self.owner && matches!(action, Action::Reset | Action::LoadSession(_)) {
+        if !self.owner && matches!(action, Action::Reset | Action::LoadSession(_) | Action::NewSession(_)) {
             return fx;
         }
         // Lines typed before the programs' code arrived wait for it, in order (crate::lazy).
@@ -630,6 +640,7 @@ impl Model {
                 self.term.push(note("Sandbox: a fresh node, no lesson.", "Sandbox: um nó novo, sem lição."));
             }
             Action::CloseLesson => self.active = None,
+            Action::NewSession(name) => self.new_session(&name),
             Action::LoadSession(_) if !self.codec || crate::lazy::codec().is_none() => self.term.push(note(
                 "The session file cannot be opened: this page could not download the code that reads it (are you offline?). Nothing changed.",
                 "O arquivo da sessão não pode ser aberto: a página não conseguiu baixar o código que o lê (está sem rede?). Nada mudou.",
@@ -874,6 +885,35 @@ impl Model {
     }
 
     /// Opens a lesson that is here, or fetches a course lesson's file to open it.
+    /// The scenario of the session on screen (`kubeadm`, `plain`, `cluster`, ...).
+    pub fn scenario(&self) -> &str {
+        &self.session.world.scenario
+    }
+
+    /// Whether replacing the session loses work: a command was typed or a lesson is open (the
+    /// page asks before `NewSession` then, as before "Reset session").
+    pub fn has_work(&self) -> bool {
+        !self.session.history.is_empty() || self.active.is_some()
+    }
+
+    /// `Action::NewSession`: a fresh sandbox node of that scenario; an unknown one changes
+    /// nothing and says so.
+    fn new_session(&mut self, name: &str) {
+        let Some((_, en, pt)) = SANDBOX_SCENARIOS.iter().find(|(n, _, _)| *n == name) else {
+            self.term.push(note(format!("Unknown scenario `{name}`: nothing changed."), format!("Cenário desconhecido `{name}`: nada mudou.")));
+            return;
+        };
+        let Ok(session) = Session::new(name) else {
+            self.term.push(note(format!("The scenario `{name}` could not be built: nothing changed."), format!("Não foi possível montar o cenário `{name}`: nada mudou.")));
+            return;
+        };
+        self.session = session;
+        self.active = None;
+        self.last = LastRun::default();
+        self.term.clear();
+        self.term.push(note(format!("Sandbox: a fresh session on the {en}, no lesson."), format!("Sandbox: uma sessão nova no {pt}, sem lição.")));
+    }
+
     fn open_or_fetch(&mut self, id: &str) -> Option<Effect> {
         match self.to_fetch(id).map(|c| c.file.clone()) {
             Some(file) => {

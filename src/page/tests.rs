@@ -482,3 +482,133 @@ fn the_terminal_scrolls_to_its_end_when_its_lines_change_and_only_then() {
     let fx = m.apply(Action::WriteFile { path: "/root/b.txt".into(), data: b"x".to_vec(), uploaded: false });
     assert_eq!(scrolls(&fx), 1, "a saved file's note");
 }
+
+fn members_view(m: &Model) -> crate::cluster_view::MembersView {
+    crate::cluster_view::members_view(&m.session).expect("a cluster session")
+}
+
+fn leader_of(v: &crate::cluster_view::MembersView) -> Option<String> {
+    v.members.iter().find(|r| r.leader).map(|r| r.name.clone())
+}
+
+#[test]
+fn the_scenario_choice_starts_a_fresh_sandbox_on_that_node_and_keeps_lesson_progress() {
+    let mut m = with_lesson(LESSON);
+    run(&mut m, "etcdctl put a 1");
+    let passed = m.progress.clone();
+    assert!(m.has_work());
+    assert_eq!(m.scenario(), "plain");
+    let fx = m.apply(Action::NewSession("cluster".into()));
+    assert!(fx.contains(&Effect::ScheduleSave), "{fx:?}");
+    assert_eq!(m.scenario(), "cluster");
+    assert!(m.active.is_none(), "the lesson closes");
+    assert_eq!(m.progress, passed, "lesson progress stays");
+    assert!(!m.has_work(), "a fresh session has nothing to lose");
+    assert_eq!(notes(&m), vec!["Sandbox: a fresh session on the three-member cluster (goreman), no lesson.".to_string()]);
+    assert_eq!(output(&mut m, "goreman run status"), "*etcd1\n*etcd2\n*etcd3\n");
+    assert_eq!(output(&mut m, "etcdctl get a; echo $?"), "0\n", "the old keys are gone");
+    // Each offered scenario builds; the kubeadm node has its kubeconfig.
+    m.apply(Action::NewSession("kubeadm".into()));
+    assert_eq!(m.scenario(), "kubeadm");
+    assert!(m.session.world.cluster.is_none() && m.session.world.vfs.exists("/etc/kubernetes/admin.conf"));
+    m.apply(Action::NewSession("plain".into()));
+    assert_eq!(m.scenario(), "plain");
+    // An unknown scenario (or one the page does not offer) changes nothing and says so.
+    run(&mut m, "touch /root/mine");
+    for bad in ["bogus", "kubeadm-wrong-ca", ""] {
+        m.apply(Action::NewSession(bad.into()));
+        assert_eq!(m.scenario(), "plain");
+        assert_eq!(notes(&m).last().cloned(), Some(format!("Unknown scenario `{bad}`: nothing changed.")));
+    }
+    assert!(m.session.world.vfs.exists("/root/mine"));
+    // A tab that does not own the session replaces nothing.
+    m.apply(Action::TabLost);
+    m.apply(Action::NewSession("cluster".into()));
+    assert_eq!(m.scenario(), "plain");
+}
+
+#[test]
+fn the_chosen_scenario_and_its_members_survive_a_reload_and_old_saves_load() {
+    let mut m = fresh();
+    m.apply(Action::NewSession("cluster".into()));
+    run(&mut m, "goreman run stop etcd1");
+    let bytes = crate::persist::encode(&m.session, &m.page_state());
+    let (session, page) = crate::persist::decode(&bytes).unwrap();
+    let (m2, _) = start_with(Saved::Restored(Box::new(session), page), true, None, true, true);
+    assert_eq!(m2.scenario(), "cluster");
+    assert_eq!(members_view(&m2), members_view(&m));
+    assert_eq!(leader_of(&members_view(&m2)).as_deref(), Some("infra2"));
+    // A save from before the elections timeline (no `elections` field) still loads.
+    let c = m.session.world.cluster.clone().unwrap();
+    let mut v = ciborium::Value::serialized(&c).unwrap();
+    if let ciborium::Value::Map(entries) = &mut v {
+        let n = entries.len();
+        entries.retain(|(k, _)| k.as_text() != Some("elections"));
+        assert_eq!(entries.len(), n - 1);
+    }
+    let old: crate::cluster::members::Cluster = v.deserialized().unwrap();
+    assert!(old.elections.is_empty());
+    assert_eq!((old.leader, old.term), (c.leader, c.term));
+}
+
+#[test]
+fn the_cluster_panel_follows_members_leader_quorum_and_elections() {
+    use crate::cluster::members::Why;
+    let mut m = fresh();
+    assert!(crate::cluster_view::members_view(&m.session).is_none(), "a single node has no members panel");
+    m.apply(Action::NewSession("cluster".into()));
+    let v = members_view(&m);
+    let names: Vec<&str> = v.members.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["infra1", "infra2", "infra3"]);
+    // IDs and URLs as `etcdctl member list` prints them.
+    let list = output(&mut m, "etcdctl member list");
+    for r in &v.members {
+        assert!(list.contains(&format!("{}, started, {}, ", r.id, r.name)) && list.contains(&r.client_url), "{list}\n{r:?}");
+    }
+    assert_eq!(v.members.iter().map(|r| r.proc.clone().unwrap()).collect::<Vec<_>>(), ["etcd1", "etcd2", "etcd3"]);
+    assert_eq!((leader_of(&v).as_deref(), v.term, v.running, v.needed, v.quorum), (Some("infra1"), 2, 3, 2, true));
+    assert_eq!(v.elections.len(), 1);
+    assert_eq!((v.elections[0].leader.as_deref(), v.elections[0].why), (Some("infra1"), Why::Start));
+    // The raft index is what `endpoint status` prints.
+    let status = output(&mut m, "etcdctl endpoint status --cluster");
+    let idx = members_view(&m).members[0].raft_index.unwrap();
+    assert!(status.lines().all(|l| l.contains(&format!(", {idx}, {idx}, "))), "{status} {idx}");
+
+    // A button types its command: it shows in the scrollback and the history as typed.
+    run(&mut m, "sleep 65");
+    m.apply(Action::Run(vec!["goreman run stop etcd1".into()]));
+    assert!(m.term.lines.iter().any(|l| matches!(&l.kind, LineKind::Prompt(_, line) if line == "goreman run stop etcd1")));
+    assert_eq!(m.session.history.last().map(String::as_str), Some("goreman run stop etcd1"));
+    let v = members_view(&m);
+    assert_eq!((leader_of(&v).as_deref(), v.term, v.running, v.quorum), (Some("infra2"), 3, 2, true));
+    let stopped = &v.members[0];
+    assert_eq!((stopped.running, stopped.leader, stopped.raft_index, stopped.raft_term), (false, false, None, 2));
+    assert_eq!(v.members[1].raft_term, 3);
+    let e = &v.elections[1];
+    assert_eq!((e.term, e.leader.as_deref(), e.why), (3, Some("infra2"), Why::LeaderStopped));
+    let secs = |at: &str| at.split(':').fold(0i64, |acc, p| acc * 60 + p.parse::<i64>().unwrap());
+    assert_eq!(secs(&e.at) - secs(&v.elections[0].at), 65, "{} then {}", v.elections[0].at, e.at);
+    // A follower stopped changes no leader: no election.
+    run(&mut m, "goreman run stop etcd3");
+    let v = members_view(&m);
+    assert_eq!((leader_of(&v), v.running, v.quorum), (None, 1, false));
+    let e = v.elections.last().unwrap();
+    assert_eq!((e.term, e.leader.as_deref(), e.why), (3, None, Why::QuorumLost));
+    // A member back: a quorum again, and an election.
+    run(&mut m, "goreman run start etcd1");
+    let v = members_view(&m);
+    assert!(v.quorum && leader_of(&v).is_some());
+    let e = v.elections.last().unwrap();
+    assert_eq!((e.term, e.why), (4, Why::Start));
+    // move-leader is an election too; restarting a follower is not.
+    run(&mut m, "goreman run start etcd3");
+    let n = members_view(&m).elections.len();
+    run(&mut m, "goreman run restart etcd3");
+    assert_eq!(members_view(&m).elections.len(), n);
+    let target = members_view(&m).members[2].id.clone();
+    let out = output(&mut m, &format!("etcdctl --endpoints=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379 move-leader {target}"));
+    assert!(out.starts_with("Leadership transferred"), "{out}");
+    let v = members_view(&m);
+    let e = v.elections.last().unwrap();
+    assert_eq!((e.leader.as_deref(), e.why, e.term, v.term), (Some("infra3"), Why::MoveLeader, 5, 5));
+}

@@ -38,6 +38,9 @@ pub fn app() -> Html {
     // A first visit (nothing saved in this browser) shows where to start.
     let start_card = use_state(|| !super::state::has_saved_session());
     let confirm_reset = use_state(|| false);
+    // The scenario choice: the scenario asked for, while its confirmation shows.
+    let confirm_scenario = use_state(|| None::<String>);
+    let scenario_ref = use_node_ref();
     // Save when the page goes away and before another tab takes over (saves after changes are
     // the model's `Effect::ScheduleSave`).
     super::autosave::use_page_events(&state);
@@ -126,6 +129,8 @@ pub fn app() -> Html {
         let c = confirm_reset.clone();
         Callback::from(move |_: MouseEvent| c.set(false))
     };
+    // The scenario choice rides in the programs' chunk (crate::lazy): nothing until it is here.
+    let scenario = crate::lazy::programs().map_or_else(Html::default, |p| (p.scenario_choice)(&state, m.owner, l, m.scenario(), m.has_work(), &confirm_scenario, &scenario_ref));
     // Save / load my session: the whole playground as one CBOR file (crate::session_file).
     let save_session = {
         let state = state.clone();
@@ -198,6 +203,7 @@ pub fn app() -> Html {
                         <button id="reset" onclick={ ask_reset }>{ t(l, "reset.button") }</button>
                     }
                 }
+                { scenario }
                 <button id="session-save" onclick={ save_session.clone() }>{ t(l, "session.save") }</button>
                 if m.owner {
                     <input id="session-load" class="sr-only" type="file" accept=".cbor,application/cbor" onchange={ load_session } />
@@ -267,4 +273,65 @@ pub fn app() -> Html {
 fn do_reset_notice(state: &Handle) -> Callback<MouseEvent> {
     let state = state.clone();
     Callback::from(move |_: MouseEvent| state.dispatch(Action::Reset))
+}
+
+/// The type of [`scenario_choice`], which `crate::lazy::Programs` carries.
+pub type ScenarioChoice = fn(&Handle, bool, Lang, &str, bool, &UseStateHandle<Option<String>>, &NodeRef) -> Html;
+
+/// The scenario choice (issue 19): a fresh sandbox session on the kubeadm node, a plain node or
+/// the three-member cluster; it asks first when the session has work in it (as "Reset session").
+/// Reached only through `crate::lazy::Programs` (out of the first load), so its texts are here.
+pub fn scenario_choice(state: &Handle, owner: bool, l: Lang, current: &str, work: bool, confirm: &UseStateHandle<Option<String>>, select: &NodeRef) -> Html {
+    if !owner {
+        return html! {};
+    }
+    let start = {
+        let (state, confirm, select) = (state.clone(), confirm.clone(), select.clone());
+        Callback::from(move |_: MouseEvent| {
+            // web-sys's `value` getter is structural (`el.value`), so it reads a <select> too
+            // (no HtmlSelectElement feature for one call).
+            use wasm_bindgen::JsCast;
+            let Some(name) = select.get().map(|n| n.unchecked_into::<web_sys::HtmlInputElement>().value()) else { return };
+            if work {
+                confirm.set(Some(name));
+            } else {
+                state.dispatch(Action::NewSession(name));
+            }
+        })
+    };
+    if let Some(name) = (**confirm).clone() {
+        let yes = {
+            let (state, confirm) = (state.clone(), confirm.clone());
+            Callback::from(move |_: MouseEvent| {
+                confirm.set(None);
+                state.dispatch(Action::NewSession(name.clone()));
+            })
+        };
+        let no = {
+            let confirm = confirm.clone();
+            Callback::from(move |_: MouseEvent| confirm.set(None))
+        };
+        let confirm_text = l.pick(
+            "Replace this session with a fresh one? Its commands and files are lost (lesson progress stays).",
+            "Trocar esta sessão por uma nova? Os comandos e arquivos dela se perdem (o progresso das lições fica).",
+        );
+        return html! {
+            <span class="confirm" id="scenario-confirm" role="group" aria-label={ confirm_text }>
+                { confirm_text }{ " " }
+                <button id="scenario-yes" class="danger" onclick={ yes }>{ l.pick("Yes, start it", "Sim, iniciar") }</button>
+                <button id="scenario-no" onclick={ no }>{ t(l, "reset.no") }</button>
+            </span>
+        };
+    }
+    html! {
+        <span class="scenario" role="group" aria-labelledby="scenario-label">
+            <label id="scenario-label" for="scenario">{ l.pick("New session on", "Nova sessão em") }</label>{ " " }
+            <select id="scenario" ref={ select.clone() }>
+                { for crate::page::SANDBOX_SCENARIOS.iter().map(|(name, en, pt)| html! {
+                    <option value={ *name } selected={ *name == current }>{ l.pick(en, pt) }</option>
+                }) }
+            </select>
+            <button id="scenario-start" onclick={ start }>{ l.pick("Start", "Iniciar") }</button>
+        </span>
+    }
 }

@@ -2,7 +2,7 @@
 //! No etcd or shell logic lives here: every typed line goes through `Session::execute`, and
 //! what the panels show is computed by `crate::inspect` / `crate::term`.
 
-mod app;
+pub(crate) mod app;
 mod autosave;
 pub(crate) mod cluster;
 mod crash;

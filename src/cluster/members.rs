@@ -484,6 +484,59 @@ pub fn promote(world: &mut impl Node, id: u64) -> Result<(), MemberError> {
     Ok(())
 }
 
+/// How an etcd started with `--initial-cluster-state existing` joins: the member `member add`
+/// created, found by its peer URLs, takes the name and client URLs, runs, catches up from the
+/// leader (the keyspace is the replicated one) and publishes its name (one raft entry).
+/// `Err`: the text etcd 3.4.23 logs at level C before it exits with status 1 (measured; the
+/// members in `error validating peerURLs` come from a Go map, in any order: here by ID).
+/// `--initial-cluster-state new` against a running cluster is not an error at start: that
+/// etcd bootstraps a cluster of its own and logs `cluster ID mismatch` forever (the caller
+/// says so). The `etcd` command that calls this is not written yet.
+pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, String)], client_urls: Vec<String>) -> Result<u64, String> {
+    let mine: Vec<String> = initial_cluster.iter().filter(|(n, _)| n == name).map(|(_, u)| u.clone()).collect();
+    if mine.is_empty() {
+        return Err(format!("etcdmain: couldn't find local name {} in the initial cluster configuration", crate::gofmt::quote(name)));
+    }
+    let all: Vec<(u64, Vec<String>, String, Vec<String>)> = members(&*world).iter().map(|m| (m.member_id, m.peer_urls.clone(), m.name.clone(), m.advertise_client_urls.clone())).collect();
+    let dump = || {
+        let ms: Vec<String> = all
+            .iter()
+            .map(|(id, peers, n, clients)| {
+                let learner = world.parts().1.is_some_and(|c| c.learners.contains(id) && !c.learner_flag_lost.contains(id));
+                format!("&{{ID:{id:x} RaftAttributes:{{PeerURLs:[{}] IsLearner:{learner}}} Attributes:{{Name:{n} ClientURLs:[{}]}}}}", peers.join(" "), clients.join(" "))
+            })
+            .collect();
+        format!("etcdmain: error validating peerURLs {{ClusterID:{:x} Members:[{}] RemovedMemberIDs:[]}}", cluster_id(&*world), ms.join(" "))
+    };
+    if initial_cluster.len() != all.iter().map(|m| m.1.len()).sum::<usize>() {
+        return Err(format!("{}: member count is unequal", dump()));
+    }
+    let listed: Vec<&String> = initial_cluster.iter().map(|(_, u)| u).collect();
+    if let Some((id, peers, ..)) = all.iter().find(|(_, peers, ..)| !peers.iter().all(|u| listed.contains(&u))) {
+        return Err(format!("{}: PeerURLs: no match found for existing member ({id:x}, [{}])", dump(), peers.join(" ")));
+    }
+    let Some(id) = all.iter().find(|(_, peers, ..)| peers.iter().any(|u| mine.contains(u))).map(|m| m.0) else {
+        return Err(format!("{}: member count is unequal", dump()));
+    };
+    let unstarted = world.parts().1.is_some_and(|c| c.unstarted.contains(&id));
+    if !unstarted {
+        // The member exists and has a name: this is a restart, not a join (goreman does
+        // those). Not measured: the text is the playground's, not etcd's.
+        return Err(format!("member {id:x} has already started: restart it with goreman"));
+    }
+    let Some(m) = member_by_id_mut(world, id) else { return Err(format!("etcdmain: member {id:x} not found")) };
+    m.name = name.to_string();
+    m.listen_client_urls = client_urls.clone();
+    m.advertise_client_urls = client_urls;
+    m.data_dir = format!("/root/{name}.etcd");
+    m.running = false;
+    if let Some(c) = world.parts_mut().1 {
+        c.unstarted.retain(|x| *x != id);
+    }
+    let _ = start(world, name);
+    Ok(id)
+}
+
 /// A member's identity (names, IDs, URLs, version), without the keyspace.
 pub fn identity_of(s: &EtcdServer) -> EtcdServer {
     EtcdServer {
@@ -596,6 +649,37 @@ mod tests {
         assert_eq!(check_remove(&w, MEMBER_IDS[2]), Ok(()));
         remove(&mut w, MEMBER_IDS[2]).unwrap();
         assert_eq!(check_remove(&w, MEMBER_IDS[1]), Err(MemberError::NotEnoughStarted));
+    }
+
+    fn procfile_with(extra: (&str, &str)) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = [("infra1", "http://127.0.0.1:12380"), ("infra2", "http://127.0.0.1:22380"), ("infra3", "http://127.0.0.1:32380")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        v.push((extra.0.to_string(), extra.1.to_string()));
+        v
+    }
+
+    #[test]
+    fn a_member_joins_with_the_settings_member_add_printed_and_catches_up() {
+        let mut w = world();
+        w.etcd.store.put(crate::engine::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap();
+        let id = add(&mut w, url("http://127.0.0.1:42380"), false, 0).unwrap();
+        let before = raft_index(&w);
+        // Measured: etcd 3.4.23's fatal lines for a wrong name and a wrong cluster.
+        let err = join(&mut w, "infra9", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")).unwrap_err();
+        assert_eq!(err, "etcdmain: couldn't find local name \"infra9\" in the initial cluster configuration");
+        let short = &procfile_with(("infra4", "http://127.0.0.1:42380"))[2..];
+        assert!(join(&mut w, "infra4", short, url("http://127.0.0.1:42379")).unwrap_err().ends_with("RemovedMemberIDs:[]}: member count is unequal"));
+        let err = join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:43380")), url("http://127.0.0.1:42379")).unwrap_err();
+        assert!(err.contains(&format!("PeerURLs: no match found for existing member ({id:x}, [http://127.0.0.1:42380])")), "{err}");
+        assert_eq!(raft_index(&w), before, "a failed start changes nothing");
+        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")), Ok(id));
+        assert_eq!(listed_status(&w, id), ("started", false));
+        assert_eq!(raft_index(&w), before + 1, "it publishes its name");
+        // It serves the replicated keyspace on its client URL.
+        assert_eq!(focus(&mut w, &["127.0.0.1:42379".to_string()]), Some(0));
+        assert_eq!((w.etcd.name.as_str(), w.etcd.store.current_revision()), ("infra4", 2));
+        // Four voting members run now: one stopped leaves a quorum (3 of 4).
+        stop(&mut w, "infra3");
+        assert!(has_quorum(&w));
     }
 
     #[test]

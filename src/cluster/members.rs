@@ -255,6 +255,15 @@ pub const CLUSTER_ID: u64 = 0xef37ad9dc622a7c4;
 //   promoted only when it runs and has caught up (`... which is in sync with leader`);
 // - an added member is `unstarted` (no name, no client URLs) until it starts; a voting one
 //   raises the quorum (3 of 4 members), a learner does not.
+// - measured, not modelled yet (a learner only runs once an `etcd` command calls [`join`]):
+//   through a running learner's endpoint alone, `put` fails at once (`etcdserver: rpc not
+//   supported for learner`, code Unavailable, one retry warning), a linearizable `get` and
+//   `member list` print 100 retry warnings (attempt 0..99) then the same error, `endpoint
+//   health` says `is unhealthy: failed to commit proposal: etcdserver: rpc not supported for
+//   learner`; `get --consistency=s` and `endpoint status` (IS LEARNER true) answer; with a
+//   voting member's endpoint also given, the client goes there and succeeds. A joined member
+//   publishes its name: one raft entry. `member promote` of a running learner prints
+//   `Member ID promoted in cluster CID`.
 
 /// Why the server refused a membership change: etcd's error text and its gRPC code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -144,18 +144,24 @@ pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
         }
         "table" => {
             let size = humanize_bytes(s_size(world).max(0) as u64);
-            let t: Vec<Vec<String>> = rows.iter().map(|(ep, s, leader, idx, errors)| vec![ep.clone(), format!("{:x}", s.member_id), s.version.version.clone(), size.clone(), (*leader == s.member_id).to_string(), "false".into(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), errors.clone()]).collect();
+            let t: Vec<Vec<String>> = rows.iter().map(|(ep, s, leader, idx, errors)| vec![ep.clone(), format!("{:x}", s.member_id), s.version.version.clone(), size.clone(), (*leader == s.member_id).to_string(), is_learner(world, s.member_id).to_string(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), errors.clone()]).collect();
             p.print(table(&STATUS_COLUMNS, &t));
         }
         _ => {
             let size = humanize_bytes(s_size(world).max(0) as u64);
             for (ep, s, leader, idx, errors) in &rows {
-                p.println(format!("{ep}, {:x}, {}, {size}, {}, false, {}, {idx}, {idx}, {errors}", s.member_id, s.version.version, *leader == s.member_id, s.raft_term));
+                p.println(format!("{ep}, {:x}, {}, {size}, {}, {}, {}, {idx}, {idx}, {errors}", s.member_id, s.version.version, *leader == s.member_id, is_learner(world, s.member_id), s.raft_term));
             }
         }
     }
     explain_status(world, p);
     i32::from(failed)
+}
+
+/// `endpoint status`'s IS LEARNER: what raft says (a learner `member update` made look like a
+/// voter in `member list` is still one here).
+fn is_learner(world: &World, id: u64) -> bool {
+    world.cluster.as_ref().is_some_and(|c| c.learners.contains(&id))
 }
 
 fn s_size(world: &World) -> i64 {

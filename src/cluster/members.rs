@@ -692,6 +692,19 @@ mod tests {
     }
 
     #[test]
+    fn a_learner_that_joined_is_promoted_and_then_votes() {
+        let mut w = world();
+        let id = add(&mut w, url("http://127.0.0.1:42380"), true, 0).unwrap();
+        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")), Ok(id));
+        assert_eq!(listed_status(&w, id), ("started", true));
+        assert_eq!(voters(&w).len(), 3, "a running learner still does not vote");
+        assert_eq!(check_promote(&w, id), Ok(()));
+        promote(&mut w, id).unwrap();
+        assert_eq!(voters(&w).len(), 4);
+        assert_eq!(promote(&mut w, id), Err(MemberError::NotLearner));
+    }
+
+    #[test]
     fn a_leader_stopped_hands_over_to_the_longest_connected_follower() {
         let mut w = world();
         assert_eq!(leader_name(&w), "infra1");

@@ -118,7 +118,7 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
 /// What happened to the cluster, for the learner (never on stdout/stderr).
 fn explain_change(world: &World, p: &mut Proc, sub: &str, name: &str, leader_before: u64, term_before: u64) {
     let Some(c) = &world.cluster else { return };
-    let all = members::members(world);
+    let all = members::voters(world);
     let live = all.iter().filter(|m| m.running).count();
     let leader = all.iter().find(|m| m.member_id == c.leader).map(|m| m.name.clone());
     let (mut en, mut pt) = match sub {

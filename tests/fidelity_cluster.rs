@@ -11,7 +11,8 @@
 //! runs the members; `goreman run stop|start|restart etcdN` (a stand-in for goreman's RPC
 //! client: real goreman needs Go) asks it through a FIFO, and returns when the cluster has
 //! settled (a member started serves and has caught up; after a stop the live members agree on a
-//! leader, or the lone survivor has stepped down). goreman's own output for these is nothing
+//! leader, or, with fewer than a quorum of the voting members live — an added member that never
+//! started counts —, every live one has stepped down). goreman's own output for these is nothing
 //! (its `run` prints only for `list` and `status`): the stand-in's lines are not counted as
 //! compared commands. Members die with the supervisor (`setpriv --pdeathsig KILL`), and the
 //! supervisor with the test (its guard, or its parent's death).
@@ -72,7 +73,15 @@ settle() {
       leaders+=("$(grep -o '"leader":[0-9]*' <<<"$s")")
       idx+=("$(grep -o '"raftIndex":[0-9]*' <<<"$s")")
     done
-    if [ $ok = 1 ]; then
+    # The voting members (an added member that never started counts, a learner does not):
+    # fewer than half of them live is no quorum, and then no live member has a leader.
+    voters=3
+    if [ $ok = 1 ] && [ ${#live[@]} -ge 1 ]; then
+      voters=$(/usr/bin/etcdctl --endpoints="$(ep ${live[0]})" --command-timeout=1s member list 2>/dev/null | grep -c ', false$') || voters=3
+    fi
+    if [ $ok = 1 ] && [ ${#live[@]} -ge 2 ] && [ $(( ${#live[@]} * 2 )) -le "$voters" ]; then
+      [ "$(printf '%s\n' "${leaders[@]}" | sort -u)" = '"leader":0' ] && return
+    elif [ $ok = 1 ]; then
       if [ ${#live[@]} -ge 2 ]; then
         u=$(printf '%s\n' "${leaders[@]}" | sort -u); i=$(printf '%s\n' "${idx[@]}" | sort -u)
         if [ "$(wc -l <<<"$u")" = 1 ] && [ "$u" != '"leader":0' ] && [ "$(wc -l <<<"$i")" = 1 ]; then
@@ -135,6 +144,11 @@ fn start_cluster(tag: &str) -> Real {
     };
     write_exe(&dir.join("supervisor.sh"), SUPERVISOR);
     write_exe(&dir.join("goreman"), GOREMAN);
+    // One cluster boots at a time: the first election is fixed by infra1's shorter election
+    // timeout, which only holds while infra1 and infra2 start at the same pace (nine clusters
+    // booting at once on two cores let infra2 win it now and then).
+    static BOOTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _booting = BOOTING.lock().unwrap_or_else(|e| e.into_inner());
     let log = std::fs::File::create(dir.join("supervisor.log")).unwrap();
     let child = Command::new("/usr/bin/setpriv")
         .args(["--pdeathsig", "KILL", "/usr/bin/unshare", "-n", "/bin/bash"])
@@ -185,7 +199,49 @@ fn normalize_cluster(s: &str) -> String {
     if out.ends_with('\n') {
         joined.push('\n');
     }
-    harness::replace_all(&joined, rules)
+    added_members(&harness::replace_all(&joined, rules))
+}
+
+/// A member `member add` creates gets a random ID (etcd hashes its peer URLs with the time),
+/// and listings are ordered by ID: its IDs are normalized like the others (also the 1 in 16
+/// that has fewer than 16 hex digits, which `%16x` and the tables pad with spaces), and the
+/// lines ordered by ID — `member list`'s rows, `ETCD_INITIAL_CLUSTER`'s items — are sorted.
+fn added_members(s: &str) -> String {
+    static SHORT: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
+    let (short, initial) = SHORT.get_or_init(|| (Regex::new(r"( *)\b([0-9a-f]{13,15})\b").unwrap(), Regex::new(r#"ETCD_INITIAL_CLUSTER="([^"]*)""#).unwrap()));
+    let out = short.replace_all(s, |c: &regex::Captures| {
+        let (pad, id) = (&c[1], &c[2]);
+        if id.bytes().all(|b| b.is_ascii_digit()) {
+            return c[0].to_string();
+        }
+        let extra = 16 - id.len();
+        let pad = if pad.len() > extra { &pad[extra..] } else { pad };
+        format!("{pad}<HEX>")
+    });
+    let out = initial.replace_all(&out, |c: &regex::Captures| {
+        let mut items: Vec<&str> = c[1].split(',').collect();
+        items.sort();
+        format!("ETCD_INITIAL_CLUSTER=\"{}\"", items.join(","))
+    });
+    let by_id = |l: &str| l.starts_with("<HEX>, ") || l.starts_with("| <HEX> |");
+    let mut lines: Vec<String> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    for l in out.lines() {
+        if by_id(l) {
+            run.push(l.to_string());
+            continue;
+        }
+        run.sort();
+        lines.append(&mut run);
+        lines.push(l.to_string());
+    }
+    run.sort();
+    lines.append(&mut run);
+    let mut joined = lines.join("\n");
+    if out.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
 }
 
 #[test]
@@ -201,6 +257,13 @@ fn the_suite_normalizes_health_order_and_the_no_quorum_race_only() {
     assert_eq!(normalize_cluster("Error: etcdserver: request timed out\n"), normalize_cluster("Error: context deadline exceeded\n"));
     let unhealthy = |e: &str| normalize_cluster(&format!("127.0.0.1:2379 is unhealthy: failed to commit proposal: {e}\n"));
     assert_eq!(unhealthy("rpc error: code = Unavailable desc = etcdserver: request timed out"), unhealthy("context deadline exceeded"));
+    // An added member: a short random ID, padded by `%16x`; rows and items ordered by ID.
+    assert_eq!(normalize_cluster("Member  e0e0705a6672c9c added to cluster ef37ad9dc622a7c4\n"), normalize_cluster("Member 12d375f40e8d96a9 added to cluster ef37ad9dc622a7c4\n"));
+    let list = |a: &str, b: &str| normalize_cluster(&format!("{a}, unstarted, , http://127.0.0.1:42380, , false\n{b}, started, infra1, http://127.0.0.1:12380, http://127.0.0.1:2379, false\n"));
+    assert_eq!(list("e0e0705a6672c9cd", "8211f1d0f64f3269"), list("8211f1d0f64f3269", "e0e0705a6672c9cd"));
+    let init = |v: &str| normalize_cluster(&format!("ETCD_INITIAL_CLUSTER=\"{v}\"\n"));
+    assert_eq!(init("infra1=http://a:1,infra4=http://b:2"), init("infra4=http://b:2,infra1=http://a:1"));
+    assert_ne!(init("infra1=http://a:1,infra4=http://b:2"), init("infra1=http://a:1,infra5=http://b:2"));
     // A different error stays different.
     assert_ne!(normalize_cluster("Error: etcdserver: no leader\n"), normalize_cluster("Error: context deadline exceeded\n"));
 }

@@ -43,6 +43,18 @@ pub struct Cluster {
     /// follower connected the longest.
     pub started: Vec<(u64, u64)>,
     pub next_start: u64,
+    /// Members added as learners (`member add --learner`): they do not vote, so they do not
+    /// count for the quorum (see [`voters`]).
+    #[serde(default)]
+    pub learners: Vec<u64>,
+    /// Members added and never started: `member list` shows them `unstarted`, without a name
+    /// or client URLs; a voting one still counts for the quorum.
+    #[serde(default)]
+    pub unstarted: Vec<u64>,
+    /// Learners `member update` made look like voters in `member list` (3.4.23 writes the
+    /// updated member without its IsLearner flag; raft still treats it as a learner).
+    #[serde(default)]
+    pub learner_flag_lost: Vec<u64>,
     /// Every change of leader, oldest first (the page's elections timeline); sessions saved
     /// before it was kept load with an empty one.
     #[serde(default)]
@@ -107,10 +119,16 @@ pub fn members(world: &impl Node) -> Vec<&EtcdServer> {
     v
 }
 
-/// Whether a majority of the members run.
+/// Whether a majority of the voting members run (learners do not vote).
 pub fn has_quorum(world: &impl Node) -> bool {
-    let all = members(world);
-    all.iter().filter(|m| m.running).count() * 2 > all.len()
+    let v = voters(world);
+    v.iter().filter(|m| m.running).count() * 2 > v.len()
+}
+
+/// The voting members (all but the learners), ordered by member ID.
+pub fn voters(world: &impl Node) -> Vec<&EtcdServer> {
+    let learners = world.parts().1.map(|c| c.learners.clone()).unwrap_or_default();
+    members(world).into_iter().filter(|m| !learners.contains(&m.member_id)).collect()
 }
 
 /// The raft index of a running member: all running members have caught up.
@@ -258,7 +276,7 @@ pub fn procfile_cluster(version: super::EtcdVersion) -> (EtcdServer, Cluster) {
         }
     };
     let ids = MEMBER_IDS;
-    let c = Cluster { others: vec![member(2, ids[1]), member(3, ids[2])], leader: ids[0], term: 2, extra_entries: 9, started: vec![(ids[0], 0), (ids[1], 1), (ids[2], 2)], next_start: 3, elections: vec![Election { term: 2, leader: ids[0], at_ms: 0, why: Why::Start }] };
+    let c = Cluster { others: vec![member(2, ids[1]), member(3, ids[2])], leader: ids[0], term: 2, extra_entries: 9, started: vec![(ids[0], 0), (ids[1], 1), (ids[2], 2)], next_start: 3, elections: vec![Election { term: 2, leader: ids[0], at_ms: 0, why: Why::Start }], ..Default::default() };
     (member(1, ids[0]), c)
 }
 
@@ -267,6 +285,339 @@ pub fn procfile_cluster(version: super::EtcdVersion) -> (EtcdServer, Cluster) {
 /// prints them.
 pub const MEMBER_IDS: [u64; 3] = [0x8211f1d0f64f3269, 0x91bc3c398fb3c146, 0xfd422379fda50e48];
 pub const CLUSTER_ID: u64 = 0xef37ad9dc622a7c4;
+
+// --- Membership changes (`etcdctl member add|remove|update|promote`) -----------------------
+//
+// Measured with three real etcd 3.4.23 members (tests/fidelity_cluster/07_* onward):
+// - each change the leader proposes is one raft entry, committed even when applying it fails
+//   (`member not found`, `Peer URLs already exists`, `too many learner members in cluster`,
+//   `can only promote a learner member`): those checks run when the entry is applied, so
+//   they need a quorum like a write;
+// - before proposing, a member (learner or not) is added only when every voting member is
+//   connected (`etcdserver: unhealthy cluster`; an unstarted or stopped one is not, nor, for
+//   5 s, one that just started: the playground does not model those 5 s), a running voting
+//   member is removed only when the others connected still make a quorum, and a learner is
+//   promoted only when it runs and has caught up (`... which is in sync with leader`);
+// - an added member is `unstarted` (no name, no client URLs) until it starts; a voting one
+//   raises the quorum (3 of 4 members), a learner does not.
+// - measured, not modelled yet (a learner only runs once an `etcd` command calls [`join`]):
+//   through a running learner's endpoint alone, `put` fails at once (`etcdserver: rpc not
+//   supported for learner`, code Unavailable, one retry warning), a linearizable `get` and
+//   `member list` print 100 retry warnings (attempt 0..99) then the same error, `endpoint
+//   health` says `is unhealthy: failed to commit proposal: etcdserver: rpc not supported for
+//   learner`; `get --consistency=s` and `endpoint status` (IS LEARNER true) answer; with a
+//   voting member's endpoint also given, the client goes there and succeeds. A joined member
+//   publishes its name: one raft entry. `member promote` of a running learner prints
+//   `Member ID promoted in cluster CID`.
+
+/// Why the server refused a membership change: etcd's error text and its gRPC code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberError {
+    Unhealthy,
+    NotEnoughStarted,
+    PeerUrlsExist,
+    TooManyLearners,
+    NotFound,
+    NotLearner,
+    LearnerNotReady,
+}
+
+impl MemberError {
+    pub fn text(self) -> &'static str {
+        match self {
+            MemberError::Unhealthy => "etcdserver: unhealthy cluster",
+            MemberError::NotEnoughStarted => "etcdserver: re-configuration failed due to not enough started members",
+            MemberError::PeerUrlsExist => "etcdserver: Peer URLs already exists",
+            MemberError::TooManyLearners => "etcdserver: too many learner members in cluster",
+            MemberError::NotFound => "etcdserver: member not found",
+            MemberError::NotLearner => "etcdserver: can only promote a learner member",
+            MemberError::LearnerNotReady => "etcdserver: can only promote a learner member which is in sync with leader",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MemberError::Unhealthy => "Unavailable",
+            MemberError::NotFound => "NotFound",
+            _ => "FailedPrecondition",
+        }
+    }
+
+    /// Whether the server refused before proposing (no quorum needed, no raft entry).
+    pub fn before_proposing(self) -> bool {
+        matches!(self, MemberError::Unhealthy | MemberError::NotEnoughStarted | MemberError::LearnerNotReady)
+    }
+}
+
+/// How `member list` shows a member: `started`/`unstarted`, and its IS LEARNER column.
+pub fn listed_status(world: &impl Node, id: u64) -> (&'static str, bool) {
+    let Some(c) = world.parts().1 else { return ("started", false) };
+    let status = if c.unstarted.contains(&id) { "unstarted" } else { "started" };
+    (status, c.learners.contains(&id) && !c.learner_flag_lost.contains(&id))
+}
+
+/// The cluster's ID (the one in every response header).
+pub fn cluster_id(world: &impl Node) -> u64 {
+    world.parts().0.cluster_id
+}
+
+/// The checks the leader makes before it proposes a change (strict reconfiguration).
+/// Adding a voting member needs enough started (named) voting members for the larger
+/// quorum; adding any member needs every voting member connected to the leader.
+pub fn check_before_add(world: &impl Node, learner: bool) -> Result<(), MemberError> {
+    let v = voters(world);
+    let unstarted = world.parts().1.map(|c| c.unstarted.clone()).unwrap_or_default();
+    let started = v.iter().filter(|m| !unstarted.contains(&m.member_id)).count();
+    if !learner && started < (v.len() + 1) / 2 + 1 {
+        return Err(MemberError::NotEnoughStarted);
+    }
+    if v.iter().any(|m| !m.running) {
+        return Err(MemberError::Unhealthy);
+    }
+    Ok(())
+}
+
+/// A new member's ID: real etcd hashes the peer URLs with the time; here the time is the
+/// world's clock, so the same session gives the same ID. Never 0, never one in use, always
+/// 16 hex digits.
+fn new_member_id(world: &impl Node, peer_urls: &[String], now_ms: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in peer_urls.join(",").bytes().chain(now_ms.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let ids: Vec<u64> = members(world).iter().map(|m| m.member_id).collect();
+    let mut id = h | 0x1000_0000_0000_0000;
+    while ids.contains(&id) {
+        id = id.wrapping_add(1) | 0x1000_0000_0000_0000;
+    }
+    id
+}
+
+/// Applies `member add` (committed: one raft entry, whatever the outcome). Returns the new
+/// member's ID.
+pub fn add(world: &mut impl Node, peer_urls: Vec<String>, learner: bool, now_ms: u64) -> Result<u64, MemberError> {
+    let id = new_member_id(&*world, &peer_urls, now_ms);
+    let template = identity_of(world.parts().0);
+    let taken = members(&*world).iter().any(|m| m.peer_urls.iter().any(|u| peer_urls.contains(u)));
+    let too_many = learner && !world.parts().1.map_or(true, |c| c.learners.is_empty());
+    let Some(c) = world.parts_mut().1 else { return Err(MemberError::NotFound) };
+    c.extra_entries += 1;
+    if taken {
+        return Err(MemberError::PeerUrlsExist);
+    }
+    if too_many {
+        return Err(MemberError::TooManyLearners);
+    }
+    let mut m = template;
+    m.name = String::new();
+    m.member_id = id;
+    m.running = false;
+    m.listen_client_urls = Vec::new();
+    m.advertise_client_urls = Vec::new();
+    m.peer_urls = peer_urls;
+    m.data_dir = String::new();
+    c.others.push(m);
+    c.unstarted.push(id);
+    if learner {
+        c.learners.push(id);
+    }
+    Ok(id)
+}
+
+/// Applies `member remove ID`. A running member that is removed stops (etcd exits: "the
+/// member has been permanently removed from the cluster"); a leader removed leaves the others
+/// to elect a new one.
+pub fn remove(world: &mut impl Node, id: u64) -> Result<(), MemberError> {
+    if !members(&*world).iter().any(|m| m.member_id == id) {
+        if let Some(c) = world.parts_mut().1 {
+            c.extra_entries += 1;
+        }
+        return Err(MemberError::NotFound);
+    }
+    let Some(c) = world.parts_mut().1 else { return Err(MemberError::NotFound) };
+    c.extra_entries += 1;
+    let was_leader = c.leader == id;
+    // The member leaves `World::etcd` first, if it is there.
+    if world.parts().0.member_id == id {
+        let Some(other) = members(&*world).iter().find(|m| m.member_id != id && m.running).or(members(&*world).iter().find(|m| m.member_id != id)).map(|m| m.member_id) else { return Err(MemberError::NotFound) };
+        focus_id(world, other);
+    }
+    let Some(c) = world.parts_mut().1 else { return Err(MemberError::NotFound) };
+    c.others.retain(|m| m.member_id != id);
+    c.unstarted.retain(|x| *x != id);
+    c.learners.retain(|x| *x != id);
+    c.learner_flag_lost.retain(|x| *x != id);
+    c.started.retain(|(x, _)| *x != id);
+    if was_leader {
+        c.leader = 0;
+    }
+    if was_leader && has_quorum(&*world) {
+        let started = world.parts().1.map(|c| c.started.clone()).unwrap_or_default();
+        let next = voters(&*world).iter().filter(|m| m.running).map(|m| m.member_id).min_by_key(|mid| started.iter().find(|(i, _)| i == mid).map_or(u64::MAX, |x| x.1));
+        if let (Some(n), Some(c)) = (next, world.parts_mut().1) {
+            c.leader = n;
+            c.term += 1;
+            c.extra_entries += 1;
+        }
+        sync_terms(world);
+    }
+    Ok(())
+}
+
+/// The leader's checks before it proposes a removal (3.4.23's mayRemoveMember): a learner, or
+/// a member that is down (not the one asked), goes at once; otherwise the voting members still
+/// connected, less the one removed, must make a quorum of the ones left.
+pub fn check_remove(world: &impl Node, id: u64) -> Result<(), MemberError> {
+    let all = members(world);
+    let Some(m) = all.iter().find(|m| m.member_id == id) else { return Ok(()) };
+    let Some(c) = world.parts().1 else { return Ok(()) };
+    if c.learners.contains(&id) {
+        return Ok(());
+    }
+    let v = voters(world);
+    let named = v.iter().filter(|x| x.member_id != id && !c.unstarted.contains(&x.member_id)).count();
+    if named < (v.len() - 1) / 2 + 1 {
+        return Err(MemberError::NotEnoughStarted);
+    }
+    if !m.running && m.member_id != world.parts().0.member_id {
+        return Ok(());
+    }
+    let active = v.iter().filter(|x| x.running).count();
+    if active < 2 + (v.len() - 1) / 2 {
+        return Err(MemberError::Unhealthy);
+    }
+    Ok(())
+}
+
+/// Applies `member update ID --peer-urls=…`.
+pub fn update(world: &mut impl Node, id: u64, peer_urls: Vec<String>) -> Result<(), MemberError> {
+    let all = members(&*world);
+    let exists = all.iter().any(|m| m.member_id == id);
+    let taken = all.iter().any(|m| m.member_id != id && m.peer_urls.iter().any(|u| peer_urls.contains(u)));
+    let Some(c) = world.parts_mut().1 else { return Err(MemberError::NotFound) };
+    c.extra_entries += 1;
+    if !exists {
+        return Err(MemberError::NotFound);
+    }
+    if taken {
+        return Err(MemberError::PeerUrlsExist);
+    }
+    if c.learners.contains(&id) && !c.learner_flag_lost.contains(&id) {
+        c.learner_flag_lost.push(id);
+    }
+    if let Some(m) = member_by_id_mut(world, id) {
+        m.peer_urls = peer_urls;
+    }
+    Ok(())
+}
+
+/// The check before proposing a promotion: the learner must run and have caught up.
+pub fn check_promote(world: &impl Node, id: u64) -> Result<(), MemberError> {
+    let Some(c) = world.parts().1 else { return Err(MemberError::NotFound) };
+    if c.learners.contains(&id) && !members(world).iter().any(|m| m.member_id == id && m.running) {
+        return Err(MemberError::LearnerNotReady);
+    }
+    Ok(())
+}
+
+/// Applies `member promote ID`: the learner becomes a voting member.
+pub fn promote(world: &mut impl Node, id: u64) -> Result<(), MemberError> {
+    check_promote(&*world, id)?;
+    let exists = members(&*world).iter().any(|m| m.member_id == id);
+    let Some(c) = world.parts_mut().1 else { return Err(MemberError::NotFound) };
+    c.extra_entries += 1;
+    if !exists {
+        return Err(MemberError::NotFound);
+    }
+    if !c.learners.contains(&id) {
+        return Err(MemberError::NotLearner);
+    }
+    c.learners.retain(|x| *x != id);
+    c.learner_flag_lost.retain(|x| *x != id);
+    Ok(())
+}
+
+/// How an etcd started with `--initial-cluster-state existing` joins: the member `member add`
+/// created, found by its peer URLs, takes the name and client URLs, runs, catches up from the
+/// leader (the keyspace is the replicated one) and publishes its name (one raft entry).
+/// `Err`: the text etcd 3.4.23 logs at level C before it exits with status 1 (measured; the
+/// members in `error validating peerURLs` come from a Go map, in any order: here by ID).
+/// `--initial-cluster-state new` against a running cluster is not an error at start: that
+/// etcd bootstraps a cluster of its own and logs `cluster ID mismatch` forever (the caller
+/// says so). The `etcd` command that calls this is not written yet.
+pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, String)], client_urls: Vec<String>) -> Result<u64, String> {
+    let mine: Vec<String> = initial_cluster.iter().filter(|(n, _)| n == name).map(|(_, u)| u.clone()).collect();
+    if mine.is_empty() {
+        return Err(format!("etcdmain: couldn't find local name {} in the initial cluster configuration", crate::gofmt::quote(name)));
+    }
+    let all: Vec<(u64, Vec<String>, String, Vec<String>)> = members(&*world).iter().map(|m| (m.member_id, m.peer_urls.clone(), m.name.clone(), m.advertise_client_urls.clone())).collect();
+    let dump = || {
+        let ms: Vec<String> = all
+            .iter()
+            .map(|(id, peers, n, clients)| {
+                let learner = world.parts().1.is_some_and(|c| c.learners.contains(id) && !c.learner_flag_lost.contains(id));
+                format!("&{{ID:{id:x} RaftAttributes:{{PeerURLs:[{}] IsLearner:{learner}}} Attributes:{{Name:{n} ClientURLs:[{}]}}}}", peers.join(" "), clients.join(" "))
+            })
+            .collect();
+        format!("etcdmain: error validating peerURLs {{ClusterID:{:x} Members:[{}] RemovedMemberIDs:[]}}", cluster_id(&*world), ms.join(" "))
+    };
+    if initial_cluster.len() != all.iter().map(|m| m.1.len()).sum::<usize>() {
+        return Err(format!("{}: member count is unequal", dump()));
+    }
+    let listed: Vec<&String> = initial_cluster.iter().map(|(_, u)| u).collect();
+    if let Some((id, peers, ..)) = all.iter().find(|(_, peers, ..)| !peers.iter().all(|u| listed.contains(&u))) {
+        return Err(format!("{}: PeerURLs: no match found for existing member ({id:x}, [{}])", dump(), peers.join(" ")));
+    }
+    let Some(id) = all.iter().find(|(_, peers, ..)| peers.iter().any(|u| mine.contains(u))).map(|m| m.0) else {
+        return Err(format!("{}: member count is unequal", dump()));
+    };
+    let unstarted = world.parts().1.is_some_and(|c| c.unstarted.contains(&id));
+    if !unstarted {
+        // The member exists and has a name: this is a restart, not a join (goreman does
+        // those). Not measured: the text is the playground's, not etcd's.
+        return Err(format!("member {id:x} has already started: restart it with goreman"));
+    }
+    let Some(m) = member_by_id_mut(world, id) else { return Err(format!("etcdmain: member {id:x} not found")) };
+    m.name = name.to_string();
+    m.listen_client_urls = client_urls.clone();
+    m.advertise_client_urls = client_urls;
+    m.data_dir = format!("/root/{name}.etcd");
+    m.running = false;
+    if let Some(c) = world.parts_mut().1 {
+        c.unstarted.retain(|x| *x != id);
+    }
+    let _ = start(world, name);
+    Ok(id)
+}
+
+/// A member's identity (names, IDs, URLs, version), without the keyspace.
+pub fn identity_of(s: &EtcdServer) -> EtcdServer {
+    EtcdServer {
+        name: s.name.clone(),
+        member_id: s.member_id,
+        cluster_id: s.cluster_id,
+        raft_term: s.raft_term,
+        data_dir: s.data_dir.clone(),
+        listen_client_urls: s.listen_client_urls.clone(),
+        advertise_client_urls: s.advertise_client_urls.clone(),
+        peer_urls: s.peer_urls.clone(),
+        tls: s.tls.clone(),
+        version: s.version.clone(),
+        running: s.running,
+        store: Default::default(),
+        stores: Default::default(),
+        auth: Default::default(),
+    }
+}
+
+fn member_by_id_mut(world: &mut impl Node, id: u64) -> Option<&mut EtcdServer> {
+    let (etcd, cluster) = world.parts_mut();
+    if etcd.member_id == id {
+        return Some(etcd);
+    }
+    cluster?.others.iter_mut().find(|m| m.member_id == id)
+}
 
 #[cfg(test)]
 mod tests {
@@ -279,6 +630,123 @@ mod tests {
     fn leader_name(w: &crate::world::World) -> String {
         let l = w.cluster.as_ref().unwrap().leader;
         members(w).iter().find(|m| m.member_id == l).map_or("none".into(), |m| m.name.clone())
+    }
+
+    fn url(s: &str) -> Vec<String> {
+        vec![s.to_string()]
+    }
+
+    #[test]
+    fn a_voting_member_added_and_never_started_raises_the_quorum_to_3_of_4() {
+        let mut w = world();
+        let before = raft_index(&w);
+        let id = add(&mut w, url("http://127.0.0.1:42380"), false, 0).unwrap();
+        assert_eq!(raft_index(&w), before + 1, "the configuration change is one raft entry");
+        assert_eq!(listed_status(&w, id), ("unstarted", false));
+        assert_eq!(format!("{id:x}").len(), 16);
+        assert!(has_quorum(&w), "3 of 4 run");
+        // Another voting member now: infra4 is not connected.
+        assert_eq!(check_before_add(&w, false), Err(MemberError::Unhealthy));
+        stop(&mut w, "infra3");
+        assert!(!has_quorum(&w), "2 of 4 is no quorum");
+        assert_eq!(w.cluster.as_ref().unwrap().leader, 0);
+        // The unstarted member is down: removing it needs no check, only a quorum to commit.
+        assert_eq!(check_remove(&w, id), Ok(()));
+        start(&mut w, "infra3");
+        remove(&mut w, id).unwrap();
+        assert_eq!(members(&w).len(), 3);
+        assert!(w.cluster.as_ref().unwrap().unstarted.is_empty());
+    }
+
+    #[test]
+    fn a_learner_does_not_count_for_the_quorum_and_is_promoted_only_once_it_runs() {
+        let mut w = world();
+        let id = add(&mut w, url("http://127.0.0.1:42380"), true, 0).unwrap();
+        assert_eq!(listed_status(&w, id), ("unstarted", true));
+        assert_eq!(voters(&w).len(), 3);
+        stop(&mut w, "infra3");
+        assert!(has_quorum(&w), "2 of 3 voting members");
+        assert_eq!(add(&mut w, url("http://127.0.0.1:52380"), true, 1), Err(MemberError::TooManyLearners));
+        assert_eq!(check_promote(&w, id), Err(MemberError::LearnerNotReady));
+        assert_eq!(promote(&mut w, MEMBER_IDS[0]), Err(MemberError::NotLearner));
+        assert_eq!(promote(&mut w, 0x1234), Err(MemberError::NotFound));
+        // 3.4.23's `member update` drops the learner flag from the listing only.
+        update(&mut w, id, url("http://127.0.0.1:42381")).unwrap();
+        assert_eq!(listed_status(&w, id), ("unstarted", false));
+        assert_eq!(voters(&w).len(), 3, "raft still counts it as a learner");
+        assert_eq!(update(&mut w, id, url("http://127.0.0.1:12380")), Err(MemberError::PeerUrlsExist));
+    }
+
+    #[test]
+    fn failed_changes_still_take_a_raft_entry_and_change_nothing_else() {
+        let mut w = world();
+        let before = raft_index(&w);
+        assert_eq!(add(&mut w, url("http://127.0.0.1:12380"), false, 0), Err(MemberError::PeerUrlsExist));
+        assert_eq!(remove(&mut w, 0x1234), Err(MemberError::NotFound));
+        assert_eq!(update(&mut w, 0x1234, url("http://127.0.0.1:1")), Err(MemberError::NotFound));
+        assert_eq!(raft_index(&w), before + 3);
+        assert_eq!(members(&w).len(), 3);
+    }
+
+    #[test]
+    fn removing_the_leader_in_focus_leaves_the_others_to_elect_one() {
+        let mut w = world();
+        assert_eq!(w.etcd.name, "infra1");
+        w.etcd.store.put(crate::engine::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap();
+        remove(&mut w, MEMBER_IDS[0]).unwrap();
+        assert_ne!(w.etcd.member_id, MEMBER_IDS[0], "World::etcd is another member now");
+        assert_eq!(w.etcd.store.current_revision(), 2, "the keyspace stayed");
+        let c = w.cluster.as_ref().unwrap();
+        assert_eq!((c.leader, c.term), (MEMBER_IDS[1], 3));
+        assert_eq!(members(&w).len(), 2);
+        // Removing a running member of two would leave one of one: fine; of the last one: no.
+        assert_eq!(check_remove(&w, MEMBER_IDS[2]), Ok(()));
+        remove(&mut w, MEMBER_IDS[2]).unwrap();
+        assert_eq!(check_remove(&w, MEMBER_IDS[1]), Err(MemberError::NotEnoughStarted));
+    }
+
+    fn procfile_with(extra: (&str, &str)) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = [("infra1", "http://127.0.0.1:12380"), ("infra2", "http://127.0.0.1:22380"), ("infra3", "http://127.0.0.1:32380")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        v.push((extra.0.to_string(), extra.1.to_string()));
+        v
+    }
+
+    #[test]
+    fn a_member_joins_with_the_settings_member_add_printed_and_catches_up() {
+        let mut w = world();
+        w.etcd.store.put(crate::engine::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap();
+        let id = add(&mut w, url("http://127.0.0.1:42380"), false, 0).unwrap();
+        let before = raft_index(&w);
+        // Measured: etcd 3.4.23's fatal lines for a wrong name and a wrong cluster.
+        let err = join(&mut w, "infra9", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")).unwrap_err();
+        assert_eq!(err, "etcdmain: couldn't find local name \"infra9\" in the initial cluster configuration");
+        let short = &procfile_with(("infra4", "http://127.0.0.1:42380"))[2..];
+        assert!(join(&mut w, "infra4", short, url("http://127.0.0.1:42379")).unwrap_err().ends_with("RemovedMemberIDs:[]}: member count is unequal"));
+        let err = join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:43380")), url("http://127.0.0.1:42379")).unwrap_err();
+        assert!(err.contains(&format!("PeerURLs: no match found for existing member ({id:x}, [http://127.0.0.1:42380])")), "{err}");
+        assert_eq!(raft_index(&w), before, "a failed start changes nothing");
+        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")), Ok(id));
+        assert_eq!(listed_status(&w, id), ("started", false));
+        assert_eq!(raft_index(&w), before + 1, "it publishes its name");
+        // It serves the replicated keyspace on its client URL.
+        assert_eq!(focus(&mut w, &["127.0.0.1:42379".to_string()]), Some(0));
+        assert_eq!((w.etcd.name.as_str(), w.etcd.store.current_revision()), ("infra4", 2));
+        // Four voting members run now: one stopped leaves a quorum (3 of 4).
+        stop(&mut w, "infra3");
+        assert!(has_quorum(&w));
+    }
+
+    #[test]
+    fn a_learner_that_joined_is_promoted_and_then_votes() {
+        let mut w = world();
+        let id = add(&mut w, url("http://127.0.0.1:42380"), true, 0).unwrap();
+        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")), Ok(id));
+        assert_eq!(listed_status(&w, id), ("started", true));
+        assert_eq!(voters(&w).len(), 3, "a running learner still does not vote");
+        assert_eq!(check_promote(&w, id), Ok(()));
+        promote(&mut w, id).unwrap();
+        assert_eq!(voters(&w).len(), 4);
+        assert_eq!(promote(&mut w, id), Err(MemberError::NotLearner));
     }
 
     #[test]

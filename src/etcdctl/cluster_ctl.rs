@@ -14,30 +14,63 @@ const STATUS_COLUMNS: [&str; 10] = ["ENDPOINT", "ID", "VERSION", "DB SIZE", "IS 
 
 pub fn member_list(world: &mut World, p: &mut Proc, g: &Globals) -> i32 {
     let all: Vec<_> = members::members(world).into_iter().map(header_of).collect();
+    let listed: Vec<(&str, bool)> = all.iter().map(|m| members::listed_status(world, m.member_id)).collect();
     match g.write_out.as_str() {
         "json" => {
             let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(","));
-            let ms: Vec<String> = all.iter().map(|m| Obj::new().uint("ID", m.member_id).str("name", &m.name).raw("peerURLs", urls(&m.peer_urls)).raw("clientURLs", urls(&m.advertise_client_urls)).build()).collect();
+            let ms: Vec<String> = all
+                .iter()
+                .zip(&listed)
+                .map(|(m, (_, learner))| {
+                    let mut o = Obj::new().uint("ID", m.member_id);
+                    if !m.name.is_empty() {
+                        o = o.str("name", &m.name);
+                    }
+                    o = o.raw("peerURLs", urls(&m.peer_urls));
+                    if !m.advertise_client_urls.is_empty() {
+                        o = o.raw("clientURLs", urls(&m.advertise_client_urls));
+                    }
+                    if *learner {
+                        o = o.raw("isLearner", "true".to_string());
+                    }
+                    o.build()
+                })
+                .collect();
             p.println(Obj::new().obj("header", header(&world.etcd, 0)).raw("members", format!("[{}]", ms.join(","))).build());
         }
         "table" => {
-            let rows: Vec<Vec<String>> = all.iter().map(|m| vec![format!("{:x}", m.member_id), "started".into(), m.name.clone(), m.peer_urls.join(","), m.advertise_client_urls.join(","), "false".into()]).collect();
+            let rows: Vec<Vec<String>> = all.iter().zip(&listed).map(|(m, (st, l))| vec![format!("{:x}", m.member_id), st.to_string(), m.name.clone(), m.peer_urls.join(","), m.advertise_client_urls.join(","), l.to_string()]).collect();
             p.print(table(&["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"], &rows));
         }
         _ => {
-            for m in &all {
-                p.println(format!("{:x}, started, {}, {}, {}, false", m.member_id, m.name, m.peer_urls.join(","), m.advertise_client_urls.join(",")));
+            for (m, (st, l)) in all.iter().zip(&listed) {
+                p.println(format!("{:x}, {st}, {}, {}, {}, {l}", m.member_id, m.name, m.peer_urls.join(","), m.advertise_client_urls.join(",")));
             }
         }
     }
     explain_members(world, p);
+    explain_unstarted(world, p);
     0
+}
+
+/// Added members that never started, and learners: what `member list` says about them.
+fn explain_unstarted(world: &World, p: &mut Proc) {
+    let Some(c) = &world.cluster else { return };
+    if c.unstarted.is_empty() && c.learners.is_empty() {
+        return;
+    }
+    let v = members::voters(world);
+    let (n, q) = (v.len(), v.len() / 2 + 1);
+    p.explain(
+        format!("An `unstarted` member was added (member add) but no etcd has joined as it yet: no name, no client URLs. A voting one still counts for the quorum: {q} of {n} voting members must run. A learner (IS LEARNER true) does not vote."),
+        format!("Um membro `unstarted` foi adicionado (member add), mas nenhum etcd entrou no cluster como ele ainda: sem nome, sem URLs de cliente. Um votante conta para o quórum mesmo assim: {q} de {n} membros votantes precisam rodar. Um learner (IS LEARNER true) não vota."),
+    );
 }
 
 fn explain_members(world: &World, p: &mut Proc) {
     let Some(c) = &world.cluster else { return };
     let all = members::members(world);
-    let down: Vec<&str> = all.iter().filter(|m| !m.running).map(|m| m.name.as_str()).collect();
+    let down: Vec<&str> = all.iter().filter(|m| !m.running && !c.unstarted.contains(&m.member_id)).map(|m| m.name.as_str()).collect();
     if down.is_empty() {
         return;
     }
@@ -68,17 +101,24 @@ fn reach(world: &mut World, ep: &str) -> Option<u64> {
     Some(id)
 }
 
+/// An endpoint no running member serves, asked by `endpoint status|hashkv` on its own
+/// connection: the dial's retry warning at the deadline, then `Failed to get the WHAT of
+/// endpoint EP (context deadline exceeded)`.
+fn unreachable(world: &mut World, p: &mut Proc, g: &Globals, ep: &str, what: &str) {
+    let mut gm = g.clone();
+    gm.per_endpoint = true;
+    let err = format!("connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host_port(ep));
+    super::deadline_exceeded(world, p, &gm, ep, &err);
+    p.eprintln(format!("Failed to get the {what} of endpoint {ep} (context deadline exceeded)"));
+}
+
 pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i32 {
     let eps = endpoints(world, g, cluster);
     let mut rows = Vec::new();
     let mut failed = false;
     for ep in &eps {
         if reach(world, ep).is_none() {
-            let mut gm = g.clone();
-            gm.per_endpoint = true;
-            let err = format!("connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host_port(ep));
-            super::deadline_exceeded(world, p, &gm, ep, &err);
-            p.eprintln(format!("Failed to get the status of endpoint {ep} (context deadline exceeded)"));
+            unreachable(world, p, g, ep, "status");
             failed = true;
             continue;
         }
@@ -104,18 +144,24 @@ pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
         }
         "table" => {
             let size = humanize_bytes(s_size(world).max(0) as u64);
-            let t: Vec<Vec<String>> = rows.iter().map(|(ep, s, leader, idx, errors)| vec![ep.clone(), format!("{:x}", s.member_id), s.version.version.clone(), size.clone(), (*leader == s.member_id).to_string(), "false".into(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), errors.clone()]).collect();
+            let t: Vec<Vec<String>> = rows.iter().map(|(ep, s, leader, idx, errors)| vec![ep.clone(), format!("{:x}", s.member_id), s.version.version.clone(), size.clone(), (*leader == s.member_id).to_string(), is_learner(world, s.member_id).to_string(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), errors.clone()]).collect();
             p.print(table(&STATUS_COLUMNS, &t));
         }
         _ => {
             let size = humanize_bytes(s_size(world).max(0) as u64);
             for (ep, s, leader, idx, errors) in &rows {
-                p.println(format!("{ep}, {:x}, {}, {size}, {}, false, {}, {idx}, {idx}, {errors}", s.member_id, s.version.version, *leader == s.member_id, s.raft_term));
+                p.println(format!("{ep}, {:x}, {}, {size}, {}, {}, {}, {idx}, {idx}, {errors}", s.member_id, s.version.version, *leader == s.member_id, is_learner(world, s.member_id), s.raft_term));
             }
         }
     }
     explain_status(world, p);
     i32::from(failed)
+}
+
+/// `endpoint status`'s IS LEARNER: what raft says (a learner `member update` made look like a
+/// voter in `member list` is still one here).
+fn is_learner(world: &World, id: u64) -> bool {
+    world.cluster.as_ref().is_some_and(|c| c.learners.contains(&id))
 }
 
 fn s_size(world: &World) -> i64 {
@@ -124,7 +170,7 @@ fn s_size(world: &World) -> i64 {
 
 fn explain_status(world: &World, p: &mut Proc) {
     let Some(c) = &world.cluster else { return };
-    let all = members::members(world);
+    let all = members::voters(world);
     let live = all.iter().filter(|m| m.running).count();
     let (en, pt) = if c.leader == 0 {
         (format!("{live} of {} members run: no quorum, so no leader (ERRORS: etcdserver: no leader). A majority, {} of {}, must run for raft to elect a leader and commit writes.", all.len(), all.len() / 2 + 1, all.len()), format!("{live} de {} membros rodam: sem quórum, sem líder (ERRORS: etcdserver: no leader). A maioria, {} de {}, precisa rodar para o raft eleger um líder e confirmar escritas.", all.len(), all.len() / 2 + 1, all.len()))
@@ -192,11 +238,28 @@ pub fn no_quorum(world: &mut World, p: &mut Proc, g: &Globals) {
     let ep = g.endpoints.first().cloned().unwrap_or_default();
     p.eprintln(super::retry_warning(world, host_port(&ep), "DeadlineExceeded", "context deadline exceeded"));
     p.eprintln("Error: context deadline exceeded");
-    let all = members::members(world);
+    let all = members::voters(world);
     let live = all.iter().filter(|m| m.running).count();
     p.explain(
         format!("Only {live} of {} members run: no quorum ({} needed), so raft cannot commit this request and the client gave up after --command-timeout. Reads with --consistency=s still answer from a live member (possibly stale). Start a member again: goreman run start etcd2.", all.len(), all.len() / 2 + 1),
         format!("Só {live} de {} membros rodam: sem quórum ({} necessários), o raft não confirma este pedido e o cliente desistiu após o --command-timeout. Leituras com --consistency=s ainda respondem de um membro vivo (talvez desatualizadas). Inicie um membro de novo: goreman run start etcd2.", all.len(), all.len() / 2 + 1),
+    );
+    explain_unstarted_quorum(world, p);
+}
+
+/// Why writes stop with fewer members down than before: an added member that never started
+/// counts for the quorum as a stopped one does.
+fn explain_unstarted_quorum(world: &World, p: &mut Proc) {
+    let Some(c) = &world.cluster else { return };
+    let v = members::voters(world);
+    let n = v.iter().filter(|m| c.unstarted.contains(&m.member_id)).count();
+    if n == 0 {
+        return;
+    }
+    let (total, q, live) = (v.len(), v.len() / 2 + 1, v.iter().filter(|m| m.running).count());
+    p.explain(
+        format!("{n} voting member(s) were added with `member add` and never started: they count for the quorum like a stopped member. With {total} voting members the quorum is {q}, so {live} running are not enough. Start the new member, or `member remove` it."),
+        format!("{n} membro(s) votante(s) foram adicionados com `member add` e nunca iniciados: contam para o quórum como um membro parado. Com {total} membros votantes o quórum é {q}, então {live} rodando não bastam. Inicie o novo membro, ou faça `member remove` dele."),
     );
 }
 
@@ -255,11 +318,7 @@ pub fn hashkv(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool, rev: 
     let mut failed = false;
     for ep in &eps {
         if reach(world, ep).is_none() {
-            let mut gm = g.clone();
-            gm.per_endpoint = true;
-            let err = format!("connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host_port(ep));
-            super::deadline_exceeded(world, p, &gm, ep, &err);
-            p.eprintln(format!("Failed to get the hash of endpoint {ep} (context deadline exceeded)"));
+            unreachable(world, p, g, ep, "hash");
             failed = true;
             continue;
         }
@@ -293,20 +352,168 @@ pub fn hashkv(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool, rev: 
 
 /// A member's identity for a response header, without the keyspace.
 fn header_of(s: &crate::cluster::EtcdServer) -> crate::cluster::EtcdServer {
-    crate::cluster::EtcdServer {
-        name: s.name.clone(),
-        member_id: s.member_id,
-        cluster_id: s.cluster_id,
-        raft_term: s.raft_term,
-        data_dir: s.data_dir.clone(),
-        listen_client_urls: s.listen_client_urls.clone(),
-        advertise_client_urls: s.advertise_client_urls.clone(),
-        peer_urls: s.peer_urls.clone(),
-        tls: s.tls.clone(),
-        version: s.version.clone(),
-        running: s.running,
-        store: Default::default(),
-        stores: Default::default(),
-        auth: Default::default(),
+    members::identity_of(s)
+}
+
+// --- Membership changes (see `cluster::members`, "Membership changes") ----------------------
+
+/// `--peer-urls` checked as etcdctl 3.4 checks it before sending (types.NewURLs, via Go's
+/// url.Parse): the URLs sorted, or the error it prints (exit status 1).
+pub fn parse_peer_urls(list: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for u in list.split(',') {
+        let scheme_end = u.find(':').filter(|&i| i > 0 && u[..i].chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && u[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+        let Some(i) = scheme_end else {
+            if u.split('/').next().is_some_and(|seg| seg.contains(':')) {
+                return Err(format!("parse {}: first path segment in URL cannot contain colon", crate::gofmt::quote(u)));
+            }
+            return Err(format!("URL scheme must be http, https, unix, or unixs: {u}"));
+        };
+        let (scheme, rest) = (&u[..i], &u[i + 1..]);
+        if !["http", "https", "unix", "unixs"].contains(&scheme) {
+            return Err(format!("URL scheme must be http, https, unix, or unixs: {u}"));
+        }
+        let (host, path) = match rest.strip_prefix("//") {
+            Some(r) => r.find('/').map_or((r, ""), |j| (&r[..j], &r[j..])),
+            None => ("", rest),
+        };
+        let host_port_ok = match host.strip_prefix('[') {
+            Some(r) => r.split_once(']').is_some_and(|(_, p)| p.starts_with(':') && !p[1..].contains(':')),
+            None => host.matches(':').count() == 1,
+        };
+        if !host_port_ok {
+            return Err(format!("URL address does not have the form \"host:port\": {u}"));
+        }
+        if !path.is_empty() {
+            return Err(format!("URL must not contain a path: {u}"));
+        }
+        out.push(u.to_string());
     }
+    out.sort();
+    Ok(out)
+}
+
+/// The server refused a change: its error, as etcdctl prints a failed unary call.
+fn member_refused(world: &mut World, p: &mut Proc, g: &Globals, e: members::MemberError) -> i32 {
+    let code = super::grpc_fail(world, p, g, e.code(), e.text(), None);
+    let (en, pt) = match e {
+        members::MemberError::Unhealthy => (
+            "etcd refuses a change of the voting members that could cost the quorum. Adding one needs every voting member connected to the leader (one is stopped, or was added and never started: start it or remove it first). Removing a running one needs the others to still make a quorum. A member counts as connected only 5 seconds after it (re)started: right after a start, wait and try again.",
+            "O etcd recusa uma mudança nos membros votantes que possa custar o quórum. Adicionar um exige todos os membros votantes conectados ao líder (um está parado, ou foi adicionado e nunca iniciado: inicie-o ou remova-o antes). Remover um que está rodando exige que os outros ainda formem quórum. Um membro só conta como conectado 5 segundos depois de (re)iniciar: logo após um início, espere e tente de novo.",
+        ),
+        members::MemberError::LearnerNotReady => (
+            "A learner is promoted only once it runs and its raft log has caught up with the leader's: this one has not started yet. Start it with the settings `member add` printed, wait until it has caught up, then promote it.",
+            "Um learner só é promovido quando está rodando e seu log do raft alcançou o do líder: este ainda não foi iniciado. Inicie-o com as configurações que o `member add` mostrou, espere ele alcançar o líder e então promova-o.",
+        ),
+        members::MemberError::TooManyLearners => (
+            "etcd 3.4 allows one learner at a time: promote or remove the one there is first.",
+            "O etcd 3.4 permite um learner por vez: promova ou remova o que já existe antes.",
+        ),
+        members::MemberError::NotEnoughStarted => (
+            "This change would leave fewer running voting members than a quorum needs, so etcd refuses it before proposing it.",
+            "Esta mudança deixaria menos membros votantes rodando do que o quórum exige, então o etcd a recusa antes de propô-la.",
+        ),
+        _ => return code,
+    };
+    p.explain(en, pt);
+    code
+}
+
+/// Connects, runs the leader's checks before proposing, then needs a quorum (the change is a
+/// raft entry): `None` when it printed a failure (the exit status is returned).
+fn propose(world: &mut World, p: &mut Proc, g: &Globals, before: impl Fn(&World) -> Result<(), members::MemberError>) -> Result<(), i32> {
+    if super::connect(world, p, g).is_none() {
+        return Err(g.failed());
+    }
+    if let Err(e) = before(world) {
+        return Err(member_refused(world, p, g, e));
+    }
+    if !members::has_quorum(world) {
+        no_quorum(world, p, g);
+        return Err(super::EXIT_ERROR);
+    }
+    Ok(())
+}
+
+/// `member add NAME --peer-urls=… [--learner]` on the cluster.
+pub fn member_add(world: &mut World, p: &mut Proc, g: &Globals, name: &str, peer_urls: Vec<String>, learner: bool) -> i32 {
+    if let Err(code) = propose(world, p, g, |w| members::check_before_add(w, learner)) {
+        return code;
+    }
+    let now = world.clock_ms;
+    let id = match members::add(world, peer_urls.clone(), learner, now) {
+        Ok(id) => id,
+        Err(e) => return member_refused(world, p, g, e),
+    };
+    let cid = members::cluster_id(world);
+    p.println(format!("Member {id:16x} added to cluster {cid:16x}"));
+    p.println("");
+    let conf: Vec<String> = members::members(world).iter().flat_map(|m| {
+        let n = if m.member_id == id { name.to_string() } else { m.name.clone() };
+        m.peer_urls.iter().map(move |u| format!("{n}={u}")).collect::<Vec<_>>()
+    }).collect();
+    p.println(format!("ETCD_NAME={}", crate::gofmt::quote(name)));
+    p.println(format!("ETCD_INITIAL_CLUSTER={}", crate::gofmt::quote(&conf.join(","))));
+    p.println(format!("ETCD_INITIAL_ADVERTISE_PEER_URLS={}", crate::gofmt::quote(&peer_urls.join(","))));
+    p.println(format!("ETCD_INITIAL_CLUSTER_STATE={}", crate::gofmt::quote("existing")));
+    let v = members::voters(world);
+    let (n, q) = (v.len(), v.len() / 2 + 1);
+    if learner {
+        p.explain(
+            format!("The learner {id:x} is in the membership, `unstarted` until an etcd starts with these settings. A learner receives the log but does not vote: the quorum stays {q} of {n} voting members. Once it runs and has caught up, `member promote {id:x}` makes it a voting member."),
+            format!("O learner {id:x} entrou na lista de membros, `unstarted` até um etcd iniciar com essas configurações. Um learner recebe o log mas não vota: o quórum continua {q} de {n} membros votantes. Quando ele estiver rodando e em dia, `member promote {id:x}` o torna votante."),
+        );
+    } else {
+        p.explain(
+            format!("{id:x} is a voting member from now on, `unstarted` until an etcd starts with these settings (--initial-cluster-state existing). The cluster has {n} voting members, so the quorum is {q} of {n}: with the new one not started, one more member stopped leaves {} running and stops writes.", q - 1),
+            format!("{id:x} é um membro votante a partir de agora, `unstarted` até um etcd iniciar com essas configurações (--initial-cluster-state existing). O cluster tem {n} membros votantes, então o quórum é {q} de {n}: com o novo ainda não iniciado, mais um membro parado deixa {} rodando e as escritas param.", q - 1),
+        );
+    }
+    0
+}
+
+/// `member remove ID` on the cluster.
+pub fn member_remove(world: &mut World, p: &mut Proc, g: &Globals, id: u64) -> i32 {
+    if let Err(code) = propose(world, p, g, |w| members::check_remove(w, id)) {
+        return code;
+    }
+    let was_leader = world.cluster.as_ref().is_some_and(|c| c.leader == id);
+    let before = world.cluster.as_ref().map_or((0, 0), |c| (c.leader, c.term));
+    if let Err(e) = members::remove(world, id) {
+        return member_refused(world, p, g, e);
+    }
+    // The leader removed: the others' election goes on the panel's timeline.
+    members::note_election(world, before, world.clock_ms, members::Why::LeaderStopped);
+    p.println(format!("Member {id:16x} removed from cluster {:16x}", members::cluster_id(world)));
+    if was_leader {
+        p.explain(
+            "The leader was removed: it stopped (a removed member's etcd exits), and the remaining members elected a new leader (the term went up by one).",
+            "O líder foi removido: ele parou (o etcd de um membro removido encerra) e os membros restantes elegeram um novo líder (o termo subiu um).",
+        );
+    }
+    0
+}
+
+/// `member update ID --peer-urls=…` on the cluster.
+pub fn member_update(world: &mut World, p: &mut Proc, g: &Globals, id: u64, peer_urls: Vec<String>) -> i32 {
+    if let Err(code) = propose(world, p, g, |_| Ok(())) {
+        return code;
+    }
+    if let Err(e) = members::update(world, id, peer_urls) {
+        return member_refused(world, p, g, e);
+    }
+    p.println(format!("Member {id:16x} updated in cluster {:16x}", members::cluster_id(world)));
+    0
+}
+
+/// `member promote ID` on the cluster.
+pub fn member_promote(world: &mut World, p: &mut Proc, g: &Globals, id: u64) -> i32 {
+    if let Err(code) = propose(world, p, g, |w| members::check_promote(w, id)) {
+        return code;
+    }
+    if let Err(e) = members::promote(world, id) {
+        return member_refused(world, p, g, e);
+    }
+    p.println(format!("Member {id:16x} promoted in cluster {:16x}", members::cluster_id(world)));
+    0
 }

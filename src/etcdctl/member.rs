@@ -79,6 +79,11 @@ pub fn change(world: &mut World, p: &mut Proc, g: &Globals, path: &str, args: &[
     let peer_urls = args.iter().any(|a| a.starts_with("--peer-urls"));
     let bad = |p: &mut Proc, m: String| Some(super::bad_args(p, m));
     let hex_id = |s: &str| u64::from_str_radix(s, 16).map_err(|_| format!("strconv.ParseUint: parsing {}: invalid syntax", crate::gofmt::quote(s)));
+    if world.cluster.is_some() {
+        if let Some(code) = change_in_cluster(world, p, g, path, args) {
+            return Some(code);
+        }
+    }
     match path {
         "member add" if pos.is_empty() => bad(p, "member name not provided".into()),
         "member add" if !peer_urls => bad(p, "member peer urls not provided".into()),
@@ -107,4 +112,72 @@ pub fn change(world: &mut World, p: &mut Proc, g: &Globals, path: &str, args: &[
         },
         _ => None,
     }
+}
+
+/// `--peer-urls`'s value (`--peer-urls=V` or `--peer-urls V`), and the positional arguments.
+fn split_member_args(args: &[String]) -> (Option<String>, bool, Vec<String>) {
+    let (mut urls, mut learner, mut pos) = (None, false, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(v) = a.strip_prefix("--peer-urls=") {
+            urls = Some(v.to_string());
+        } else if a == "--peer-urls" {
+            urls = it.next().cloned();
+        } else if a == "--learner" || a == "--learner=true" {
+            learner = true;
+        } else if a == "--learner=false" {
+            learner = false;
+        } else if !a.starts_with('-') {
+            pos.push(a.clone());
+        }
+    }
+    (urls, learner, pos)
+}
+
+/// The membership commands on a cluster (`cluster_ctl`): etcdctl's argument checks first
+/// (exit status 128), then the URLs (exit status 1), then the server. `None`: not one of them.
+fn change_in_cluster(world: &mut World, p: &mut Proc, g: &Globals, path: &str, args: &[String]) -> Option<i32> {
+    use super::cluster_ctl as cc;
+    let (urls, learner, pos) = split_member_args(args);
+    let urls = urls.filter(|u| !u.is_empty());
+    let hex_id = |p: &mut Proc, s: Option<&String>| -> Result<u64, i32> {
+        let Some(s) = s else { return Err(super::bad_args(p, "member ID is not provided")) };
+        u64::from_str_radix(s, 16).map_err(|_| super::bad_args(p, format!("bad member ID arg (strconv.ParseUint: parsing {}: invalid syntax), expecting ID in Hex", crate::gofmt::quote(s))))
+    };
+    let parse = |p: &mut Proc, u: &str| cc::parse_peer_urls(u).map_err(|e| super::fail(p, e));
+    Some(match path {
+        "member add" => {
+            let Some(name) = pos.first() else { return Some(super::bad_args(p, "member name not provided")) };
+            if pos.len() > 1 {
+                // etcdctl hints at the first extra argument that looks like a URL.
+                let hint = pos.iter().find(|a| a.to_lowercase().starts_with("http")).map_or(String::new(), |u| format!(", did you mean --peer-urls={u}"));
+                return Some(super::bad_args(p, format!("too many arguments{hint}")));
+            }
+            let Some(u) = urls else { return Some(super::bad_args(p, "member peer urls not provided")) };
+            match parse(p, &u) {
+                Ok(list) => cc::member_add(world, p, g, name, list, learner),
+                Err(code) => code,
+            }
+        }
+        "member remove" => match hex_id(p, pos.first()) {
+            Ok(id) => cc::member_remove(world, p, g, id),
+            Err(code) => code,
+        },
+        "member promote" => match hex_id(p, pos.first()) {
+            Ok(id) => cc::member_promote(world, p, g, id),
+            Err(code) => code,
+        },
+        "member update" => {
+            let id = match hex_id(p, pos.first()) {
+                Ok(id) => id,
+                Err(code) => return Some(code),
+            };
+            let Some(u) = urls else { return Some(super::bad_args(p, "member peer urls not provided")) };
+            match parse(p, &u) {
+                Ok(list) => cc::member_update(world, p, g, id, list),
+                Err(code) => code,
+            }
+        }
+        _ => return None,
+    })
 }

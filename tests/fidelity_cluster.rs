@@ -46,17 +46,19 @@ const SUPERVISOR: &str = r#"#!/bin/bash
 # stand-in stops and starts members. $1: the directory.
 D=$1
 ip link set lo up
+mkdir -p "$D/home"
 declare -A pid
 start() {
   local n=$1 c p t=()
   if [ "$n" = 1 ]; then c=2379; t=(--election-timeout 500); else c=${n}2379; fi
   p=${n}2380
-  setpriv --pdeathsig KILL /usr/bin/etcd --name infra$n --data-dir "$D/infra$n.etcd" \
+  # No --data-dir, as in the Procfile: `infraN.etcd` where goreman runs (the commands' cwd).
+  (cd "$D/home" && exec setpriv --pdeathsig KILL /usr/bin/etcd --name infra$n \
     --listen-client-urls http://127.0.0.1:$c --advertise-client-urls http://127.0.0.1:$c \
     --listen-peer-urls http://127.0.0.1:$p --initial-advertise-peer-urls http://127.0.0.1:$p \
     --initial-cluster-token etcd-cluster-1 \
     --initial-cluster 'infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380' \
-    --initial-cluster-state new --enable-pprof "${t[@]}" >>"$D/etcd$n.log" 2>&1 &
+    --initial-cluster-state new --enable-pprof "${t[@]}" >>"$D/etcd$n.log" 2>&1) &
   pid[$n]=$!
 }
 ep() { [ "$1" = 1 ] && echo 127.0.0.1:2379 || echo 127.0.0.1:${1}2379; }
@@ -64,7 +66,10 @@ status() { /usr/bin/etcdctl --endpoints="$(ep $1)" --command-timeout=1s endpoint
 # Waits until the cluster settled: every live member answers; with a quorum they agree on one
 # live leader and on the raft index; a lone member has no leader.
 settle() {
+  # A member cut off from its peers (another cluster ID) never answers: give up after 20 s.
+  local end=$((SECONDS + 20))
   for _ in $(seq 300); do
+    [ $SECONDS -ge $end ] && break
     local live=() leaders=() idx=() ok=1
     for n in 1 2 3; do [ -n "${pid[$n]}" ] && live+=($n); done
     for n in "${live[@]}"; do
@@ -100,13 +105,16 @@ settle
 rm -f "$D/ctl" "$D/ack"; mkfifo "$D/ctl" "$D/ack"
 echo ready > "$D/ready"
 while true; do
-  read -r cmd proc < "$D/ctl" || continue
-  n=${proc#etcd}
-  case $cmd in
-    stop) stop $n;;
-    start) [ -z "${pid[$n]}" ] && start $n;;
-    restart) stop $n; start $n;;
-  esac
+  read -r cmd procs < "$D/ctl" || continue
+  # goreman runs each named process in turn; the cluster settles once they all ran.
+  for proc in $procs; do
+    n=${proc#etcd}
+    case $cmd in
+      stop) stop $n;;
+      start) [ -z "${pid[$n]}" ] && start $n;;
+      restart) stop $n; start $n;;
+    esac
+  done
   settle
   echo done > "$D/ack"
 done
@@ -117,7 +125,7 @@ done
 const GOREMAN: &str = r#"#!/bin/bash
 D=$(dirname "$(readlink -f "$0")")
 [ "$1" = run ] || { echo "goreman stand-in: only 'run' is supported" >&2; exit 2; }
-echo "$2 $3" > "$D/ctl"
+shift; echo "$*" > "$D/ctl"
 read -r _ < "$D/ack"
 "#;
 
@@ -190,7 +198,7 @@ fn normalize_cluster(s: &str) -> String {
 
 #[test]
 fn three_real_members_and_the_playground_print_the_same() {
-    harness::run_suite(&Suite { name: "fidelity_cluster", version: "3.4.23 (three members)", dir: "tests/fidelity_cluster", scenario: "cluster", min_commands: 85, start: start_cluster, normalize: normalize_cluster });
+    harness::run_suite(&Suite { name: "fidelity_cluster", version: "3.4.23 (three members)", dir: "tests/fidelity_cluster", scenario: "cluster", min_commands: 140, start: start_cluster, normalize: normalize_cluster });
 }
 
 #[test]

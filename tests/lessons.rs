@@ -35,7 +35,7 @@ fn every_shipped_lesson_is_in_the_built_in_course_and_passes_its_own_solution() 
 
 #[test]
 fn the_whole_course_is_shipped_and_drafts_are_valid() {
-    assert_eq!(COURSE.len(), 13, "issue 6's course has 11 lessons; issue 16 adds the download lesson and the timed exam");
+    assert_eq!(COURSE.len(), 14, "issue 6's course has 11 lessons; issue 16 adds the download lesson and the timed exam; issue 19 the cluster recovery");
     // Lessons waiting for a feature live in lessons/drafts/: valid files, not shipped.
     for (f, t) in std::fs::read_dir("lessons/drafts").map(|_| read_dir_toml("lessons/drafts")).unwrap_or_default() {
         Lesson::parse_file(&f, &t).unwrap_or_else(|e| panic!("{e}"));
@@ -182,7 +182,16 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew etcd-peer"], &[false, false, false]),
     ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew apiserver-etcd-client"], &[false, false, false]),
     ("10-troubleshooting-tls", "expired-cert", &["export ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key"], &[false, false, false]),
-    ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew all"], &[true, true, true]),
+    ("10-troubleshooting-tls", "expired-cert", &["kubeadm certs renew all"], &[true, true, true]),    // Cluster recovery: each check of the final step fails on its own mistake.
+    ("15-cluster-recovery", "stop", &["goreman run stop etcd2 etcd3"], &[false]),
+    ("15-cluster-recovery", "restore", &["cd /root && mv infra2.etcd old2 && etcdctl snapshot restore backup.db --name infra2 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token etcd-cluster-1 --initial-advertise-peer-urls http://127.0.0.1:22380"], &[false, true, false]),
+    // The old dirs brought back and started: the keys stay deleted.
+    ("15-cluster-recovery", "start", &["cd /root && rm -rf infra1.etcd infra2.etcd infra3.etcd && mv infra1.etcd.old infra1.etcd && mv infra2.etcd.old infra2.etcd && mv infra3.etcd.old infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
+    ("15-cluster-recovery", "start", &["goreman run start etcd1 etcd3"], &[true, true, false]),
+    // infra3 with another token: the keys are back through infra1 and infra2, infra3 is cut off.
+    ("15-cluster-recovery", "start", &["rm -rf /root/infra3.etcd", "etcdctl snapshot restore /root/backup.db --name infra3 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token other --initial-advertise-peer-urls http://127.0.0.1:32380 --data-dir /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[true, true, false]),
+    // Empty dirs instead of restored ones: etcd bootstraps an empty cluster.
+    ("15-cluster-recovery", "start", &["rm -rf /root/infra1.etcd /root/infra2.etcd /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
 ];
 
 #[test]
@@ -785,7 +794,7 @@ fn every_step_has_three_hint_levels_and_every_lesson_names_its_versions() {
         }
         let all_en: String = l.steps.iter().map(|s| s.instructions.en.as_str()).collect();
         let all_pt: String = l.steps.iter().map(|s| s.instructions.pt.as_str()).collect();
-        let v = if l.scenario == "plain" { "3.4.23" } else { "3.5.16" };
+        let v = if l.scenario == "plain" || l.scenario == "cluster" { "3.4.23" } else { "3.5.16" };
         assert!(all_en.contains(&format!("etcd {v}")) && all_pt.contains(&format!("etcd {v}")), "{}: the lesson must say its node runs etcd {v}", l.file);
     }
 }

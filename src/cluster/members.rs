@@ -43,6 +43,9 @@ pub struct Cluster {
     /// follower connected the longest.
     pub started: Vec<(u64, u64)>,
     pub next_start: u64,
+    /// What disaster recovery changed (`cluster::recovery`); `None`: the Procfile cluster.
+    #[serde(default)]
+    pub recovery: Option<super::recovery::State>,
 }
 
 /// A name goreman knows (`etcd1`…) or a member's name (`infra1`…) → the member's name.
@@ -62,10 +65,12 @@ pub fn members(world: &impl Node) -> Vec<&EtcdServer> {
     v
 }
 
-/// Whether a majority of the members run.
+/// Whether a majority of the members run (members whose cluster ID is not the keyspace's
+/// cluster's cannot take part: see `recovery`).
 pub fn has_quorum(world: &impl Node) -> bool {
+    let cid = world.parts().1.map(super::recovery::keyspace_cluster);
     let all = members(world);
-    all.iter().filter(|m| m.running).count() * 2 > all.len()
+    all.iter().filter(|m| m.running && cid.is_none_or(|c| m.cluster_id == c)).count() * 2 > all.len()
 }
 
 /// The raft index of a running member: all running members have caught up.
@@ -213,7 +218,7 @@ pub fn procfile_cluster(version: super::EtcdVersion) -> (EtcdServer, Cluster) {
         }
     };
     let ids = MEMBER_IDS;
-    let c = Cluster { others: vec![member(2, ids[1]), member(3, ids[2])], leader: ids[0], term: 2, extra_entries: 9, started: vec![(ids[0], 0), (ids[1], 1), (ids[2], 2)], next_start: 3 };
+    let c = Cluster { others: vec![member(2, ids[1]), member(3, ids[2])], leader: ids[0], term: 2, extra_entries: 9, started: vec![(ids[0], 0), (ids[1], 1), (ids[2], 2)], next_start: 3, recovery: None };
     (member(1, ids[0]), c)
 }
 

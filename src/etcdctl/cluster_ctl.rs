@@ -146,7 +146,7 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
     for ep in &eps {
         let hp = host_port(ep).to_string();
         match reach(world, ep) {
-            Some(_) if quorum => healthy.push(format!("{ep} is healthy: successfully committed proposal: took = {took}")),
+            Some(_) if quorum && !crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) => healthy.push(format!("{ep} is healthy: successfully committed proposal: took = {took}")),
             Some(_) => {
                 warnings.push(super::retry_warning(world, &hp, "DeadlineExceeded", "context deadline exceeded"));
                 unhealthy.push(format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded"));

@@ -24,6 +24,7 @@ pub const COURSE: &[(&str, &str)] = &[
     ("lessons/11-cka-practice.toml", include_str!("../../lessons/11-cka-practice.toml")),
     ("lessons/12-download-etcd.toml", include_str!("../../lessons/12-download-etcd.toml")),
     ("lessons/13-cka-exam.toml", include_str!("../../lessons/13-cka-exam.toml")),
+    ("lessons/15-cluster-recovery.toml", include_str!("../../lessons/15-cluster-recovery.toml")),
 ];
 
 /// The shipped lessons, parsed. A lesson that fails to parse is left out (the test suite

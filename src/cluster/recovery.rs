@@ -215,3 +215,77 @@ pub fn settle(c: &mut Cluster, all_running: bool) {
     st.version = next.into();
     c.extra_entries += 1;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::Session;
+
+    const IC: &str = "infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380";
+
+    fn restore(s: &mut Session, n: u32, token: &str) {
+        let r = s.execute(&format!("etcdctl snapshot restore /root/snap.db --name infra{n} --initial-cluster {IC} --initial-cluster-token {token} --initial-advertise-peer-urls http://127.0.0.1:{n}2380 --data-dir /root/infra{n}.etcd"));
+        assert_eq!(r.exit, 0, "{}", r.text());
+    }
+
+    fn ids(s: &Session) -> Vec<(String, u64, u64, bool)> {
+        super::super::members::members(&s.world).iter().map(|m| (m.name.clone(), m.member_id, m.cluster_id, m.running)).collect()
+    }
+
+    #[test]
+    fn the_procfile_token_gives_the_ids_real_etcd_printed() {
+        use crate::snapshot::restore::{cluster_id, member_id};
+        let ids: Vec<u64> = [12380, 22380, 32380].iter().map(|p| member_id(&[format!("http://127.0.0.1:{p}")], "etcd-cluster-1")).collect();
+        assert_eq!(ids, MEMBER_IDS);
+        assert_eq!(cluster_id(&ids), CLUSTER_ID);
+    }
+
+    #[test]
+    fn a_restored_cluster_runs_on_the_snapshots_keys_with_the_ids_of_its_token() {
+        let mut s = Session::new("cluster").unwrap();
+        s.execute("etcdctl put k before");
+        s.execute("etcdctl snapshot save /root/snap.db");
+        s.execute("etcdctl put k after");
+        s.execute("goreman run stop etcd1 etcd2 etcd3");
+        s.execute("mkdir /root/old; mv /root/infra1.etcd /root/infra2.etcd /root/infra3.etcd /root/old/");
+        for n in 1..=3 {
+            restore(&mut s, n, "etcd-cluster-2");
+        }
+        s.execute("goreman run start etcd1 etcd2 etcd3");
+        let want: Vec<u64> = [12380, 22380, 32380].iter().map(|p| crate::snapshot::restore::member_id(&[format!("http://127.0.0.1:{p}")], "etcd-cluster-2")).collect();
+        let cid = crate::snapshot::restore::cluster_id(&want);
+        assert_ne!(cid, CLUSTER_ID);
+        let mut got = ids(&s);
+        got.sort();
+        assert_eq!(got, vec![("infra1".to_string(), want[0], cid, true), ("infra2".to_string(), want[1], cid, true), ("infra3".to_string(), want[2], cid, true)]);
+        assert_eq!(s.execute("etcdctl get k --print-value-only").text(), "before\n");
+        let c = s.world.cluster.as_ref().unwrap();
+        // 3 restored membership entries + an election + 3 names published + the cluster version.
+        assert_eq!((c.term, super::super::members::raft_index(&s.world)), (2, 8));
+        // A restart runs on the same dir: nothing changes but the publish.
+        s.execute("goreman run restart etcd2");
+        assert_eq!(s.execute("etcdctl --endpoints=127.0.0.1:22379 get k --print-value-only").text(), "before\n");
+        assert_eq!(ids(&s).iter().filter(|m| m.2 == cid).count(), 3);
+    }
+
+    #[test]
+    fn a_member_of_another_cluster_is_cut_off_and_counts_for_no_quorum() {
+        let mut s = Session::new("cluster").unwrap();
+        s.execute("etcdctl snapshot save /root/snap.db");
+        s.execute("goreman run stop etcd1 etcd2 etcd3");
+        s.execute("rm -rf /root/infra1.etcd /root/infra2.etcd");
+        restore(&mut s, 1, "a");
+        restore(&mut s, 2, "b");
+        s.execute("goreman run start etcd1 etcd2 etcd3");
+        // Three cluster IDs: infra1's took the keyspace, the others are cut off: no quorum.
+        assert!(!super::super::members::has_quorum(&s.world));
+        let r = s.execute("etcdctl --endpoints=127.0.0.1:22379 get k --consistency=s");
+        let text = r.text();
+        assert_eq!((r.exit, text.lines().last()), (1, Some("Error: context deadline exceeded")));
+        assert_eq!(s.execute("etcdctl put k v").exit, 1);
+        // A state no command line can break: every etcdctl command still answers.
+        for cmd in ["etcdctl member list -w table", "etcdctl endpoint status --cluster", "etcdctl endpoint health --cluster", "goreman run restart etcd3", "goreman run stop etcd1"] {
+            s.execute(cmd);
+        }
+    }
+}

@@ -82,6 +82,13 @@ pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
             failed = true;
             continue;
         }
+        if crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) {
+            // Never ready (see `recovery`): the status call waits for the deadline.
+            super::cut_off_status(world, p, g, host_port(ep));
+            p.eprintln(format!("Failed to get the status of endpoint {ep} (context deadline exceeded)"));
+            failed = true;
+            continue;
+        }
         let leader = world.cluster.as_ref().map_or(0, |c| c.leader);
         let s = &world.etcd;
         let idx = members::raft_index(world);

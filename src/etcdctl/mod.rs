@@ -533,6 +533,17 @@ fn cut_off(world: &mut World, p: &mut Proc, g: &Globals) {
     );
 }
 
+/// `endpoint status` on a member cut off from its peers (`cluster::recovery`): 3.4.23's
+/// maintenance connection gives up at the deadline (measured in
+/// tests/fidelity_cluster/21_recovery_mismatch.txt).
+pub fn cut_off_status(world: &mut World, p: &mut Proc, g: &Globals, host_port: &str) {
+    world.advance(g.command_timeout_ms.max(1));
+    let (ts, _) = timestamp(world);
+    p.eprintln(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"passthrough:///{host_port}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"}}"
+    ));
+}
+
 fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline: bool) -> Option<&'w mut EtcdServer> {
     use crate::cluster::tls;
     let g2 = match preflight(world, p, g) {

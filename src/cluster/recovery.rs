@@ -16,8 +16,8 @@
 //! its members). A member whose cluster ID differs from the keyspace's is cut off: its peers
 //! drop its raft messages (`request cluster ID mismatch`), so it has no leader.
 //!
-//! Measured with three real etcd 3.4.23 members: `tests/fidelity_cluster/20_recovery.txt`,
-//! `21_recovery_mismatch.txt`.
+//! Measured with three real etcd 3.4.23 members: `tests/fidelity_recovery/20_recovery.txt`,
+//! `21_recovery_mismatch.txt` (`tests/fidelity_recovery.rs`).
 
 use super::etcd_server::{EtcdServer, WAL_FIRST_SEGMENT};
 use super::members::{Cluster, CLUSTER_ID, MEMBER_IDS};

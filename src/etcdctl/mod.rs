@@ -535,7 +535,7 @@ fn cut_off(world: &mut World, p: &mut Proc, g: &Globals) {
 
 /// `endpoint status` on a member cut off from its peers (`cluster::recovery`): 3.4.23's
 /// maintenance connection gives up at the deadline (measured in
-/// tests/fidelity_cluster/21_recovery_mismatch.txt).
+/// tests/fidelity_recovery/21_recovery_mismatch.txt).
 pub fn cut_off_status(world: &mut World, p: &mut Proc, g: &Globals, host_port: &str) {
     world.advance(g.command_timeout_ms.max(1));
     let (ts, _) = timestamp(world);

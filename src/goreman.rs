@@ -107,12 +107,41 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         }
         if sub != "stop" {
             let before = world.cluster.as_ref().map_or((0, 0), |c| (c.leader, c.term));
-            members::start(world, &name);
+            start_member(world, p, &name);
             members::note_election(world, before, world.clock_ms, members::Why::Start);
         }
         explain_change(world, p, sub, &name, leader_before, term_before);
     }
+    let all_running = members::members(world).iter().all(|m| m.running && !crate::cluster::recovery::cut_off(m, world.cluster.as_ref()));
+    if let Some(c) = world.cluster.as_mut() {
+        crate::cluster::recovery::settle(c, all_running);
+    }
     0
+}
+
+/// Starts a member on whatever its data dir holds (`cluster::recovery`).
+fn start_member(world: &mut World, p: &mut Proc, name: &str) {
+    use crate::cluster::recovery;
+    if let Some(cluster) = world.cluster.as_mut() {
+        let parts = recovery::Parts { vfs: &mut world.vfs, clock_ms: world.clock_ms, etcd: &mut world.etcd, cluster };
+        if let Some((en, pt)) = recovery::boot(parts, name) {
+            p.explain(en, pt);
+        }
+    }
+    let leader_before = world.cluster.as_ref().map_or(0, |c| c.leader);
+    members::start(world, name);
+    let id = members::members(world).iter().find(|m| m.name == name).map_or(0, |m| m.member_id);
+    let cut_off = members::members(world).iter().find(|m| m.name == name).is_some_and(|m| recovery::cut_off(m, world.cluster.as_ref()));
+    if let Some(c) = world.cluster.as_mut() {
+        if cut_off {
+            // `members::start` counted its name published; it never reaches the others' log.
+            if leader_before != 0 {
+                c.extra_entries = c.extra_entries.saturating_sub(1);
+            }
+        } else {
+            recovery::started(c, id);
+        }
+    }
 }
 
 /// What happened to the cluster, for the learner (never on stdout/stderr).
@@ -126,6 +155,10 @@ fn explain_change(world: &World, p: &mut Proc, sub: &str, name: &str, leader_bef
         _ => (format!("{name} runs again: it caught up with the leader's log and published its name (one more raft entry). {live} of {} members run.", all.len()), format!("{name} voltou a rodar: alcançou o log do líder e publicou seu nome (mais uma entrada no raft). {live} de {} membros rodam.", all.len())),
     };
     match &leader {
+        Some(l) if c.leader != leader_before && leader_before == 0 => {
+            en.push_str(&format!(" A quorum ({} of {}) runs again: the members elected {l} leader, term {} (was {term_before}).", all.len() / 2 + 1, all.len(), c.term));
+            pt.push_str(&format!(" Um quórum ({} de {}) roda de novo: os membros elegeram {l} como líder, termo {} (era {term_before}).", all.len() / 2 + 1, all.len(), c.term));
+        }
         Some(l) if c.leader != leader_before => {
             en.push_str(&format!(" {l} is the leader now, term {} (was {term_before}): a leader that stops hands leadership to the follower connected to it the longest.", c.term));
             pt.push_str(&format!(" {l} agora é o líder, termo {} (era {term_before}): um líder que para entrega a liderança ao seguidor conectado a ele há mais tempo.", c.term));

@@ -34,6 +34,9 @@
 #[path = "common/fidelity.rs"]
 #[allow(dead_code)]
 mod harness;
+// This suite keeps its own copy of the real-cluster runner (members' settle rule, the boot
+// lock, the added-member normalizer); `tests/common/cluster.rs` is the recovery suite's (no
+// --data-dir, several names per goreman call). Merging the two is left to do.
 
 use harness::{normalize, Guard, Real, Suite};
 use regex::Regex;

@@ -35,7 +35,7 @@ fn every_shipped_lesson_is_in_the_built_in_course_and_passes_its_own_solution() 
 
 #[test]
 fn the_whole_course_is_shipped_and_drafts_are_valid() {
-    assert_eq!(COURSE.len(), 14, "issue 6's course has 11 lessons; issue 16 adds the download lesson and the timed exam, issue 19 etcd as a cluster");
+    assert_eq!(COURSE.len(), 15, "issue 6's course has 11 lessons; issue 16 adds the download lesson and the timed exam, issue 19 etcd as a cluster and the cluster recovery");
     // Lessons waiting for a feature live in lessons/drafts/: valid files, not shipped.
     for (f, t) in std::fs::read_dir("lessons/drafts").map(|_| read_dir_toml("lessons/drafts")).unwrap_or_default() {
         Lesson::parse_file(&f, &t).unwrap_or_else(|e| panic!("{e}"));
@@ -195,6 +195,16 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("14-etcd-cluster", "lose-quorum", &["goreman run stop etcd3", "etcdctl --endpoints=127.0.0.1:32379 put /lesson/no-quorum x"], &[true, true, false]),
     ("14-etcd-cluster", "lose-quorum", &["goreman run stop etcd3", "echo 'Error: context deadline exceeded'; false"], &[true, true, false]),
     ("14-etcd-cluster", "bring-back", &["goreman run start etcd3", "etcdctl put /lesson/back ok"], &[false, true, true]),
+    // Cluster recovery: each check of the final step fails on its own mistake.
+    ("15-cluster-recovery", "stop", &["goreman run stop etcd2 etcd3"], &[false]),
+    ("15-cluster-recovery", "restore", &["cd /root && mv infra2.etcd old2 && etcdctl snapshot restore backup.db --name infra2 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token etcd-cluster-1 --initial-advertise-peer-urls http://127.0.0.1:22380"], &[false, true, false]),
+    // The old dirs brought back and started: the keys stay deleted.
+    ("15-cluster-recovery", "start", &["cd /root && rm -rf infra1.etcd infra2.etcd infra3.etcd && mv infra1.etcd.old infra1.etcd && mv infra2.etcd.old infra2.etcd && mv infra3.etcd.old infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
+    ("15-cluster-recovery", "start", &["goreman run start etcd1 etcd3"], &[true, true, false]),
+    // infra3 with another token: the keys are back through infra1 and infra2, infra3 is cut off.
+    ("15-cluster-recovery", "start", &["rm -rf /root/infra3.etcd", "etcdctl snapshot restore /root/backup.db --name infra3 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token other --initial-advertise-peer-urls http://127.0.0.1:32380 --data-dir /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[true, true, false]),
+    // Empty dirs instead of restored ones: etcd bootstraps an empty cluster.
+    ("15-cluster-recovery", "start", &["rm -rf /root/infra1.etcd /root/infra2.etcd /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
 ];
 
 #[test]

@@ -59,6 +59,9 @@ pub struct Cluster {
     /// before it was kept load with an empty one.
     #[serde(default)]
     pub elections: Vec<Election>,
+    /// What disaster recovery changed (`cluster::recovery`); `None`: the Procfile cluster.
+    #[serde(default)]
+    pub recovery: Option<super::recovery::State>,
 }
 
 /// Why the leader changed (see [`note_election`]).
@@ -119,10 +122,12 @@ pub fn members(world: &impl Node) -> Vec<&EtcdServer> {
     v
 }
 
-/// Whether a majority of the voting members run (learners do not vote).
+/// Whether a majority of the voting members run (learners do not vote; members whose cluster
+/// ID is not the keyspace's cluster's cannot take part: see `recovery`).
 pub fn has_quorum(world: &impl Node) -> bool {
+    let cid = world.parts().1.map(super::recovery::keyspace_cluster);
     let v = voters(world);
-    v.iter().filter(|m| m.running).count() * 2 > v.len()
+    v.iter().filter(|m| m.running && cid.is_none_or(|c| m.cluster_id == c)).count() * 2 > v.len()
 }
 
 /// The voting members (all but the learners), ordered by member ID.

@@ -13,6 +13,7 @@ pub mod kube;
 pub mod kubelet;
 pub mod members;
 pub mod pki;
+pub mod recovery;
 pub mod scenario;
 pub mod tls;
 pub mod yaml;

@@ -122,6 +122,13 @@ pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
             failed = true;
             continue;
         }
+        if crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) {
+            // Never ready (see `recovery`): the status call waits for the deadline.
+            super::cut_off_status(world, p, g, host_port(ep));
+            p.eprintln(format!("Failed to get the status of endpoint {ep} (context deadline exceeded)"));
+            failed = true;
+            continue;
+        }
         let leader = world.cluster.as_ref().map_or(0, |c| c.leader);
         let s = &world.etcd;
         let idx = members::raft_index(world);
@@ -192,7 +199,7 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
     for ep in &eps {
         let hp = host_port(ep).to_string();
         match reach(world, ep) {
-            Some(_) if quorum => healthy.push(format!("{ep} is healthy: successfully committed proposal: took = {took}")),
+            Some(_) if quorum && !crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) => healthy.push(format!("{ep} is healthy: successfully committed proposal: took = {took}")),
             Some(_) => {
                 warnings.push(super::retry_warning(world, &hp, "DeadlineExceeded", "context deadline exceeded"));
                 unhealthy.push(format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded"));

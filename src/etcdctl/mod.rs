@@ -518,6 +518,32 @@ pub fn command_timeout_set(g: &Globals) -> bool {
     g.on_command_line.iter().any(|f| f == "command-timeout") || g.env.iter().any(|(k, _)| k == "ETCDCTL_COMMAND_TIMEOUT")
 }
 
+/// Any request to a member cut off from its peers (its data dir is another cluster's: see
+/// `cluster::recovery`): it never had a leader, never published its name, so it is not ready
+/// and serves nothing, not even a serializable read, until the client's deadline.
+fn cut_off(world: &mut World, p: &mut Proc, g: &Globals) {
+    world.advance(g.command_timeout_ms.max(1));
+    let ep = g.endpoints.first().cloned().unwrap_or_default();
+    let hp = ep.split_once("://").map_or(ep.as_str(), |(_, hp)| hp).to_string();
+    p.eprintln(retry_warning(world, &hp, "DeadlineExceeded", "context deadline exceeded"));
+    p.eprintln("Error: context deadline exceeded");
+    p.explain(
+        format!("{} runs, but its data dir belongs to cluster {:x} and its peers run another cluster ID: they drop its raft messages, it has no leader and never became ready, so it answers nothing (not even --consistency=s reads) and the client gave up after --command-timeout. Stop it, restore its data dir from the same snapshot with the same --initial-cluster and --initial-cluster-token as the others, and start it again.", world.etcd.name, world.etcd.cluster_id),
+        format!("{} roda, mas o diretório de dados dele pertence ao cluster {:x} e os pares rodam outro ID de cluster: eles descartam as mensagens raft dele, ele não tem líder e nunca ficou pronto, então não responde nada (nem leituras --consistency=s) e o cliente desistiu após o --command-timeout. Pare-o, restaure o diretório de dados dele do mesmo snapshot com os mesmos --initial-cluster e --initial-cluster-token dos outros e inicie-o de novo.", world.etcd.name, world.etcd.cluster_id),
+    );
+}
+
+/// `endpoint status` on a member cut off from its peers (`cluster::recovery`): 3.4.23's
+/// maintenance connection gives up at the deadline (measured in
+/// tests/fidelity_recovery/21_recovery_mismatch.txt).
+pub fn cut_off_status(world: &mut World, p: &mut Proc, g: &Globals, host_port: &str) {
+    world.advance(g.command_timeout_ms.max(1));
+    let (ts, _) = timestamp(world);
+    p.eprintln(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"passthrough:///{host_port}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"}}"
+    ));
+}
+
 fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline: bool) -> Option<&'w mut EtcdServer> {
     use crate::cluster::tls;
     let g2 = match preflight(world, p, g) {
@@ -532,6 +558,10 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
     let ep = g2.endpoints.get(reached).cloned().unwrap_or_default();
     let client = tls::ClientTls { cacert: g2.cacert.clone(), cert: g2.cert.clone(), key: g2.key.clone() };
     match tls::dial_with(world, &ep, &client, g2.insecure_skip_tls_verify) {
+        Ok(()) if crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) => {
+            cut_off(world, p, &g2);
+            None
+        }
         Ok(()) if g.needs_quorum && world.cluster.is_some() && !crate::cluster::members::has_quorum(world) => {
             cluster_ctl::no_quorum(world, p, &g2);
             None

@@ -419,6 +419,15 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
     }
     world.facts.note("op", "snapshot restore");
     match out.result {
+        Ok(()) if world.cluster.is_some() => {
+            world.facts.note("path", p.path(&cfg.snapshot_path));
+            world.facts.note("data_dir", crate::vfs::normalize(&cwd, &cfg.data_dir));
+            p.explain(
+                "The data directory now holds the snapshot's keys in member/snap/db and a new raft log in member/wal whose metadata names this member and the new cluster (their IDs come from --initial-cluster, --initial-cluster-token and --name). Nothing runs on it yet. The Procfile gives its members no --data-dir: each runs on infraN.etcd where goreman started (/root). With every member stopped, each infraN.etcd must be a dir restored from the same snapshot with the same --initial-cluster and --initial-cluster-token; then start them with goreman.",
+                "O diretório de dados agora tem as chaves do snapshot em member/snap/db e um novo log raft em member/wal cujos metadados nomeiam este membro e o novo cluster (os IDs vêm de --initial-cluster, --initial-cluster-token e --name). Nada roda nele ainda. O Procfile não passa --data-dir aos membros: cada um roda em infraN.etcd onde o goreman foi iniciado (/root). Com todos os membros parados, cada infraN.etcd precisa ser um diretório restaurado do mesmo snapshot com os mesmos --initial-cluster e --initial-cluster-token; depois inicie-os com o goreman.",
+            );
+            0
+        }
         Ok(()) => {
             world.facts.note("path", p.path(&cfg.snapshot_path));
             world.facts.note("data_dir", crate::vfs::normalize(&cwd, &cfg.data_dir));
@@ -430,7 +439,12 @@ pub fn restore_command(world: &mut World, p: &mut Proc, opts: &RestoreOpts, posi
         }
         Err(e) => {
             p.eprintln(format!("Error: {e}"));
-            if e.starts_with("data-dir") && flavor == Flavor::V34 {
+            if e.starts_with("couldn't find local name") {
+                p.explain(
+                    "--name must be one of the names in --initial-cluster: the restore looks this member up there to get its peer URLs and so its member ID. For the Procfile cluster the names are infra1, infra2 and infra3 (not goreman's etcd1…).",
+                    "O --name precisa ser um dos nomes de --initial-cluster: o restore procura este membro ali para obter as URLs de peer e, com elas, o ID do membro. No cluster do Procfile os nomes são infra1, infra2 e infra3 (não os etcd1… do goreman).",
+                );
+            } else if e.starts_with("data-dir") && flavor == Flavor::V34 {
                 p.explain(
                     "etcdctl 3.4 never restores into a directory that exists, so a member's data cannot be overwritten by mistake. Pick a --data-dir that does not exist yet (for example /var/lib/etcd-from-backup).",
                     "O etcdctl 3.4 nunca restaura num diretório que já existe, para que os dados de um membro não sejam sobrescritos por engano. Escolha um --data-dir que ainda não exista (por exemplo /var/lib/etcd-from-backup).",

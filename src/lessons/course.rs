@@ -25,6 +25,7 @@ pub const COURSE: &[(&str, &str)] = &[
     ("lessons/12-download-etcd.toml", include_str!("../../lessons/12-download-etcd.toml")),
     ("lessons/13-cka-exam.toml", include_str!("../../lessons/13-cka-exam.toml")),
     ("lessons/14-etcd-cluster.toml", include_str!("../../lessons/14-etcd-cluster.toml")),
+    ("lessons/15-cluster-recovery.toml", include_str!("../../lessons/15-cluster-recovery.toml")),
 ];
 
 /// The shipped lessons, parsed. A lesson that fails to parse is left out (the test suite

@@ -291,21 +291,41 @@ fn run(vfs: &mut Vfs, cwd: &str, cfg: &RestoreConfig, data: Result<&[u8], String
     let abs_wal = crate::vfs::normalize(cwd, &wal_dir);
     vfs.mkdir_p(&abs_wal).map_err(|e| format!("mkdir {wal_dir}: {}", e.strerror()))?;
     let n = members.len();
-    let _ = vfs.write(&format!("{abs_wal}/0000000000000000-0000000000000000.wal"), wal_placeholder(&members, cid));
-    let _ = vfs.write(&format!("{abs_snap}/{:016x}-{:016x}.snap", 1, n), Vec::new());
     let me = members.iter().find(|m| m.1 == cfg.name).map(|m| m.0).unwrap_or_default();
+    let _ = vfs.write(&format!("{abs_wal}/0000000000000000-0000000000000000.wal"), wal_placeholder(&members, cid, me));
+    let _ = vfs.write(&format!("{abs_snap}/{:016x}-{:016x}.snap", 1, n), Vec::new());
     *ids = Some((me, cid));
     log.push(LogLine { caller: c_restored, msg: "restored snapshot".into(), fields });
     Ok(())
 }
 
 /// The playground does not write a real raft WAL; the file records what one would hold.
-fn wal_placeholder(members: &[(u64, String, Vec<String>)], cid: u64) -> Vec<u8> {
-    let mut s = format!("playground WAL (not etcd's format): cluster {cid:x}\n");
+/// Its metadata names the cluster and the local member, as a real WAL's does; a member started
+/// on the data dir reads them back ([`read_wal_placeholder`]).
+fn wal_placeholder(members: &[(u64, String, Vec<String>)], cid: u64, me: u64) -> Vec<u8> {
+    let mut s = format!("playground WAL (not etcd's format): cluster {cid:x} member {me:x}\n");
     for (i, (id, name, us)) in members.iter().enumerate() {
         s.push_str(&format!("entry {} term 1: ConfChangeAddNode {id:x} {name} {}\n", i + 1, us.join(",")));
     }
     s.into_bytes()
+}
+
+/// What a restored data dir's WAL says: (cluster ID, local member ID, the members as
+/// (ID, name, peer URLs)). `None` for anything else.
+pub fn read_wal_placeholder(data: &[u8]) -> Option<(u64, u64, Vec<(u64, String, Vec<String>)>)> {
+    let text = std::str::from_utf8(data).ok()?;
+    let mut lines = text.lines();
+    let head = lines.next()?.strip_prefix("playground WAL (not etcd's format): cluster ")?;
+    let (cid, me) = head.split_once(" member ")?;
+    let (cid, me) = (u64::from_str_radix(cid, 16).ok()?, u64::from_str_radix(me, 16).ok()?);
+    let mut members = Vec::new();
+    for l in lines {
+        let rest = l.split_once(": ConfChangeAddNode ")?.1;
+        let mut w = rest.split(' ');
+        let (id, name, urls) = (w.next()?, w.next()?, w.next()?);
+        members.push((u64::from_str_radix(id, 16).ok()?, name.to_string(), urls.split(',').map(str::to_string).collect()));
+    }
+    Some((cid, me, members))
 }
 
 fn rewrite_db(db: &[u8], members: &[(u64, String, Vec<String>)], flavor: Flavor) -> Result<Vec<u8>, SnapshotError> {

@@ -254,7 +254,7 @@ test('lessons are fetched when needed, and every lesson opens offline after the 
   });
   let ids = [];
   for (let i = 0; i < 100 && ids.length === 0; i++) { ids = await cached(); if (!ids.length) await page.waitForTimeout(100); }
-  assert.equal(ids.length, 14, 'the service worker caches the 14 lessons');
+  assert.equal(ids.length, 15, 'the service worker caches the 15 lessons');
   // Offline: a lesson never opened before still opens and is checked; the open one comes back.
   await ctx.setOffline(true);
   await reloadPage(page);
@@ -320,7 +320,7 @@ test('the lesson list says so when it cannot be fetched, and tries again', async
   await ctx.unroute('**/lessons/index.json');
   await page.click('#index-retry');
   await page.waitForSelector('[data-lesson="01-what-is-etcd"]');
-  assert.equal(await page.locator('.lesson-item').count(), 14);
+  assert.equal(await page.locator('.lesson-item').count(), 15);
   assert.equal(await page.locator('#index-error').count(), 0);
   await ctx.close();
 });

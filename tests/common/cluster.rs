@@ -51,7 +51,15 @@ settle() {
       idx+=("$(grep -o '"raftIndex":[0-9]*' <<<"$s")")
     done
     live=("${answering[@]}")
-    if [ $ok = 1 ]; then
+    # The voting members (an added member that never started counts, a learner does not):
+    # fewer than half of them live is no quorum, and then no live member has a leader.
+    voters=3
+    if [ $ok = 1 ] && [ ${#live[@]} -ge 1 ]; then
+      voters=$(/usr/bin/etcdctl --endpoints="$(ep ${live[0]})" --command-timeout=1s member list 2>/dev/null | grep -c ', false$') || voters=3
+    fi
+    if [ $ok = 1 ] && [ ${#live[@]} -ge 2 ] && [ $(( ${#live[@]} * 2 )) -le "$voters" ]; then
+      [ "$(printf '%s\n' "${leaders[@]}" | sort -u)" = '"leader":0' ] && return
+    elif [ $ok = 1 ]; then
       if [ ${#live[@]} -ge 2 ]; then
         u=$(printf '%s\n' "${leaders[@]}" | sort -u); i=$(printf '%s\n' "${idx[@]}" | sort -u)
         if [ "$(wc -l <<<"$u")" = 1 ] && [ "$u" != '"leader":0' ] && [ "$(wc -l <<<"$i")" = 1 ]; then
@@ -107,6 +115,11 @@ pub fn start_cluster(tag: &str) -> Real {
     for tool in ["/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"] {
         assert!(Path::new(tool).exists(), "{tool} is missing: the cluster suite needs Debian's etcd-server/etcd-client 3.4.23 and util-linux");
     }
+    // One cluster boots at a time: the first election is fixed by infra1's shorter election
+    // timeout, which only holds while infra1 and infra2 start at the same pace (nine clusters
+    // booting at once on two cores let infra2 win it now and then).
+    static BOOTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _booting = BOOTING.lock().unwrap_or_else(|e| e.into_inner());
     let dir = std::env::temp_dir().join(format!("etcd-fidelity-cluster-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let ctl = dir.join("ctl-bin");
@@ -167,5 +180,48 @@ pub fn normalize_cluster(s: &str) -> String {
     if out.ends_with('\n') {
         joined.push('\n');
     }
-    harness::replace_all(&joined, rules)
+    added_members(&harness::replace_all(&joined, rules))
 }
+
+/// A member `member add` creates gets a random ID (etcd hashes its peer URLs with the time),
+/// and listings are ordered by ID: its IDs are normalized like the others (also the 1 in 16
+/// that has fewer than 16 hex digits, which `%16x` and the tables pad with spaces), and the
+/// lines ordered by ID — `member list`'s rows, `ETCD_INITIAL_CLUSTER`'s items — are sorted.
+fn added_members(s: &str) -> String {
+    static SHORT: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
+    let (short, initial) = SHORT.get_or_init(|| (Regex::new(r"( *)\b([0-9a-f]{13,15})\b").unwrap(), Regex::new(r#"ETCD_INITIAL_CLUSTER="([^"]*)""#).unwrap()));
+    let out = short.replace_all(s, |c: &regex::Captures| {
+        let (pad, id) = (&c[1], &c[2]);
+        if id.bytes().all(|b| b.is_ascii_digit()) {
+            return c[0].to_string();
+        }
+        let extra = 16 - id.len();
+        let pad = if pad.len() > extra { &pad[extra..] } else { pad };
+        format!("{pad}<HEX>")
+    });
+    let out = initial.replace_all(&out, |c: &regex::Captures| {
+        let mut items: Vec<&str> = c[1].split(',').collect();
+        items.sort();
+        format!("ETCD_INITIAL_CLUSTER=\"{}\"", items.join(","))
+    });
+    let by_id = |l: &str| l.starts_with("<HEX>, ") || l.starts_with("| <HEX> |");
+    let mut lines: Vec<String> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    for l in out.lines() {
+        if by_id(l) {
+            run.push(l.to_string());
+            continue;
+        }
+        run.sort();
+        lines.append(&mut run);
+        lines.push(l.to_string());
+    }
+    run.sort();
+    lines.append(&mut run);
+    let mut joined = lines.join("\n");
+    if out.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
+}
+

@@ -1,20 +1,23 @@
 //! Code fetched after the first paint. The page's release build (feature `split`) is cut by
 //! `wasm-split-cli` (see `build_dist` in scripts/setup.sh): everything reachable only through
-//! the three split points below moves out of the first load into wasm chunks the page fetches
-//! right after it renders —
+//! the three split points moves out of the first load into wasm chunks the page fetches right
+//! after it renders —
 //! - **programs**: the program table's `lazy` lines (`src/commands/mod.rs`: etcdctl, etcdutl,
 //!   kubectl, kubeadm, curl, tar, sed, grep with the regex engine, crictl, seq, xargs, printf —
 //!   bash's builtin too: a line naming it waits like the others —, openssl, and the text
-//!   filters cut, wc, sort, uniq, base64), the bbolt writer `World` reads a data dir's db with,
-//!   and the page's Cluster tab and the header's scenario choice;
+//!   filters cut, wc, sort, uniq, base64), the bbolt writer `World` reads a data dir's db with
+//!   (and, from the page, its Cluster tab and the header's scenario choice);
 //! - **codec**: saving and restoring sessions (all of serde's per-type code);
-//! - **lessons**: reading lesson files and checking a step's state, and the lesson panel's views
-//!   (the course list with the progress files, an open lesson with its exam and handout, a class).
+//! - **lessons**: reading lesson files and checking a step's state (and, from the page, the
+//!   lesson panel's views).
 //!
-//! The program table points at its stubs (`commands`) and `World` at nothing until the programs
-//! chunk is here; this module hands its code over to them when it arrives (`hand_over`). The
-//! page waits for a chunk before it needs it (`page::Model`: lines typed before the programs arrive wait). Without the feature (native
-//! builds, wasm tests) every accessor answers at once with the code itself.
+//! The split points themselves (`#[wasm_split]` functions) are the page's: `web::chunks` holds
+//! them, fetches the chunks and fills this module's cells from above (`codec_arrived`,
+//! `programs_arrived`, `lesson_code_arrived`); this module names nothing above it. The program
+//! table points at its stubs (`commands`) and `World` at nothing until the programs chunk is
+//! here; this module hands its code over to them when it arrives. The page waits for a chunk
+//! before it needs it (`page::Model`: lines typed before the programs arrive wait). Without the
+//! feature (native builds, wasm tests) every accessor answers at once with the code itself.
 
 use crate::lessons::progress::{Class, ImportError};
 use crate::lessons::{CheckResult, LastRun, Lesson, LessonError, Progress, Step};
@@ -32,7 +35,9 @@ pub struct Codec {
     pub load_file: fn(&[u8]) -> Result<(Session, PageState), SessionFileError>,
 }
 
-fn direct_codec() -> Codec {
+/// The code itself: the split point (`web::chunks`) returns it, so what it reaches goes to the
+/// chunk; without the feature the accessors below answer with it at once.
+pub fn direct_codec() -> Codec {
     Codec {
         encode: crate::persist::encode,
         decode: crate::persist::decode,
@@ -41,7 +46,7 @@ fn direct_codec() -> Codec {
     }
 }
 
-/// The programs chunk: every program's code, what `World` needs from it, the Cluster tab.
+/// The programs chunk: every program's code and what `World` needs from it.
 #[derive(Clone, Copy)]
 pub struct Programs {
     /// The program table's code, line by line (`commands::entries`); the table's stubs run it.
@@ -49,23 +54,14 @@ pub struct Programs {
     /// A data dir's `member/snap/db` made from the engine (`World::read`), its size, and the
     /// Explain after cat/head/tail read a file the node makes up (`world::Needs`).
     pub world: crate::world::Needs,
-    /// The page's Cluster tab (`web::cluster`), which no first paint shows.
-    #[cfg(target_arch = "wasm32")]
-    pub cluster_panel: fn(&crate::web::state::Handle) -> yew::Html,
-    /// The header's scenario choice (`web::app::scenario_choice`): starting a cluster needs
-    /// goreman and etcdctl, which come in this chunk anyway.
-    #[cfg(target_arch = "wasm32")]
-    pub scenario_choice: crate::web::app::ScenarioChoice,
 }
 
-fn direct_programs() -> Programs {
+/// The code itself: the split point (`web::chunks`) returns it, so what it reaches goes to the
+/// chunk; without the feature the accessors below answer with it at once.
+pub fn direct_programs() -> Programs {
     Programs {
         table: crate::commands::entries(),
         world: crate::world::needs(),
-        #[cfg(target_arch = "wasm32")]
-        cluster_panel: crate::web::cluster::cluster_panel,
-        #[cfg(target_arch = "wasm32")]
-        scenario_choice: crate::web::app::scenario_choice,
     }
 }
 
@@ -80,16 +76,11 @@ pub struct LessonCode {
     pub export: fn(&Progress, &str, &[Lesson]) -> String,
     pub import: fn(&str) -> Result<(String, Progress), ImportError>,
     pub class: fn(&[(String, String)]) -> Class,
-    /// The page's views of an open lesson and of a class (`web::lessons`).
-    #[cfg(target_arch = "wasm32")]
-    pub lesson_view: fn(&crate::web::state::Handle, &Lesson) -> yew::Html,
-    #[cfg(target_arch = "wasm32")]
-    pub course_view: fn(&crate::web::state::Handle, &yew::NodeRef) -> yew::Html,
-    #[cfg(target_arch = "wasm32")]
-    pub class_table: fn(crate::i18n::Lang, &Class, &[crate::lessons::course::Card]) -> yew::Html,
 }
 
-fn direct_lesson_code() -> LessonCode {
+/// The code itself: the split point (`web::chunks`) returns it, so what it reaches goes to the
+/// chunk; without the feature the accessors below answer with it at once.
+pub fn direct_lesson_code() -> LessonCode {
     LessonCode {
         parse_file: Lesson::parse_file,
         evaluate: crate::lessons::evaluate,
@@ -97,12 +88,6 @@ fn direct_lesson_code() -> LessonCode {
         export: Progress::export,
         import: Progress::import,
         class: Class::read,
-        #[cfg(target_arch = "wasm32")]
-        lesson_view: crate::web::lessons::lesson_view,
-        #[cfg(target_arch = "wasm32")]
-        course_view: crate::web::lessons::course_view,
-        #[cfg(target_arch = "wasm32")]
-        class_table: crate::web::lessons::class_table,
     }
 }
 
@@ -124,22 +109,12 @@ mod imp {
     pub fn lesson_code_failed() -> bool {
         false
     }
-    pub async fn load_codec() -> bool {
-        true
-    }
-    pub async fn load_programs() -> bool {
-        true
-    }
-    pub async fn load_lesson_code() -> bool {
-        true
-    }
 }
 
 #[cfg(all(target_arch = "wasm32", feature = "split"))]
 mod imp {
     use super::*;
     use std::cell::Cell;
-    use wasm_split_helpers::{wasm_split, SplitLoaderError};
 
     #[derive(Clone, Copy)]
     enum Load<T> {
@@ -148,18 +123,12 @@ mod imp {
         Failed,
     }
 
-    /// One split point: `$entry` is the function wasm-split cuts at; `$get` answers once its
-    /// chunk is here, `$load` fetches it (a no-op once here; false when it cannot be fetched).
-    macro_rules! chunk {
-        ($cell:ident, $ty:ty, $module:ident, $entry:ident, $direct:ident, $get:ident, $load:ident, $arrived:expr) => {
+    /// One chunk's cell: `$get` answers once its code is here; `$arrived` is how the page's
+    /// split point (`web::chunks`) fills it (`None`: the chunk could not be fetched).
+    macro_rules! cell {
+        ($cell:ident, $ty:ty, $get:ident, $arrived:ident, $then:expr) => {
             thread_local! {
                 static $cell: Cell<Load<$ty>> = const { Cell::new(Load::Waiting) };
-            }
-
-            #[allow(improper_ctypes_definitions)]
-            #[wasm_split($module, fallible)]
-            fn $entry() -> Result<$ty, SplitLoaderError> {
-                Ok($direct())
             }
 
             pub fn $get() -> Option<$ty> {
@@ -169,19 +138,15 @@ mod imp {
                 }
             }
 
-            pub async fn $load() -> bool {
-                if $get().is_none() {
-                    let got = $entry().await;
-                    $cell.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
-                    ($arrived)($get());
-                }
-                $get().is_some()
+            pub fn $arrived(got: Option<$ty>) {
+                $cell.with(|x| x.set(got.map_or(Load::Failed, Load::Ready)));
+                ($then)(got);
             }
         };
     }
-    chunk!(CODEC, Codec, codec, codec_entry, direct_codec, codec, load_codec, |_| {});
-    chunk!(PROGRAMS, Programs, programs, programs_entry, direct_programs, programs, load_programs, hand_over);
-    chunk!(LESSONS, LessonCode, lessons, lessons_entry, direct_lesson_code, lesson_code, load_lesson_code, |_| {});
+    cell!(CODEC, Codec, codec, codec_arrived, |_| {});
+    cell!(PROGRAMS, Programs, programs, programs_arrived, hand_over);
+    cell!(LESSONS, LessonCode, lesson_code, lesson_code_arrived, |_| {});
 
     /// The programs chunk arrived (or failed for good): the program table's stubs and `World`
     /// get its code (they cannot name this module: it sits above them).

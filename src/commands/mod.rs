@@ -131,8 +131,8 @@ macro_rules! programs {
         }),*];
 
         /// Every line's code, in the table's order. In the page's release build only the
-        /// programs chunk's split point (`src/lazy.rs`) names this, so code no first-load
-        /// program reaches leaves the first load.
+        /// programs chunk's split point (`web::chunks`, through `lazy::direct_programs`)
+        /// reaches this, so code no first-load program reaches leaves the first load.
         pub fn entries() -> Entries {
             [$($entry as CommandFn),*]
         }

@@ -60,11 +60,11 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let fetch_chunks = move || {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let programs = crate::lazy::load_programs().await;
+                    let programs = super::chunks::load_programs().await;
                     // Lines typed meanwhile run as soon as their programs are here.
                     h.dispatch(Action::CodeArrived { codec: crate::lazy::codec().is_some() });
-                    let codec = crate::lazy::load_codec().await;
-                    let lessons = crate::lazy::load_lesson_code().await;
+                    let codec = super::chunks::load_codec().await;
+                    let lessons = super::chunks::load_lesson_code().await;
                     if !programs || !codec || !lessons {
                         h.dispatch(Action::Note(
                             "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.".into(),
@@ -129,8 +129,8 @@ pub fn app() -> Html {
         let c = confirm_reset.clone();
         Callback::from(move |_: MouseEvent| c.set(false))
     };
-    // The scenario choice rides in the programs' chunk (crate::lazy): nothing until it is here.
-    let scenario = crate::lazy::programs().map_or_else(Html::default, |p| (p.scenario_choice)(&state, m.owner, l, m.scenario(), m.has_work(), &confirm_scenario, &scenario_ref));
+    // The scenario choice rides in the programs' chunk (super::chunks): nothing until it is here.
+    let scenario = super::chunks::program_views().map_or_else(Html::default, |p| (p.scenario_choice)(&state, m.owner, l, m.scenario(), m.has_work(), &confirm_scenario, &scenario_ref));
     // Save / load my session: the whole playground as one CBOR file (crate::session_file).
     let save_session = {
         let state = state.clone();
@@ -275,12 +275,12 @@ fn do_reset_notice(state: &Handle) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| state.dispatch(Action::Reset))
 }
 
-/// The type of [`scenario_choice`], which `crate::lazy::Programs` carries.
+/// The type of [`scenario_choice`], which `super::chunks::ProgramViews` carries.
 pub type ScenarioChoice = fn(&Handle, bool, Lang, &str, bool, &UseStateHandle<Option<String>>, &NodeRef) -> Html;
 
 /// The scenario choice (issue 19): a fresh sandbox session on the kubeadm node, a plain node or
 /// the three-member cluster; it asks first when the session has work in it (as "Reset session").
-/// Reached only through `crate::lazy::Programs` (out of the first load), so its texts are here.
+/// Reached only through `super::chunks::ProgramViews` (out of the first load), so its texts are here.
 pub fn scenario_choice(state: &Handle, owner: bool, l: Lang, current: &str, work: bool, confirm: &UseStateHandle<Option<String>>, select: &NodeRef) -> Html {
     if !owner {
         return html! {};

@@ -11,18 +11,18 @@ pub struct Props {
     pub state: Handle,
 }
 
-/// The panel's view is in the programs' chunk (`lazy::Programs`, with the cluster's programs):
-/// until it is here the panel says it is loading (`Action::CodeArrived` draws it again).
+/// The panel's view is in the programs' chunk (`chunks::ProgramViews`, with the cluster's
+/// programs): until it is here the panel says it is loading (`Action::CodeArrived` draws it again).
 #[function_component(Cluster)]
 pub fn cluster(props: &Props) -> Html {
-    match crate::lazy::programs() {
-        Some(p) => (p.cluster_panel)(&props.state),
+    match super::chunks::program_views() {
+        Some(v) => (v.cluster_panel)(&props.state),
         None if crate::lazy::settled() => html! { <div class="cluster"><p class="lesson-error" role="alert">{ t(props.state.model().lang, "panel.failed") }</p></div> },
         None => html! { <div class="cluster"><p class="muted" role="status">{ t(props.state.model().lang, "panel.loading") }</p></div> },
     }
 }
 
-/// The panel itself (reached through `lazy::Programs` only).
+/// The panel itself (reached through `chunks::ProgramViews` only).
 pub fn cluster_panel(state: &Handle) -> Html {
     let l = state.model().lang;
     let v = cluster_view::view(&state.model().session);

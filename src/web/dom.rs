@@ -80,8 +80,8 @@ pub fn read_bytes(file: web_sys::File, state: Handle, to_action: fn(Vec<u8>) -> 
         match res {
             // A session file needs the codec's chunk (crate::lazy); waiting costs nothing once it is here.
             Ok(data) => wasm_bindgen_futures::spawn_local(async move {
-                crate::lazy::load_codec().await;
-                crate::lazy::load_lesson_code().await; // its lessons are read too
+                super::chunks::load_codec().await;
+                super::chunks::load_lesson_code().await; // its lessons are read too
                 state.dispatch(to_action(data));
             }),
             Err(e) => state.dispatch(Action::Note(format!("Could not read {name}: {e}"), format!("Não foi possível ler {name}: {e}"))),

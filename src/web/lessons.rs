@@ -19,10 +19,10 @@ pub struct Props {
 pub fn lessons_panel(props: &Props) -> Html {
     let state = props.state.clone();
     let url_ref = use_node_ref();
-    // The panel's views are in the lessons chunk (`lazy::LessonCode`), fetched right after the
-    // first paint and before any lesson is read; until it is here the panel says it is loading
-    // (`Action::CodeArrived` draws it again).
-    let Some(c) = crate::lazy::lesson_code() else {
+    // The panel's views are in the lessons chunk (`chunks::LessonViews`), fetched right after
+    // the first paint and before any lesson is read; until it is here the panel says it is
+    // loading (`Action::CodeArrived` draws it again).
+    let Some(c) = super::chunks::lesson_views() else {
         if crate::lazy::lesson_code_failed() {
             return html! { <div class="lessons"><p class="lesson-error" role="alert">{ t(state.model().lang, "panel.failed") }</p></div> };
         }
@@ -37,7 +37,7 @@ pub fn lessons_panel(props: &Props) -> Html {
 }
 
 /// The course list, loading a lesson from a file or a URL, and the progress files. Reached
-/// through `lazy::LessonCode` only.
+/// through `chunks::LessonViews` only.
 pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
     let state = state.clone();
     let l = state.model().lang;
@@ -59,7 +59,7 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
                 let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
                     match res {
                         Ok(text) => wasm_bindgen_futures::spawn_local(async move {
-                            crate::lazy::load_lesson_code().await;
+                            super::chunks::load_lesson_code().await;
                             st.dispatch(Action::LoadLesson { name, text });
                         }),
                         Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
@@ -81,7 +81,7 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
             }
             let st = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                crate::lazy::load_lesson_code().await;
+                super::chunks::load_lesson_code().await;
                 match fetch_text(&url).await {
                     Ok(text) => st.dispatch(Action::LoadLesson { name: url, text }),
                     Err(e) => {
@@ -156,7 +156,7 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
 }
 
 /// The open lesson: its steps, the open step with its checks, hints and solution, an exam's
-/// clock or score, and the printable handout. Reached through `lazy::LessonCode` only.
+/// clock or score, and the printable handout. Reached through `chunks::LessonViews` only.
 pub fn lesson_view(state: &Handle, lesson: &lessons::Lesson) -> Html {
     let state = state.clone();
     let l = state.model().lang;
@@ -422,7 +422,7 @@ fn progress_files(p: &Props) -> Html {
             let name = name_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             let st = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                crate::lazy::load_lesson_code().await;
+                super::chunks::load_lesson_code().await;
                 if let Some(c) = crate::lazy::lesson_code() {
                     let text = (c.export)(&st.model().progress, name.trim(), &st.model().lessons);
                     super::dom::download("etcd-playground-progress.json", text.as_bytes());
@@ -437,7 +437,7 @@ fn progress_files(p: &Props) -> Html {
             if let Some(f) = input.files().and_then(|f| f.get(0)) {
                 let st = state.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    crate::lazy::load_lesson_code().await;
+                    super::chunks::load_lesson_code().await;
                     match file_text(f).await {
                         Ok(text) => st.dispatch(Action::ImportProgress(text)),
                         Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
@@ -455,7 +455,7 @@ fn progress_files(p: &Props) -> Html {
             let picked: Vec<web_sys::File> = (0..files.length()).filter_map(|k| files.get(k)).collect();
             let class = class.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                crate::lazy::load_lesson_code().await;
+                super::chunks::load_lesson_code().await;
                 let mut out = Vec::new();
                 for f in picked {
                     let name = f.name();
@@ -469,9 +469,9 @@ fn progress_files(p: &Props) -> Html {
     let table = if class.is_empty() {
         html! {}
     } else {
-        match crate::lazy::lesson_code() {
-            Some(c) => (c.class_table)(l, &(c.class)(&class), &state.model().cards()),
-            None => html! {},
+        match (crate::lazy::lesson_code(), super::chunks::lesson_views()) {
+            (Some(c), Some(v)) => (v.class_table)(l, &(c.class)(&class), &state.model().cards()),
+            _ => html! {},
         }
     };
     html! {
@@ -493,7 +493,7 @@ fn progress_files(p: &Props) -> Html {
     }
 }
 
-/// The class view: learners × lessons, a mark per step (reached through `lazy::LessonCode`).
+/// The class view: learners × lessons, a mark per step (reached through `chunks::LessonViews`).
 pub fn class_table(l: crate::i18n::Lang, c: &lessons::progress::Class, cards: &[lessons::course::Card]) -> Html {
     html! {
         <div class="class-view">

@@ -4,6 +4,7 @@
 
 pub(crate) mod app;
 mod autosave;
+mod chunks;
 pub(crate) mod cluster;
 mod crash;
 mod dom;
@@ -26,13 +27,13 @@ pub fn start() {
         // A returning learner's saved session needs the codec's chunk before the first render.
         #[cfg(feature = "split")]
         if state::has_saved_session() {
-            crate::lazy::load_codec().await;
-            crate::lazy::load_lesson_code().await;
+            chunks::load_codec().await;
+            chunks::load_lesson_code().await;
         }
         // Lines kept from a page closed before it could save run again at start: with their programs.
         #[cfg(feature = "split")]
         if state::stored_journal().is_some() {
-            crate::lazy::load_programs().await;
+            chunks::load_programs().await;
         }
         yew::Renderer::<app::App>::new().render();
         crash::arm_test_trigger();

@@ -201,7 +201,7 @@ impl Handle {
                 let h = self.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let res = super::lessons::fetch_text(&file).await;
-                    crate::lazy::load_lesson_code().await;
+                    super::chunks::load_lesson_code().await;
                     h.dispatch(Action::Fetched { file, res, open });
                 });
             }
@@ -218,7 +218,7 @@ impl Handle {
             Effect::DownloadSession => {
                 let h = self.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    crate::lazy::load_codec().await;
+                    super::chunks::load_codec().await;
                     let bytes = crate::lazy::codec().and_then(|c| h.model.try_borrow().ok().map(|m| (c.save_file)(&m.session, &m.page_state())));
                     match bytes {
                         Some(b) => super::dom::download("etcd-playground-session.cbor", &b),

@@ -121,12 +121,12 @@ fn run(args: &[String]) -> i32 {
                     let _ = out.flush();
                     let _ = stderr.lock().write_all(s.as_bytes());
                 }
-                Chunk::Explain { en, pt } if explain => {
+                Chunk::Explain(t) if explain => {
                     let _ = out.flush();
-                    let text = if lang == "pt" { pt } else { en };
+                    let text = if lang == "pt" { &t.pt } else { &t.en };
                     let _ = writeln!(stderr.lock(), "# {text}");
                 }
-                Chunk::Explain { .. } => {}
+                Chunk::Explain(_) => {}
             }
         }
         let _ = out.flush();

@@ -24,6 +24,7 @@
 //! assert!(session_file::load(b"not a session").is_err());
 //! ```
 
+use crate::i18n::Text;
 use crate::persist::PageState;
 use crate::shell::Session;
 use serde::{Deserialize, Serialize};
@@ -103,11 +104,11 @@ impl SessionFileError {
         }
     }
 
-    /// (English, Portuguese) when the bytes are the page's own save, restored on a visit: a
-    /// fresh session starts instead.
-    pub fn describe(&self) -> (String, String) {
+    /// The message when the bytes are the page's own save, restored on a visit: a fresh
+    /// session starts instead.
+    pub fn describe(&self) -> Text {
         let corrupt = |why: &str| {
-            (
+            Text::new(
                 format!("The saved session could not be read (it is damaged: {why}). A fresh session has started."),
                 format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
             )
@@ -116,11 +117,11 @@ impl SessionFileError {
             SessionFileError::NotASession => corrupt("not a saved session"),
             SessionFileError::Damaged(_) => corrupt("the session data is incomplete"),
             SessionFileError::UnknownFormat(f) => corrupt(&format!("unknown format {:?}", f.chars().take(40).collect::<String>())),
-            SessionFileError::Invalid(i) => (
+            SessionFileError::Invalid(i) => Text::new(
                 format!("The saved session was refused: {}. A fresh session has started.", i.en),
                 format!("A sessão salva foi recusada: {}. Uma sessão nova foi iniciada.", i.pt),
             ),
-            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => (
+            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => Text::new(
                 format!("The saved session is from another version of the playground (format {v}, this page reads {VERSION}). A fresh session has started."),
                 format!("A sessão salva é de outra versão do playground (formato {v}, esta página lê {VERSION}). Uma sessão nova foi iniciada."),
             ),

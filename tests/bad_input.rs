@@ -135,7 +135,7 @@ fn a_glob_that_multiplies_is_stopped_at_arg_max() {
     let mut s = Session::new("kubeadm").unwrap();
     let r = s.execute("echo /*/../*/../*/../*/../*/../*/..");
     assert_eq!((r.exit, stderr(&r)), (1, "bash: /*/../*/../*/../*/../*/../*/..: pathname expansion over 2097152 bytes\n".to_string()));
-    assert!(r.chunks.iter().any(|c| matches!(c, Chunk::Explain { pt, .. } if pt.contains("ARG_MAX"))));
+    assert!(r.chunks.iter().any(|c| matches!(c, Chunk::Explain(t) if t.pt.contains("ARG_MAX"))));
     assert_eq!(s.execute("echo /*/.. | wc -w").exit, 0);
 }
 
@@ -184,7 +184,7 @@ fn crafted_sessions_are_refused() {
         assert!(e.en().contains("your current session is unchanged"), "{}", e.en());
         assert!(e.pt().contains("sua sessão atual não mudou"), "{}", e.pt());
         let bytes = persist::encode(&s, &Default::default());
-        let (en, pt) = persist::decode(&bytes).unwrap_err().describe();
+        let etcd_playground::i18n::Text { en, pt } = persist::decode(&bytes).unwrap_err().describe();
         assert!(en.contains(want) && pt.contains("foi recusada"), "{en} / {pt}");
     }
 }

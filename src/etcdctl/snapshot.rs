@@ -144,15 +144,15 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
             // `$(...)` stop it at once. The diagnosis comes after the stop.
             let notes: Vec<crate::process::Chunk> = p.out.split_off(before.min(p.out.len()));
             let mut bounded = notes.clone();
-            bounded.push(crate::process::Chunk::Explain {
-                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: here it would wait, silent, until you press Ctrl+C (exit status 130), leaving the .part file. The playground stops it for you.".into(),
-                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: aqui ele esperaria, calado, até você apertar Ctrl+C (status de saída 130), deixando o arquivo .part. O playground o interrompe por você.".into(),
-            });
+            bounded.push(crate::process::Chunk::Explain(crate::i18n::Text::new(
+                "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: here it would wait, silent, until you press Ctrl+C (exit status 130), leaving the .part file. The playground stops it for you.",
+                "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: aqui ele esperaria, calado, até você apertar Ctrl+C (status de saída 130), deixando o arquivo .part. O playground o interrompe por você.",
+            )));
             let mut interrupted = notes;
-            interrupted.push(crate::process::Chunk::Explain {
-                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits, silent, until you press Ctrl+C, and leaves the empty .part file behind.".into(),
-                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera, calado, até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.".into(),
-            });
+            interrupted.push(crate::process::Chunk::Explain(crate::i18n::Text::new(
+                "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits, silent, until you press Ctrl+C, and leaves the empty .part file behind.",
+                "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera, calado, até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.",
+            )));
             p.job = Some(Box::new(super::job::Job::Hang { bounded, bounded_exit: 130, bounded_clock_ms: world.clock_ms, interrupted, part: None }));
             return 130;
         }
@@ -226,7 +226,7 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
             "A running etcd holds an exclusive lock (flock) on its member/snap/db, and `snapshot status` opens the file with bbolt, which waits for that lock: real etcdctl and etcdutl wait here, silent, until you press Ctrl+C (exit status 130). Copy the file first (`cp`), read a stopped member's db, or take a `snapshot save`.",
             "Um etcd em execução mantém uma trava exclusiva (flock) no seu member/snap/db, e `snapshot status` abre o arquivo com o bbolt, que espera essa trava: o etcdctl e o etcdutl reais esperam aqui, calados, até você apertar Ctrl+C (status de saída 130). Copie o arquivo antes (`cp`), leia o db de um membro parado, ou faça um `snapshot save`.",
         );
-        let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain { en: format!("{}{}", why.0, extra.0), pt: format!("{}{}", why.1, extra.1) }];
+        let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain(crate::i18n::Text::new(format!("{}{}", why.0, extra.0), format!("{}{}", why.1, extra.1)))];
         p.job = Some(Box::new(super::job::Job::Hang {
             bounded: note((" The playground stops it for you.", " O playground o interrompe por você.")),
             bounded_exit: 130,

@@ -194,11 +194,11 @@ fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, Strin
 }
 
 /// Why `snapshot status` refused a file: the line after `Error: `, and the playground's
-/// explanation (en, pt) when it has one.
+/// explanation when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusError {
     pub line: String,
-    pub explain: Option<(&'static str, &'static str)>,
+    pub explain: Option<crate::i18n::Text>,
 }
 
 /// `snapshot status` on a file's bytes (`path` as the user named it): what the command prints
@@ -256,29 +256,29 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
         }
         Err(e) => {
             p.eprintln(format!("Error: {}", e.line));
-            if let Some((en, pt)) = e.explain {
-                p.explain(en, pt);
+            if let Some(why) = e.explain {
+                p.out.push(crate::process::Chunk::Explain(why));
             }
             EXIT_ERROR
         }
     }
 }
 
-fn error_explanation(e: &SnapshotError) -> Option<(&'static str, &'static str)> {
+fn error_explanation(e: &SnapshotError) -> Option<crate::i18n::Text> {
     Some(match e {
-        SnapshotError::Bolt(snapshot::bolt::BoltError::Invalid) => (
+        SnapshotError::Bolt(snapshot::bolt::BoltError::Invalid) => crate::i18n::Text::new(
             "The file does not start with a bbolt meta page (magic 0xED0CDAED): it is not an etcd snapshot, or it was cut short.",
             "O arquivo não começa com uma página meta do bbolt (mágica 0xED0CDAED): não é um snapshot do etcd, ou foi cortado.",
         ),
-        SnapshotError::Bolt(snapshot::bolt::BoltError::OutOfFile(_) | snapshot::bolt::BoltError::Corrupt(_)) => (
+        SnapshotError::Bolt(snapshot::bolt::BoltError::OutOfFile(_) | snapshot::bolt::BoltError::Corrupt(_)) => crate::i18n::Text::new(
             "The database points at pages its file does not have or cannot hold: the snapshot is truncated or corrupt. Real etcdctl crashes on such a file (it reads it through mmap); the playground reports it instead.",
             "O banco aponta para páginas que o arquivo não tem ou não comporta: o snapshot está truncado ou corrompido. O etcdctl real quebra com um arquivo assim (ele o lê via mmap); o playground mostra o erro.",
         ),
-        SnapshotError::HashMismatch { .. } => (
+        SnapshotError::HashMismatch { .. } => crate::i18n::Text::new(
             "The SHA-256 that `snapshot save` appended does not match the database: the file changed after it was saved. --skip-hash-check skips this check (only for a db copied from a data dir).",
             "O SHA-256 que o `snapshot save` acrescentou não bate com o banco: o arquivo mudou depois de salvo. --skip-hash-check pula a verificação (só para um db copiado de um data dir).",
         ),
-        SnapshotError::MissingHash => (
+        SnapshotError::MissingHash => crate::i18n::Text::new(
             "A file made by `snapshot save` ends with a 32-byte SHA-256, so its size is 32 more than a multiple of 512. This one does not: it is a db copied from a data dir (then use --skip-hash-check) or not a snapshot.",
             "Um arquivo feito pelo `snapshot save` termina com um SHA-256 de 32 bytes, e seu tamanho é 32 a mais que um múltiplo de 512. Este não: é um db copiado de um data dir (use --skip-hash-check) ou não é um snapshot.",
         ),

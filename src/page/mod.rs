@@ -669,7 +669,7 @@ impl Model {
                     self.term.push(note("Session loaded from the file.", "Sessão carregada do arquivo."));
                     fx.extend(self.fetch_active());
                 }
-                Err(e) => self.term.push(note(e.en(), e.pt())),
+                Err(e) => self.term.push(LineKind::Note(e.message())),
             },
             Action::StepTo(i) => {
                 if let Some(l) = self.attempt_lesson() {

@@ -1,5 +1,6 @@
 //! Native subcommands. Kept out of the library: the library must not touch the host.
 
+use etcd_playground::i18n::Text;
 use etcd_playground::process::Chunk;
 use etcd_playground::shell::Session;
 use std::io::{BufRead, Read, Write};
@@ -99,8 +100,8 @@ fn run(args: &[String]) -> i32 {
     };
     for (no, raw) in script_lines(&input).into_iter().enumerate() {
         let Ok(line) = std::str::from_utf8(raw) else {
-            let (en, pt) = invalid_line(source, no + 1);
-            eprintln!("{}", if lang == "pt" { pt } else { en });
+            let message = invalid_line(source, no + 1);
+            eprintln!("{}", if lang == "pt" { message.pt } else { message.en });
             last = 2;
             continue;
         };
@@ -121,12 +122,12 @@ fn run(args: &[String]) -> i32 {
                     let _ = out.flush();
                     let _ = stderr.lock().write_all(s.as_bytes());
                 }
-                Chunk::Explain { en, pt } if explain => {
+                Chunk::Explain(t) if explain => {
                     let _ = out.flush();
-                    let text = if lang == "pt" { pt } else { en };
+                    let text = if lang == "pt" { &t.pt } else { &t.en };
                     let _ = writeln!(stderr.lock(), "# {text}");
                 }
-                Chunk::Explain { .. } => {}
+                Chunk::Explain(_) => {}
             }
         }
         let _ = out.flush();
@@ -166,8 +167,8 @@ fn script_lines(input: &[u8]) -> Vec<&[u8]> {
 }
 
 /// The message for a script line that is not UTF-8 (the terminal only takes text).
-fn invalid_line(source: &str, no: usize) -> (String, String) {
-    (
+fn invalid_line(source: &str, no: usize) -> Text {
+    Text::new(
         format!("etcd-playground run: {source}:{no}: the line is not valid UTF-8; skipped"),
         format!("etcd-playground run: {source}:{no}: a linha não é UTF-8 válido; ignorada"),
     )

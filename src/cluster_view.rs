@@ -4,6 +4,7 @@
 //! and whether that handshake works now (with the diagnosis when it does not).
 
 use crate::cluster::{kube, kubelet, tls};
+use crate::i18n::Text;
 use crate::shell::Session;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,20 +25,20 @@ pub struct Edge {
     pub endpoint: String,
     /// (flag or variable, file) for the CA, the certificate and the key; file None when unset.
     pub material: Vec<(String, Option<String>)>,
-    /// Ok, or (error, cause en, cause pt).
-    pub status: Result<(), (String, String, String)>,
+    /// Ok, or (the client's error, its cause for the learner).
+    pub status: Result<(), (String, Text)>,
     /// "TLS" (mutual TLS, a client certificate) or "HTTP" (plain, no certificate).
     pub proto: &'static str,
-    /// Why an edge without a certificate is fine (en, pt): the kubelet's probe.
-    pub note: Option<(String, String)>,
+    /// Why an edge without a certificate is fine: the kubelet's probe.
+    pub note: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterView {
     pub member: Member,
     pub apiserver_up: bool,
-    /// Why the API server does not answer (en, pt).
-    pub apiserver_down: Option<(String, String)>,
+    /// Why the API server does not answer.
+    pub apiserver_down: Option<Text>,
     /// Static pods from the manifests directory: (manifest path, running pod name or None).
     pub static_pods: Vec<(String, Option<String>)>,
     /// (name, Ready status) — only when the API server answers.
@@ -59,8 +60,8 @@ fn edge(session: &Session, client: &'static str, endpoint: String, names: [&str;
     let [cacert, cert, key] = files.clone();
     let cfg = tls::ClientTls { cacert, cert, key };
     let status = tls::dial(&session.world, &endpoint, &cfg).map_err(|f| match client {
-        "kube-apiserver" => (f.error, kubelet::as_apiserver(&f.cause.en, "the API server"), kubelet::as_apiserver(&f.cause.pt, "o API server")),
-        _ => (f.error, f.cause.en, f.cause.pt),
+        "kube-apiserver" => (f.error, Text::new(kubelet::as_apiserver(&f.cause.en, "the API server"), kubelet::as_apiserver(&f.cause.pt, "o API server"))),
+        _ => (f.error, f.cause),
     });
     let material = names.iter().map(|n| n.to_string()).zip(files).collect();
     Edge { client, endpoint, material, status, proto: "TLS", note: None }
@@ -171,15 +172,17 @@ fn probe_edge(manifest: &str, etcd_running: bool) -> Option<Edge> {
     let refused = |target: &str| format!("Get \"{url}\": dial tcp {target}: connect: connection refused");
     let Some((scheme, host, port)) = url_parts(&url) else {
         let err = format!("Get \"{url}\": invalid URL");
-        return Some(kubelet_edge(material, url, false, Err((err, "The probe's httpGet has no usable host and port.".into(), "O httpGet da probe não tem host e porta utilizáveis.".into()))));
+        return Some(kubelet_edge(material, url, false, Err((err, Text::new("The probe's httpGet has no usable host and port.", "O httpGet da probe não tem host e porta utilizáveis.")))));
     };
     let target = format!("{host}:{port}");
     let listening = |list: &str| list.split(',').filter_map(|u| url_parts(u.trim())).find(|(_, h, p)| *p == port && (h == &host || h == "0.0.0.0"));
     let status = if !etcd_running {
         Err((
             refused(&target),
-            "etcd is not running, so nothing answers the kubelet's health check (see the etcd card above for why).".into(),
-            "O etcd não está rodando, então nada responde à verificação de saúde do kubelet (veja o motivo no cartão do etcd acima).".into(),
+            Text::new(
+                "etcd is not running, so nothing answers the kubelet's health check (see the etcd card above for why).",
+                "O etcd não está rodando, então nada responde à verificação de saúde do kubelet (veja o motivo no cartão do etcd acima).",
+            ),
         ))
     } else if let Some((lscheme, _, _)) = listening(metrics.as_deref().unwrap_or("")).or_else(|| listening(&clients)) {
         if (lscheme.as_str(), scheme.as_str()) == ("http", "http") {
@@ -192,22 +195,26 @@ fn probe_edge(manifest: &str, etcd_running: bool) -> Option<Edge> {
             };
             Err((
                 err,
-                format!("The probe speaks {scheme} but {target} speaks {lscheme}. Without a client certificate the kubelet can only use etcd's plain-HTTP listener, --listen-metrics-urls."),
-                format!("A probe fala {scheme}, mas {target} fala {lscheme}. Sem certificado de cliente o kubelet só pode usar o listener HTTP puro do etcd, --listen-metrics-urls."),
+                Text::new(
+                    format!("The probe speaks {scheme} but {target} speaks {lscheme}. Without a client certificate the kubelet can only use etcd's plain-HTTP listener, --listen-metrics-urls."),
+                    format!("A probe fala {scheme}, mas {target} fala {lscheme}. Sem certificado de cliente o kubelet só pode usar o listener HTTP puro do etcd, --listen-metrics-urls."),
+                ),
             ))
         }
     } else {
         Err((
             refused(&target),
-            format!(
-                "Nothing listens on {target}: etcd's --listen-metrics-urls is {}. The probe and the flag must name the same port. A real kubelet would kill and restart etcd after {} failed {kind}s in a row (the playground does not simulate that restart loop).",
-                metrics.as_deref().unwrap_or("(not set)"),
-                c[kind]["failureThreshold"].as_u64().unwrap_or(3)
-            ),
-            format!(
-                "Nada escuta em {target}: o --listen-metrics-urls do etcd é {}. A probe e a flag precisam indicar a mesma porta. Um kubelet real mataria e reiniciaria o etcd após {} falhas seguidas da {kind} (o playground não simula esse ciclo de reinícios).",
-                metrics.as_deref().unwrap_or("(não definido)"),
-                c[kind]["failureThreshold"].as_u64().unwrap_or(3)
+            Text::new(
+                format!(
+                    "Nothing listens on {target}: etcd's --listen-metrics-urls is {}. The probe and the flag must name the same port. A real kubelet would kill and restart etcd after {} failed {kind}s in a row (the playground does not simulate that restart loop).",
+                    metrics.as_deref().unwrap_or("(not set)"),
+                    c[kind]["failureThreshold"].as_u64().unwrap_or(3)
+                ),
+                format!(
+                    "Nada escuta em {target}: o --listen-metrics-urls do etcd é {}. A probe e a flag precisam indicar a mesma porta. Um kubelet real mataria e reiniciaria o etcd após {} falhas seguidas da {kind} (o playground não simula esse ciclo de reinícios).",
+                    metrics.as_deref().unwrap_or("(não definido)"),
+                    c[kind]["failureThreshold"].as_u64().unwrap_or(3)
+                ),
             ),
         ))
     };
@@ -215,13 +222,13 @@ fn probe_edge(manifest: &str, etcd_running: bool) -> Option<Edge> {
     Some(kubelet_edge(material, url, loopback, status))
 }
 
-fn kubelet_edge(material: Vec<(String, Option<String>)>, endpoint: String, loopback: bool, status: Result<(), (String, String, String)>) -> Edge {
+fn kubelet_edge(material: Vec<(String, Option<String>)>, endpoint: String, loopback: bool, status: Result<(), (String, Text)>) -> Edge {
     let (en, pt) = if loopback {
         ("It listens on loopback (127.0.0.1), so only this node can reach it.", "Ele escuta no loopback (127.0.0.1), então só este nó o alcança.")
     } else {
         ("Careful: this --listen-metrics-urls is not on loopback, so other machines can reach it too.", "Atenção: este --listen-metrics-urls não está no loopback, então outras máquinas também o alcançam.")
     };
-    let note = (
+    let note = Text::new(
         format!("The kubelet presents no certificate: its probe is plain HTTP to etcd's metrics listener (--listen-metrics-urls), which serves only health and metrics, never keys. {en} The keys stay behind the client port, which demands a client certificate (--client-cert-auth=true)."),
         format!("O kubelet não apresenta certificado: sua probe é HTTP puro para o listener de métricas do etcd (--listen-metrics-urls), que serve só saúde e métricas, nunca chaves. {pt} As chaves ficam atrás da porta de clientes, que exige certificado de cliente (--client-cert-auth=true)."),
     );
@@ -251,7 +258,7 @@ mod tests {
         assert_eq!(v.edges[0].material[0].1.as_deref(), Some("/etc/kubernetes/pki/etcd/ca.crt"));
         // A wrong CA breaks the edge, with a diagnosis.
         s.execute("export ETCDCTL_CACERT=/etc/kubernetes/pki/ca.crt");
-        let (err, en, pt) = view(&s).edges[0].status.clone().unwrap_err();
+        let (err, Text { en, pt }) = view(&s).edges[0].status.clone().unwrap_err();
         assert!(!err.is_empty() && !en.is_empty() && !pt.is_empty());
         // The API server's broken edge speaks of its own flags, not etcdctl's.
         let path = "/etc/kubernetes/manifests/kube-apiserver.yaml";
@@ -259,7 +266,7 @@ mod tests {
         s.world.vfs.write(path, text.replace("--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt", "--etcd-cafile=/etc/kubernetes/pki/ca.crt").into_bytes()).unwrap();
         s.world.catch_up();
         let api = view(&s).edges.into_iter().find(|e| e.client == "kube-apiserver").unwrap();
-        let (_, en, pt) = api.status.unwrap_err();
+        let (_, Text { en, pt }) = api.status.unwrap_err();
         assert!(en.contains("--etcd-cafile") && !en.contains("--cacert") && !en.contains("etcdctl"), "{en}");
         assert!(pt.contains("--etcd-cafile") && !pt.contains("etcdctl"), "{pt}");
     }
@@ -305,7 +312,7 @@ mod tests {
         let mut s = Session::new("kubeadm").unwrap();
         let k = kubelet(&s);
         assert_eq!((k.proto, k.endpoint.as_str(), k.status.clone()), ("HTTP", "http://127.0.0.1:2381/livez", Ok(())));
-        assert!(k.note.as_ref().unwrap().0.contains("no certificate") && k.note.as_ref().unwrap().0.contains("loopback"));
+        assert!(k.note.as_ref().unwrap().en.contains("no certificate") && k.note.as_ref().unwrap().en.contains("loopback"));
         assert!(k.material.contains(&("--listen-metrics-urls".into(), Some("http://127.0.0.1:2381".into()))), "{:?}", k.material);
         // Older kubeadm's probe path works too, and shows as written.
         sed(&mut s, "s#path: /livez#path: /health?exclude=NOSPACE\\&serializable=true#");
@@ -314,7 +321,7 @@ mod tests {
         // The probes' port changed, the metrics listener did not: refused, with the cause.
         sed(&mut s, "s/port: 2381/port: 2382/");
         assert!(view(&s).member.running, "etcd itself still runs");
-        let (err, en, pt) = kubelet(&s).status.unwrap_err();
+        let (err, Text { en, pt }) = kubelet(&s).status.unwrap_err();
         assert_eq!(err, "Get \"http://127.0.0.1:2382/health?exclude=NOSPACE&serializable=true\": dial tcp 127.0.0.1:2382: connect: connection refused");
         assert!(en.contains("http://127.0.0.1:2381") && pt.contains("http://127.0.0.1:2381"), "{en}");
         // Move the listener to match: healthy again.

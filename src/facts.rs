@@ -140,7 +140,7 @@ pub fn chunk_text(c: &crate::process::Chunk) -> String {
     match c {
         Chunk::Stdout(s) | Chunk::Stderr(s) => s.clone(),
         Chunk::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-        Chunk::Explain { .. } => String::new(),
+        Chunk::Explain(_) => String::new(),
     }
 }
 

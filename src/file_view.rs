@@ -48,7 +48,7 @@ pub enum FileView {
     BadCert(&'static str),
     PrivateKey,
     /// `snapshot status -w table`'s header cells and row, or the error line and explanation.
-    Snapshot(Result<[String; 4], (String, Option<(&'static str, &'static str)>)>),
+    Snapshot(Result<[String; 4], (String, Option<crate::i18n::Text>)>),
 }
 
 pub const STATUS_HEADER: [&str; 4] = ["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"];

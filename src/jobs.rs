@@ -63,7 +63,7 @@ pub trait Running: Any {
         false
     }
     /// The explanation after a bounded end that let `total_ms` of simulated time pass.
-    fn bounded_note(&self, total_ms: u64) -> (String, String);
+    fn bounded_note(&self, total_ms: u64) -> crate::i18n::Text;
 }
 
 /// What `{:?}` of a `Proc` shows for its job: its kind only (a derived `Debug` of every job
@@ -100,10 +100,10 @@ pub fn finish_bounded(job: &mut dyn Running, world: &mut World) -> (Vec<Chunk>, 
             return (chunks, code);
         }
     }
-    let (en, pt) = job.bounded_note(total);
+    let note = job.bounded_note(total);
     chunks.extend(job.interrupt(world));
-    if !en.is_empty() {
-        chunks.push(Chunk::Explain { en, pt });
+    if !note.en.is_empty() {
+        chunks.push(Chunk::Explain(note));
     }
     (chunks, 0)
 }
@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(r.text(), "DELETE\nfoo\n\nafter\n");
         // 3 s until the expiry, then 2 s without events.
         assert_eq!(s.world.clock_ms - start, 5000);
-        assert!(r.chunks.iter().any(|c| matches!(c, crate::process::Chunk::Explain { en, .. } if en.contains("without a new event"))));
+        assert!(r.chunks.iter().any(|c| matches!(c, crate::process::Chunk::Explain(t) if t.en.contains("without a new event"))));
         assert!(s.world.etcd.store.watchers.by_id.is_empty());
     }
 
@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(tick(&mut s, 60_000), "");
         let r = s.interrupt();
         assert_eq!((r.exit, r.text().as_str()), (130, ""));
-        assert!(r.chunks.iter().any(|c| matches!(c, crate::process::Chunk::Explain { en, .. } if en.contains("square brackets"))));
+        assert!(r.chunks.iter().any(|c| matches!(c, crate::process::Chunk::Explain(t) if t.en.contains("square brackets"))));
         assert_eq!(s.execute("ls").text(), "snapshotdb.part\n", "the real client leaves its .part file");
     }
 
@@ -224,7 +224,7 @@ mod tests {
         let r = s.execute("etcdctl --endpoints=[127.0.0.1:2379] snapshot save snapshotdb");
         assert!(!r.running && r.exit == 130 && s.job.is_none());
         assert!(r.text().contains("created temporary db file") && !r.text().contains("deadline"), "{}", r.text());
-        assert!(r.chunks.iter().any(|c| matches!(c, crate::process::Chunk::Explain { en, .. } if en.contains("square brackets"))));
+        assert!(r.chunks.iter().any(|c| matches!(c, crate::process::Chunk::Explain(t) if t.en.contains("square brackets"))));
         assert_eq!(s.execute("ls").text(), "snapshotdb.part\n");
     }
 

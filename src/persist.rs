@@ -9,7 +9,7 @@
 //! ([`session_file::load_saved`]). Pure: any stored bytes, however broken, decode to an error
 //! that says what is wrong (in both languages, [`LoadError::describe`]), never a panic.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::session_file;
 use crate::shell::Session;
 use serde::{Deserialize, Serialize};
@@ -47,14 +47,14 @@ pub fn decode(bytes: &[u8]) -> Result<(Session, PageState), LoadError> {
 }
 
 /// The page's line about browser storage when it is nearly full (over 80% of the quota the
-/// browser grants this site), in (English, Portuguese); `None` while there is room.
-pub fn usage_warning(usage: u64, quota: u64) -> Option<(String, String)> {
+/// browser grants this site); `None` while there is room.
+pub fn usage_warning(usage: u64, quota: u64) -> Option<Text> {
     if quota == 0 || usage.saturating_mul(5) <= quota.saturating_mul(4) {
         return None;
     }
     let pct = (usage.saturating_mul(100) / quota).min(100);
     let mb = |b: u64| b.saturating_add(500_000) / 1_000_000;
-    Some((
+    Some(Text::new(
         format!("Browser storage for this page: {} MB of {} MB used ({pct}%). Download your session file to keep a copy, or free space by deleting large files you no longer need.", mb(usage), mb(quota)),
         format!("Armazenamento do navegador para esta página: {} MB de {} MB usados ({pct}%). Baixe o arquivo da sessão para guardar uma cópia, ou libere espaço apagando arquivos grandes de que não precisa mais.", mb(usage), mb(quota)),
     ))
@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn garbage_is_reported_not_panicked() {
-        let corrupt = |r: Result<(Session, PageState), LoadError>| r.err().map(|e| e.describe().0).is_some_and(|en| en.contains("could not be read (it is damaged"));
+        let corrupt = |r: Result<(Session, PageState), LoadError>| r.err().map(|e| e.describe().en).is_some_and(|en| en.contains("could not be read (it is damaged"));
         assert!(corrupt(decode(b"%%% not a session %%%")));
         assert!(corrupt(decode(b"hello")));
         assert!(corrupt(decode(b"")));
@@ -162,14 +162,14 @@ mod tests {
             b
         };
         let old = |format, version| enc(&|b| ciborium::into_writer(&Old { format, version }, b).unwrap());
-        let en = |r: Result<(Session, PageState), LoadError>| r.err().map(|e| e.describe().0).unwrap_or_default();
+        let en = |r: Result<(Session, PageState), LoadError>| r.err().map(|e| e.describe().en).unwrap_or_default();
         assert_eq!(en(decode(&old(session_file::LEGACY_FORMAT, 0))), "The saved session is from another version of the playground (format 0, this page reads 1). A fresh session has started.");
         assert_eq!(en(decode(&old("something-else", 1))), "The saved session could not be read (it is damaged: unknown format \"something-else\"). A fresh session has started.");
         let newer = enc(&|b| ciborium::into_writer(&File { magic: session_file::MAGIC, version: 7 }, b).unwrap());
         assert_eq!(en(decode(&newer)), "The saved session is from another version of the playground (format 7, this page reads 1). A fresh session has started.");
         let other = enc(&|b| ciborium::into_writer(&File { magic: "someone-else", version: 1 }, b).unwrap());
         assert_eq!(en(decode(&other)), "The saved session could not be read (it is damaged: not a saved session). A fresh session has started.");
-        let (en, pt) = LoadError::UnknownVersion(0).describe();
+        let Text { en, pt } = LoadError::UnknownVersion(0).describe();
         assert!(en.contains("another version") && pt.contains("outra versão"));
     }
 
@@ -178,11 +178,11 @@ mod tests {
         assert_eq!(usage_warning(0, 0), None);
         assert_eq!(usage_warning(80, 100), None);
         assert_eq!(usage_warning(400_000_000, 1_000_000_000), None);
-        let (en, pt) = usage_warning(850_000_000, 1_000_000_000).unwrap();
+        let Text { en, pt } = usage_warning(850_000_000, 1_000_000_000).unwrap();
         assert!(en.contains("850 MB of 1000 MB used (85%)"), "{en}");
         assert!(pt.contains("850 MB de 1000 MB usados (85%)"), "{pt}");
         // Over the quota (browsers estimate): never more than 100%.
-        assert!(usage_warning(u64::MAX, 10).unwrap().0.contains("(100%)"));
+        assert!(usage_warning(u64::MAX, 10).unwrap().en.contains("(100%)"));
     }
 
     proptest::proptest! {

@@ -3,6 +3,7 @@
 //! so they know nothing of the shell that parsed them or the page that shows their output.
 
 use serde::{Deserialize, Serialize};
+use crate::i18n::Text;
 use crate::sorted_map::SortedMap;
 
 /// One piece of terminal output. `Explain` is the playground's own teaching note, shown apart
@@ -11,7 +12,7 @@ use crate::sorted_map::SortedMap;
 pub enum Chunk {
     Stdout(String),
     Stderr(String),
-    Explain { en: String, pt: String },
+    Explain(Text),
     /// Stdout that is binary (`etcdctl -w protobuf`): a pipe or a `>` file gets these exact
     /// bytes; a terminal shows them as a real one would, invalid UTF-8 as U+FFFD.
     Bytes(Vec<u8>),
@@ -78,7 +79,7 @@ impl Proc {
     }
 
     pub fn explain(&mut self, en: impl Into<String>, pt: impl Into<String>) {
-        self.out.push(Chunk::Explain { en: en.into(), pt: pt.into() });
+        self.out.push(Chunk::Explain(Text::new(en, pt)));
     }
 
     /// Resolves a path argument against the working directory.
@@ -96,5 +97,32 @@ impl Proc {
                 _ => None,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cbor<T: Serialize>(v: &T) -> Vec<u8> {
+        let mut b = Vec::new();
+        ciborium::into_writer(v, &mut b).unwrap();
+        b
+    }
+
+    /// A saved session holds chunks (a hanging job's output): `Explain` was a struct variant
+    /// `{en, pt}` before it held a [`Text`]; both write the same CBOR, so old saves still load.
+    #[test]
+    fn explain_keeps_its_saved_shape() {
+        #[derive(Serialize)]
+        enum Old {
+            Stdout(String),
+            Explain { en: String, pt: String },
+        }
+        let old = cbor(&Old::Explain { en: "why".into(), pt: "por quê".into() });
+        assert_eq!(old, cbor(&Chunk::Explain(Text::new("why", "por quê"))));
+        assert_eq!(crate::cbor::from_slice::<Chunk>(&old), Ok(Chunk::Explain(Text::new("why", "por quê"))));
+        let list = cbor(&vec![Old::Stdout("out\n".into()), Old::Explain { en: "e".into(), pt: "p".into() }]);
+        assert_eq!(crate::cbor::from_slice::<Vec<Chunk>>(&list), Ok(vec![Chunk::Stdout("out\n".into()), Chunk::Explain(Text::new("e", "p"))]));
     }
 }

@@ -24,6 +24,7 @@
 //! assert!(session_file::load(b"not a session").is_err());
 //! ```
 
+use crate::i18n::Text;
 use crate::persist::PageState;
 use crate::shell::Session;
 use serde::{Deserialize, Serialize};
@@ -79,35 +80,35 @@ pub enum SessionFileError {
 }
 
 impl SessionFileError {
-    /// The English message when the bytes are a file the learner chose to load.
-    pub fn en(&self) -> String {
+    /// The message when the bytes are a file the learner chose to load.
+    pub fn message(&self) -> Text {
         match self {
-            SessionFileError::NotASession => "This file is not a saved etcd-playground session.".into(),
-            SessionFileError::Newer(v) => format!("This session was saved by a newer etcd-playground (file format {v}; this one reads up to {VERSION}). Reload the page to get the new version, then load it again."),
-            SessionFileError::UnknownVersion(v) => format!("Unknown session file format {v}: this file was not written by etcd-playground."),
-            SessionFileError::Damaged(e) => format!("The session file is damaged and cannot be loaded ({e}). Your current session is unchanged."),
-            SessionFileError::Invalid(i) => format!("The session file was refused: {}. It was edited or damaged; your current session is unchanged.", i.en),
-            SessionFileError::UnknownFormat(_) => SessionFileError::NotASession.en(),
+            SessionFileError::NotASession => Text::new("This file is not a saved etcd-playground session.", "Este arquivo não é uma sessão salva do etcd-playground."),
+            SessionFileError::Newer(v) => Text::new(
+                format!("This session was saved by a newer etcd-playground (file format {v}; this one reads up to {VERSION}). Reload the page to get the new version, then load it again."),
+                format!("Esta sessão foi salva por um etcd-playground mais novo (formato {v}; este lê até o {VERSION}). Recarregue a página para obter a versão nova e carregue de novo."),
+            ),
+            SessionFileError::UnknownVersion(v) => Text::new(
+                format!("Unknown session file format {v}: this file was not written by etcd-playground."),
+                format!("Formato de sessão desconhecido {v}: este arquivo não foi escrito pelo etcd-playground."),
+            ),
+            SessionFileError::Damaged(e) => Text::new(
+                format!("The session file is damaged and cannot be loaded ({e}). Your current session is unchanged."),
+                format!("O arquivo de sessão está danificado e não pode ser carregado ({e}). Sua sessão atual não mudou."),
+            ),
+            SessionFileError::Invalid(i) => Text::new(
+                format!("The session file was refused: {}. It was edited or damaged; your current session is unchanged.", i.en),
+                format!("O arquivo de sessão foi recusado: {}. Ele foi editado ou danificado; sua sessão atual não mudou.", i.pt),
+            ),
+            SessionFileError::UnknownFormat(_) => SessionFileError::NotASession.message(),
         }
     }
 
-    /// The Portuguese message when the bytes are a file the learner chose to load.
-    pub fn pt(&self) -> String {
-        match self {
-            SessionFileError::NotASession => "Este arquivo não é uma sessão salva do etcd-playground.".into(),
-            SessionFileError::Newer(v) => format!("Esta sessão foi salva por um etcd-playground mais novo (formato {v}; este lê até o {VERSION}). Recarregue a página para obter a versão nova e carregue de novo."),
-            SessionFileError::UnknownVersion(v) => format!("Formato de sessão desconhecido {v}: este arquivo não foi escrito pelo etcd-playground."),
-            SessionFileError::Damaged(e) => format!("O arquivo de sessão está danificado e não pode ser carregado ({e}). Sua sessão atual não mudou."),
-            SessionFileError::Invalid(i) => format!("O arquivo de sessão foi recusado: {}. Ele foi editado ou danificado; sua sessão atual não mudou.", i.pt),
-            SessionFileError::UnknownFormat(_) => SessionFileError::NotASession.pt(),
-        }
-    }
-
-    /// (English, Portuguese) when the bytes are the page's own save, restored on a visit: a
-    /// fresh session starts instead.
-    pub fn describe(&self) -> (String, String) {
+    /// The message when the bytes are the page's own save, restored on a visit: a fresh
+    /// session starts instead.
+    pub fn describe(&self) -> Text {
         let corrupt = |why: &str| {
-            (
+            Text::new(
                 format!("The saved session could not be read (it is damaged: {why}). A fresh session has started."),
                 format!("A sessão salva não pôde ser lida (está danificada: {why}). Uma sessão nova foi iniciada."),
             )
@@ -116,11 +117,11 @@ impl SessionFileError {
             SessionFileError::NotASession => corrupt("not a saved session"),
             SessionFileError::Damaged(_) => corrupt("the session data is incomplete"),
             SessionFileError::UnknownFormat(f) => corrupt(&format!("unknown format {:?}", f.chars().take(40).collect::<String>())),
-            SessionFileError::Invalid(i) => (
+            SessionFileError::Invalid(i) => Text::new(
                 format!("The saved session was refused: {}. A fresh session has started.", i.en),
                 format!("A sessão salva foi recusada: {}. Uma sessão nova foi iniciada.", i.pt),
             ),
-            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => (
+            SessionFileError::Newer(v) | SessionFileError::UnknownVersion(v) => Text::new(
                 format!("The saved session is from another version of the playground (format {v}, this page reads {VERSION}). A fresh session has started."),
                 format!("A sessão salva é de outra versão do playground (formato {v}, esta página lê {VERSION}). Uma sessão nova foi iniciada."),
             ),
@@ -130,7 +131,7 @@ impl SessionFileError {
 
 impl std::fmt::Display for SessionFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.en())
+        f.write_str(&self.message().en)
     }
 }
 
@@ -235,7 +236,8 @@ mod tests {
         let cut = &good[..good.len() - 10];
         assert!(matches!(load(cut), Err(SessionFileError::NotASession | SessionFileError::Damaged(_))));
         for e in [SessionFileError::NotASession, SessionFileError::Newer(9), SessionFileError::UnknownVersion(0), SessionFileError::Damaged("x".into())] {
-            assert!(!e.en().is_empty() && !e.pt().is_empty() && e.en() != e.pt());
+            let m = e.message();
+            assert!(!m.en.is_empty() && !m.pt.is_empty() && m.en != m.pt);
         }
     }
 

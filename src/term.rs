@@ -2,6 +2,7 @@
 //! long output stays fast), Ctrl+R reverse search over history, multi-line paste, and applying
 //! Tab completion candidates (from `Session::complete`) to the line. The page (`web`) only wires keys and renders what these return.
 
+use crate::i18n::Text;
 use crate::process::Chunk;
 use std::collections::VecDeque;
 
@@ -19,9 +20,9 @@ pub enum LineKind {
     Out(String),
     Err(String),
     /// A teaching note, in both languages; the page shows the current one.
-    Explain { en: String, pt: String },
+    Explain(Text),
     /// A message from the page itself (upload done, storage problem), in both languages.
-    Note { en: String, pt: String },
+    Note(Text),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,7 @@ impl Scrollback {
             match c {
                 Chunk::Stdout(s) => s.strip_suffix('\n').unwrap_or(s).split('\n').for_each(|l| self.push(LineKind::Out(l.to_string()))),
                 Chunk::Stderr(s) => s.strip_suffix('\n').unwrap_or(s).split('\n').for_each(|l| self.push(LineKind::Err(l.to_string()))),
-                Chunk::Explain { en, pt } => self.push(LineKind::Explain { en: en.clone(), pt: pt.clone() }),
+                Chunk::Explain(t) => self.push(LineKind::Explain(t.clone())),
                 Chunk::Bytes(b) => {
                     let s = String::from_utf8_lossy(b);
                     s.strip_suffix('\n').unwrap_or(&s).split('\n').for_each(|l| self.push(LineKind::Out(l.to_string())))

@@ -20,6 +20,7 @@
 //! ```
 
 use crate::engine::{Revision, Store};
+use crate::i18n::Text;
 use crate::shell::Session;
 
 /// The latest time the simulated clock reaches (see [`crate::world::MAX_CLOCK_MS`]). Times in
@@ -58,9 +59,9 @@ pub fn session(s: &Session) -> Result<(), Invalid> {
         }
     }
     vfs(&w.vfs)?;
-    store(&w.etcd.store, "the running store", "o store em execução")?;
+    store(&w.etcd.store, &Text::new("the running store", "o store em execução"))?;
     for (dir, st) in w.etcd.stores.iter() {
-        store(st, &format!("the store parked for {dir}"), &format!("o store guardado para {dir}"))?;
+        store(st, &Text::new(format!("the store parked for {dir}"), format!("o store guardado para {dir}")))?;
     }
     let rt = &w.kubelet.runtime;
     let in_range = |t: i64| (0..=LOAD_LIMIT_MS as i64).contains(&t);
@@ -115,67 +116,67 @@ fn truncate(s: &str) -> String {
 
 /// The engine's invariants: every key index is a well-formed history whose revisions are in
 /// the backend under that key; revisions never pass the store's; leases and their keys agree.
-fn store(st: &Store, what_en: &str, what_pt: &str) -> Result<(), Invalid> {
-    let fail = |en: String, pt: String| bad::<()>(format!("{what_en}: {en}"), format!("{what_pt}: {pt}"));
+fn store(st: &Store, what: &Text) -> Result<(), Invalid> {
+    let fail = |why: Text| bad::<()>(format!("{}: {}", what.en, why.en), format!("{}: {}", what.pt, why.pt));
     if st.current_rev < 0 || st.compact_rev < -1 || st.compact_rev > st.current_rev {
-        return fail(
+        return fail(Text::new(
             format!("its revisions are inconsistent (current {}, compacted {})", st.current_rev, st.compact_rev),
             format!("as revisões são inconsistentes (atual {}, compactada {})", st.current_rev, st.compact_rev),
-        );
+        ));
     }
     let mut prev: Option<Revision> = None;
     for rev in st.backend.keys() {
         if rev.main < 1 || rev.main > st.current_rev || rev.sub < 0 || prev.is_some_and(|p| p >= *rev) {
-            return fail(format!("the backend holds revision {}.{} out of order or range", rev.main, rev.sub), format!("o backend tem a revisão {}.{} fora de ordem ou do intervalo", rev.main, rev.sub));
+            return fail(Text::new(format!("the backend holds revision {}.{} out of order or range", rev.main, rev.sub), format!("o backend tem a revisão {}.{} fora de ordem ou do intervalo", rev.main, rev.sub)));
         }
         prev = Some(*rev);
     }
     for (key, ki) in &st.index {
-        let key_bad = |why_en: &str, why_pt: &str| fail(format!("the key index of {} {why_en}", show(key)), format!("o índice da chave {} {why_pt}", show(key)));
-        let Some(last) = ki.generations.last() else { return key_bad("has no generation", "não tem geração") };
+        let key_bad = |why: Text| fail(Text::new(format!("the key index of {} {}", show(key), why.en), format!("o índice da chave {} {}", show(key), why.pt)));
+        let Some(last) = ki.generations.last() else { return key_bad(Text::new("has no generation", "não tem geração")) };
         let _ = last;
         let mut prev: Option<Revision> = None;
         let n = ki.generations.len();
         for (gi, g) in ki.generations.iter().enumerate() {
             if g.revs.is_empty() {
                 if gi + 1 != n {
-                    return key_bad("has an empty generation before its last", "tem uma geração vazia antes da última");
+                    return key_bad(Text::new("has an empty generation before its last", "tem uma geração vazia antes da última"));
                 }
                 continue;
             }
             if g.ver < g.revs.len() as i64 || g.created > g.revs[0] {
-                return key_bad("has a generation whose version or creation does not match its revisions", "tem uma geração cuja versão ou criação não bate com as revisões");
+                return key_bad(Text::new("has a generation whose version or creation does not match its revisions", "tem uma geração cuja versão ou criação não bate com as revisões"));
             }
             for (ri, r) in g.revs.iter().enumerate() {
                 if r.main < 1 || r.main > st.current_rev || r.sub < 0 || prev.is_some_and(|p| p >= *r) {
-                    return key_bad("holds revisions out of order or past the store's", "tem revisões fora de ordem ou além das do store");
+                    return key_bad(Text::new("holds revisions out of order or past the store's", "tem revisões fora de ordem ou além das do store"));
                 }
                 prev = Some(*r);
                 let tombstone = gi + 1 < n && ri + 1 == g.revs.len();
                 match st.backend.get(r) {
                     Some(e) if e.kv.key == *key && e.tombstone == tombstone => {}
-                    _ => return key_bad("names a revision the backend does not hold for it", "aponta uma revisão que o backend não tem para ela"),
+                    _ => return key_bad(Text::new("names a revision the backend does not hold for it", "aponta uma revisão que o backend não tem para ela")),
                 }
             }
         }
         if prev.is_none_or(|p| p != ki.modified) {
-            return key_bad("is broken: its modified revision is not its last one", "está quebrado: a revisão modificada não é a última");
+            return key_bad(Text::new("is broken: its modified revision is not its last one", "está quebrado: a revisão modificada não é a última"));
         }
     }
     for (id, lease) in st.lessor.leases.iter() {
         if *id != lease.id || lease.ttl < 0 || lease.ttl > crate::engine::lease::MAX_LEASE_TTL || lease.expiry_ms > LOAD_LIMIT_MS + 1000 * crate::engine::lease::MAX_LEASE_TTL as u64 {
-            return fail(format!("lease {id:x} is out of range"), format!("o lease {id:x} está fora do intervalo"));
+            return fail(Text::new(format!("lease {id:x} is out of range"), format!("o lease {id:x} está fora do intervalo")));
         }
         // Sessions saved before `item_map` existed have it empty: the lessor then reads leases' keys.
         for k in lease.keys.iter().filter(|_| !st.lessor.item_map.is_empty()) {
             if st.lessor.item_map.get(k) != Some(id) {
-                return fail(format!("lease {id:x} and its key {} disagree", show(k)), format!("o lease {id:x} e a chave {} não concordam", show(k)));
+                return fail(Text::new(format!("lease {id:x} and its key {} disagree", show(k)), format!("o lease {id:x} e a chave {} não concordam", show(k))));
             }
         }
     }
     for (k, id) in st.lessor.item_map.iter() {
         if !st.lessor.leases.get(id).is_some_and(|l| l.keys.contains(k)) {
-            return fail(format!("key {} is attached to lease {id:x}, which does not hold it", show(k)), format!("a chave {} está presa ao lease {id:x}, que não a tem", show(k)));
+            return fail(Text::new(format!("key {} is attached to lease {id:x}, which does not hold it", show(k)), format!("a chave {} está presa ao lease {id:x}, que não a tem", show(k))));
         }
     }
     Ok(())

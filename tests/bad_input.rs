@@ -135,7 +135,7 @@ fn a_glob_that_multiplies_is_stopped_at_arg_max() {
     let mut s = Session::new("kubeadm").unwrap();
     let r = s.execute("echo /*/../*/../*/../*/../*/../*/..");
     assert_eq!((r.exit, stderr(&r)), (1, "bash: /*/../*/../*/../*/../*/../*/..: pathname expansion over 2097152 bytes\n".to_string()));
-    assert!(r.chunks.iter().any(|c| matches!(c, Chunk::Explain { pt, .. } if pt.contains("ARG_MAX"))));
+    assert!(r.chunks.iter().any(|c| matches!(c, Chunk::Explain(t) if t.pt.contains("ARG_MAX"))));
     assert_eq!(s.execute("echo /*/.. | wc -w").exit, 0);
 }
 
@@ -151,7 +151,7 @@ fn sleep_saturates_the_clock_and_the_kubeadm_node_survives_it() {
     }
     // A session saved at the end of time still loads.
     if let Err(e) = session_file::load(&session_file::save(&s)) {
-        panic!("{}", e.en());
+        panic!("{e}");
     }
 }
 
@@ -180,11 +180,12 @@ fn crafted_sessions_are_refused() {
         let mut s = base.clone();
         brk(&mut s);
         let e = session_file::load(&session_file::save(&s)).unwrap_err();
-        assert!(e.en().contains(want), "{want}: {}", e.en());
-        assert!(e.en().contains("your current session is unchanged"), "{}", e.en());
-        assert!(e.pt().contains("sua sessão atual não mudou"), "{}", e.pt());
+        let m = e.message();
+        assert!(m.en.contains(want), "{want}: {}", m.en);
+        assert!(m.en.contains("your current session is unchanged"), "{}", m.en);
+        assert!(m.pt.contains("sua sessão atual não mudou"), "{}", m.pt);
         let bytes = persist::encode(&s, &Default::default());
-        let (en, pt) = persist::decode(&bytes).unwrap_err().describe();
+        let etcd_playground::i18n::Text { en, pt } = persist::decode(&bytes).unwrap_err().describe();
         assert!(en.contains(want) && pt.contains("foi recusada"), "{en} / {pt}");
     }
 }

@@ -53,7 +53,7 @@ fn playground(script: &str) -> Outcome {
                 Chunk::Stdout(t) => stdout.push_str(t),
                 Chunk::Bytes(b) => stdout.push_str(&String::from_utf8_lossy(b)),
                 Chunk::Stderr(t) => stderr.push_str(t),
-                Chunk::Explain { .. } => {}
+                Chunk::Explain(_) => {}
             }
         }
     };

@@ -44,7 +44,7 @@ fn run_transcript(path: &Path) -> Result<(), String> {
             let r = session.execute(l);
             got.push_str(&r.text());
             for c in r.chunks {
-                if let Chunk::Explain { en, pt } = c {
+                if let Chunk::Explain(etcd_playground::i18n::Text { en, pt }) = c {
                     assert!(!pt.is_empty(), "explanation without Portuguese: {en}");
                     got_explains.push(en);
                 }

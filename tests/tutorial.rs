@@ -49,7 +49,7 @@ fn run_script(session: &mut Session) -> Vec<Section> {
                     s.stderr.push_str(&t);
                     s.stderr_pt.push_str(&t);
                 }
-                Chunk::Explain { en, pt } => {
+                Chunk::Explain(etcd_playground::i18n::Text { en, pt }) => {
                     s.stderr_pt.push_str(&format!("# {pt}\n"));
                     s.explains.push((en, pt));
                 }

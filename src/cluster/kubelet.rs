@@ -11,6 +11,7 @@
 
 use super::clock::{now_unix, now_unix_ms, CLUSTER_CREATED};
 use crate::gofmt::parse_rfc3339;
+use crate::i18n::Text;
 use super::cri::{backoff_ms, EtcdExit, EtcdRun, Runtime, CRASH_RUN_MS};
 use super::etcd_server::ServerTls;
 use super::kube;
@@ -521,37 +522,37 @@ fn apiserver_etcd_client(world: &NodeRef<'_>) -> Option<(String, super::tls::Cli
 }
 
 /// Why the API server is refusing connections, for the explanation beside kubectl's error.
-pub fn apiserver_down_reason<H: Host + ?Sized>(world: &H) -> (String, String) {
+pub fn apiserver_down_reason<H: Host + ?Sized>(world: &H) -> Text {
     apiserver_down_reason_node(&world.node())
 }
 
-fn apiserver_down_reason_node(world: &NodeRef<'_>) -> (String, String) {
+fn apiserver_down_reason_node(world: &NodeRef<'_>) -> Text {
     if !world.vfs.is_dir(MANIFESTS) {
-        return (
-            "This node has no kubeconfig and no control plane, so kubectl falls back to localhost:8080 where nothing listens.".into(),
-            "Este nó não tem kubeconfig nem control plane, então o kubectl tenta localhost:8080, onde nada escuta.".into(),
+        return Text::new(
+            "This node has no kubeconfig and no control plane, so kubectl falls back to localhost:8080 where nothing listens.",
+            "Este nó não tem kubeconfig nem control plane, então o kubectl tenta localhost:8080, onde nada escuta.",
         );
     }
     if !world.kubelet.running.values().any(|n| n == "kube-apiserver") {
-        return (
+        return Text::new(
             format!("The kube-apiserver static pod is not running: its manifest is missing from {MANIFESTS} or does not parse."),
             format!("O static pod do kube-apiserver não está rodando: o manifesto sumiu de {MANIFESTS} ou não é YAML válido."),
         );
     }
     if !world.etcd.running {
         let why = world.kubelet.etcd_error.clone().unwrap_or_else(|| "etcd is stopped".into());
-        return (
+        return Text::new(
             format!("etcd is down ({why}), so the API server cannot start. `crictl ps -a | grep etcd` shows its exited containers and `crictl logs <CONTAINER-ID>` its last words. Fix /etc/kubernetes/manifests/etcd.yaml; the kubelet restarts etcd when the file changes."),
             format!("O etcd está parado ({why}), então o API server não sobe. `crictl ps -a | grep etcd` mostra os contêineres que saíram e `crictl logs <ID-DO-CONTÊINER>` as últimas linhas dele. Corrija /etc/kubernetes/manifests/etcd.yaml; o kubelet reinicia o etcd quando o arquivo muda."),
         );
     }
-    let (en, pt) = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial_node(world, &s, &c, false)) {
-        Some(Err(f)) => (as_apiserver(&f.cause.en, "the API server"), as_apiserver(&f.cause.pt, "o API server")),
-        _ => (String::new(), String::new()),
+    let cause = match apiserver_etcd_client(world).map(|(s, c)| super::tls::dial_node(world, &s, &c, false)) {
+        Some(Err(f)) => Text::new(as_apiserver(&f.cause.en, "the API server"), as_apiserver(&f.cause.pt, "o API server")),
+        _ => Text::default(),
     };
-    (
-        format!("The API server cannot reach etcd with its --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile settings: {en}"),
-        format!("O API server não alcança o etcd com --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile: {pt}"),
+    Text::new(
+        format!("The API server cannot reach etcd with its --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile settings: {}", cause.en),
+        format!("O API server não alcança o etcd com --etcd-servers/--etcd-cafile/--etcd-certfile/--etcd-keyfile: {}", cause.pt),
     )
 }
 
@@ -632,7 +633,7 @@ mod tests {
         edit(&mut w, "kube-apiserver.yaml", "--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt", "--etcd-certfile=/etc/kubernetes/pki/apiserver-kubelet-client.crt");
         edit(&mut w, "kube-apiserver.yaml", "--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key", "--etcd-keyfile=/etc/kubernetes/pki/apiserver-kubelet-client.key");
         sync(&mut w);
-        let (en, pt) = apiserver_down_reason(&w);
+        let Text { en, pt } = apiserver_down_reason(&w);
         assert!(en.contains("--etcd-") && !en.contains("--cert ") && !en.contains("etcdctl"), "{en}");
         assert!(pt.starts_with("O API server") && !pt.contains("etcdctl") && pt != en, "{pt}");
     }

@@ -5,6 +5,7 @@
 
 use super::{fatal, parse_flags, Endpoints};
 use crate::gofmt::rfc3339_frac;
+use crate::i18n::Text;
 use crate::cluster::cri::{Container, EtcdExit, EtcdRun};
 use crate::process::Proc;
 use crate::snapshot::json_str;
@@ -58,10 +59,10 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
         lines.drain(..skip);
     }
     if let Some(exit) = c.etcd.as_ref().and_then(|r| r.exit.as_ref()) {
-        let (en, pt) = why(exit);
+        let why = why(exit);
         p.explain(
-            format!("{en} The kubelet tries again after its back-off (10 s, 20 s, 40 s … 5 min); saving a fixed /etc/kubernetes/manifests/etcd.yaml restarts etcd at once."),
-            format!("{pt} O kubelet tenta de novo após a espera (10 s, 20 s, 40 s … 5 min); salvar um /etc/kubernetes/manifests/etcd.yaml corrigido reinicia o etcd na hora."),
+            format!("{} The kubelet tries again after its back-off (10 s, 20 s, 40 s … 5 min); saving a fixed /etc/kubernetes/manifests/etcd.yaml restarts etcd at once.", why.en),
+            format!("{} O kubelet tenta de novo após a espera (10 s, 20 s, 40 s … 5 min); salvar um /etc/kubernetes/manifests/etcd.yaml corrigido reinicia o etcd na hora.", why.pt),
         );
     }
     let stamps = f.has("timestamps");
@@ -81,26 +82,26 @@ pub fn run(world: &mut World, p: &mut Proc, ep: &Endpoints, args: &[String]) -> 
 }
 
 /// What etcd's last lines mean, in plain words.
-fn why(exit: &EtcdExit) -> (String, String) {
+fn why(exit: &EtcdExit) -> Text {
     match exit {
-        EtcdExit::UnknownFlag(k) => (
+        EtcdExit::UnknownFlag(k) => Text::new(
             format!("etcd does not know the flag `--{k}` (a typo in the manifest?): Go's flag parser stops before etcd even starts logging."),
             format!("O etcd não conhece a flag `--{k}` (erro de digitação no manifesto?): o parser de flags do Go para antes de o etcd começar a logar."),
         ),
-        EtcdExit::MissingFile { flag, path } => (
+        EtcdExit::MissingFile { flag, path } => Text::new(
             format!("etcd exits because `--{flag}` names {path}, which does not exist inside its container (only hostPath volumes from the node are mounted)."),
             format!("O etcd sai porque `--{flag}` aponta para {path}, que não existe dentro do contêiner (só os volumes hostPath do nó são montados)."),
         ),
-        EtcdExit::Bind { host_port, .. } => (
+        EtcdExit::Bind { host_port, .. } => Text::new(
             format!("etcd cannot listen on {host_port}: that address is not one of this node's (hostNetwork: the node's IPs are 127.0.0.1 and 172.17.0.2)."),
             format!("O etcd não consegue escutar em {host_port}: esse endereço não é deste nó (hostNetwork: os IPs do nó são 127.0.0.1 e 172.17.0.2)."),
         ),
-        EtcdExit::TlsRequired(u) => (
+        EtcdExit::TlsRequired(u) => Text::new(
             format!("{u} is https, so etcd needs --cert-file and --key-file."),
             format!("{u} é https, então o etcd precisa de --cert-file e --key-file."),
         ),
-        EtcdExit::BadUrl(u) => (format!("etcd cannot use the URL {u}."), format!("O etcd não aceita a URL {u}.")),
-        EtcdExit::OpenDb { path, .. } => (
+        EtcdExit::BadUrl(u) => Text::new(format!("etcd cannot use the URL {u}."), format!("O etcd não aceita a URL {u}.")),
+        EtcdExit::OpenDb { path, .. } => Text::new(
             format!("etcd cannot open its database {path}: the file in the data dir is not a usable bbolt database."),
             format!("O etcd não consegue abrir o banco {path}: o arquivo no data dir não é um banco bbolt utilizável."),
         ),

@@ -4,6 +4,7 @@
 //! saved with the session (serde), in the shape they had when `jobs.rs` held them.
 
 use crate::jobs::{Polled, Running, IDLE_BOUND_MS};
+use crate::i18n::Text;
 use crate::process::Chunk;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -101,10 +102,10 @@ impl Running for Job {
     /// The note shown when the job starts in the foreground of the terminal.
     fn started_note(&self) -> Option<Chunk> {
         match self {
-            Job::Watch { .. } => Some(Chunk::Explain {
-                en: "The watch keeps running: new events on these keys appear here as they happen (a lease running out, the kubelet, the controllers). Press Ctrl+C to stop it. To make changes yourself while watching, start it in the background: `etcdctl watch KEY &`, then `etcdctl put KEY value`, and `kill %1` when done.".into(),
-                pt: "O watch continua rodando: novos eventos nessas chaves aparecem aqui quando acontecem (um lease expirando, o kubelet, os controllers). Aperte Ctrl+C para parar. Para fazer mudanças você mesmo enquanto observa, rode-o em segundo plano: `etcdctl watch CHAVE &`, depois `etcdctl put CHAVE valor`, e `kill %1` ao terminar.".into(),
-            }),
+            Job::Watch { .. } => Some(Chunk::Explain(Text::new(
+                "The watch keeps running: new events on these keys appear here as they happen (a lease running out, the kubelet, the controllers). Press Ctrl+C to stop it. To make changes yourself while watching, start it in the background: `etcdctl watch KEY &`, then `etcdctl put KEY value`, and `kill %1` when done.",
+                "O watch continua rodando: novos eventos nessas chaves aparecem aqui quando acontecem (um lease expirando, o kubelet, os controllers). Aperte Ctrl+C para parar. Para fazer mudanças você mesmo enquanto observa, rode-o em segundo plano: `etcdctl watch CHAVE &`, depois `etcdctl put CHAVE valor`, e `kill %1` ao terminar.",
+            ))),
             Job::KeepAlive { .. } | Job::Hang { .. } => None,
         }
     }
@@ -137,22 +138,22 @@ impl Running for Job {
         matches!(self, Job::Watch { .. })
     }
 
-    fn bounded_note(&self, total_ms: u64) -> (String, String) {
+    fn bounded_note(&self, total_ms: u64) -> Text {
         let total = total_ms / 1000;
         match self {
-            Job::Watch { .. } => (
+            Job::Watch { .. } => Text::new(
                 format!("The real `etcdctl watch` keeps running until you press Ctrl+C, printing each new event on these keys. Here nothing can press Ctrl+C, so the playground let the simulated clock run ({}s) until {}s passed without a new event, then stopped it. In the browser terminal it keeps running until Ctrl+C.", total, IDLE_BOUND_MS / 1000),
                 format!("O `etcdctl watch` real continua rodando até você apertar Ctrl+C, imprimindo cada novo evento nessas chaves. Aqui ninguém aperta Ctrl+C, então o playground deixou o relógio simulado correr ({}s) até passarem {}s sem evento novo, e parou. No terminal do navegador ele continua até Ctrl+C.", total, IDLE_BOUND_MS / 1000),
             ),
             Job::KeepAlive { every_ms, renewals, .. } => {
                 let (times_en, times_pt) = if *renewals == 1 { ("once".to_string(), "uma vez".to_string()) } else { (format!("{renewals} times"), format!("{renewals} vezes")) };
                 let every = crate::decimal::millis_as_seconds(*every_ms);
-                (
+                Text::new(
                     format!("The real `etcdctl lease keep-alive` keeps running until Ctrl+C, renewing the lease every {every}s (a third of its TTL) and printing this line each time. Here nothing can press Ctrl+C: the playground renewed it {times_en} in {}s of simulated time and stopped. In the browser terminal it keeps running until Ctrl+C.", total),
                     format!("O `etcdctl lease keep-alive` real continua rodando até Ctrl+C, renovando o lease a cada {every}s (um terço do TTL) e imprimindo esta linha a cada vez. Aqui ninguém aperta Ctrl+C: o playground renovou {times_pt} em {}s de tempo simulado e parou. No terminal do navegador ele continua até Ctrl+C.", total),
                 )
             }
-            Job::Hang { .. } => (String::new(), String::new()),
+            Job::Hang { .. } => Text::default(),
         }
     }
 }

@@ -144,15 +144,15 @@ fn save(world: &mut World, p: &mut Proc, g: &Globals, args: &[String]) -> i32 {
             // `$(...)` stop it at once. The diagnosis comes after the stop.
             let notes: Vec<crate::process::Chunk> = p.out.split_off(before.min(p.out.len()));
             let mut bounded = notes.clone();
-            bounded.push(crate::process::Chunk::Explain {
-                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: here it would wait, silent, until you press Ctrl+C (exit status 130), leaving the .part file. The playground stops it for you.".into(),
-                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: aqui ele esperaria, calado, até você apertar Ctrl+C (status de saída 130), deixando o arquivo .part. O playground o interrompe por você.".into(),
-            });
+            bounded.push(crate::process::Chunk::Explain(crate::i18n::Text::new(
+                "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: here it would wait, silent, until you press Ctrl+C (exit status 130), leaving the .part file. The playground stops it for you.",
+                "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: aqui ele esperaria, calado, até você apertar Ctrl+C (status de saída 130), deixando o arquivo .part. O playground o interrompe por você.",
+            )));
             let mut interrupted = notes;
-            interrupted.push(crate::process::Chunk::Explain {
-                en: "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits, silent, until you press Ctrl+C, and leaves the empty .part file behind.".into(),
-                pt: "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera, calado, até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.".into(),
-            });
+            interrupted.push(crate::process::Chunk::Explain(crate::i18n::Text::new(
+                "Real etcdctl gives `snapshot save` no deadline unless --command-timeout is set: against an endpoint it cannot reach it waits, silent, until you press Ctrl+C, and leaves the empty .part file behind.",
+                "O etcdctl real não dá prazo ao `snapshot save` sem --command-timeout: diante de um endpoint inalcançável ele espera, calado, até você apertar Ctrl+C, e deixa para trás o arquivo .part vazio.",
+            )));
             p.job = Some(Box::new(super::job::Job::Hang { bounded, bounded_exit: 130, bounded_clock_ms: world.clock_ms, interrupted, part: None }));
             return 130;
         }
@@ -194,11 +194,11 @@ fn read_for_status(world: &World, p: &Proc, path: &str) -> Result<Vec<u8>, Strin
 }
 
 /// Why `snapshot status` refused a file: the line after `Error: `, and the playground's
-/// explanation (en, pt) when it has one.
+/// explanation when it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusError {
     pub line: String,
-    pub explain: Option<(&'static str, &'static str)>,
+    pub explain: Option<crate::i18n::Text>,
 }
 
 /// `snapshot status` on a file's bytes (`path` as the user named it): what the command prints
@@ -226,7 +226,7 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
             "A running etcd holds an exclusive lock (flock) on its member/snap/db, and `snapshot status` opens the file with bbolt, which waits for that lock: real etcdctl and etcdutl wait here, silent, until you press Ctrl+C (exit status 130). Copy the file first (`cp`), read a stopped member's db, or take a `snapshot save`.",
             "Um etcd em execução mantém uma trava exclusiva (flock) no seu member/snap/db, e `snapshot status` abre o arquivo com o bbolt, que espera essa trava: o etcdctl e o etcdutl reais esperam aqui, calados, até você apertar Ctrl+C (status de saída 130). Copie o arquivo antes (`cp`), leia o db de um membro parado, ou faça um `snapshot save`.",
         );
-        let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain { en: format!("{}{}", why.0, extra.0), pt: format!("{}{}", why.1, extra.1) }];
+        let note = |extra: (&str, &str)| vec![crate::process::Chunk::Explain(crate::i18n::Text::new(format!("{}{}", why.0, extra.0), format!("{}{}", why.1, extra.1)))];
         p.job = Some(Box::new(super::job::Job::Hang {
             bounded: note((" The playground stops it for you.", " O playground o interrompe por você.")),
             bounded_exit: 130,
@@ -256,29 +256,29 @@ pub fn status_command(world: &mut World, p: &mut Proc, write_out: &str, args: &[
         }
         Err(e) => {
             p.eprintln(format!("Error: {}", e.line));
-            if let Some((en, pt)) = e.explain {
-                p.explain(en, pt);
+            if let Some(why) = e.explain {
+                p.out.push(crate::process::Chunk::Explain(why));
             }
             EXIT_ERROR
         }
     }
 }
 
-fn error_explanation(e: &SnapshotError) -> Option<(&'static str, &'static str)> {
+fn error_explanation(e: &SnapshotError) -> Option<crate::i18n::Text> {
     Some(match e {
-        SnapshotError::Bolt(snapshot::bolt::BoltError::Invalid) => (
+        SnapshotError::Bolt(snapshot::bolt::BoltError::Invalid) => crate::i18n::Text::new(
             "The file does not start with a bbolt meta page (magic 0xED0CDAED): it is not an etcd snapshot, or it was cut short.",
             "O arquivo não começa com uma página meta do bbolt (mágica 0xED0CDAED): não é um snapshot do etcd, ou foi cortado.",
         ),
-        SnapshotError::Bolt(snapshot::bolt::BoltError::OutOfFile(_) | snapshot::bolt::BoltError::Corrupt(_)) => (
+        SnapshotError::Bolt(snapshot::bolt::BoltError::OutOfFile(_) | snapshot::bolt::BoltError::Corrupt(_)) => crate::i18n::Text::new(
             "The database points at pages its file does not have or cannot hold: the snapshot is truncated or corrupt. Real etcdctl crashes on such a file (it reads it through mmap); the playground reports it instead.",
             "O banco aponta para páginas que o arquivo não tem ou não comporta: o snapshot está truncado ou corrompido. O etcdctl real quebra com um arquivo assim (ele o lê via mmap); o playground mostra o erro.",
         ),
-        SnapshotError::HashMismatch { .. } => (
+        SnapshotError::HashMismatch { .. } => crate::i18n::Text::new(
             "The SHA-256 that `snapshot save` appended does not match the database: the file changed after it was saved. --skip-hash-check skips this check (only for a db copied from a data dir).",
             "O SHA-256 que o `snapshot save` acrescentou não bate com o banco: o arquivo mudou depois de salvo. --skip-hash-check pula a verificação (só para um db copiado de um data dir).",
         ),
-        SnapshotError::MissingHash => (
+        SnapshotError::MissingHash => crate::i18n::Text::new(
             "A file made by `snapshot save` ends with a 32-byte SHA-256, so its size is 32 more than a multiple of 512. This one does not: it is a db copied from a data dir (then use --skip-hash-check) or not a snapshot.",
             "Um arquivo feito pelo `snapshot save` termina com um SHA-256 de 32 bytes, e seu tamanho é 32 a mais que um múltiplo de 512. Este não: é um db copiado de um data dir (use --skip-hash-check) ou não é um snapshot.",
         ),

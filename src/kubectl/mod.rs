@@ -188,8 +188,8 @@ pub fn api<'w>(world: &'w mut World, p: &mut Proc) -> Option<&'w mut Store> {
         p.eprintln(format!("The connection to the server {server} was refused - did you specify the right host or port?"));
         let why = crate::cluster::kubelet::apiserver_down_reason(world);
         p.explain(
-            format!("kubectl talks to the API server on port 6443, and the API server keeps everything in etcd. {}", why.0),
-            format!("O kubectl fala com o API server na porta 6443, e o API server guarda tudo no etcd. {}", why.1),
+            format!("kubectl talks to the API server on port 6443, and the API server keeps everything in etcd. {}", why.en),
+            format!("O kubectl fala com o API server na porta 6443, e o API server guarda tudo no etcd. {}", why.pt),
         );
         return None;
     }

@@ -10,7 +10,7 @@
 //! browser: `web` renders the model, performs the effects and turns events into actions, and
 //! `cargo test` checks the behaviour (see `tests.rs`).
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::lessons::course::Card;
 use crate::lessons::{self, LastRun, Lesson, Progress};
 use crate::persist::PageState;
@@ -22,8 +22,7 @@ pub const SCENARIO: &str = "kubeadm";
 /// A message the page shows in a banner, in both languages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
-    pub en: String,
-    pub pt: String,
+    pub text: Text,
     pub kind: NoticeKind,
 }
 
@@ -47,8 +46,7 @@ pub enum Fetch {
     /// Not here yet: not asked for (the Lessons tab was never shown), or on its way.
     Pending,
     Ready,
-    /// (en, pt)
-    Failed(String, String),
+    Failed(Text),
 }
 
 /// What the browser found before the first render.
@@ -72,8 +70,8 @@ pub struct Start {
 pub enum Saved {
     Nothing,
     Restored(Box<Session>, PageState),
-    /// Unreadable: why, (en, pt).
-    Corrupt(String, String),
+    /// Unreadable: why.
+    Corrupt(Text),
     /// Kept, but the code that reads it could not be downloaded.
     Unopened,
 }
@@ -103,7 +101,7 @@ pub enum Action {
     /// A file arrived (upload or editor save).
     WriteFile { path: String, data: Vec<u8>, uploaded: bool },
     /// A message from the page into the scrollback.
-    Note(String, String),
+    Note(Text),
     SetLang(Lang),
     /// Start over: a fresh session, stored data erased.
     Reset,
@@ -220,8 +218,8 @@ pub struct Model {
     /// The fetched lessons plus the lessons the learner loaded: the ones that can be opened.
     pub lessons: Vec<Lesson>,
     pub loaded: Vec<(String, String)>,
-    /// Why the last shipped lesson asked for could not be opened (en, pt).
-    pub lesson_error: Option<(String, String)>,
+    /// Why the last shipped lesson asked for could not be opened.
+    pub lesson_error: Option<Text>,
     /// The course lesson file being fetched to open it.
     pub opening: Option<String>,
     pub progress: Progress,
@@ -239,8 +237,8 @@ pub struct Model {
     pub unjournaled: u32,
     /// This tab owns the session; otherwise it shows it read-only.
     pub owner: bool,
-    /// Browser storage nearly full: the line the page shows (en, pt).
-    pub usage: Option<(String, String)>,
+    /// Browser storage nearly full: the line the page shows.
+    pub usage: Option<Text>,
     /// A session is stored in this browser.
     pub had_save: bool,
     /// The programs' chunk is settled (here or failed for good).
@@ -274,13 +272,13 @@ fn all_lessons(fetched: &[Lesson], loaded: &[(String, String)]) -> Vec<Lesson> {
     all
 }
 
-/// A failed fetch's reason in (en, pt): "" when the network failed, else a language-neutral
-/// text such as `HTTP 404`.
-pub fn why(e: &str) -> (String, String) {
+/// A failed fetch's reason: "" when the network failed, else a language-neutral text such as
+/// `HTTP 404`.
+pub fn why(e: &str) -> Text {
     if e.is_empty() {
-        ("no network connection".into(), "sem conexão de rede".into())
+        Text::new("no network connection", "sem conexão de rede")
     } else {
-        (e.to_string(), e.to_string())
+        Text::new(e, e)
     }
 }
 
@@ -299,7 +297,7 @@ fn other_tab_notice(taken: bool) -> Notice {
         ("This session is open in another tab, which saves it. This tab shows it read-only, so nothing is lost; take it over to go on here (the other tab saves first).",
          "Esta sessão está aberta em outra aba, que a salva. Esta aba a mostra só para leitura, então nada se perde; assuma-a para continuar aqui (a outra aba salva antes).")
     };
-    Notice { en: en.into(), pt: pt.into(), kind: NoticeKind::OtherTab }
+    Notice { text: Text::new(en, pt), kind: NoticeKind::OtherTab }
 }
 
 /// The notice of a save the browser refused: what happened, what to do.
@@ -310,8 +308,10 @@ fn save_failed_notice(quota: bool) -> Notice {
         ("this browser does not let the page store data (a private window, or storage turned off)", "este navegador não deixa a página guardar dados (janela anônima ou armazenamento desligado)")
     };
     Notice {
-        en: format!("Your session could not be saved: {en_why}. The last save is kept, but what you did since may be lost on reload. Download the session file now, and load it later with \"Load session\"."),
-        pt: format!("Não foi possível salvar sua sessão: {pt_why}. O último salvamento está guardado, mas o que você fez depois dele pode se perder ao recarregar. Baixe o arquivo da sessão agora e carregue-o depois com \"Carregar sessão\"."),
+        text: Text::new(
+            format!("Your session could not be saved: {en_why}. The last save is kept, but what you did since may be lost on reload. Download the session file now, and load it later with \"Load session\"."),
+            format!("Não foi possível salvar sua sessão: {pt_why}. O último salvamento está guardado, mas o que você fez depois dele pode se perder ao recarregar. Baixe o arquivo da sessão agora e carregue-o depois com \"Carregar sessão\"."),
+        ),
         kind: NoticeKind::SaveFailed,
     }
 }
@@ -326,12 +326,19 @@ fn no_lesson_code(file: &str) -> lessons::LessonError {
 /// later output (a watch, a loop) and from what Ctrl+C prints.
 fn drop_notes_in_exam(exam: bool, chunks: &mut Vec<crate::process::Chunk>) {
     if exam {
-        chunks.retain(|c| !matches!(c, crate::process::Chunk::Explain { .. }));
+        chunks.retain(|c| !matches!(c, crate::process::Chunk::Explain(_)));
     }
 }
 
 fn note(en: impl Into<String>, pt: impl Into<String>) -> LineKind {
-    LineKind::Note { en: en.into(), pt: pt.into() }
+    LineKind::Note(Text::new(en, pt))
+}
+
+impl Action {
+    /// A message from the page into the scrollback, in English and Portuguese.
+    pub fn note(en: impl Into<String>, pt: impl Into<String>) -> Action {
+        Action::Note(Text::new(en, pt))
+    }
 }
 
 impl Model {
@@ -344,13 +351,15 @@ impl Model {
         match st.saved {
             Saved::Nothing => {}
             Saved::Restored(s, p) => restored = Some((*s, p)),
-            Saved::Corrupt(en, pt) => notice = Some(Notice { en, pt, kind: NoticeKind::Corrupt }),
+            Saved::Corrupt(text) => notice = Some(Notice { text, kind: NoticeKind::Corrupt }),
             // The code that reads sessions is fetched separately (crate::lazy); without it the
             // saved session stays untouched for the next visit.
             Saved::Unopened => {
                 notice = Some(Notice {
-                    en: "Your saved session is kept, but this page could not download the code that opens it (are you offline?). Reload the page when the network is back.".into(),
-                    pt: "Sua sessão salva está guardada, mas a página não conseguiu baixar o código que a abre (está sem rede?). Recarregue a página quando a rede voltar.".into(),
+                    text: Text::new(
+                        "Your saved session is kept, but this page could not download the code that opens it (are you offline?). Reload the page when the network is back.",
+                        "Sua sessão salva está guardada, mas a página não conseguiu baixar o código que a abre (está sem rede?). Recarregue a página quando a rede voltar.",
+                    ),
                     kind: NoticeKind::Unopened,
                 })
             }
@@ -624,11 +633,11 @@ impl Model {
                     ));
                     self.lesson_error = None;
                 }
-                Some(Err(e)) => self.lesson_error = Some((e.en, e.pt)),
+                Some(Err(e)) => self.lesson_error = Some(e),
                 None => {
-                    self.lesson_error = Some((
-                        "The page could not download the code that reads progress files (are you offline?).".into(),
-                        "A página não conseguiu baixar o código que lê arquivos de progresso (está sem rede?).".into(),
+                    self.lesson_error = Some(Text::new(
+                        "The page could not download the code that reads progress files (are you offline?).",
+                        "A página não conseguiu baixar o código que lê arquivos de progresso (está sem rede?).",
                     ))
                 }
             },
@@ -660,7 +669,7 @@ impl Model {
                     self.term.push(note("Session loaded from the file.", "Sessão carregada do arquivo."));
                     fx.extend(self.fetch_active());
                 }
-                Err(e) => self.term.push(note(e.en(), e.pt())),
+                Err(e) => self.term.push(LineKind::Note(e.message())),
             },
             Action::StepTo(i) => {
                 if let Some(l) = self.attempt_lesson() {
@@ -714,8 +723,8 @@ impl Model {
                     }
                     Err(e) => {
                         self.open_first = false;
-                        let (en, pt) = why(&e);
-                        self.index_status = Fetch::Failed(format!("The list of lessons could not be loaded: {en}."), format!("Não foi possível carregar a lista de lições: {pt}."));
+                        let why = why(&e);
+                        self.index_status = Fetch::Failed(Text::new(format!("The list of lessons could not be loaded: {}.", why.en), format!("Não foi possível carregar a lista de lições: {}.", why.pt)));
                     }
                 }
             }
@@ -785,7 +794,7 @@ impl Model {
                     (Err(e), _) => term.push(note(format!("Could not write {path}: {}", e.strerror()), format!("Não foi possível gravar {path}: {}", e.strerror()))),
                 }
             }
-            Action::Note(en, pt) => term.push(LineKind::Note { en, pt }),
+            Action::Note(text) => term.push(LineKind::Note(text)),
             Action::SetLang(l) => self.lang = l,
             Action::Reset => {
                 fx.push(Effect::ClearStorage);
@@ -949,19 +958,19 @@ impl Model {
                     }
                     None
                 }
-                Err(e) => Some((format!("This lesson file has errors:\n{e}"), format!("Este arquivo de lição tem erros:\n{e}"))),
+                Err(e) => Some(Text::new(format!("This lesson file has errors:\n{e}"), format!("Este arquivo de lição tem erros:\n{e}"))),
             },
             Err(e) => {
-                let (en, pt) = why(&e);
-                Some((
-                    format!("Could not load the lesson {file}: {en}. Check the connection and open it again."),
-                    format!("Não foi possível carregar a lição {file}: {pt}. Verifique a conexão e abra-a de novo."),
+                let why = why(&e);
+                Some(Text::new(
+                    format!("Could not load the lesson {file}: {}. Check the connection and open it again.", why.en),
+                    format!("Não foi possível carregar a lição {file}: {}. Verifique a conexão e abra-a de novo.", why.pt),
                 ))
             }
         };
-        if let Some((en, pt)) = failed {
-            self.term.push(note(en.clone(), pt.clone()));
-            self.lesson_error = Some((en, pt));
+        if let Some(text) = failed {
+            self.term.push(LineKind::Note(text.clone()));
+            self.lesson_error = Some(text);
         }
     }
 

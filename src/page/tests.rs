@@ -98,7 +98,7 @@ fn out_lines(m: &Model) -> Vec<String> {
 }
 
 fn notes(m: &Model) -> Vec<String> {
-    m.term.lines.iter().filter_map(|l| if let LineKind::Note { en, .. } = &l.kind { Some(en.clone()) } else { None }).collect()
+    m.term.lines.iter().filter_map(|l| if let LineKind::Note(t) = &l.kind { Some(t.en.clone()) } else { None }).collect()
 }
 
 fn with_lesson(text: &str) -> Model {
@@ -177,7 +177,7 @@ fn an_exam_hides_hints_and_notes_until_handed_in_then_scores_its_tasks() {
     assert!(!m.progress.lessons[&id].solution_shown.contains("one"));
     run(&mut m, "etcdctl put one 1");
     // No "What happened" notes during an exam, and no live pass.
-    assert!(!m.term.lines.iter().any(|l| matches!(l.kind, LineKind::Explain { .. })));
+    assert!(!m.term.lines.iter().any(|l| matches!(l.kind, LineKind::Explain(_))));
     assert_eq!(m.progress.status(&id, "one"), StepStatus::Todo);
     m.apply(Action::FinishExam);
     assert!(!m.exam_running());
@@ -292,9 +292,9 @@ fn a_refused_save_says_what_to_do_in_both_languages_and_a_landed_one_clears_it()
     m.apply(Action::SaveFailed { quota: true });
     let n = m.notice.clone().unwrap();
     assert_eq!(n.kind, NoticeKind::SaveFailed);
-    assert!(n.en.contains("storage for the page is full") && n.en.contains("Download the session file now"), "{}", n.en);
-    assert!(n.pt.contains("está cheio") && n.pt.contains("Baixe o arquivo da sessão agora"), "{}", n.pt);
-    assert!(!n.en.contains("Quota") && !n.en.contains("JsValue"));
+    assert!(n.text.en.contains("storage for the page is full") && n.text.en.contains("Download the session file now"), "{}", n.text.en);
+    assert!(n.text.pt.contains("está cheio") && n.text.pt.contains("Baixe o arquivo da sessão agora"), "{}", n.text.pt);
+    assert!(!n.text.en.contains("Quota") && !n.text.en.contains("JsValue"));
     // The notice's button asks the browser for the session file.
     assert_eq!(m.apply(Action::DownloadSession), vec![Effect::DownloadSession]);
     // The last good save is kept meanwhile: the journal still holds the line.
@@ -306,7 +306,7 @@ fn a_refused_save_says_what_to_do_in_both_languages_and_a_landed_one_clears_it()
     assert_eq!(m.notice, None);
     // Storage turned off reads differently.
     m.apply(Action::SaveFailed { quota: false });
-    assert!(m.notice.as_ref().unwrap().en.contains("does not let the page store data"));
+    assert!(m.notice.as_ref().unwrap().text.en.contains("does not let the page store data"));
 }
 
 #[test]
@@ -328,7 +328,7 @@ fn another_tab_taking_over_makes_this_one_read_only_and_it_saves_nothing() {
     m.apply(Action::TabLost);
     assert!(!m.owner);
     assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::OtherTab));
-    assert!(m.notice.as_ref().unwrap().en.starts_with("This session is now open in another tab"));
+    assert!(m.notice.as_ref().unwrap().text.en.starts_with("This session is now open in another tab"));
     assert_eq!(m.apply(Action::SaveNow(SaveReason::Changed)), vec![]);
     assert_eq!(m.apply(Action::PageHide), vec![]);
     assert_eq!(m.apply(Action::HandoverAsked), vec![Effect::Release]);
@@ -347,7 +347,7 @@ fn a_tab_that_starts_second_is_read_only_from_the_start() {
     assert!(!m.owner);
     let n = m.notice.unwrap();
     assert_eq!(n.kind, NoticeKind::OtherTab);
-    assert!(n.en.starts_with("This session is open in another tab") && n.pt.starts_with("Esta sessão está aberta em outra aba"));
+    assert!(n.text.en.starts_with("This session is open in another tab") && n.text.pt.starts_with("Esta sessão está aberta em outra aba"));
 }
 
 #[test]
@@ -356,8 +356,8 @@ fn a_save_this_page_could_not_open_is_never_overwritten() {
     assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Unopened));
     run(&mut m, "echo hi");
     assert_eq!(m.apply(Action::SaveNow(SaveReason::Changed)), vec![]);
-    let (m, _) = start_with(Saved::Corrupt("bad".into(), "ruim".into()), true, None, true, true);
-    assert_eq!(m.notice.map(|n| (n.kind, n.en)), Some((NoticeKind::Corrupt, "bad".to_string())));
+    let (m, _) = start_with(Saved::Corrupt(Text::new("bad", "ruim")), true, None, true, true);
+    assert_eq!(m.notice.map(|n| (n.kind, n.text.en)), Some((NoticeKind::Corrupt, "bad".to_string())));
 }
 
 #[test]
@@ -406,7 +406,7 @@ fn a_course_lesson_is_fetched_when_opened_and_a_restored_one_after_the_index() {
     assert_eq!(m.apply(Action::WantIndex), vec![Effect::FetchIndex]);
     assert_eq!(m.apply(Action::WantIndex), vec![], "asked once");
     m.apply(Action::Index(Err(String::new())));
-    assert!(matches!(&m.index_status, Fetch::Failed(en, _) if en.contains("no network connection")));
+    assert!(matches!(&m.index_status, Fetch::Failed(why) if why.en.contains("no network connection")));
     assert_eq!(m.apply(Action::WantIndex), vec![], "a failed list waits for \"try again\"");
     assert_eq!(m.apply(Action::RetryIndex), vec![Effect::FetchIndex]);
     m.apply(Action::Index(Ok(index.clone())));
@@ -429,7 +429,7 @@ fn a_course_lesson_is_fetched_when_opened_and_a_restored_one_after_the_index() {
 
     // A lesson file that cannot be fetched says why, in both languages.
     m2.apply(Action::Fetched { file: "lessons/gone.toml".into(), res: Err("HTTP 404".into()), open: true });
-    let (en, pt) = m2.lesson_error.clone().unwrap();
+    let Text { en, pt } = m2.lesson_error.clone().unwrap();
     assert!(en.contains("Could not load the lesson lessons/gone.toml: HTTP 404") && pt.contains("Não foi possível carregar a lição"));
 }
 
@@ -476,7 +476,7 @@ fn the_terminal_scrolls_to_its_end_when_its_lines_change_and_only_then() {
     assert_eq!(scrolls(&run(&mut m, "echo hi")), 1, "a command's output");
     assert_eq!(scrolls(&m.apply(Action::SetLang(Lang::En))), 0, "a language switch adds no line");
     assert_eq!(scrolls(&m.apply(Action::Tick(1000))), 0, "a tick with nothing running");
-    assert_eq!(scrolls(&m.apply(Action::Note("n".into(), "n".into()))), 1, "a note from the page");
+    assert_eq!(scrolls(&m.apply(Action::note("n", "n"))), 1, "a note from the page");
     assert_eq!(scrolls(&m.apply(Action::Clear)), 1, "a clear");
     assert_eq!(scrolls(&m.apply(Action::Clear)), 0, "clearing an empty terminal changes nothing");
     let fx = m.apply(Action::WriteFile { path: "/root/b.txt".into(), data: b"x".to_vec(), uploaded: false });

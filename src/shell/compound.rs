@@ -21,6 +21,7 @@
 
 use super::parse::{Command, CommandList, Compound, RedirectOp, Redirects};
 use super::{Executed, Flow, Session};
+use crate::i18n::Text;
 use crate::process::Chunk;
 
 /// A `while`/`until` loop stops after this many iterations where nothing can interrupt it.
@@ -83,10 +84,10 @@ impl Session {
                 if suspended {
                     let mut r = r;
                     self.job = Some(super::jobctl::Foreground::Loop(super::jobctl::LoopJob::ShellLoop { cmd: Box::new(Command::Compound(Box::new(c.clone()), Vec::new(), None)), last_ms: self.world.clock_ms }));
-                    r.chunks.push(Chunk::Explain {
-                        en: "The loop keeps running, as it would in a real terminal: its output appears here as it goes (a `sleep` in it paces it in real time). Press Ctrl+C to stop it.".into(),
-                        pt: "O laço continua rodando, como num terminal real: a saída aparece aqui conforme ele anda (um `sleep` dentro dele o ritma em tempo real). Aperte Ctrl+C para pará-lo.".into(),
-                    });
+                    r.chunks.push(Chunk::Explain(Text::new(
+                        "The loop keeps running, as it would in a real terminal: its output appears here as it goes (a `sleep` in it paces it in real time). Press Ctrl+C to stop it.",
+                        "O laço continua rodando, como num terminal real: a saída aparece aqui conforme ele anda (um `sleep` dentro dele o ritma em tempo real). Aperte Ctrl+C para pará-lo.",
+                    )));
                     r.running = true;
                     r
                 } else {
@@ -190,10 +191,10 @@ impl Session {
                     self.flow = Some(Flow::Interrupt);
                     r.exit = crate::jobs::EXIT_SIGINT;
                     let secs = elapsed / 1000;
-                    r.chunks.push(Chunk::Explain {
-                        en: format!("This loop had not ended after {iterations} iterations ({secs}s of simulated time). A real one keeps running until you press Ctrl+C; here nothing can press Ctrl+C (a script, a pipe or `$(...)`), so the playground stopped it at its bound ({LOOP_MAX_ITERATIONS} iterations or {}s of simulated time) as Ctrl+C would: `$?` is 130 and the rest of the line is skipped (in a pipe, the commands after it still read what it printed). In the browser terminal it keeps running until Ctrl+C.", LOOP_MAX_MS / 1000),
-                        pt: format!("Este laço não tinha terminado depois de {iterations} iterações ({secs}s de tempo simulado). Um real continua rodando até você apertar Ctrl+C; aqui ninguém aperta Ctrl+C (um script, um pipe ou `$(...)`), então o playground o parou no limite ({LOOP_MAX_ITERATIONS} iterações ou {}s de tempo simulado) como o Ctrl+C faria: `$?` fica 130 e o resto da linha é pulado (num pipe, os comandos depois dele ainda leem o que ele imprimiu). No terminal do navegador ele continua até Ctrl+C.", LOOP_MAX_MS / 1000),
-                    });
+                    r.chunks.push(Chunk::Explain(Text::new(
+                        format!("This loop had not ended after {iterations} iterations ({secs}s of simulated time). A real one keeps running until you press Ctrl+C; here nothing can press Ctrl+C (a script, a pipe or `$(...)`), so the playground stopped it at its bound ({LOOP_MAX_ITERATIONS} iterations or {}s of simulated time) as Ctrl+C would: `$?` is 130 and the rest of the line is skipped (in a pipe, the commands after it still read what it printed). In the browser terminal it keeps running until Ctrl+C.", LOOP_MAX_MS / 1000),
+                        format!("Este laço não tinha terminado depois de {iterations} iterações ({secs}s de tempo simulado). Um real continua rodando até você apertar Ctrl+C; aqui ninguém aperta Ctrl+C (um script, um pipe ou `$(...)`), então o playground o parou no limite ({LOOP_MAX_ITERATIONS} iterações ou {}s de tempo simulado) como o Ctrl+C faria: `$?` fica 130 e o resto da linha é pulado (num pipe, os comandos depois dele ainda leem o que ele imprimiu). No terminal do navegador ele continua até Ctrl+C.", LOOP_MAX_MS / 1000),
+                    )));
                     break;
                 }
                 _ => {}
@@ -262,7 +263,7 @@ mod tests {
     use crate::shell::Session;
 
     fn explains(r: &crate::shell::Executed) -> Vec<String> {
-        r.chunks.iter().filter_map(|c| if let Chunk::Explain { en, pt } = c { assert!(!pt.is_empty()); Some(en.clone()) } else { None }).collect()
+        r.chunks.iter().filter_map(|c| if let Chunk::Explain(t) = c { assert!(!t.pt.is_empty()); Some(t.en.clone()) } else { None }).collect()
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod jobctl;
 pub mod parse;
 pub mod test_cmd;
 
+use crate::i18n::Text;
 use crate::process::{Chunk, Proc};
 use crate::world::World;
 use parse::{Connector, RedirectOp, SimpleCommand};
@@ -68,7 +69,7 @@ impl Executed {
             .filter_map(|c| match c {
                 Chunk::Stdout(s) | Chunk::Stderr(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
                 Chunk::Bytes(b) => Some(String::from_utf8_lossy(b)),
-                Chunk::Explain { .. } => None,
+                Chunk::Explain(_) => None,
             })
             .collect()
     }
@@ -481,10 +482,10 @@ impl Session {
                     self.last_exit = code;
                     if self.interactive {
                         r.chunks.push(Chunk::Stderr("exit\n".into()));
-                        r.chunks.push(Chunk::Explain {
-                            en: format!("`exit` ends the shell: in a real terminal the window (or the SSH session to the node) closes. The playground keeps this terminal open so you can go on; `$?` is now {code}. In a script (`etcd-playground run`), `exit` ends the script there."),
-                            pt: format!("`exit` encerra o shell: num terminal real a janela (ou a sessão SSH com o nó) se fecha. O playground mantém este terminal aberto para você continuar; `$?` agora é {code}. Num script (`etcd-playground run`), o `exit` termina o script ali."),
-                        });
+                        r.chunks.push(Chunk::Explain(Text::new(
+                            format!("`exit` ends the shell: in a real terminal the window (or the SSH session to the node) closes. The playground keeps this terminal open so you can go on; `$?` is now {code}. In a script (`etcd-playground run`), `exit` ends the script there."),
+                            format!("`exit` encerra o shell: num terminal real a janela (ou a sessão SSH com o nó) se fecha. O playground mantém este terminal aberto para você continuar; `$?` agora é {code}. Num script (`etcd-playground run`), o `exit` termina o script ali."),
+                        )));
                         r.exited = false;
                     }
                 }
@@ -808,8 +809,8 @@ impl Session {
                     },
                     None => {
                         proc.eprintln(format!("bash: {name}: command not found"));
-                        if let Some((en, pt)) = missing_tool_note(&name) {
-                            proc.explain(en, pt);
+                        if let Some(note) = missing_tool_note(&name) {
+                            proc.out.push(Chunk::Explain(note));
                         }
                         127
                     }
@@ -958,29 +959,29 @@ fn glob_too_large(word: &str) -> Vec<Chunk> {
     let n = glob::GLOB_BUDGET;
     vec![
         Chunk::Stderr(format!("bash: {word}: pathname expansion over {n} bytes\n")),
-        Chunk::Explain {
-            en: format!("This pattern matches more paths than a command line can hold ({n} bytes, Linux's ARG_MAX). Real bash would keep expanding until memory runs out; the playground stops here. Narrow the pattern."),
-            pt: format!("Este padrão casa com mais caminhos do que cabem numa linha de comando ({n} bytes, o ARG_MAX do Linux). O bash real continuaria expandindo até a memória acabar; o playground para aqui. Restrinja o padrão."),
-        },
+        Chunk::Explain(Text::new(
+            format!("This pattern matches more paths than a command line can hold ({n} bytes, Linux's ARG_MAX). Real bash would keep expanding until memory runs out; the playground stops here. Narrow the pattern."),
+            format!("Este padrão casa com mais caminhos do que cabem numa linha de comando ({n} bytes, o ARG_MAX do Linux). O bash real continuaria expandindo até a memória acabar; o playground para aqui. Restrinja o padrão."),
+        )),
     ]
 }
 
 /// What to do instead, for tools a real control-plane node has but this one does not simulate.
-fn missing_tool_note(name: &str) -> Option<(String, String)> {
+fn missing_tool_note(name: &str) -> Option<Text> {
     Some(match name {
-        "vi" | "vim" | "nano" | "emacs" | "vim.tiny" => (
+        "vi" | "vim" | "nano" | "emacs" | "vim.tiny" => Text::new(
             format!("A real node has `{name}`; this terminal has no full-screen editor. Change a file with `sed -i 's#old#new#' FILE`, or open it in the Files panel: manifests open in an editor there, and saving one wakes the kubelet just like an edit on the node."),
             format!("Um nó real tem `{name}`; este terminal não tem editor de tela cheia. Altere um arquivo com `sed -i 's#velho#novo#' ARQUIVO`, ou abra-o no painel Arquivos: os manifestos abrem num editor ali, e salvar um deles acorda o kubelet como uma edição no nó."),
         ),
-        "crictl" => (
-            "This node runs etcd as a plain process, with no Kubernetes and no container runtime, so it has no `crictl`. The kubeadm scenario has one: `crictl ps -a`, `crictl logs <CONTAINER-ID>`.".into(),
-            "Este nó roda o etcd como processo comum, sem Kubernetes nem runtime de contêineres, então não tem `crictl`. O cenário kubeadm tem: `crictl ps -a`, `crictl logs <ID-DO-CONTÊINER>`.".into(),
+        "crictl" => Text::new(
+            "This node runs etcd as a plain process, with no Kubernetes and no container runtime, so it has no `crictl`. The kubeadm scenario has one: `crictl ps -a`, `crictl logs <CONTAINER-ID>`.",
+            "Este nó roda o etcd como processo comum, sem Kubernetes nem runtime de contêineres, então não tem `crictl`. O cenário kubeadm tem: `crictl ps -a`, `crictl logs <ID-DO-CONTÊINER>`.",
         ),
-        "docker" | "ctr" | "nerdctl" => (
+        "docker" | "ctr" | "nerdctl" => Text::new(
             format!("A kubeadm node with containerd has no `{name}`; its container tool is `crictl`: `crictl ps -a` shows whether etcd and the API server run, `crictl logs <CONTAINER-ID>` why not."),
             format!("Um nó kubeadm com containerd não tem `{name}`; a ferramenta de contêineres dele é o `crictl`: `crictl ps -a` mostra se o etcd e o API server estão rodando, `crictl logs <ID-DO-CONTÊINER>` por que não."),
         ),
-        "systemctl" | "journalctl" | "service" => (
+        "systemctl" | "journalctl" | "service" => Text::new(
             format!("A real node has `{name}` (the kubelet runs as a systemd service); it is not simulated here. The kubelet here always runs and applies /etc/kubernetes/manifests as soon as a file changes."),
             format!("Um nó real tem `{name}` (o kubelet roda como serviço do systemd); ele não é simulado aqui. Aqui o kubelet está sempre rodando e aplica /etc/kubernetes/manifests assim que um arquivo muda."),
         ),

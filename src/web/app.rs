@@ -66,9 +66,9 @@ pub fn app() -> Html {
                     let codec = super::chunks::load_codec().await;
                     let lessons = super::chunks::load_lesson_code().await;
                     if !programs || !codec || !lessons {
-                        h.dispatch(Action::Note(
-                            "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.".into(),
-                            "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.".into(),
+                        h.dispatch(Action::note(
+                            "Part of the playground could not be downloaded (are you offline?): reload the page when the network is back.",
+                            "Parte do playground não pôde ser baixada (está sem rede?): recarregue a página quando a rede voltar.",
                         ));
                     }
                     h.dispatch(Action::CodeArrived { codec });
@@ -209,13 +209,13 @@ pub fn app() -> Html {
                     <input id="session-load" class="sr-only" type="file" accept=".cbor,application/cbor" onchange={ load_session } />
                     <label class="button" for="session-load">{ t(l, "session.load") }</label>
                 }
-                if let Some((en, pt)) = &m.usage {
-                    <p class="usage" id="storage-usage">{ l.pick(en, pt) }</p>
+                if let Some(usage) = &m.usage {
+                    <p class="usage" id="storage-usage">{ usage.get(l) }</p>
                 }
             </header>
             if let Some(n) = &m.notice {
                 <div class="notice" role="alert" id="notice">
-                    <p>{ l.pick(&n.en, &n.pt) }</p>
+                    <p>{ n.text.get(l) }</p>
                     if n.kind == NoticeKind::Corrupt {
                         <button id="notice-reset" class="danger" onclick={ do_reset_notice(&state) }>{ t(l, "notice.reset") }</button>
                     }

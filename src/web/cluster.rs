@@ -44,8 +44,8 @@ pub fn cluster_panel(state: &Handle) -> Html {
             if !v.static_pods.is_empty() {
                 <section id="cluster-api" class={ classes!("card", up(v.apiserver_up)) }>
                     <h2>{ "kube-apiserver " }<span class="badge">{ if v.apiserver_up { t(l, "cluster.running") } else { t(l, "cluster.down") } }</span></h2>
-                    if let Some((en, pt)) = &v.apiserver_down {
-                        <p class="diagnosis">{ l.pick(en, pt) }</p>
+                    if let Some(why) = &v.apiserver_down {
+                        <p class="diagnosis">{ why.get(l) }</p>
                     }
                     <h3>{ t(l, "cluster.static") }</h3>
                     <ul class="plain">
@@ -86,16 +86,16 @@ pub fn cluster_panel(state: &Handle) -> Html {
                                 <span class="node">{ format!("etcd {}", e.endpoint) }</span>
                                 <span class="badge">{ t(l, badge) }</span>
                             </div>
-                            if let Some((en, pt)) = &e.note {
-                                <p class="small note-cert">{ l.pick(en, pt) }</p>
+                            if let Some(note) = &e.note {
+                                <p class="small note-cert">{ note.get(l) }</p>
                             }
                             <ul class="plain small material">
                                 { for e.material.iter().map(|(flag, file)| html! {
                                     <li><code>{ flag }</code>{ " → " }{ file.clone().unwrap_or_else(|| t(l, "cluster.unset").to_string()) }</li>
                                 }) }
                             </ul>
-                            if let Err((err, en, pt)) = &e.status {
-                                <p class="diagnosis">{ t(l, "cluster.client_error") }{ " " }<code lang="en">{ err }</code><br />{ l.pick(en, pt) }</p>
+                            if let Err((err, cause)) = &e.status {
+                                <p class="diagnosis">{ t(l, "cluster.client_error") }{ " " }<code lang="en">{ err }</code><br />{ cause.get(l) }</p>
                             }
                         </div>
                     }

@@ -38,7 +38,7 @@ pub fn upload(files: web_sys::FileList, state: Handle) {
         let name = file.name().replace('/', "_");
         let size = file.size() as u64;
         if size > MAX_UPLOAD {
-            state.dispatch(Action::Note(
+            state.dispatch(Action::note(
                 format!("{name} is too big to upload ({size} bytes; the limit is {MAX_UPLOAD} bytes, 16 MiB)."),
                 format!("{name} é grande demais para enviar ({size} bytes; o limite é {MAX_UPLOAD} bytes, 16 MiB)."),
             ));
@@ -53,7 +53,7 @@ pub fn upload(files: web_sys::FileList, state: Handle) {
         let reader = gloo::file::callbacks::read_as_bytes(&file, move |res| {
             match res {
                 Ok(data) => st.dispatch(Action::WriteFile { path, data, uploaded: true }),
-                Err(e) => st.dispatch(Action::Note(format!("Could not read {name}: {e}"), format!("Não foi possível ler {name}: {e}"))),
+                Err(e) => st.dispatch(Action::note(format!("Could not read {name}: {e}"), format!("Não foi possível ler {name}: {e}"))),
             }
             h2.borrow_mut().take();
         });
@@ -67,7 +67,7 @@ pub fn read_bytes(file: web_sys::File, state: Handle, to_action: fn(Vec<u8>) -> 
     let name = file.name();
     let size = file.size() as u64;
     if size > MAX_SESSION_FILE {
-        state.dispatch(Action::Note(
+        state.dispatch(Action::note(
             format!("{name} is too big ({size} bytes; the limit is {MAX_SESSION_FILE} bytes, 512 MiB)."),
             format!("{name} é grande demais ({size} bytes; o limite é {MAX_SESSION_FILE} bytes, 512 MiB)."),
         ));
@@ -84,7 +84,7 @@ pub fn read_bytes(file: web_sys::File, state: Handle, to_action: fn(Vec<u8>) -> 
                 super::chunks::load_lesson_code().await; // its lessons are read too
                 state.dispatch(to_action(data));
             }),
-            Err(e) => state.dispatch(Action::Note(format!("Could not read {name}: {e}"), format!("Não foi possível ler {name}: {e}"))),
+            Err(e) => state.dispatch(Action::note(format!("Could not read {name}: {e}"), format!("Não foi possível ler {name}: {e}"))),
         }
         h2.borrow_mut().take();
     });

@@ -171,8 +171,8 @@ fn decoded(l: Lang, v: &FileView) -> Html {
         FileView::Snapshot(Err((line, explain))) => html! {
             <div id="snapshot-error">
                 <p class="diagnosis">{ t(l, "files.snap_bad") }{ " " }<code>{ format!("Error: {line}") }</code></p>
-                if let Some((en, pt)) = explain {
-                    <p class="explain">{ l.pick(en, pt) }</p>
+                if let Some(why) = explain {
+                    <p class="explain">{ why.get(l) }</p>
                 }
             </div>
         },

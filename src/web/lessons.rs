@@ -62,7 +62,7 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
                             super::chunks::load_lesson_code().await;
                             st.dispatch(Action::LoadLesson { name, text });
                         }),
-                        Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
+                        Err(e) => st.dispatch(Action::note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
                     }
                     h2.borrow_mut().take();
                 });
@@ -85,8 +85,8 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
                 match fetch_text(&url).await {
                     Ok(text) => st.dispatch(Action::LoadLesson { name: url, text }),
                     Err(e) => {
-                        let (en, pt) = why(&e);
-                        st.dispatch(Action::Note(format!("Could not load {url}: {en}"), format!("Não foi possível carregar {url}: {pt}")))
+                        let why = why(&e);
+                        st.dispatch(Action::note(format!("Could not load {url}: {}", why.en), format!("Não foi possível carregar {url}: {}", why.pt)))
                     }
                 }
             });
@@ -124,17 +124,17 @@ pub fn course_view(state: &Handle, url_ref: &NodeRef) -> Html {
             if let Some(file) = &state.model().opening {
                 <p class="muted" id="lesson-opening" role="status">{ t(l, "lesson.opening").replace("{file}", file) }</p>
             }
-            if let Some((en, pt)) = &state.model().lesson_error {
-                <p class="lesson-error" id="lesson-error" role="alert">{ l.pick(en, pt) }</p>
+            if let Some(e) = &state.model().lesson_error {
+                <p class="lesson-error" id="lesson-error" role="alert">{ e.get(l) }</p>
             }
             <ol class="lesson-list" aria-label={ t(l, "lesson.list") }>{ for items }</ol>
             { match &state.model().index_status {
                 Fetch::Pending => html! { <p class="muted" id="lessons-loading">{ t(l, "lesson.loading") }</p> },
                 Fetch::Ready => html! {},
-                Fetch::Failed(en, pt) => {
+                Fetch::Failed(why) => {
                     let st = state.clone();
                     html! {
-                        <p class="lesson-error" id="index-error" role="alert">{ l.pick(en, pt) }{ " " }
+                        <p class="lesson-error" id="index-error" role="alert">{ why.get(l) }{ " " }
                             <button id="index-retry" onclick={ Callback::from(move |_: MouseEvent| st.dispatch(Action::RetryIndex)) }>{ t(l, "lesson.retry") }</button>
                         </p>
                     }
@@ -440,7 +440,7 @@ fn progress_files(p: &Props) -> Html {
                     super::chunks::load_lesson_code().await;
                     match file_text(f).await {
                         Ok(text) => st.dispatch(Action::ImportProgress(text)),
-                        Err(e) => st.dispatch(Action::Note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
+                        Err(e) => st.dispatch(Action::note(format!("Could not read the file: {e}"), format!("Não foi possível ler o arquivo: {e}"))),
                     }
                 });
             }

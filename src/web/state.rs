@@ -58,10 +58,7 @@ pub fn load() -> (Model, Vec<Effect>) {
             storage::mark("data-load-bytes", &bytes.len().to_string());
             match decoded {
                 Some(Ok((s, p))) => Saved::Restored(Box::new(s), p),
-                Some(Err(e)) => {
-                    let (en, pt) = e.describe();
-                    Saved::Corrupt(en, pt)
-                }
+                Some(Err(e)) => Saved::Corrupt(e.describe()),
                 None => Saved::Unopened,
             }
         }
@@ -222,9 +219,9 @@ impl Handle {
                     let bytes = crate::lazy::codec().and_then(|c| h.model.try_borrow().ok().map(|m| (c.save_file)(&m.session, &m.page_state())));
                     match bytes {
                         Some(b) => super::dom::download("etcd-playground-session.cbor", &b),
-                        None => h.dispatch(Action::Note(
-                            "The session file cannot be written: this page could not download the code that writes it (are you offline?).".into(),
-                            "O arquivo da sessão não pode ser gravado: a página não conseguiu baixar o código que o grava (está sem rede?).".into(),
+                        None => h.dispatch(Action::note(
+                            "The session file cannot be written: this page could not download the code that writes it (are you offline?).",
+                            "O arquivo da sessão não pode ser gravado: a página não conseguiu baixar o código que o grava (está sem rede?).",
                         )),
                     }
                 });

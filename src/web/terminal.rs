@@ -281,9 +281,9 @@ fn render_line(l: Lang, line: &term::Line) -> Html {
         LineKind::Prompt(p, cmd) => html! { <div {key} class="line cmd"><span class="prompt">{ p }</span>{ cmd }</div> },
         LineKind::Out(s) => html! { <div {key} class="line out">{ s }</div> },
         LineKind::Err(s) => html! { <div {key} class="line err">{ s }</div> },
-        LineKind::Explain { en, pt } => html! {
-            <aside {key} class="explain md"><strong>{ t(l, "explain.title") }{ ": " }</strong>{ super::lessons::render_md(l.pick(en, pt)) }</aside>
+        LineKind::Explain(text) => html! {
+            <aside {key} class="explain md"><strong>{ t(l, "explain.title") }{ ": " }</strong>{ super::lessons::render_md(text.get(l)) }</aside>
         },
-        LineKind::Note { en, pt } => html! { <div {key} class="line note" >{ l.pick(en, pt) }</div> },
+        LineKind::Note(text) => html! { <div {key} class="line note" >{ text.get(l) }</div> },
     }
 }

@@ -295,6 +295,9 @@ const BASE_RULES: &[(&str, &str)] = &[
         // A decoded protobuf (protobuf_dump): varints wider than 32 bits are IDs.
         (r"\b(\d+):\d{11,20}\b", "$1:<ID>"),
         (r"\b[0-9a-f]{16}\b", "<HEX>"),
+        // zap's hex IDs (`"cluster-id": "8b27c0d83df504a"`): random where the real member's
+        // peer port is, and Go prints no leading zero nibble, so 1 time in 16 not 16 digits.
+        (r#""((?:[a-z]+-)*)id": "[0-9a-f]{1,16}""#, r#""${1}id": "<HEX>""#),
         (r"took = [0-9.]+[µmn]?s", "took = <T>"),
         (r#""took":"[0-9.]+[µmn]?s""#, r#""took":"<T>""#),
         (r#""Took" : [0-9.]+[µmn]?s"#, r#""Took" : <T>"#),

@@ -14,7 +14,8 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "pwd" => pwd,
         "history" => history,
         "echo" => echo,
-        "env" | "printenv" => env,
+        "env" => env,
+        "printenv" => printenv,
         "true" | ":" => |_, _| 0,
         "false" => |_, _| 1,
         "jobs" => super::jobctl::jobs,
@@ -123,6 +124,23 @@ fn echo(_: &mut Session, p: &mut Proc) -> i32 {
     }
     p.print(text);
     0
+}
+
+/// `printenv [NAME]...`: the whole environment, or each named variable's value alone (status 1
+/// when one of them is not set).
+fn printenv(s: &mut Session, p: &mut Proc) -> i32 {
+    if p.args.len() < 2 {
+        return env(s, p);
+    }
+    let values: Vec<Option<String>> = p.args[1..].iter().map(|n| p.env.get(n).cloned()).collect();
+    let mut status = 0;
+    for v in values {
+        match v {
+            Some(v) => p.println(v),
+            None => status = 1,
+        }
+    }
+    status
 }
 
 fn env(_: &mut Session, p: &mut Proc) -> i32 {

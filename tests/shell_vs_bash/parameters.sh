@@ -8,3 +8,6 @@ EP=https://127.0.0.1:2379
 echo "${EPS:-$EP}" "${#EP}"
 for k in a b; do echo "${k:-none}-${K:-none}"; done
 echo '${A:-not expanded}' "${A:-'quoted'}"
+export EP CA=/etc/kubernetes/pki/etcd/ca.crt
+printenv EP CA; echo "status $?"
+printenv CA NOPE; echo "status $?"

@@ -694,8 +694,8 @@ fn command_succeeds_runs_on_a_copy_of_the_state_and_changes_nothing() {
     // It sees the shell's exported variables, as a command typed there would.
     let get = check("kind = \"command_succeeds\"\ncommand = \"etcdctl get k\"");
     assert!(evaluate(&get, &s, &LastRun::default())[0].passed);
-    s.execute("export ETCDCTL_ENDPOINTS=http://127.0.0.1:2380");
-    assert!(!evaluate(&get, &s, &LastRun::default())[0].passed, "etcd does not listen on 2380 for clients");
+    s.execute("export ETCDCTL_ENDPOINTS=http://127.0.0.1:2390");
+    assert!(!evaluate(&get, &s, &LastRun::default())[0].passed, "nothing listens on 2390");
     assert!(!evaluate(&check("kind = \"command_succeeds\"\ncommand = \"echo 'unterminated\""), &s, &LastRun::default())[0].passed);
     assert_eq!(put.checks[0].label.en, "`etcdctl put probe 1` works in this shell");
     assert_eq!(errors(&GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"command_succeeds\"")), "lessons/t.toml:13: step 1 check 1 (command_succeeds) lacks `command`");
@@ -774,7 +774,7 @@ fn checks_read_what_the_programs_did_not_what_was_printed() {
     // Text tools leave nothing; a failing etcdctl leaves its exit status.
     s.execute("printf 'PUT\\ncolor\\nred\\n'");
     assert_eq!(s.world.facts.last_command().count(), 0);
-    s.execute("etcdctl --endpoints 127.0.0.1:2380 get color");
+    s.execute("etcdctl --endpoints 127.0.0.1:2390 get color");
     let r: Vec<_> = s.world.facts.last_command().cloned().collect();
     assert_eq!((r.len(), r[0].program.as_str(), r[0].exit.is_some_and(|e| e != 0)), (1, "etcdctl", true));
     // A read in the past records the revision asked and the value it got.

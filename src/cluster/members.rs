@@ -142,10 +142,11 @@ pub fn raft_index(world: &impl Node) -> u64 {
     cluster.map_or(0, |c| c.extra_entries) + etcd.store.consistent_index()
 }
 
-/// The member whose client URLs serve `host:port` (a URL or `host:port`).
+/// The member whose client URLs (or plain-http peer URLs) serve `host:port` (a URL or
+/// `host:port`).
 fn member_for(world: &impl Node, endpoint: &str) -> Option<u64> {
     let hp = endpoint.split_once("://").map_or(endpoint, |(_, hp)| hp).trim_end_matches('/');
-    members(world).into_iter().find(|m| ["http", "https"].iter().any(|s| m.listens_on(s, hp))).map(|m| m.member_id)
+    members(world).into_iter().find(|m| m.serves_clients_at(hp)).map(|m| m.member_id)
 }
 
 /// Makes `World::etcd` the member with this ID (no-op if it already is or none has it).

@@ -96,7 +96,7 @@ fn host_port(ep: &str) -> &str {
 
 /// The running member serving `ep`, focused (`World::etcd`), or `None`.
 fn reach(world: &mut World, ep: &str) -> Option<u64> {
-    let id = members::members(world).iter().find(|m| m.running && ["http", "https"].iter().any(|s| m.listens_on(s, host_port(ep))))?.member_id;
+    let id = members::members(world).iter().find(|m| m.running && m.serves_clients_at(host_port(ep)))?.member_id;
     members::focus_id(world, id);
     Some(id)
 }

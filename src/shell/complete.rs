@@ -24,7 +24,7 @@ use crate::etcdctl::{flags, help};
 /// The shell's own first words (builtins and keywords); the programs come from the program
 /// table (`commands::first_words`).
 const SHELL_WORDS: &[&str] = &[
-    "cd", "pwd", "echo", "env", "export", "history", "clear", "unset", "printenv", "true", "false", "test", "read", "exit", "break", "continue", "for", "while", "until", "if", "alias", "unalias", "type",
+    "cd", "pwd", "echo", "env", "export", "history", "clear", "unset", "printenv", "true", "false", "test", "read", "exit", "break", "continue", "for", "while", "until", "if", "alias", "unalias", "type", "source",
 ];
 
 impl Session {

@@ -468,7 +468,7 @@ impl Session {
     }
 
     /// Parses and runs one line (or several joined with `\n`).
-    fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
+    pub(crate) fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
         let parsed = parse::parse_within(line, heredoc, self.nesting).map_err(|e| match e {
             parse::ParseError::Syntax(s) => s,
             parse::ParseError::Incomplete => "syntax error: unexpected end of file".to_string(),

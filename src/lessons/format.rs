@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
+    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "restored_member", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
 
 type Table = [(String, Node)];
 
@@ -407,7 +407,8 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "pod" | "pod_absent" => &["name", "namespace"],
         "snapshot" => &["path", "revision", "total_keys"],
         "command_succeeds" => &["command", "regex"],
-        "ran" => &["program", "status", "in_pod", "op", "notes"],
+        "ran" => &["program", "status", "in_pod", "op", "notes", "output"],
+        "restored_member" => &["data_dir", "snapshot", "name", "same_cluster_as"],
         "members_running" => &["count"],
         "leader" => &["name"],
         "no_leader" => &[],
@@ -504,8 +505,18 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
                 }
                 Some(n) => cx.err(n.line, format!("{whose} (ran): `notes` must be a table, e.g. `notes = {{ key = \"k1\" }}`, not {}", n.value.type_name())),
             }
-            CheckKind::Ran { program, status: i32::try_from(status).unwrap_or(i32::MAX), in_pod, notes }
+            let output = cx.str(t, "output", whose);
+            if let Some(Err(e)) = output.as_deref().map(regex_lite::Regex::new) {
+                cx.err(at, format!("{whose}: bad regex `{}`: {e}", output.as_deref().unwrap_or_default()));
+            }
+            CheckKind::Ran { program, status: i32::try_from(status).unwrap_or(i32::MAX), in_pod, notes, output }
         }
+        "restored_member" => CheckKind::RestoredMember {
+            data_dir: need(cx, "data_dir"),
+            snapshot: need(cx, "snapshot"),
+            name: cx.str(t, "name", whose),
+            same_cluster_as: cx.str(t, "same_cluster_as", whose),
+        },
         "snapshot" => CheckKind::Snapshot { path: need(cx, "path"), revision: cx.int(t, "revision", whose), total_keys: cx.int(t, "total_keys", whose) },
         "pod" | "pod_absent" => {
             let name = need(cx, "name");

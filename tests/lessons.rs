@@ -209,6 +209,14 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("15-cluster-recovery", "start", &["rm -rf /root/infra3.etcd", "etcdctl snapshot restore /root/backup.db --name infra3 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token other --initial-advertise-peer-urls http://127.0.0.1:32380 --data-dir /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[true, true, false]),
     // Empty dirs instead of restored ones: etcd bootstraps an empty cluster.
     ("15-cluster-recovery", "start", &["rm -rf /root/infra1.etcd /root/infra2.etcd /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
+    // A value holding the expected text, printed by `etcdctl get`: another program run, not the task.
+    ("02-etcd-in-kubernetes", "etcd-pod", &["etcdctl put x 'etcd-docker-01   1/1     Running'", "etcdctl get x"], &[false]),
+    ("05-revisions", "compact", &["etcdctl put x 'required revision has been compacted'", "etcdctl get x"], &[false]),
+    ("09-leases-and-watch", "grant", &["etcdctl put x 'lease 694d7b5a8a7e8c04 granted with TTL(60s)'", "etcdctl get x --print-value-only"], &[false]),
+    ("09-leases-and-watch", "revoke", &["etcdctl del session", "etcdctl put x 'lease 694d7b5a8a7e8c04 revoked'", "etcdctl get x --print-value-only"], &[false, true]),
+    ("12-download-etcd", "versions", &["etcdctl put x \"$(printf 'etcd Version: 3.4.7\\nGit SHA: 1')\"", "etcdctl get x --print-value-only"], &[false]),
+    ("12-download-etcd", "api-version", &["etcdctl put x \"$(printf 'etcdctl version: 3.4.7\\nAPI version: 3.4')\"", "etcdctl get x --print-value-only"], &[false]),
+    ("12-download-etcd", "members", &["etcdctl put x '| 8e9e05c52164694d | started |'", "etcdctl get x --print-value-only; etcdctl member list"], &[false]),
 ];
 
 #[test]

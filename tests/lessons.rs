@@ -217,6 +217,8 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("12-download-etcd", "versions", &["etcdctl put x \"$(printf 'etcd Version: 3.4.7\\nGit SHA: 1')\"", "etcdctl get x --print-value-only"], &[false]),
     ("12-download-etcd", "api-version", &["etcdctl put x \"$(printf 'etcdctl version: 3.4.7\\nAPI version: 3.4')\"", "etcdctl get x --print-value-only"], &[false]),
     ("12-download-etcd", "members", &["etcdctl put x '| 8e9e05c52164694d | started |'", "etcdctl get x --print-value-only; etcdctl member list"], &[false]),
+    // Inside the etcd pod, /opt/backup is not a hostPath mount: the snapshot does not land on the node.
+    ("11-cka-practice", "task-1-backup", &["mkdir -p /opt/backup", "kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
 ];
 
 #[test]

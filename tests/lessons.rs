@@ -219,6 +219,8 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("12-download-etcd", "members", &["etcdctl put x '| 8e9e05c52164694d | started |'", "etcdctl get x --print-value-only; etcdctl member list"], &[false]),
     // Inside the etcd pod, /opt/backup is not a hostPath mount: the snapshot does not land on the node.
     ("11-cka-practice", "task-1-backup", &["mkdir -p /opt/backup", "kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
+    // No restore: a copy of the live data dir, the late pod deleted; its tombstone is in the history.
+    ("11-cka-practice", "task-2-restore", &["cp -r /var/lib/etcd /var/lib/etcd-restored", "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml", "kubectl delete pod after-backup"], &[true, true, false, true]),
 ];
 
 #[test]
@@ -280,7 +282,7 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, restored_member, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, key_never_written, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, restored_member, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));

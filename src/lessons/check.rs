@@ -19,6 +19,10 @@ pub enum CheckKind {
     KeyLeased { key: String },
     /// The key does not exist in etcd (never put, or deleted).
     KeyAbsent { key: String },
+    /// The key has no history in etcd: never put since the last compaction (a put then a
+    /// delete leaves a tombstone). A restored member holds only the snapshot's history, so an
+    /// object made after the backup has none; a copy of the live data dir with it deleted does.
+    KeyNeverWritten { key: String },
     /// At least `count` keys start with `prefix`.
     KeysWithPrefix { prefix: String, count: i64 },
     /// etcd's current revision is at least this.
@@ -117,6 +121,7 @@ impl CheckKind {
             CheckKind::Key { key, value: None } => Text::new(format!("key `{key}` exists"), format!("a chave `{key}` existe")),
             CheckKind::KeyLeased { key } => Text::new(format!("key `{key}` is attached to a lease"), format!("a chave `{key}` está ligada a um lease")),
             CheckKind::KeyAbsent { key } => Text::new(format!("key `{key}` does not exist"), format!("a chave `{key}` não existe")),
+            CheckKind::KeyNeverWritten { key } => Text::new(format!("key `{key}` was never written (no history)"), format!("a chave `{key}` nunca foi gravada (sem histórico)")),
             CheckKind::KeysWithPrefix { prefix, count } => Text::new(
                 format!("at least {count} keys start with `{prefix}`"),
                 format!("pelo menos {count} chaves começam com `{prefix}`"),
@@ -189,6 +194,7 @@ impl CheckKind {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
                 store.range(&req).is_ok_and(|r| r.kvs.is_empty())
             }
+            CheckKind::KeyNeverWritten { key } => !store.index.contains_key(key.as_bytes()),
             CheckKind::KeysWithPrefix { prefix, count } => {
                 let req = RangeRequest { key: prefix.as_bytes().to_vec(), range_end: prefix_end(prefix.as_bytes()), count_only: true, ..Default::default() };
                 store.range(&req).is_ok_and(|r| r.count >= *count)

@@ -144,7 +144,11 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("07-snapshot-tls", "status-table", &["etcdutl snapshot status /root/snapshotdb -w table"], &[true]),
     ("08-restore", "backup", &["etcdctl snapshot save /tmp/backup.db"], &[false]),
     ("08-restore", "after-backup", &["kubectl run after-backup --image=nginx -n kube-system"], &[false]),
-    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false, false]),
+    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false]),
+    // A restored dir holds a new member and the backup's keys: not a copy of the live one, not a newer snapshot.
+    ("08-restore", "restore", &["cp -r /var/lib/etcd /var/lib/etcd-from-backup"], &[false]),
+    ("08-restore", "restore", &["mkdir -p /var/lib/etcd-from-backup/member/snap /var/lib/etcd-from-backup/member/wal", "touch /var/lib/etcd-from-backup/member/snap/db"], &[false]),
+    ("08-restore", "restore", &["etcdctl snapshot save /root/now.db", "etcdctl snapshot restore /root/now.db --data-dir /var/lib/etcd-from-backup"], &[false]),
     ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false, true]),
     ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true, true]),
     ("11-cka-practice", "task-1-backup", &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),

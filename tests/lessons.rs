@@ -225,6 +225,9 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("11-cka-practice", "task-1-backup", &["mkdir -p /opt/backup", "kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
     // No restore: a copy of the live data dir, the late pod deleted; its tombstone is in the history.
     ("11-cka-practice", "task-2-restore", &["cp -r /var/lib/etcd /var/lib/etcd-restored", "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml", "kubectl delete pod after-backup"], &[true, true, false, true]),
+    // Switching verification off is not fixing the CA or the endpoint.
+    ("10-troubleshooting-tls", "wrong-ca", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
+    ("10-troubleshooting-tls", "san-missing", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
 ];
 
 #[test]

@@ -228,6 +228,8 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     // Switching verification off is not fixing the CA or the endpoint.
     ("10-troubleshooting-tls", "wrong-ca", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
     ("10-troubleshooting-tls", "san-missing", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
+    // No restore: an empty etcd, the lost namespace and the early pod made again by hand.
+    ("11-cka-practice", "task-2-restore", &["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml", "kubectl get pods -n kube-system", "kubectl create namespace default", "kubectl run before-backup --image=nginx"], &[true, false, true, true]),
 ];
 
 #[test]
@@ -289,7 +291,7 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, key_never_written, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, restored_member, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, key_never_written, key_from_snapshot, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, restored_member, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));

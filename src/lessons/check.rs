@@ -23,6 +23,9 @@ pub enum CheckKind {
     /// delete leaves a tombstone). A restored member holds only the snapshot's history, so an
     /// object made after the backup has none; a copy of the live data dir with it deleted does.
     KeyNeverWritten { key: String },
+    /// The key exists and is the one the snapshot file holds: created at the same revision
+    /// (later updates keep it). An object made again by hand after an empty restore is not.
+    KeyFromSnapshot { key: String, snapshot: String },
     /// At least `count` keys start with `prefix`.
     KeysWithPrefix { prefix: String, count: i64 },
     /// etcd's current revision is at least this.
@@ -122,6 +125,7 @@ impl CheckKind {
             CheckKind::KeyLeased { key } => Text::new(format!("key `{key}` is attached to a lease"), format!("a chave `{key}` está ligada a um lease")),
             CheckKind::KeyAbsent { key } => Text::new(format!("key `{key}` does not exist"), format!("a chave `{key}` não existe")),
             CheckKind::KeyNeverWritten { key } => Text::new(format!("key `{key}` was never written (no history)"), format!("a chave `{key}` nunca foi gravada (sem histórico)")),
+            CheckKind::KeyFromSnapshot { key, snapshot } => Text::new(format!("key `{key}` is the one `{snapshot}` holds"), format!("a chave `{key}` é a que está em `{snapshot}`")),
             CheckKind::KeysWithPrefix { prefix, count } => Text::new(
                 format!("at least {count} keys start with `{prefix}`"),
                 format!("pelo menos {count} chaves começam com `{prefix}`"),
@@ -195,6 +199,13 @@ impl CheckKind {
                 store.range(&req).is_ok_and(|r| r.kvs.is_empty())
             }
             CheckKind::KeyNeverWritten { key } => !store.index.contains_key(key.as_bytes()),
+            CheckKind::KeyFromSnapshot { key, snapshot } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                let now = store.range(&req).ok().and_then(|r| r.kvs.first().map(|kv| kv.create_revision));
+                let data = world.read(snapshot).ok();
+                let then = data.as_deref().and_then(|d| crate::snapshot::verify_trailer(d, false).ok()).and_then(|d| crate::snapshot::load(d).ok()).and_then(|l| l.store.range(&req).ok()).and_then(|r| r.kvs.first().map(|kv| kv.create_revision));
+                now.is_some() && now == then
+            }
             CheckKind::KeysWithPrefix { prefix, count } => {
                 let req = RangeRequest { key: prefix.as_bytes().to_vec(), range_end: prefix_end(prefix.as_bytes()), count_only: true, ..Default::default() };
                 store.range(&req).is_ok_and(|r| r.count >= *count)

@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "key_never_written", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "restored_member", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
+    &["key", "key_leased", "key_absent", "key_never_written", "key_from_snapshot", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "restored_member", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
 
 type Table = [(String, Node)];
 
@@ -396,6 +396,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "key" => &["key", "value"],
         "key_absent" | "key_leased" | "key_never_written" => &["key"],
+        "key_from_snapshot" => &["key", "snapshot"],
         "keys_with_prefix" => &["prefix", "count"],
         "revision_at_least" => &["revision"],
         "etcd_running" => &["data_dir"],
@@ -444,6 +445,7 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
         "key" => CheckKind::Key { key: need(cx, "key"), value: cx.str(t, "value", whose) },
         "key_absent" => CheckKind::KeyAbsent { key: need(cx, "key") },
         "key_never_written" => CheckKind::KeyNeverWritten { key: need(cx, "key") },
+        "key_from_snapshot" => CheckKind::KeyFromSnapshot { key: need(cx, "key"), snapshot: need(cx, "snapshot") },
         "key_leased" => CheckKind::KeyLeased { key: need(cx, "key") },
         "keys_with_prefix" => CheckKind::KeysWithPrefix { prefix: need(cx, "prefix"), count: cx.int(t, "count", whose).unwrap_or(1) },
         "revision_at_least" => {

@@ -150,7 +150,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("08-restore", "restore", &["mkdir -p /var/lib/etcd-from-backup/member/snap /var/lib/etcd-from-backup/member/wal", "touch /var/lib/etcd-from-backup/member/snap/db"], &[false]),
     ("08-restore", "restore", &["etcdctl snapshot save /root/now.db", "etcdctl snapshot restore /root/now.db --data-dir /var/lib/etcd-from-backup"], &[false]),
     ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false, true]),
-    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true, true]),
+    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, false, true, true]),
     ("11-cka-practice", "task-1-backup", &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
     ("11-cka-practice", "task-2-restore", &["ETCDCTL_API=3 etcdctl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-restored"], &[false, true, false, true]),
     // The cheat: the manifest edited without a restore: etcd runs empty, the cluster is gone.
@@ -230,6 +230,7 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("10-troubleshooting-tls", "san-missing", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
     // No restore: an empty etcd, the lost namespace and the early pod made again by hand.
     ("11-cka-practice", "task-2-restore", &["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml", "kubectl get pods -n kube-system", "kubectl create namespace default", "kubectl run before-backup --image=nginx"], &[true, false, true, true]),
+    ("08-restore", "switch", &["rm -rf /var/lib/etcd-from-backup && mkdir /var/lib/etcd-from-backup", "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml", "kubectl get pods -n kube-system", "kubectl run coredns-66bff467f8-pfm2c -n kube-system --image=coredns"], &[true, true, false, true]),
 ];
 
 #[test]

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 pub const SUPERVISOR: &str = r#"#!/bin/bash
 # Runs inside `unshare -n`: etcd's Procfile cluster, and a FIFO through which the goreman
-# stand-in stops and starts members. $1: the directory.
-D=$1
+# stand-in stops and starts members. $1: the directory, $2: the etcd program, $3: the cluster
+# version its members settle on.
+D=$1 ETCD=$2 CLUSTER_VERSION=$3
 ip link set lo up
 mkdir -p "$D/home"
 declare -A pid
@@ -21,7 +22,7 @@ start() {
   if [ "$n" = 1 ]; then c=2379; t=(--election-timeout 500); else c=${n}2379; fi
   p=${n}2380
   # No --data-dir, as in the Procfile: `infraN.etcd` where goreman runs (the commands' cwd).
-  (cd "$D/home" && exec setpriv --pdeathsig KILL /usr/bin/etcd --name infra$n \
+  (cd "$D/home" && exec setpriv --pdeathsig KILL "$ETCD" --name infra$n \
     --listen-client-urls http://127.0.0.1:$c --advertise-client-urls http://127.0.0.1:$c \
     --listen-peer-urls http://127.0.0.1:$p --initial-advertise-peer-urls http://127.0.0.1:$p \
     --initial-cluster-token etcd-cluster-1 \
@@ -80,9 +81,9 @@ start 1; start 2
 settle
 start 3
 # With infra3 not yet known, the leader set the cluster version to 3.0; it raises it to 3.4
-# some seconds after infra3 published (one raft entry), or when a new leader is elected: wait
-# for it, so that every run starts from the same raft index (9).
-for _ in $(seq 600); do curl -s http://127.0.0.1:2379/version | grep -q '"etcdcluster":"3.4.0"' && break; sleep 0.1; done
+# (3.5) some seconds after infra3 published (one raft entry), or when a new leader is elected:
+# wait for it, so that every run starts from the same raft index (9).
+for _ in $(seq 600); do curl -s http://127.0.0.1:2379/version | grep -q "\"etcdcluster\":\"$CLUSTER_VERSION\"" && break; sleep 0.1; done
 settle
 rm -f "$D/ctl" "$D/ack"; mkfifo "$D/ctl" "$D/ack"
 echo ready > "$D/ready"
@@ -111,8 +112,21 @@ shift; echo "$*" > "$D/ctl"
 read -r _ < "$D/ack"
 "#;
 
+/// The real release the members run; etcdctl is always Debian's 3.4.23 (the client the
+/// playground's cluster scenario plays).
+pub struct Release {
+    pub etcd: std::path::PathBuf,
+    /// What `/version`'s `etcdcluster` reads once all three members published (`3.4.0`).
+    pub cluster_version: &'static str,
+}
+
 pub fn start_cluster(tag: &str) -> Real {
-    for tool in ["/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"] {
+    start_release(tag, &Release { etcd: "/usr/bin/etcd".into(), cluster_version: "3.4.0" })
+}
+
+pub fn start_release(tag: &str, release: &Release) -> Real {
+    assert!(release.etcd.exists(), "{} is missing: the cluster suite needs it as its oracle", release.etcd.display());
+    for tool in ["/usr/bin/etcdctl", "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"] {
         assert!(Path::new(tool).exists(), "{tool} is missing: the cluster suite needs Debian's etcd-server/etcd-client 3.4.23 and util-linux");
     }
     // One cluster boots at a time: the first election is fixed by infra1's shorter election
@@ -135,6 +149,8 @@ pub fn start_cluster(tag: &str) -> Real {
         .args(["--pdeathsig", "KILL", "/usr/bin/unshare", "-n", "/bin/bash"])
         .arg(dir.join("supervisor.sh"))
         .arg(&dir)
+        .arg(&release.etcd)
+        .arg(release.cluster_version)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)

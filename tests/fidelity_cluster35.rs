@@ -45,11 +45,13 @@ fn normalize_cluster35(s: &str) -> String {
 
 const RULES_3_5_SERVER: &[(&str, &str)] = &[
     // Every release: `endpoint status` prints the member's own version (`version.Version`,
-    // etcd's version/version.go: "3.4.23", "3.5.1"): in its table, simple and JSON outputs.
+    // etcd's version/version.go: "3.4.23", "3.5.1"): in its table, simple, JSON and fields
+    // outputs.
     // Only the server's version: etcdctl's own (`etcdctl version`) is 3.4.23 on both sides.
     (r"\| +(3\.4\.23|3\.5\.1) \|", "| <SERVER VERSION> |"),
     (r"(?m)^(\S+, <HEX>), (3\.4\.23|3\.5\.1), ", "$1, <SERVER VERSION>, "),
     (r#""version":"(3\.4\.23|3\.5\.1)","dbSize""#, r#""version":"<SERVER VERSION>","dbSize""#),
+    (r#"(?m)^"Version" : "(3\.4\.23|3\.5\.1)"$"#, r#""Version" : "<SERVER VERSION>""#),
 ];
 
 #[test]
@@ -64,6 +66,7 @@ fn only_the_servers_version_is_normalized() {
     assert_ne!(status("3.4.23"), status("3.4.22"));
     let table = |v: &str| normalize_cluster35(&format!("| 127.0.0.1:2379 | 8211f1d0f64f3269 | {v} |   20 kB |\n"));
     assert_eq!(table(" 3.4.23"), table("  3.5.1"));
+    assert_eq!(normalize_cluster35("\"Version\" : \"3.4.23\"\n"), normalize_cluster35("\"Version\" : \"3.5.1\"\n"));
     // etcdctl's own version is the client's: the same program on both sides.
     assert_ne!(normalize_cluster35("etcdctl version: 3.4.23\n"), normalize_cluster35("etcdctl version: 3.5.1\n"));
     assert_ne!(normalize_cluster35(r#"{"etcdserver":"3.4.23","etcdcluster":"3.4.0"}"#), normalize_cluster35(r#"{"etcdserver":"3.5.1","etcdcluster":"3.5.0"}"#));

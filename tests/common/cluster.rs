@@ -176,9 +176,15 @@ pub fn normalize_cluster(s: &str) -> String {
             (r"rpc error: code = (Unavailable|DeadlineExceeded|Unknown) desc = (etcdserver: request timed out|context deadline exceeded)", "<NO QUORUM>"),
             (r"(?m)^Error: (etcdserver: request timed out|rpc error: code = Unknown desc = context deadline exceeded|context deadline exceeded)$", "Error: <NO QUORUM>"),
             (r"is unhealthy: failed to commit proposal: (etcdserver: request timed out|context deadline exceeded)", "is unhealthy: failed to commit proposal: <NO QUORUM>"),
+            (r#""health":false,"took":"<T>","error":"(etcdserver: request timed out|context deadline exceeded)""#, r#""health":false,"took":"<T>","error":"<NO QUORUM>""#),
+            (r#"(?m)^"Error" : (etcdserver: request timed out|context deadline exceeded)$"#, r#""Error" : <NO QUORUM>"#),
+            // `endpoint health -w table`: the TOOK column is as wide as the longest (random)
+            // duration (normalize made the 4-column table's first column `<HASH COLUMN>`).
+            (r"\| +(TOOK|[0-9.]+[µmn]?s) +\|", "| <TOOK> |"),
+            (r"(?m)^(\+<HASH COLUMN>\+-{8}\+)-+(\+-+\+)$", "$1<TOOK>$2"),
         ])
     });
-    let out = normalize(s);
+    let out = health_order(&normalize(s));
     let mut lines: Vec<String> = Vec::new();
     let mut run: Vec<String> = Vec::new();
     for l in out.lines() {
@@ -197,6 +203,32 @@ pub fn normalize_cluster(s: &str) -> String {
         joined.push('\n');
     }
     added_members(&harness::replace_all(&joined, rules))
+}
+
+/// `endpoint health -w json|table|fields`: the verdicts in the order the checks ended
+/// (goroutines, as the simple output's lines): the JSON array's items, the table's rows, the
+/// fields' blocks and the checks' retry warnings are sorted.
+fn health_order(s: &str) -> String {
+    static RES: std::sync::OnceLock<(Regex, Regex, Regex, Regex)> = std::sync::OnceLock::new();
+    let (json, row, block, warnings) = RES.get_or_init(|| {
+        (
+            Regex::new(r#"(?m)^\[\{("endpoint":.*)\}\]$"#).unwrap(),
+            Regex::new(r"(?m)(^\| +\S+ \| +(true|false) \|.*\n)+").unwrap(),
+            Regex::new(r#"(?m)("Endpoint" : \S+\n"Health" : \w+\n"Took" : .*\n"Error" : .*\n\n)+"#).unwrap(),
+            Regex::new(r#"(?m)(^\{"level":"warn",.*"target":"endpoint://client-<UUID>/.*\n)+"#).unwrap(),
+        )
+    });
+    let sorted = |items: Vec<&str>, sep: &str| {
+        let mut v = items;
+        v.sort();
+        v.join(sep)
+    };
+    let out = json.replace_all(s, |c: &regex::Captures| format!("[{{{}}}]", sorted(c[1].split("},{").collect(), "},{")));
+    let out = row.replace_all(&out, |c: &regex::Captures| sorted(c[0].split_inclusive('\n').collect(), ""));
+    let out = block.replace_all(&out, |c: &regex::Captures| sorted(c[0].split_inclusive("\n\n").collect(), ""));
+    // Each check's client warns when its own check fails: in the same order.
+    let out = warnings.replace_all(&out, |c: &regex::Captures| sorted(c[0].split_inclusive('\n').collect(), ""));
+    out.into_owned()
 }
 
 /// A member `member add` creates gets a random ID (etcd hashes its peer URLs with the time),

@@ -60,6 +60,16 @@ fn the_suite_normalizes_health_order_and_the_no_quorum_race_only() {
     let init = |v: &str| normalize_cluster(&format!("ETCD_INITIAL_CLUSTER=\"{v}\"\n"));
     assert_eq!(init("infra1=http://a:1,infra4=http://b:2"), init("infra4=http://b:2,infra1=http://a:1"));
     assert_ne!(init("infra1=http://a:1,infra4=http://b:2"), init("infra1=http://a:1,infra5=http://b:2"));
+    // `endpoint health -w json|table|fields`: the verdicts in the order the checks ended.
+    let j = |a: &str, b: &str| normalize_cluster(&format!("[{{\"endpoint\":\"{a}\",\"health\":true,\"took\":\"1.2ms\"}},{{\"endpoint\":\"{b}\",\"health\":true,\"took\":\"3ms\"}}]\n"));
+    assert_eq!(j("http://127.0.0.1:2379", "http://127.0.0.1:22379"), j("http://127.0.0.1:22379", "http://127.0.0.1:2379"));
+    assert_ne!(j("http://127.0.0.1:2379", "http://127.0.0.1:22379"), j("http://127.0.0.1:2379", "http://127.0.0.1:32379"));
+    let f = |ep: &str, h: bool| format!("\"Endpoint\" : \"{ep}\"\n\"Health\" : {h}\n\"Took\" : 2.5ms\n\"Error\" : \n\n");
+    assert_eq!(normalize_cluster(&(f("a", true) + &f("b", true))), normalize_cluster(&(f("b", true) + &f("a", true))));
+    assert_ne!(normalize_cluster(&(f("a", true) + &f("b", true))), normalize_cluster(&(f("a", true) + &f("b", false))));
+    let t = |rows: &[&str]| normalize_cluster(&format!("+------------------------+--------+------------+-------+\n|        ENDPOINT        | HEALTH |    TOOK    | ERROR |\n+------------------------+--------+------------+-------+\n{}+------------------------+--------+------------+-------+\n", rows.concat()));
+    let (r1, r2) = ("|  http://127.0.0.1:2379 |   true | 2.0734ms |       |\n", "| http://127.0.0.1:22379 |   true | 12.561503ms |       |\n");
+    assert_eq!(t(&[r1, r2]), t(&[r2, r1]));
     // A different error stays different.
     assert_ne!(normalize_cluster("Error: etcdserver: no leader\n"), normalize_cluster("Error: context deadline exceeded\n"));
 }

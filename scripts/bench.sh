@@ -28,9 +28,12 @@ say "## Sizes (first load budget 409600 B gzip)"
 bash scripts/size-report.sh 2>&1 | tee -a "$OUT"
 
 say ""
-say "## Native commands at 10k keys (criterion median; budget 16 ms; ratio to echo hi, same run)"
+say "## Native commands at 10k keys (thread CPU time, criterion median; budget 16 ms; ratio to echo hi, same run)"
 cargo bench --quiet --bench commands -- --noplot >/dev/null 2>&1
 node tests/bench/criterion.mjs commands | tee -a "$OUT"
+say ""
+say "## etcdctl put, one member vs three (thread CPU time, criterion median, 10k keys; ratio cluster to one, same run)"
+node tests/bench/criterion.mjs put_by_scenario | tee -a "$OUT"
 
 if [ "$QUICK" = 0 ]; then
   say ""
@@ -40,7 +43,7 @@ if [ "$QUICK" = 0 ]; then
 fi
 
 say ""
-say "## The page in headless Chromium"
+say "## The page in headless Chromium (wall clock: what the learner waits for)"
 benches=(tests/bench/page.bench.mjs)
 [ "$QUICK" = 0 ] && benches+=(tests/bench/*.bench.mjs)
 node --test --test-concurrency=1 $(printf '%s\n' "${benches[@]}" | sort -u) 2>&1 | grep -E '^(# )?BENCH|not ok|Error' | sed 's/^# //' | tee -a "$OUT"

@@ -63,6 +63,8 @@ build() {
   done
 }
 build old "$OLD"
+# What "new" is, as built (the tree may change while the rounds run).
+NEW_DESC="$(git log -1 --format='%h %s' HEAD | cut -c1-90)$(git diff --quiet HEAD -- || echo ' (+ uncommitted changes)')"
 build new "$ROOT"
 
 log "load average $(cut -d' ' -f1-3 /proc/loadavg); $ROUNDS rounds of: $BENCHES${BENCH_FILTER:+ (filter $BENCH_FILTER)}"
@@ -82,7 +84,7 @@ CLOCK="$(grep -m1 '^bench clock:' "$TMP/new.log" | sed 's/^bench clock: //')"
 {
   echo "# bench-compare, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
   echo "# old: $(git log -1 --format='%h %s' "$REF" | cut -c1-90)"
-  echo "# new: $(git log -1 --format='%h %s' HEAD | cut -c1-90)$(git diff --quiet HEAD -- && true || echo ' (+ uncommitted changes)')"
+  echo "# new: $NEW_DESC"
   echo "# $ROUNDS rounds, old and new alternately; clock: $CLOCK; µs, median over the rounds of criterion's medians"
   node - "$TMP/crit" "$ROUNDS" <<'JS'
 const fs = require('fs'), path = require('path');

@@ -21,81 +21,17 @@
 //! value, backend entry, index revision), while the bare map overwrites in place and stays
 //! in cache.
 //!
-//! Time is the benchmark thread's CPU time (Linux `CLOCK_THREAD_CPUTIME_ID`; wall time
-//! elsewhere, or with `ENGINE_BENCH_WALL=1`): on a machine shared with other builds, wall time
-//! also counts the stretches the thread waits for a core, which inflates whichever side
-//! happens to run while the machine is busy. Both sides are measured the same way; page
-//! faults (the engine keeps every revision, so its memory grows) are CPU time of the thread
-//! and still count.
+//! Time is the benchmark thread's CPU time (`benches/common`; `BENCH_CLOCK=wall` for wall
+//! time): both sides are measured the same way; page faults (the engine keeps every revision,
+//! so its memory grows) are CPU time of the thread and still count.
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+mod common;
+
+use common::BenchClock;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use etcd_playground::engine::*;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
-
-/// The clock the benches read (see the header).
-struct BenchClock {
-    cpu: bool,
-}
-
-#[cfg(target_os = "linux")]
-fn thread_cpu_ns() -> u64 {
-    #[repr(C)]
-    struct Timespec {
-        sec: i64,
-        nsec: i64,
-    }
-    extern "C" {
-        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec { sec: 0, nsec: 0 };
-    // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    ts.sec as u64 * 1_000_000_000 + ts.nsec as u64
-}
-
-impl BenchClock {
-    fn new() -> Self {
-        BenchClock { cpu: cfg!(target_os = "linux") && std::env::var_os("ENGINE_BENCH_WALL").is_none() }
-    }
-}
-
-static WALL: WallTime = WallTime;
-
-impl Measurement for BenchClock {
-    type Intermediate = (Instant, u64);
-    type Value = Duration;
-    fn start(&self) -> (Instant, u64) {
-        #[cfg(target_os = "linux")]
-        if self.cpu {
-            return (Instant::now(), thread_cpu_ns());
-        }
-        (Instant::now(), 0)
-    }
-    fn end(&self, (wall, cpu): (Instant, u64)) -> Duration {
-        #[cfg(target_os = "linux")]
-        if self.cpu {
-            return Duration::from_nanos(thread_cpu_ns() - cpu);
-        }
-        let _ = cpu;
-        wall.elapsed()
-    }
-    fn add(&self, a: &Duration, b: &Duration) -> Duration {
-        *a + *b
-    }
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-    fn to_f64(&self, v: &Duration) -> f64 {
-        v.as_nanos() as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        WALL.formatter()
-    }
-}
+use std::time::Duration;
 
 const SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
 const WATCHERS: usize = 100;
@@ -218,7 +154,7 @@ fn benches(c: &mut Criterion<BenchClock>) {
 
 criterion_group! {
     name = engine;
-    config = Criterion::default().with_measurement(BenchClock::new());
+    config = Criterion::default().with_measurement(BenchClock::from_env());
     targets = benches
 }
 criterion_main!(engine);

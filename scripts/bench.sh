@@ -14,6 +14,8 @@ ensure_apt chromium chromium
 ensure_wasm_tools
 ensure_node_deps
 
+# The native benches' clock (benches/common): thread CPU time unless BENCH_CLOCK=wall.
+NATIVE_CLOCK="thread CPU time"; [ "${BENCH_CLOCK:-}" = wall ] && NATIVE_CLOCK="wall clock"
 OUT="$ROOT/target/bench-report.txt"
 mkdir -p "$ROOT/target"
 : > "$OUT"
@@ -28,19 +30,22 @@ say "## Sizes (first load budget 409600 B gzip)"
 bash scripts/size-report.sh 2>&1 | tee -a "$OUT"
 
 say ""
-say "## Native commands at 10k keys (criterion median; budget 16 ms; ratio to echo hi, same run)"
+say "## Native commands at 10k keys ($NATIVE_CLOCK, criterion median; budget 16 ms; ratio to echo hi, same run)"
 cargo bench --quiet --bench commands -- --noplot >/dev/null 2>&1
 node tests/bench/criterion.mjs commands | tee -a "$OUT"
+say ""
+say "## etcdctl put, one member vs three ($NATIVE_CLOCK, criterion median, 10k keys; ratio cluster to one, same run)"
+node tests/bench/criterion.mjs put_by_scenario | tee -a "$OUT"
 
 if [ "$QUICK" = 0 ]; then
   say ""
-  say "## Engine ÷ bare BTreeMap (thread CPU time, criterion median, same run)"
+  say "## Engine ÷ bare BTreeMap ($NATIVE_CLOCK, criterion median, same run)"
   cargo bench --quiet --bench engine -- --noplot >/dev/null 2>&1
   node tests/bench/criterion.mjs engine | tee -a "$OUT"
 fi
 
 say ""
-say "## The page in headless Chromium"
+say "## The page in headless Chromium (wall clock: what the learner waits for)"
 benches=(tests/bench/page.bench.mjs)
 [ "$QUICK" = 0 ] && benches+=(tests/bench/*.bench.mjs)
 node --test --test-concurrency=1 $(printf '%s\n' "${benches[@]}" | sort -u) 2>&1 | grep -E '^(# )?BENCH|not ok|Error' | sed 's/^# //' | tee -a "$OUT"

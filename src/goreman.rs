@@ -49,6 +49,11 @@ Options:
     	False to avoid setting PORT env var for each subprocess (default true)
 ";
 
+/// The commands this playground's `goreman run` takes (`main` below); Tab offers them.
+pub const RUN_COMMANDS: &[&str] = &["start", "stop", "restart", "list", "status"];
+/// The processes of /root/Procfile.
+pub const PROCS: &[&str] = &["etcd1", "etcd2", "etcd3"];
+
 pub fn main(world: &mut World, p: &mut Proc) -> i32 {
     let args: Vec<String> = p.args.iter().skip(1).cloned().collect();
     let prog = p.args.first().cloned().unwrap_or_else(|| "goreman".into());
@@ -73,16 +78,15 @@ pub fn main(world: &mut World, p: &mut Proc) -> i32 {
         return 1;
     }
     let (sub, procs) = (rest[0].as_str(), &rest[1..]);
-    let names = ["etcd1", "etcd2", "etcd3"];
     match sub {
         "list" => {
-            for n in names {
-                p.println(n);
+            for n in PROCS {
+                p.println(*n);
             }
             return 0;
         }
         "status" => {
-            for n in names {
+            for &n in PROCS {
                 let up = members::member_name_of_proc(n).is_some_and(|m| members::members(world).iter().any(|x| x.name == m && x.running));
                 p.println(format!("{}{n}", if up { "*" } else { " " }));
             }

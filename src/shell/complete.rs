@@ -1,6 +1,7 @@
 //! Tab completion: what the word under the cursor can become. Commands in the first word,
 //! then for `etcdctl` its subcommands and flags (from the real help texts), keys for
-//! `get/put/del/watch`, and paths in the virtual filesystem everywhere else.
+//! `get/put/del/watch`; for `goreman` its `run` commands and the Procfile's processes; and
+//! paths in the virtual filesystem everywhere else.
 //!
 //! ```
 //! use etcd_playground::shell::Session;
@@ -54,6 +55,8 @@ impl Session {
             }
         } else if done[0].rsplit('/').next() == Some("etcdctl") {
             self.complete_etcdctl(&done[1..], word)
+        } else if done[0].rsplit('/').next() == Some("goreman") {
+            complete_goreman(&done[1..], word)
         } else {
             self.paths(word, done[0] == "cd")
         };
@@ -107,5 +110,41 @@ impl Session {
                 Some(format!("{dir_part}{n}{}", if is_dir { "/" } else { "" }))
             })
             .collect()
+    }
+}
+
+/// `goreman run COMMAND [PROCESS...]`: the one task this playground's goreman takes, then its
+/// commands, then the processes for the commands that take them (any number of them).
+fn complete_goreman(done: &[&str], word: &str) -> Vec<String> {
+    let words: &[&str] = match done {
+        [] => &["run"],
+        ["run"] => crate::goreman::RUN_COMMANDS,
+        ["run", "start" | "stop" | "restart", ..] => crate::goreman::PROCS,
+        _ => &[],
+    };
+    words.iter().filter(|w| w.starts_with(word)).map(|w| w.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::Session;
+
+    #[test]
+    fn goreman_run_commands_then_the_procfile_processes() {
+        let s = Session::new("cluster").unwrap();
+        let tab = |line: &str| s.complete(line, line.len());
+        assert_eq!(tab("goreman "), ["run"]);
+        assert_eq!(tab("goreman r"), ["run"]);
+        assert_eq!(tab("goreman run "), ["list", "restart", "start", "status", "stop"]);
+        assert_eq!(tab("goreman run st"), ["start", "status", "stop"]);
+        assert_eq!(tab("goreman run stop "), ["etcd1", "etcd2", "etcd3"]);
+        assert_eq!(tab("goreman run restart etcd1 etcd"), ["etcd1", "etcd2", "etcd3"]);
+        assert_eq!(tab("/usr/local/bin/goreman run start etcd2"), ["etcd2"]);
+        assert_eq!(tab("goreman run stop etcd1; goreman run sta"), ["start", "status"]);
+        // list and status take no process; nothing else is a goreman task here.
+        assert!(tab("goreman run list ").is_empty());
+        assert!(tab("goreman run status e").is_empty());
+        assert!(tab("goreman start ").is_empty());
+        assert!(tab("goreman run stop-all ").is_empty());
     }
 }

@@ -134,6 +134,12 @@ pub fn has_quorum(world: &impl Node) -> bool {
     v.iter().filter(|m| m.running && cid.is_none_or(|c| m.cluster_id == c)).count() * 2 > v.len()
 }
 
+/// Whether the member with this ID is a learner that runs (it refuses raft requests).
+pub fn is_running_learner(world: &impl Node, id: u64) -> bool {
+    let Some(c) = world.parts().1 else { return false };
+    c.learners.contains(&id) && members(world).iter().any(|m| m.member_id == id && m.running)
+}
+
 /// The voting members (all but the learners), ordered by member ID.
 pub fn voters(world: &impl Node) -> Vec<&EtcdServer> {
     let learners = world.parts().1.map(|c| c.learners.clone()).unwrap_or_default();
@@ -314,13 +320,15 @@ pub const CLUSTER_ID: u64 = 0xef37ad9dc622a7c4;
 //   promoted only when it runs and has caught up (`... which is in sync with leader`);
 // - an added member is `unstarted` (no name, no client URLs) until it starts; a voting one
 //   raises the quorum (3 of 4 members), a learner does not.
-// - measured, not modelled yet (a learner runs once the `etcd` program calls [`join`]):
-//   through a running learner's endpoint alone, `put` fails at once (`etcdserver: rpc not
-//   supported for learner`, code Unavailable, one retry warning), a linearizable `get` and
-//   `member list` print 100 retry warnings (attempt 0..99) then the same error, `endpoint
-//   health` says `is unhealthy: failed to commit proposal: etcdserver: rpc not supported for
-//   learner`; `get --consistency=s` and `endpoint status` (IS LEARNER true) answer; with a
-//   voting member's endpoint also given, the client goes there and succeeds. A joined member
+// - a running learner (the `etcd` program started it, [`join`]), measured through its
+//   endpoint alone: `put` fails at once (`etcdserver: rpc not supported for learner`, code
+//   Unavailable, one retry warning), a linearizable `get` and `member list` print 100 retry
+//   warnings (attempt 0..99) then the same error (`etcdctl::learner_refuses` models `put` and
+//   `get`; `member list` and `endpoint health`, which says `is unhealthy: failed to commit
+//   proposal: etcdserver: rpc not supported for learner`, are not modelled yet);
+//   `get --consistency=s` and `endpoint status` (IS LEARNER true) answer; with a voting
+//   member's endpoint also given, 3.4's balancer picks one round-robin (it may still reach
+//   the learner). A joined member
 //   publishes its name: one raft entry. `member promote` of a running learner prints
 //   `Member ID promoted in cluster CID`.
 

@@ -14,6 +14,9 @@ pub const SUPERVISOR: &str = r#"#!/bin/bash
 # stand-in stops and starts members. $1: the directory.
 D=$1
 ip link set lo up
+# The ports a member started by a command listens on (infra4, infra5) are in Linux's
+# ephemeral range: keep outgoing connections off them, or a bind fails now and then.
+echo 42379,42380,52379,52380 > /proc/sys/net/ipv4/ip_local_reserved_ports
 mkdir -p "$D/home"
 declare -A pid
 start() {

@@ -124,8 +124,8 @@ fn start_member(world: &mut World, p: &mut Proc, name: &str) {
     use crate::cluster::recovery;
     if let Some(cluster) = world.cluster.as_mut() {
         let parts = recovery::Parts { vfs: &mut world.vfs, clock_ms: world.clock_ms, etcd: &mut world.etcd, cluster };
-        if let Some((en, pt)) = recovery::boot(parts, name) {
-            p.explain(en, pt);
+        if let Some(note) = recovery::boot(parts, name) {
+            p.explain_text(note);
         }
     }
     let leader_before = world.cluster.as_ref().map_or(0, |c| c.leader);

@@ -79,7 +79,12 @@ impl Proc {
     }
 
     pub fn explain(&mut self, en: impl Into<String>, pt: impl Into<String>) {
-        self.out.push(Chunk::Explain(Text::new(en, pt)));
+        self.explain_text(Text::new(en, pt));
+    }
+
+    /// A teaching note already made elsewhere (both languages travel together).
+    pub fn explain_text(&mut self, note: Text) {
+        self.out.push(Chunk::Explain(note));
     }
 
     /// Resolves a path argument against the working directory.

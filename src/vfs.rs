@@ -330,6 +330,44 @@ impl Vfs {
         }
     }
 
+    /// Keeps only the changes made since `before` that a container could make on the node:
+    /// under a mount's container path (`mounts`: (mountPath, hostPath)), moved to its host
+    /// path; any other change (a file written into the container's own filesystem) is undone.
+    pub fn confine(&mut self, before: &Vfs, mounts: &[(String, String)]) {
+        let mut changed: Vec<String> = self.nodes.iter().filter(|(k, n)| before.nodes.get(k.as_str()) != Some(n)).map(|(k, _)| k.clone()).collect();
+        changed.extend(before.nodes.iter().filter(|(k, _)| self.nodes.get(k.as_str()).is_none()).map(|(k, _)| k.clone()));
+        let under = |p: &str, dir: &str| p == dir || p.starts_with(&format!("{dir}/"));
+        for path in changed {
+            let mount = mounts.iter().filter(|(m, _)| under(&path, m)).max_by_key(|(m, _)| m.len());
+            if mount.is_some_and(|(m, h)| m == h) {
+                continue;
+            }
+            let now = self.nodes.get(&path).cloned();
+            match before.nodes.get(&path) {
+                Some(n) => {
+                    self.nodes.insert(path.clone(), n.clone());
+                }
+                None => {
+                    self.nodes.remove(&path);
+                    self.mtimes.remove(&path);
+                }
+            }
+            if let Some((m, h)) = mount {
+                let host = format!("{h}{}", &path[m.len()..]);
+                match now {
+                    Some(n) => {
+                        let _ = self.mkdir_p(parent(&host));
+                        self.nodes.insert(host.clone(), n);
+                        self.touch(&host);
+                    }
+                    None => {
+                        let _ = self.remove(&host, true);
+                    }
+                }
+            }
+        }
+    }
+
     /// Every path in the filesystem, in order (for the file browser and completion).
     pub fn paths(&self) -> impl Iterator<Item = (&String, &Node)> {
         self.nodes.iter()
@@ -339,6 +377,24 @@ impl Vfs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confine_keeps_writes_under_mounts_moves_them_to_the_host_path_and_undoes_the_rest() {
+        let mut v = Vfs::default();
+        v.install("/var/lib/etcd-new/member/snap/db", b"db".to_vec());
+        v.install("/opt/backup/keep", b"k".to_vec());
+        let before = v.clone();
+        v.install("/opt/backup/snap.db", b"s".to_vec()); // the container's own /opt: not the node's
+        v.install("/tmp/x/y", b"y".to_vec());
+        v.install("/var/lib/etcd/snap.db", b"m".to_vec()); // mounted from /var/lib/etcd-new
+        v.install("/etc/kubernetes/pki/etcd/n", b"n".to_vec()); // mounted at the same path
+        let mounts = [("/var/lib/etcd".to_string(), "/var/lib/etcd-new".to_string()), ("/etc/kubernetes/pki/etcd".to_string(), "/etc/kubernetes/pki/etcd".to_string())];
+        v.confine(&before, &mounts);
+        assert!(!v.exists("/opt/backup/snap.db") && !v.exists("/tmp/x") && !v.exists("/var/lib/etcd"));
+        assert_eq!(v.read("/opt/backup/keep").unwrap(), b"k");
+        assert_eq!(v.read("/var/lib/etcd-new/snap.db").unwrap(), b"m");
+        assert_eq!(v.read("/etc/kubernetes/pki/etcd/n").unwrap(), b"n");
+    }
 
     #[test]
     fn normalize_resolves_dots() {

@@ -77,6 +77,7 @@ impl World {
     /// second) call it in steps; `advance(0)` catches the node up without moving the clock.
     pub fn advance(&mut self, ms: u64) {
         self.clock_ms = self.clock_ms.saturating_add(ms);
+        crate::cluster::members::pass_time(self, ms);
         self.catch_up();
         if self.etcd.running {
             self.etcd.store.expire_leases(self.clock_ms);

@@ -66,6 +66,16 @@ fn the_suite_normalizes_health_order_and_the_no_quorum_race_only() {
     assert_eq!(dump(&item("infra1", "12380"), &item("infra2", "22380")), dump(&item("infra2", "22380"), &item("infra1", "12380")));
     assert_ne!(dump(&item("infra1", "12380"), &item("infra2", "22380")), dump(&item("infra1", "12380"), &item("infra3", "22380")));
     assert_eq!(normalize_cluster("[1] 4242\nOK\n[1]+  Terminated              etcd --name infra4\n"), normalize_cluster("OK\n"));
+    // `endpoint health -w json|table|fields`: the verdicts in the order the checks ended.
+    let j = |a: &str, b: &str| normalize_cluster(&format!("[{{\"endpoint\":\"{a}\",\"health\":true,\"took\":\"1.2ms\"}},{{\"endpoint\":\"{b}\",\"health\":true,\"took\":\"3ms\"}}]\n"));
+    assert_eq!(j("http://127.0.0.1:2379", "http://127.0.0.1:22379"), j("http://127.0.0.1:22379", "http://127.0.0.1:2379"));
+    assert_ne!(j("http://127.0.0.1:2379", "http://127.0.0.1:22379"), j("http://127.0.0.1:2379", "http://127.0.0.1:32379"));
+    let f = |ep: &str, h: bool| format!("\"Endpoint\" : \"{ep}\"\n\"Health\" : {h}\n\"Took\" : 2.5ms\n\"Error\" : \n\n");
+    assert_eq!(normalize_cluster(&(f("a", true) + &f("b", true))), normalize_cluster(&(f("b", true) + &f("a", true))));
+    assert_ne!(normalize_cluster(&(f("a", true) + &f("b", true))), normalize_cluster(&(f("a", true) + &f("b", false))));
+    let t = |rows: &[&str]| normalize_cluster(&format!("+------------------------+--------+------------+-------+\n|        ENDPOINT        | HEALTH |    TOOK    | ERROR |\n+------------------------+--------+------------+-------+\n{}+------------------------+--------+------------+-------+\n", rows.concat()));
+    let (r1, r2) = ("|  http://127.0.0.1:2379 |   true | 2.0734ms |       |\n", "| http://127.0.0.1:22379 |   true | 12.561503ms |       |\n");
+    assert_eq!(t(&[r1, r2]), t(&[r2, r1]));
     // A different error stays different.
     assert_ne!(normalize_cluster("Error: etcdserver: no leader\n"), normalize_cluster("Error: context deadline exceeded\n"));
 }

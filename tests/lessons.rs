@@ -144,9 +144,13 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("07-snapshot-tls", "status-table", &["etcdutl snapshot status /root/snapshotdb -w table"], &[true]),
     ("08-restore", "backup", &["etcdctl snapshot save /tmp/backup.db"], &[false]),
     ("08-restore", "after-backup", &["kubectl run after-backup --image=nginx -n kube-system"], &[false]),
-    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false, false]),
+    ("08-restore", "restore", &["etcdctl snapshot restore /root/backup.db --data-dir /var/lib/etcd-backup"], &[false]),
+    // A restored dir holds a new member and the backup's keys: not a copy of the live one, not a newer snapshot.
+    ("08-restore", "restore", &["cp -r /var/lib/etcd /var/lib/etcd-from-backup"], &[false]),
+    ("08-restore", "restore", &["mkdir -p /var/lib/etcd-from-backup/member/snap /var/lib/etcd-from-backup/member/wal", "touch /var/lib/etcd-from-backup/member/snap/db"], &[false]),
+    ("08-restore", "restore", &["etcdctl snapshot save /root/now.db", "etcdctl snapshot restore /root/now.db --data-dir /var/lib/etcd-from-backup"], &[false]),
     ("08-restore", "switch", &["sed -i 's#--data-dir=/var/lib/etcd#--data-dir=/var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml"], &[false, true, false, true]),
-    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, true, true, true]),
+    ("08-restore", "switch", &["kubectl delete pod after-backup"], &[false, false, true, true]),
     ("11-cka-practice", "task-1-backup", &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
     ("11-cka-practice", "task-2-restore", &["ETCDCTL_API=3 etcdctl snapshot restore /opt/backup/etcd-snapshot.db --data-dir /var/lib/etcd-restored"], &[false, true, false, true]),
     // The cheat: the manifest edited without a restore: etcd runs empty, the cluster is gone.
@@ -197,14 +201,36 @@ const NEGATIVE: &[(&str, &str, &[&str], &[bool])] = &[
     ("14-etcd-cluster", "bring-back", &["goreman run start etcd3", "etcdctl put /lesson/back ok"], &[false, true, true]),
     // Cluster recovery: each check of the final step fails on its own mistake.
     ("15-cluster-recovery", "stop", &["goreman run stop etcd2 etcd3"], &[false]),
-    ("15-cluster-recovery", "restore", &["cd /root && mv infra2.etcd old2 && etcdctl snapshot restore backup.db --name infra2 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token etcd-cluster-1 --initial-advertise-peer-urls http://127.0.0.1:22380"], &[false, true, false]),
+    ("15-cluster-recovery", "restore", &["cd /root && mv infra2.etcd old2 && etcdctl snapshot restore backup.db --name infra2 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token etcd-cluster-1 --initial-advertise-peer-urls http://127.0.0.1:22380"], &[false, false, false]),
     // The old dirs brought back and started: the keys stay deleted.
     ("15-cluster-recovery", "start", &["cd /root && rm -rf infra1.etcd infra2.etcd infra3.etcd && mv infra1.etcd.old infra1.etcd && mv infra2.etcd.old infra2.etcd && mv infra3.etcd.old infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
+    // Restore cheats: the `.snap` file touched, one member copied three times, every dir as infra1.
+    ("15-cluster-recovery", "restore", &["cd /root && for n in 1 2 3; do mkdir -p infra$n.etcd/member/snap; touch infra$n.etcd/member/snap/0000000000000001-0000000000000003.snap infra$n.etcd/member/snap/db; done"], &[false, false, false]),
+    ("15-cluster-recovery", "restore", &["cd /root && mv infra1.etcd o1 && mv infra2.etcd o2 && mv infra3.etcd o3", "etcdctl snapshot restore backup.db --name infra1 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token etcd-cluster-1 --initial-advertise-peer-urls http://127.0.0.1:12380", "cp -r infra1.etcd infra2.etcd && cp -r infra1.etcd infra3.etcd"], &[true, false, false]),
+    ("15-cluster-recovery", "restore", &["cd /root && mv infra1.etcd o1 && mv infra2.etcd o2 && mv infra3.etcd o3", "for n in 1 2 3; do etcdctl snapshot restore backup.db --name infra1 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token etcd-cluster-1 --initial-advertise-peer-urls http://127.0.0.1:12380 --data-dir infra$n.etcd; done"], &[true, false, false]),
     ("15-cluster-recovery", "start", &["goreman run start etcd1 etcd3"], &[true, true, false]),
     // infra3 with another token: the keys are back through infra1 and infra2, infra3 is cut off.
     ("15-cluster-recovery", "start", &["rm -rf /root/infra3.etcd", "etcdctl snapshot restore /root/backup.db --name infra3 --initial-cluster infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380 --initial-cluster-token other --initial-advertise-peer-urls http://127.0.0.1:32380 --data-dir /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[true, true, false]),
     // Empty dirs instead of restored ones: etcd bootstraps an empty cluster.
     ("15-cluster-recovery", "start", &["rm -rf /root/infra1.etcd /root/infra2.etcd /root/infra3.etcd", "goreman run start etcd1 etcd2 etcd3"], &[false, false, true]),
+    // A value holding the expected text, printed by `etcdctl get`: another program run, not the task.
+    ("02-etcd-in-kubernetes", "etcd-pod", &["etcdctl put x 'etcd-docker-01   1/1     Running'", "etcdctl get x"], &[false]),
+    ("05-revisions", "compact", &["etcdctl put x 'required revision has been compacted'", "etcdctl get x"], &[false]),
+    ("09-leases-and-watch", "grant", &["etcdctl put x 'lease 694d7b5a8a7e8c04 granted with TTL(60s)'", "etcdctl get x --print-value-only"], &[false]),
+    ("09-leases-and-watch", "revoke", &["etcdctl del session", "etcdctl put x 'lease 694d7b5a8a7e8c04 revoked'", "etcdctl get x --print-value-only"], &[false, true]),
+    ("12-download-etcd", "versions", &["etcdctl put x \"$(printf 'etcd Version: 3.4.7\\nGit SHA: 1')\"", "etcdctl get x --print-value-only"], &[false]),
+    ("12-download-etcd", "api-version", &["etcdctl put x \"$(printf 'etcdctl version: 3.4.7\\nAPI version: 3.4')\"", "etcdctl get x --print-value-only"], &[false]),
+    ("12-download-etcd", "members", &["etcdctl put x '| 8e9e05c52164694d | started |'", "etcdctl get x --print-value-only; etcdctl member list"], &[false]),
+    // Inside the etcd pod, /opt/backup is not a hostPath mount: the snapshot does not land on the node.
+    ("11-cka-practice", "task-1-backup", &["mkdir -p /opt/backup", "kubectl exec etcd-docker-01 -n kube-system -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save /opt/backup/etcd-snapshot.db"], &[false]),
+    // No restore: a copy of the live data dir, the late pod deleted; its tombstone is in the history.
+    ("11-cka-practice", "task-2-restore", &["cp -r /var/lib/etcd /var/lib/etcd-restored", "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml", "kubectl delete pod after-backup"], &[true, true, false, true]),
+    // Switching verification off is not fixing the CA or the endpoint.
+    ("10-troubleshooting-tls", "wrong-ca", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
+    ("10-troubleshooting-tls", "san-missing", &["export ETCDCTL_INSECURE_SKIP_TLS_VERIFY=true"], &[false]),
+    // No restore: an empty etcd, the lost namespace and the early pod made again by hand.
+    ("11-cka-practice", "task-2-restore", &["sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-restored#' /etc/kubernetes/manifests/etcd.yaml", "kubectl get pods -n kube-system", "kubectl create namespace default", "kubectl run before-backup --image=nginx"], &[true, false, true, true]),
+    ("08-restore", "switch", &["rm -rf /var/lib/etcd-from-backup && mkdir /var/lib/etcd-from-backup", "sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml", "kubectl get pods -n kube-system", "kubectl run coredns-66bff467f8-pfm2c -n kube-system --image=coredns"], &[true, true, false, true]),
 ];
 
 #[test]
@@ -266,7 +292,7 @@ fn a_good_file_parses_and_verifies() {
 fn validation_errors_point_at_file_and_line() {
     assert_eq!(errors(&GOOD.replace("hints = [{ en = \"h\", pt = \"d\" }]", "hints = [{ en = \"h\" }]")), "lessons/t.toml:11: step 1 lacks a pt text for `hint 1`");
     assert_eq!(errors(&GOOD.replace("pt = \"Grave a.\"", "pt = \"  \"")), "lessons/t.toml:10: step 1 has an empty pt text for `instructions`");
-    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
+    assert_eq!(errors(&GOOD.replace("kind = \"key\"", "kind = \"keys\"")).lines().next().unwrap(), "lessons/t.toml:13: step 1 check 1 has unknown kind `keys` (one of: key, key_leased, key_absent, key_never_written, key_from_snapshot, keys_with_prefix, revision_at_least, etcd_running, file_exists, file_contains, env_var, output_matches, exit_status, pod, pod_absent, snapshot, restored_member, command_succeeds, ran, members_running, leader, no_leader, key_names_leader)");
     assert_eq!(errors(&GOOD.replace("key = \"a\"\n", "")), "lessons/t.toml:13: step 1 check 1 (key) lacks `key`");
     assert_eq!(errors(&GOOD.replace("value = \"1\"", "regex = \"1\"")), "lessons/t.toml:16: step 1 check 1 (key) does not use `regex`");
     assert_eq!(errors(&GOOD.replace("scenario = \"plain\"", "scenario = \"k3s\"")), format!("lessons/t.toml:2: unknown scenario `k3s` (known: {})", etcd_playground::cluster::scenario::SCENARIOS.join(", ")));
@@ -694,8 +720,8 @@ fn command_succeeds_runs_on_a_copy_of_the_state_and_changes_nothing() {
     // It sees the shell's exported variables, as a command typed there would.
     let get = check("kind = \"command_succeeds\"\ncommand = \"etcdctl get k\"");
     assert!(evaluate(&get, &s, &LastRun::default())[0].passed);
-    s.execute("export ETCDCTL_ENDPOINTS=http://127.0.0.1:2380");
-    assert!(!evaluate(&get, &s, &LastRun::default())[0].passed, "etcd does not listen on 2380 for clients");
+    s.execute("export ETCDCTL_ENDPOINTS=http://127.0.0.1:2390");
+    assert!(!evaluate(&get, &s, &LastRun::default())[0].passed, "nothing listens on 2390");
     assert!(!evaluate(&check("kind = \"command_succeeds\"\ncommand = \"echo 'unterminated\""), &s, &LastRun::default())[0].passed);
     assert_eq!(put.checks[0].label.en, "`etcdctl put probe 1` works in this shell");
     assert_eq!(errors(&GOOD.replace("kind = \"key\"\nkey = \"a\"\nvalue = \"1\"", "kind = \"command_succeeds\"")), "lessons/t.toml:13: step 1 check 1 (command_succeeds) lacks `command`");
@@ -774,7 +800,7 @@ fn checks_read_what_the_programs_did_not_what_was_printed() {
     // Text tools leave nothing; a failing etcdctl leaves its exit status.
     s.execute("printf 'PUT\\ncolor\\nred\\n'");
     assert_eq!(s.world.facts.last_command().count(), 0);
-    s.execute("etcdctl --endpoints 127.0.0.1:2380 get color");
+    s.execute("etcdctl --endpoints 127.0.0.1:2390 get color");
     let r: Vec<_> = s.world.facts.last_command().cloned().collect();
     assert_eq!((r.len(), r[0].program.as_str(), r[0].exit.is_some_and(|e| e != 0)), (1, "etcdctl", true));
     // A read in the past records the revision asked and the value it got.

@@ -101,3 +101,16 @@ fn deep_compound_commands_inside_deep_substitutions_share_one_budget() {
     let (_, err, _) = run_small_stack(line);
     assert!(err.contains("the playground's limit"), "{}", &err[..err.len().min(300)]);
 }
+
+#[test]
+fn a_file_that_sources_itself_stops_at_the_nesting_limit() {
+    let line = "printf 'echo level\\nsource self.sh\\n' > self.sh; source self.sh | sort | uniq -c; echo alive".to_string();
+    let (out, err, code) = run_small_stack(line);
+    // Each level printed before it sourced the next; the innermost one said why it stopped.
+    assert_eq!(out, "     33 level\nalive\n");
+    assert!(err.ends_with("sourced files nested too deep (the playground's limit)\n"), "{err}");
+    assert_eq!(code, 0);
+    let (out, err, code) = run_small_stack("printf 'source self.sh\\n' > self.sh; source self.sh".to_string());
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.ends_with("bash: self.sh: sourced files nested too deep (the playground's limit)\n"), "{err}");
+}

@@ -1,6 +1,6 @@
 //! The shell against real bash: each `tests/shell_vs_bash/*.sh` runs under
-//! `bash --norc --noprofile` (GNU coreutils, findutils and grep beside it) in a temporary
-//! directory, and line by line in the playground (plain scenario, in an empty directory, its
+//! `bash --norc --noprofile -O expand_aliases` (GNU coreutils, findutils and grep beside
+//! it) in a temporary directory, and line by line in the playground (plain scenario, in an empty directory, its
 //! stdout a pipe as bash's is here); stdout, stderr and the exit status must be the same.
 //!
 //! One normalization, for where the message comes from: bash running a script prefixes its
@@ -23,7 +23,8 @@ fn bash(script: &Path) -> Option<Outcome> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok()?;
     let out = Command::new("bash")
-        .args(["--norc", "--noprofile"])
+        // The playground is an interactive bash, where aliases are on.
+        .args(["--norc", "--noprofile", "-O", "expand_aliases"])
         .arg(script)
         .current_dir(&dir)
         .env_clear()

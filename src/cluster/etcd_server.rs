@@ -114,6 +114,18 @@ impl EtcdServer {
     }
 
     /// The `host:port` and scheme of each client URL this member listens on.
+    /// Whether `host:port` is one of its peer URLs served over plain http, where etcd answers
+    /// clients too (see `tls::dial_node`).
+    pub fn plain_peer_at(&self, host_port: &str) -> bool {
+        let host_port = host_port.strip_prefix("localhost:").map_or_else(|| host_port.to_string(), |port| format!("127.0.0.1:{port}"));
+        self.peer_urls.iter().any(|u| u.strip_prefix("http://").is_some_and(|hp| hp.trim_end_matches('/') == host_port))
+    }
+
+    /// Whether a client that dials `host:port` reaches this member's API (any scheme).
+    pub fn serves_clients_at(&self, host_port: &str) -> bool {
+        self.listens_on("http", host_port) || self.listens_on("https", host_port) || self.plain_peer_at(host_port)
+    }
+
     pub fn listens_on(&self, scheme: &str, host_port: &str) -> bool {
         // The node's resolver: `localhost` is 127.0.0.1, on both sides (a dial and a bind).
         fn resolve(hp: &str) -> std::borrow::Cow<'_, str> {

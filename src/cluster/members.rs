@@ -16,8 +16,13 @@
 //!   it has been connected to the longest (`TransferLeadership`, `longestConnected`): the term
 //!   goes up by one;
 //! - a member left alone has no leader (`etcdserver: no leader`); writes and linearizable reads
-//!   wait until the client's deadline. (The real lone member also campaigns again and again,
-//!   raising its term each time; the playground leaves the term as it was.)
+//!   wait until the client's deadline. It campaigns again and again (no pre-vote in 3.4), one
+//!   term more each time, about every 1.5 s (a random election timeout in [1 s, 2 s)), but
+//!   `endpoint status` and response headers keep showing the old term: they show the term of
+//!   the last entry applied, and nothing commits without a leader. Once a quorum is back the
+//!   winner's first entry carries the term all those campaigns reached, plus one (measured:
+//!   alone for 32 s from term 2, 23 campaigns, the new leader at term 26). The playground
+//!   counts [`CAMPAIGN_MS`] of leaderless time per campaign ([`pass_time`]).
 
 use super::etcd_server::EtcdServer;
 use serde::{Deserialize, Serialize};
@@ -66,6 +71,25 @@ pub struct Cluster {
     /// What disaster recovery changed (`cluster::recovery`); `None`: the Procfile cluster.
     #[serde(default)]
     pub recovery: Option<super::recovery::State>,
+    /// Simulated time spent with members running and no leader (they campaign: see the
+    /// module doc); back to 0 when one is elected.
+    #[serde(default)]
+    pub leaderless_ms: u64,
+}
+
+/// The mean of raft's random election timeout with etcd's default `--election-timeout 1000`:
+/// how often a member without a leader starts another campaign.
+pub const CAMPAIGN_MS: u64 = 1500;
+
+/// Time passes for the members (`World::advance`): without a leader, the running ones keep
+/// campaigning, and each campaign will show in the term of the next leader.
+pub fn pass_time(world: &mut impl Node, ms: u64) {
+    let anyone_running = members(&*world).iter().any(|m| m.running);
+    if let Some(c) = world.parts_mut().1 {
+        if c.leader == 0 && anyone_running {
+            c.leaderless_ms = c.leaderless_ms.saturating_add(ms);
+        }
+    }
 }
 
 /// Why the leader changed (see [`note_election`]).
@@ -152,10 +176,11 @@ pub fn raft_index(world: &impl Node) -> u64 {
     cluster.map_or(0, |c| c.extra_entries) + etcd.store.consistent_index()
 }
 
-/// The member whose client URLs serve `host:port` (a URL or `host:port`).
+/// The member whose client URLs (or plain-http peer URLs) serve `host:port` (a URL or
+/// `host:port`).
 fn member_for(world: &impl Node, endpoint: &str) -> Option<u64> {
     let hp = endpoint.split_once("://").map_or(endpoint, |(_, hp)| hp).trim_end_matches('/');
-    members(world).into_iter().find(|m| ["http", "https"].iter().any(|s| m.listens_on(s, hp))).map(|m| m.member_id)
+    members(world).into_iter().find(|m| m.serves_clients_at(hp)).map(|m| m.member_id)
 }
 
 /// Makes `World::etcd` the member with this ID (no-op if it already is or none has it).
@@ -262,9 +287,11 @@ pub fn start(world: &mut impl Node, name: &str) -> bool {
     c.next_start += 1;
     if quorum {
         if c.leader == 0 {
-            // The member that stayed up has the whole log and campaigns first.
+            // The member that stayed up has the whole log and campaigns first, at the term its
+            // campaigns without a quorum reached, plus one.
             c.leader = running.first().copied().unwrap_or(id);
-            c.term += 1;
+            c.term += 1 + c.leaderless_ms / CAMPAIGN_MS;
+            c.leaderless_ms = 0;
             c.extra_entries += 1;
         }
         c.extra_entries += 1;
@@ -721,6 +748,27 @@ mod tests {
         assert_eq!(listed_status(&w, id), ("unstarted", false));
         assert_eq!(voters(&w).len(), 3, "raft still counts it as a learner");
         assert_eq!(update(&mut w, id, url("http://127.0.0.1:12380")), Err(MemberError::PeerUrlsExist));
+    }
+
+    #[test]
+    fn members_without_a_quorum_campaign_and_the_next_leader_shows_every_term_they_reached() {
+        let mut w = world();
+        let term = |w: &crate::world::World| w.cluster.as_ref().map_or(0, |c| c.term);
+        stop(&mut w, "infra1");
+        stop(&mut w, "infra2");
+        let lost_at = term(&w);
+        w.advance(30_000);
+        assert_eq!(term(&w), lost_at, "nothing commits without a leader: the shown term stays");
+        start(&mut w, "infra1");
+        assert_eq!(term(&w), lost_at + 1 + 30_000 / CAMPAIGN_MS, "20 campaigns, then the election that won");
+        // With a leader, time passing changes no term.
+        w.advance(30_000);
+        assert_eq!(term(&w), lost_at + 21);
+        stop(&mut w, "infra3");
+        stop(&mut w, "infra1");
+        stop(&mut w, "infra2");
+        w.advance(30_000);
+        assert_eq!(w.cluster.as_ref().map(|c| c.leaderless_ms), Some(0), "no member runs: nobody campaigns");
     }
 
     #[test]

@@ -22,6 +22,7 @@
 use super::etcd_server::{EtcdServer, WAL_FIRST_SEGMENT};
 use super::members::{Cluster, CLUSTER_ID, MEMBER_IDS};
 use crate::vfs::{Live, Node, Vfs};
+use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 
 /// What a member runs on: the files, the clock, the member etcdctl reached last and the
@@ -103,9 +104,9 @@ pub fn cut_off(etcd: &EtcdServer, cluster: Option<&Cluster>) -> bool {
 }
 
 /// Before goreman starts the stopped member `name`: give it the identity and the keyspace its
-/// data dir holds. Returns a teaching note (en, pt) when what it runs on is not what the
+/// data dir holds. Returns a teaching note when what it runs on is not what the
 /// learner may expect.
-pub fn boot(w: Parts<'_>, name: &str) -> Option<(String, String)> {
+pub fn boot(w: Parts<'_>, name: &str) -> Option<Text> {
     let mut w = w;
     let m = w.all().find(|m| m.name == name)?;
     if m.running {
@@ -153,21 +154,21 @@ pub fn boot(w: Parts<'_>, name: &str) -> Option<(String, String)> {
         c.started.clear();
         c.recovery = Some(st);
         note = Some(match org {
-            Origin::Missing => (
+            Origin::Missing => Text::new(
                 format!("{name} found no data dir at {dir}: etcd bootstrapped a brand-new, empty member from the Procfile's flags (--initial-cluster-state new). Its cluster starts with no keys."),
                 format!("{name} não encontrou diretório de dados em {dir}: o etcd criou um membro novo e vazio a partir das flags do Procfile (--initial-cluster-state new). O cluster dele começa sem nenhuma chave."),
             ),
-            Origin::Procfile => (
+            Origin::Procfile => Text::new(
                 format!("{name} runs on the old cluster's data dir in {dir} (cluster ID {cid:x}): that cluster's keys come back with it."),
                 format!("{name} roda no diretório de dados do cluster antigo em {dir} (ID do cluster {cid:x}): as chaves daquele cluster voltam com ele."),
             ),
-            Origin::Restored { .. } => (
+            Origin::Restored { .. } => Text::new(
                 format!("{name} runs on the data dir `snapshot restore` wrote in {dir}: it read its member ID and cluster ID ({cid:x}) from the WAL and ignored the Procfile's --initial-cluster flags. The keys are the snapshot's."),
                 format!("{name} roda no diretório de dados que o `snapshot restore` gravou em {dir}: leu do WAL seu ID de membro e o ID do cluster ({cid:x}) e ignorou as flags --initial-cluster do Procfile. As chaves são as do snapshot."),
             ),
         });
     } else if cid != ks || running_cids.iter().any(|r| *r != cid) {
-        note = Some((
+        note = Some(Text::new(
             format!("{name}'s data dir {dir} belongs to cluster {cid:x}, but the members it reaches run cluster {ks:x}: they drop its raft messages (\"request cluster ID mismatch\" in their logs), so it never gets a leader. Every member must run on a data dir restored from the same snapshot with the same --initial-cluster and --initial-cluster-token."),
             format!("O diretório de dados {dir} de {name} pertence ao cluster {cid:x}, mas os membros que ele alcança rodam o cluster {ks:x}: eles descartam as mensagens raft dele (\"request cluster ID mismatch\" nos logs), então ele nunca tem líder. Todos os membros precisam rodar em diretórios restaurados do mesmo snapshot com os mesmos --initial-cluster e --initial-cluster-token."),
         ));

@@ -198,16 +198,20 @@ pub(super) fn dial_node(world: &NodeRef<'_>, endpoint: &str, client: &ClientTls,
         Some(("localhost", port)) => format!("127.0.0.1:{port}"),
         _ => host_port.clone(),
     };
-    // The peer port: etcd listens there, but speaks raft's HTTP to other members, not the
-    // client gRPC API; the connection is closed after the handshake.
-    if server.running && server.peer_urls.iter().any(|u| u.split_once("://").map(|x| x.1.trim_end_matches('/')) == Some(addr.as_str())) {
+    // The peer port: etcd serves raft's HTTP there and, through the same listener (cmux), its
+    // client gRPC API too (embed's servePeers). That works over plain http only: with peer
+    // TLS the listener is already TLS and the gRPC server wraps it again, so the connection
+    // is closed (real 3.4.23 and 3.5.1 both; tests/fidelity/03_cluster.txt, fidelity35's 08).
+    let peer_url = server.peer_urls.iter().find(|u| u.split_once("://").map(|x| x.1.trim_end_matches('/')) == Some(addr.as_str()));
+    if server.running && peer_url.is_some_and(|u| u.starts_with("https://")) {
         return Err(timeout(
             "connection closed",
-            format!("{host_port} is etcd's peer port (--listen-peer-urls): members talk to each other there, clients are not served. etcdctl talks to the client port, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
-            format!("{host_port} é a porta de peers do etcd (--listen-peer-urls): ali os membros conversam entre si, clientes não são atendidos. O etcdctl fala com a porta de clientes, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
+            format!("{host_port} is etcd's peer port (--listen-peer-urls), where members talk to each other. etcd answers clients there only when the peer URLs are plain http; with peer TLS (--peer-cert-file), as here, it closes the connection. etcdctl talks to the client port, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
+            format!("{host_port} é a porta de peers do etcd (--listen-peer-urls), onde os membros conversam entre si. O etcd só atende clientes ali quando as URLs de peer são http puro; com TLS de peer (--peer-cert-file), como aqui, ele fecha a conexão. O etcdctl fala com a porta de clientes, 2379 (--listen-client-urls: {})", server.listen_client_urls.join(",")),
         ));
     }
-    let listening = server.running && (server.listens_on("http", &addr) || server.listens_on("https", &addr));
+    let on_plain_peer = peer_url.is_some();
+    let listening = server.running && (on_plain_peer || server.listens_on("http", &addr) || server.listens_on("https", &addr));
     if !listening {
         let why = if server.running { "nothing listens there" } else { "etcd is not running" };
         let pt_why = if server.running { "nada escuta nesse endereço" } else { "o etcd não está rodando" };

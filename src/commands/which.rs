@@ -13,13 +13,18 @@ pub fn main(w: &mut World, p: &mut Proc) -> i32 {
     let mut code = i32::from(names.is_empty());
     let mut out = String::new();
     for name in &names {
-        let in_path = crate::netless::find_executable(w, p.env.get("PATH").map(String::as_str), &p.cwd, name);
-        let found = in_path.map(|path| if name.contains('/') { name.clone() } else { path }).or_else(|| if name.contains('/') { None } else { super::installed_path(w, name) });
-        match found {
+        match locate(w, p.env.get("PATH").map(String::as_str), &p.cwd, name) {
             Some(path) => out.push_str(&format!("{path}\n")),
             None => code = 1,
         }
     }
     p.print(out);
     code
+}
+
+/// Where a program named `name` is: a file in PATH (a path given as the name stays as given),
+/// else where its package put the node's own copy. Also bash's `type` and hash table.
+pub fn locate(w: &World, path_var: Option<&str>, cwd: &str, name: &str) -> Option<String> {
+    let in_path = crate::netless::find_executable(w, path_var, cwd, name);
+    in_path.map(|path| if name.contains('/') { name.to_string() } else { path }).or_else(|| if name.contains('/') { None } else { super::installed_path(w, name) })
 }

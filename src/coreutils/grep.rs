@@ -1,11 +1,11 @@
 //! `grep [OPTION]... PATTERNS [FILE]...` (and `egrep`): GNU grep's common subset — basic and
-//! extended regular expressions, fixed strings, `-ivcnoqw`, context lines `-A -B -C`.
+//! extended regular expressions, fixed strings, `-ivcnoqwx`, context lines `-A -B -C`.
 
 use super::{inputs, lines_of};
 use crate::process::Proc;
 use crate::world::World;
 
-/// grep's one-letter switches (`-ivcnoqwEF`; `-a -s -h` are accepted and change nothing here).
+/// grep's one-letter switches (`-ivcnoqwxEF`; `-a -s -h` are accepted and change nothing here).
 #[derive(Default)]
 struct GrepFlags {
     ic: bool,
@@ -15,6 +15,7 @@ struct GrepFlags {
     only: bool,
     quiet: bool,
     word: bool,
+    line: bool,
     ere: bool,
     fixed: bool,
 }
@@ -31,6 +32,7 @@ impl GrepFlags {
                 'o' => self.only = true,
                 'q' => self.quiet = true,
                 'w' => self.word = true,
+                'x' => self.line = true,
                 'E' => self.ere = true,
                 'F' => self.fixed = true,
                 'a' | 's' | 'h' => {}
@@ -151,6 +153,8 @@ pub fn main(w: &mut World, p: &mut Proc) -> i32 {
                 "--extended-regexp" => f.ere = true,
                 "--fixed-strings" => f.fixed = true,
                 "--only-matching" => f.only = true,
+                "--word-regexp" => f.word = true,
+                "--line-regexp" => f.line = true,
                 "--color=auto" | "--color" | "--colour=auto" => {}
                 _ => {
                     p.eprintln(format!("grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."));
@@ -168,7 +172,7 @@ pub fn main(w: &mut World, p: &mut Proc) -> i32 {
         }
         i += 1;
     }
-    let GrepFlags { ic, inv, count, num, only, quiet, word, ere, fixed } = f;
+    let GrepFlags { ic, inv, count, num, only, quiet, word, line, ere, fixed } = f;
     if patterns.is_empty() {
         p.eprintln("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.");
         return 2;
@@ -186,7 +190,8 @@ pub fn main(w: &mut World, p: &mut Proc) -> i32 {
         }
     };
     let body = patterns.iter().flat_map(|p| p.split('\n')).map(|pat| format!("(?:{})", one(pat))).collect::<Vec<_>>().join("|");
-    let body = if word { format!("\\b(?:{body})\\b") } else { body };
+    // -x wins over -w (GNU grep: "-x overrides -w").
+    let body = if line { format!("^(?:{body})$") } else if word { format!("\\b(?:{body})\\b") } else { body };
     let re = match crate::sed::compile(&body, true, ic) {
         Ok(re) => re,
         Err(_) => {

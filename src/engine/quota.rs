@@ -140,8 +140,8 @@ impl Store {
         Err(EngineError::NoSpace)
     }
 
-    /// The active alarms. (`etcdctl alarm list` is a raft request in etcd 3.4, so the command
-    /// should also call [`Store::applied`]; `endpoint status` reads alarms without one.)
+    /// The active alarms. (`etcdctl alarm list` is a raft request, so the command also calls
+    /// [`Store::applied`]; `endpoint status` reads alarms without one.)
     pub fn alarm_list(&self) -> Vec<AlarmMember> {
         self.alarms.iter().copied().collect()
     }

@@ -3,7 +3,7 @@
 //! each member's client URL) and report the ones that do not answer, as etcdctl 3.4.23 does
 //! (compared by tests/fidelity_cluster.rs).
 
-use super::output::{header, json_str, table, Obj};
+use super::output::{header, header_fields, json_str, table, Obj};
 use crate::gofmt::humanize_bytes;
 use super::Globals;
 use crate::cluster::members;
@@ -37,6 +37,35 @@ pub fn member_list(world: &mut World, p: &mut Proc, g: &Globals) -> i32 {
                 })
                 .collect();
             p.println(Obj::new().obj("header", header(&world.etcd, 0)).raw("members", format!("[{}]", ms.join(","))).build());
+        }
+        "fields" => {
+            let mut o = header_fields(&world.etcd, 0);
+            for (m, (_, learner)) in all.iter().zip(&listed) {
+                o.push_str(&format!("\"ID\" : {}\n\"Name\" : {}\n", m.member_id, json_str(&m.name)));
+                for u in &m.peer_urls {
+                    o.push_str(&format!("\"PeerURL\" : {}\n", json_str(u)));
+                }
+                for u in &m.advertise_client_urls {
+                    o.push_str(&format!("\"ClientURL\" : {}\n", json_str(u)));
+                }
+                o.push_str(&format!("\"IsLearner\" : {learner}\n\n"));
+            }
+            p.print(o);
+        }
+        "protobuf" => {
+            use super::printer_protobuf as pb;
+            let mut r = pb::with_header(&world.etcd, 0);
+            for (m, (_, learner)) in all.iter().zip(&listed) {
+                let mut pm = pb::Msg::new().uint(1, m.member_id).bytes(2, m.name.as_bytes());
+                for u in &m.peer_urls {
+                    pm = pm.raw(3, u.as_bytes());
+                }
+                for u in &m.advertise_client_urls {
+                    pm = pm.raw(4, u.as_bytes());
+                }
+                r = r.msg(2, pm.bool(5, *learner));
+            }
+            pb::print(p, r);
         }
         "table" => {
             let rows: Vec<Vec<String>> = all.iter().zip(&listed).map(|(m, (st, l))| vec![format!("{:x}", m.member_id), st.to_string(), m.name.clone(), m.peer_urls.join(","), m.advertise_client_urls.join(","), l.to_string()]).collect();
@@ -96,7 +125,7 @@ fn host_port(ep: &str) -> &str {
 
 /// The running member serving `ep`, focused (`World::etcd`), or `None`.
 fn reach(world: &mut World, ep: &str) -> Option<u64> {
-    let id = members::members(world).iter().find(|m| m.running && ["http", "https"].iter().any(|s| m.listens_on(s, host_port(ep))))?.member_id;
+    let id = members::members(world).iter().find(|m| m.running && m.serves_clients_at(host_port(ep)))?.member_id;
     members::focus_id(world, id);
     Some(id)
 }
@@ -154,6 +183,21 @@ pub fn status(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
             let t: Vec<Vec<String>> = rows.iter().map(|(ep, s, leader, idx, errors)| vec![ep.clone(), format!("{:x}", s.member_id), s.version.version.clone(), size.clone(), (*leader == s.member_id).to_string(), is_learner(world, s.member_id).to_string(), s.raft_term.to_string(), idx.to_string(), idx.to_string(), errors.clone()]).collect();
             p.print(table(&STATUS_COLUMNS, &t));
         }
+        "fields" => {
+            let rev = world.etcd.store.current_revision();
+            for (ep, s, leader, idx, errors) in &rows {
+                let errors = if errors.is_empty() { "[]".to_string() } else { format!("[{errors}]") };
+                p.print(format!(
+                    "{}\"Version\" : {}\n\"DBSize\" : {}\n\"Leader\" : {leader}\n\"IsLearner\" : {}\n\"RaftIndex\" : {idx}\n\"RaftTerm\" : {}\n\"RaftAppliedIndex\" : {idx}\n\"Errors\" : {errors}\n\"Endpoint\" : {}\n\n",
+                    header_fields(s, rev),
+                    json_str(&s.version.version),
+                    s_size(world),
+                    is_learner(world, s.member_id),
+                    s.raft_term,
+                    json_str(ep)
+                ));
+            }
+        }
         _ => {
             let size = humanize_bytes(s_size(world).max(0) as u64);
             for (ep, s, leader, idx, errors) in &rows {
@@ -199,14 +243,14 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
     for ep in &eps {
         let hp = host_port(ep).to_string();
         match reach(world, ep) {
-            Some(_) if quorum && !crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) => healthy.push(format!("{ep} is healthy: successfully committed proposal: took = {took}")),
+            Some(_) if quorum && !crate::cluster::recovery::cut_off(&world.etcd, world.cluster.as_ref()) => healthy.push((ep.clone(), format!("{ep} is healthy: successfully committed proposal: took = {took}"))),
             Some(_) => {
                 warnings.push(super::retry_warning(world, &hp, "DeadlineExceeded", "context deadline exceeded"));
-                unhealthy.push(format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded"));
+                unhealthy.push((ep.clone(), format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded")));
             }
             None => {
                 warnings.push(super::retry_warning(world, &hp, "DeadlineExceeded", "latest balancer error: all SubConns are in TransientFailure"));
-                unhealthy.push(format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded"));
+                unhealthy.push((ep.clone(), format!("{ep} is unhealthy: failed to commit proposal: context deadline exceeded")));
             }
         }
     }
@@ -217,12 +261,36 @@ pub fn health(world: &mut World, p: &mut Proc, g: &Globals, cluster: bool) -> i3
     for w in warnings {
         p.eprintln(w);
     }
-    for h in healthy {
-        p.println(h);
-    }
     let bad = !unhealthy.is_empty();
-    for u in unhealthy {
-        p.eprintln(u);
+    // The verdicts come as the checks end: the healthy ones first, the failed ones at the
+    // deadline (etcdctl's epHealthCommandFunc collects them, then prints them all).
+    let failed_took = format!("{}.{:03}813667s", g.command_timeout_ms / 1000, g.command_timeout_ms % 1000);
+    let verdicts: Vec<(&str, &str, &str)> = healthy.iter().map(|(ep, _)| (ep.as_str(), took.as_str(), "")).chain(unhealthy.iter().map(|(ep, _)| (ep.as_str(), failed_took.as_str(), "context deadline exceeded"))).collect();
+    match g.write_out.as_str() {
+        "json" => {
+            let items: Vec<String> = verdicts
+                .iter()
+                .map(|(ep, took, err)| {
+                    let o = Obj::new().str("endpoint", ep).raw("health", err.is_empty()).str("took", took);
+                    if err.is_empty() { o } else { o.str("error", err) }.build()
+                })
+                .collect();
+            p.println(format!("[{}]", items.join(",")));
+        }
+        "table" => p.print(table(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &verdicts.iter().map(|(ep, took, err)| vec![ep.to_string(), err.is_empty().to_string(), took.to_string(), err.to_string()]).collect::<Vec<_>>())),
+        "fields" => {
+            for (ep, took, err) in &verdicts {
+                p.print(format!("\"Endpoint\" : {}\n\"Health\" : {}\n\"Took\" : {took}\n\"Error\" : {err}\n\n", json_str(ep), err.is_empty()));
+            }
+        }
+        _ => {
+            for (_, h) in healthy {
+                p.println(h);
+            }
+            for (_, u) in unhealthy {
+                p.eprintln(u);
+            }
+        }
     }
     if bad {
         p.eprintln("Error: unhealthy cluster");

@@ -30,7 +30,7 @@ pub fn run(world: &mut World, p: &mut Proc, g: &Globals, ctx: &Ctx) -> i32 {
         return super::EXIT_ERROR;
     }
     // Several members: each endpoint answers for itself.
-    if world.cluster.is_some() && matches!(g.write_out.as_str(), "simple" | "table" | "json") && (sub != "health" || g.write_out == "simple") {
+    if world.cluster.is_some() && matches!(g.write_out.as_str(), "simple" | "table" | "json" | "fields") && (sub != "hashkv" || g.write_out != "fields") {
         if sub != "health" && super::preflight(world, p, g).is_err() {
             return super::EXIT_ERROR;
         }

@@ -12,7 +12,7 @@ use crate::process::Proc;
 use crate::world::World;
 
 pub fn list(world: &mut World, p: &mut Proc, g: &Globals, _args: &[String]) -> i32 {
-    if world.cluster.is_some() && matches!(g.write_out.as_str(), "simple" | "table" | "json") {
+    if world.cluster.is_some() {
         if connect(world, p, g).is_none() {
             return g.failed();
         }

@@ -37,7 +37,11 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
         inner.env.insert("PATH".into(), "/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin".into());
         // The etcdctl inside the pod leaves its own record, marked with the pod (lessons).
         let token = world.facts.start("etcdctl", Some(format!("{ns}/{pod}")));
+        // The container sees the node only through its hostPath volumes: what etcdctl writes
+        // elsewhere (`snapshot save /opt/backup/x.db`) stays in the container, not on the node.
+        let before = world.vfs.clone();
         let status = crate::etcdctl::main(world, &mut inner);
+        world.vfs.confine(&before, &host_mounts(&o.obj));
         let text: String = inner.out.iter().map(crate::facts::chunk_text).collect();
         world.facts.finish(token, status, &text);
         p.out.append(&mut inner.out);
@@ -55,4 +59,21 @@ pub fn run(world: &mut World, p: &mut Proc, a: &Args) -> i32 {
         format!("Este playground roda só o etcdctl dentro do pod do etcd ({image}); essa imagem é distroless, então também não tem shell."),
     );
     1
+}
+
+/// (mountPath, hostPath) of each hostPath volume the pod's first container mounts.
+fn host_mounts(pod: &serde_json::Value) -> Vec<(String, String)> {
+    let c = &pod["spec"]["containers"][0];
+    let volumes = pod["spec"]["volumes"].as_array().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for m in c["volumeMounts"].as_array().cloned().unwrap_or_default() {
+        let mount = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/').to_string();
+        let host = volumes.iter().find(|v| v["name"] == m["name"]).and_then(|v| v["hostPath"]["path"].as_str()).map(|h| h.trim_end_matches('/').to_string());
+        if let (false, Some(host)) = (mount.is_empty(), host) {
+            if !host.is_empty() {
+                out.push((mount, host));
+            }
+        }
+    }
+    out
 }

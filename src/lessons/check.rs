@@ -19,6 +19,13 @@ pub enum CheckKind {
     KeyLeased { key: String },
     /// The key does not exist in etcd (never put, or deleted).
     KeyAbsent { key: String },
+    /// The key has no history in etcd: never put since the last compaction (a put then a
+    /// delete leaves a tombstone). A restored member holds only the snapshot's history, so an
+    /// object made after the backup has none; a copy of the live data dir with it deleted does.
+    KeyNeverWritten { key: String },
+    /// The key exists and is the one the snapshot file holds: created at the same revision
+    /// (later updates keep it). An object made again by hand after an empty restore is not.
+    KeyFromSnapshot { key: String, snapshot: String },
     /// At least `count` keys start with `prefix`.
     KeysWithPrefix { prefix: String, count: i64 },
     /// etcd's current revision is at least this.
@@ -38,6 +45,12 @@ pub enum CheckKind {
     /// A snapshot file etcd would accept (`snapshot status` reads it), with this revision and
     /// total key count when given.
     Snapshot { path: String, revision: Option<i64>, total_keys: Option<i64> },
+    /// `data_dir` holds a member `snapshot restore` made from the snapshot at `snapshot`: its
+    /// WAL names the local member (`name`, when given) and the new cluster, and its
+    /// `member/snap/db` holds the snapshot's keys and values. With `same_cluster_as` (another
+    /// data dir), both name the same cluster and members: one `--initial-cluster` and token.
+    /// A `mkdir`, a `touch` of the `.snap` file or a `cp` of another member's dir fails.
+    RestoredMember { data_dir: String, snapshot: String, name: Option<String>, same_cluster_as: Option<String> },
     /// A pod exists (as the API server reads it from etcd: a decodable object at its key).
     Pod { namespace: String, name: String },
     /// No such pod.
@@ -53,8 +66,17 @@ pub enum CheckKind {
     /// (`op = "get"`, `key = "color"`, `value = "red"`; a value `>=N` compares numbers,
     /// `!V` means "not V"). A `snapshot status` record counts only while the file at its
     /// `path` still has the hash, revision and key count the command computed. Printing the
-    /// same text with `echo` leaves no record.
-    Ran { program: String, status: i32, in_pod: Option<bool>, notes: Vec<(String, String)> },
+    /// same text with `echo` leaves no record. `output`, when given, is a regex the program's
+    /// own output must match: the same record, so `etcdctl get` of a value holding the text
+    /// does not stand in for `etcdctl lease grant`.
+    Ran {
+        program: String,
+        status: i32,
+        in_pod: Option<bool>,
+        notes: Vec<(String, String)>,
+        #[serde(default)]
+        output: Option<String>,
+    },
     /// Exactly `count` etcd members run (`--scenario cluster`: of three; a single node: 0 or 1).
     MembersRunning { count: i64 },
     /// A member leads (the one named `name`, when given).
@@ -102,6 +124,8 @@ impl CheckKind {
             CheckKind::Key { key, value: None } => Text::new(format!("key `{key}` exists"), format!("a chave `{key}` existe")),
             CheckKind::KeyLeased { key } => Text::new(format!("key `{key}` is attached to a lease"), format!("a chave `{key}` está ligada a um lease")),
             CheckKind::KeyAbsent { key } => Text::new(format!("key `{key}` does not exist"), format!("a chave `{key}` não existe")),
+            CheckKind::KeyNeverWritten { key } => Text::new(format!("key `{key}` was never written (no history)"), format!("a chave `{key}` nunca foi gravada (sem histórico)")),
+            CheckKind::KeyFromSnapshot { key, snapshot } => Text::new(format!("key `{key}` is the one `{snapshot}` holds"), format!("a chave `{key}` é a que está em `{snapshot}`")),
             CheckKind::KeysWithPrefix { prefix, count } => Text::new(
                 format!("at least {count} keys start with `{prefix}`"),
                 format!("pelo menos {count} chaves começam com `{prefix}`"),
@@ -139,6 +163,10 @@ impl CheckKind {
                 }
                 Text::new(en, pt)
             }
+            CheckKind::RestoredMember { data_dir, snapshot, name, .. } => {
+                let (ne, np) = name.as_ref().map_or((String::new(), String::new()), |n| (format!(" as member `{n}`"), format!(" como o membro `{n}`")));
+                Text::new(format!("`{data_dir}` holds a member restored from `{snapshot}`{ne}"), format!("`{data_dir}` contém um membro restaurado de `{snapshot}`{np}"))
+            }
             CheckKind::Pod { namespace, name } => Text::new(format!("pod `{name}` exists in namespace `{namespace}`"), format!("o pod `{name}` existe no namespace `{namespace}`")),
             CheckKind::PodAbsent { namespace, name } => Text::new(format!("pod `{name}` does not exist in namespace `{namespace}`"), format!("o pod `{name}` não existe no namespace `{namespace}`")),
             CheckKind::MembersRunning { count: 1 } => Text::new("exactly 1 etcd member runs", "exatamente 1 membro do etcd roda"),
@@ -170,6 +198,14 @@ impl CheckKind {
                 let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
                 store.range(&req).is_ok_and(|r| r.kvs.is_empty())
             }
+            CheckKind::KeyNeverWritten { key } => !store.index.contains_key(key.as_bytes()),
+            CheckKind::KeyFromSnapshot { key, snapshot } => {
+                let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
+                let now = store.range(&req).ok().and_then(|r| r.kvs.first().map(|kv| kv.create_revision));
+                let data = world.read(snapshot).ok();
+                let then = data.as_deref().and_then(|d| crate::snapshot::verify_trailer(d, false).ok()).and_then(|d| crate::snapshot::load(d).ok()).and_then(|l| l.store.range(&req).ok()).and_then(|r| r.kvs.first().map(|kv| kv.create_revision));
+                now.is_some() && now == then
+            }
             CheckKind::KeysWithPrefix { prefix, count } => {
                 let req = RangeRequest { key: prefix.as_bytes().to_vec(), range_end: prefix_end(prefix.as_bytes()), count_only: true, ..Default::default() };
                 store.range(&req).is_ok_and(|r| r.count >= *count)
@@ -187,8 +223,9 @@ impl CheckKind {
                 let _ = last;
                 regex_lite::Regex::new(regex).is_ok_and(|re| world.facts.last_command().any(|r| re.is_match(&r.output)))
             }
-            CheckKind::Ran { program, status, in_pod, notes } => world.facts.last_command().any(|r| {
+            CheckKind::Ran { program, status, in_pod, notes, output } => world.facts.last_command().any(|r| {
                 program.split('|').any(|p| r.program == p)
+                    && output.as_ref().is_none_or(|re| regex_lite::Regex::new(re).is_ok_and(|re| re.is_match(&r.output)))
                     && r.exit == Some(*status)
                     && in_pod.is_none_or(|want| r.pod.is_some() == want)
                     && notes.iter().all(|(k, v)| note_matches(r.note(k), v))
@@ -201,6 +238,7 @@ impl CheckKind {
                 Some(Ok(st)) => revision.is_none_or(|r| st.revision == r) && total_keys.is_none_or(|k| st.total_key == k as u64),
                 _ => false,
             },
+            CheckKind::RestoredMember { data_dir, snapshot, name, same_cluster_as } => restored_member(world, data_dir, snapshot, name.as_deref(), same_cluster_as.as_deref()),
             CheckKind::Pod { namespace, name } => pod_exists(world, namespace, name),
             CheckKind::PodAbsent { namespace, name } => !pod_exists(world, namespace, name),
             CheckKind::CommandSucceeds { command, regex } => {
@@ -242,6 +280,41 @@ fn status_still_true(world: &World, r: &crate::facts::Ran) -> bool {
     let Some(path) = r.note("path") else { return false };
     match world.read(path).ok().map(|d| crate::snapshot::status(&d)) {
         Some(Ok(st)) => r.note("hash") == Some(&st.hash.to_string()) && r.note("revision") == Some(&st.revision.to_string()) && r.note("total_keys") == Some(&st.total_key.to_string()),
+        _ => false,
+    }
+}
+
+/// What a restored data dir's WAL says (cluster ID, local member ID, members), if it is one.
+fn restored_wal(world: &World, data_dir: &str) -> Option<(u64, u64, Vec<(u64, String, Vec<String>)>)> {
+    let wal = format!("{}/member/wal/{}", data_dir.trim_end_matches('/'), crate::cluster::etcd_server::WAL_FIRST_SEGMENT);
+    crate::snapshot::restore::read_wal_placeholder(&world.read(&wal).ok()?)
+}
+
+/// Every key and value of a keyspace, in order.
+fn all_kvs(store: &crate::engine::Store) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
+    let req = RangeRequest { key: vec![0], range_end: vec![0], ..Default::default() };
+    store.range(&req).ok().map(|r| r.kvs.into_iter().map(|kv| (kv.key, kv.value)).collect())
+}
+
+/// See [`CheckKind::RestoredMember`].
+fn restored_member(world: &World, data_dir: &str, snapshot: &str, name: Option<&str>, same_cluster_as: Option<&str>) -> bool {
+    let Some((cid, me, members)) = restored_wal(world, data_dir) else { return false };
+    let Some(local) = members.iter().find(|m| m.0 == me) else { return false };
+    if name.is_some_and(|n| local.1 != n) {
+        return false;
+    }
+    if let Some(other) = same_cluster_as {
+        match restored_wal(world, other) {
+            Some((ocid, ome, omembers)) if ocid == cid && omembers == members && ome != me => {}
+            _ => return false,
+        }
+    }
+    let db = format!("{}/member/snap/db", data_dir.trim_end_matches('/'));
+    let Ok(db) = world.read(&db) else { return false };
+    let Ok(snap) = world.read(snapshot) else { return false };
+    let Ok(snap) = crate::snapshot::verify_trailer(&snap, false) else { return false };
+    match (crate::snapshot::load(&db), crate::snapshot::load(snap)) {
+        (Ok(restored), Ok(taken)) => all_kvs(&restored.store).is_some_and(|r| Some(r) == all_kvs(&taken.store)),
         _ => false,
     }
 }

@@ -38,7 +38,7 @@ impl std::error::Error for LessonError {}
 
 /// Every check kind a lesson may use, as written in `kind = "..."`.
 pub const CHECK_KINDS: &[&str] =
-    &["key", "key_leased", "key_absent", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
+    &["key", "key_leased", "key_absent", "key_never_written", "key_from_snapshot", "keys_with_prefix", "revision_at_least", "etcd_running", "file_exists", "file_contains", "env_var", "output_matches", "exit_status", "pod", "pod_absent", "snapshot", "restored_member", "command_succeeds", "ran", "members_running", "leader", "no_leader", "key_names_leader"];
 
 type Table = [(String, Node)];
 
@@ -395,7 +395,8 @@ fn vars(cx: &mut Ctx, root: &Table, src: &str) -> Vec<super::Var> {
 fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "key" => &["key", "value"],
-        "key_absent" | "key_leased" => &["key"],
+        "key_absent" | "key_leased" | "key_never_written" => &["key"],
+        "key_from_snapshot" => &["key", "snapshot"],
         "keys_with_prefix" => &["prefix", "count"],
         "revision_at_least" => &["revision"],
         "etcd_running" => &["data_dir"],
@@ -407,7 +408,8 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "pod" | "pod_absent" => &["name", "namespace"],
         "snapshot" => &["path", "revision", "total_keys"],
         "command_succeeds" => &["command", "regex"],
-        "ran" => &["program", "status", "in_pod", "op", "notes"],
+        "ran" => &["program", "status", "in_pod", "op", "notes", "output"],
+        "restored_member" => &["data_dir", "snapshot", "name", "same_cluster_as"],
         "members_running" => &["count"],
         "leader" => &["name"],
         "no_leader" => &[],
@@ -442,6 +444,8 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
     let k = match kind.as_str() {
         "key" => CheckKind::Key { key: need(cx, "key"), value: cx.str(t, "value", whose) },
         "key_absent" => CheckKind::KeyAbsent { key: need(cx, "key") },
+        "key_never_written" => CheckKind::KeyNeverWritten { key: need(cx, "key") },
+        "key_from_snapshot" => CheckKind::KeyFromSnapshot { key: need(cx, "key"), snapshot: need(cx, "snapshot") },
         "key_leased" => CheckKind::KeyLeased { key: need(cx, "key") },
         "keys_with_prefix" => CheckKind::KeysWithPrefix { prefix: need(cx, "prefix"), count: cx.int(t, "count", whose).unwrap_or(1) },
         "revision_at_least" => {
@@ -504,8 +508,18 @@ fn check(cx: &mut Ctx, t: &Table, at: usize, whose: &str) -> Option<Check> {
                 }
                 Some(n) => cx.err(n.line, format!("{whose} (ran): `notes` must be a table, e.g. `notes = {{ key = \"k1\" }}`, not {}", n.value.type_name())),
             }
-            CheckKind::Ran { program, status: i32::try_from(status).unwrap_or(i32::MAX), in_pod, notes }
+            let output = cx.str(t, "output", whose);
+            if let Some(Err(e)) = output.as_deref().map(regex_lite::Regex::new) {
+                cx.err(at, format!("{whose}: bad regex `{}`: {e}", output.as_deref().unwrap_or_default()));
+            }
+            CheckKind::Ran { program, status: i32::try_from(status).unwrap_or(i32::MAX), in_pod, notes, output }
         }
+        "restored_member" => CheckKind::RestoredMember {
+            data_dir: need(cx, "data_dir"),
+            snapshot: need(cx, "snapshot"),
+            name: cx.str(t, "name", whose),
+            same_cluster_as: cx.str(t, "same_cluster_as", whose),
+        },
         "snapshot" => CheckKind::Snapshot { path: need(cx, "path"), revision: cx.int(t, "revision", whose), total_keys: cx.int(t, "total_keys", whose) },
         "pod" | "pod_absent" => {
             let name = need(cx, "name");

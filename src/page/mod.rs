@@ -575,9 +575,9 @@ impl Model {
         }
         // Lines typed before the programs' code arrived wait for it, in order (crate::lazy).
         let action = match action {
-            Action::Run(lines) if !self.pending.is_empty() || !self.programs && lines.iter().any(|l| crate::lazy::needs_programs(l)) => {
+            Action::Run(lines) if !self.pending.is_empty() || !self.programs && lines.iter().any(|l| self.needs_programs(l)) => {
                 // What comes before the first line that needs a program runs now.
-                let now = if self.pending.is_empty() { lines.iter().position(|l| crate::lazy::needs_programs(l)).unwrap_or(lines.len()) } else { 0 };
+                let now = if self.pending.is_empty() { lines.iter().position(|l| self.needs_programs(l)).unwrap_or(lines.len()) } else { 0 };
                 self.pending.extend(lines[now..].iter().cloned());
                 if now == 0 {
                     return fx;
@@ -811,6 +811,13 @@ impl Model {
             Action::DismissNotice => self.notice = None,
             _ => {}
         }
+    }
+
+    /// Whether a typed line waits for the programs chunk: it names one of its programs, itself
+    /// or through an alias (`alias k=kubectl`, then `k get pods`).
+    fn needs_programs(&self, line: &str) -> bool {
+        crate::lazy::needs_programs(line)
+            || self.session.aliases.iter().any(|(name, text)| crate::lazy::needs_programs(text) && line.split(|c: char| c.is_whitespace() || ";|&()".contains(c)).any(|w| w == name))
     }
 
     /// Real time passed: the simulated clock follows it, so leases run out while the learner

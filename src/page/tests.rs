@@ -208,6 +208,21 @@ fn lines_naming_a_program_wait_for_its_code_and_then_run_in_order() {
 }
 
 #[test]
+fn a_line_running_a_program_through_an_alias_waits_for_its_code_too() {
+    let (mut m, _) = start_with(plain(), true, None, false, false);
+    // (Quoted apart so that this line itself does not name etcdctl, as a restored session's
+    // aliases do not; nor etcd, a program of its own on the cluster node.)
+    run(&mut m, "alias e=etc''dctl say='echo now'");
+    assert!(m.pending.is_empty());
+    run(&mut m, "say");
+    assert_eq!(out_lines(&m), vec!["now"], "an alias for a first-load program does not wait");
+    run(&mut m, "e put k v");
+    assert_eq!(m.pending, vec!["e put k v"]);
+    m.apply(Action::CodeArrived { codec: true });
+    assert_eq!(out_lines(&m), vec!["now", "OK"]);
+}
+
+#[test]
 fn without_the_codec_the_lines_are_kept_as_a_journal_for_the_next_visit() {
     let (mut m, _) = start_with(Saved::Nothing, true, None, false, false);
     run(&mut m, "echo one");

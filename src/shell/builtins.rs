@@ -14,7 +14,8 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "pwd" => pwd,
         "history" => history,
         "echo" => echo,
-        "env" | "printenv" => env,
+        "env" => env,
+        "printenv" => printenv,
         "true" | ":" => |_, _| 0,
         "false" => |_, _| 1,
         "jobs" => super::jobctl::jobs,
@@ -22,6 +23,10 @@ pub fn shell_builtin(name: &str) -> Option<BuiltinFn> {
         "kill" => super::jobctl::kill,
         "sleep" => super::jobctl::sleep,
         "read" => read,
+        "source" | "." => source,
+        "alias" => super::alias::alias,
+        "unalias" => super::alias::unalias,
+        "type" => super::alias::type_of,
         "break" => |s, p| loop_control(s, p, true),
         "continue" => |s, p| loop_control(s, p, false),
         "exit" => exit,
@@ -123,6 +128,81 @@ fn echo(_: &mut Session, p: &mut Proc) -> i32 {
     }
     p.print(text);
     0
+}
+
+/// `printenv [NAME]...`: the whole environment, or each named variable's value alone (status 1
+/// when one of them is not set).
+fn printenv(s: &mut Session, p: &mut Proc) -> i32 {
+    if p.args.len() < 2 {
+        return env(s, p);
+    }
+    let values: Vec<Option<String>> = p.args[1..].iter().map(|n| p.env.get(n).cloned()).collect();
+    let mut status = 0;
+    for v in values {
+        match v {
+            Some(v) => p.println(v),
+            None => status = 1,
+        }
+    }
+    status
+}
+
+/// `source FILE` (or `. FILE`): runs the file's commands in this shell, so its variables,
+/// aliases and `cd` stay (`source ~/.bashrc` after adding `alias k=kubectl` to it). Each
+/// command is read and run in turn, so an alias the file defines works on its later lines, as
+/// in bash. Sourcing takes from the nesting budget `$(...)` uses: a file that sources itself
+/// stops with an error instead of overflowing the stack.
+fn source(s: &mut Session, p: &mut Proc) -> i32 {
+    let name = p.args[0].clone();
+    let Some(file) = p.args.get(1).cloned() else {
+        p.eprintln(format!("bash: {name}: filename argument required\n{name}: usage: {name} filename [arguments]"));
+        return 2;
+    };
+    let data = match s.world.read(&p.path(&file)) {
+        Ok(d) if !s.world.vfs.is_dir(&p.path(&file)) => String::from_utf8_lossy(&d).into_owned(),
+        Ok(_) => {
+            p.eprintln(format!("bash: {file}: is a directory"));
+            return 1;
+        }
+        Err(_) => {
+            p.eprintln(format!("bash: {file}: No such file or directory"));
+            return 1;
+        }
+    };
+    if s.nesting + super::parse::SUBST_NESTING_COST > super::parse::MAX_NESTING {
+        p.eprintln(format!("bash: {file}: sourced files nested too deep (the playground's limit)"));
+        return 1;
+    }
+    s.nesting += super::parse::SUBST_NESTING_COST;
+    let mut code = 0;
+    let mut command = String::new();
+    for line in data.lines() {
+        // A trailing backslash joins the next line; other open commands (`for ... do`) keep
+        // their newlines, as at the prompt.
+        if let Some(joined) = line.strip_suffix('\\').filter(|_| !line.ends_with("\\\\")) {
+            command.push_str(joined);
+            continue;
+        }
+        command.push_str(line);
+        if super::parse::parse_full(&command, None) == Err(super::parse::ParseError::Incomplete) {
+            command.push('\n');
+            continue;
+        }
+        let r = s.run_line(&std::mem::take(&mut command), None);
+        p.out.extend(r.chunks);
+        code = r.exit;
+        s.last_exit = code;
+        if s.flow.is_some() {
+            break;
+        }
+    }
+    if !command.is_empty() {
+        // Where the end of the file came: the line after its last newline.
+        p.eprintln(format!("bash: {file}: line {}: syntax error: unexpected end of file", data.matches('\n').count() + 1));
+        code = 2;
+    }
+    s.nesting -= super::parse::SUBST_NESTING_COST;
+    code
 }
 
 fn env(_: &mut Session, p: &mut Proc) -> i32 {

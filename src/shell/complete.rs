@@ -13,6 +13,9 @@
 //! assert_eq!(s.complete("ls /us", 6), vec!["/usr/"]);
 //! assert_eq!(s.complete("for i in 1 2; do etcdctl me", 27), vec!["member"]);
 //! assert_eq!(s.complete("whi", 3), vec!["which", "while"]);
+//! s.execute("alias kgp='kubectl get pods'");
+//! assert_eq!(s.complete("kg", 2), vec!["kgp"]);
+//! assert_eq!(s.complete("una", 3), vec!["unalias"]);
 //! ```
 
 use super::Session;
@@ -21,7 +24,7 @@ use crate::etcdctl::{flags, help};
 /// The shell's own first words (builtins and keywords); the programs come from the program
 /// table (`commands::first_words`).
 const SHELL_WORDS: &[&str] = &[
-    "cd", "pwd", "echo", "env", "export", "history", "clear", "unset", "printenv", "true", "false", "test", "read", "exit", "break", "continue", "for", "while", "until", "if",
+    "cd", "pwd", "echo", "env", "export", "history", "clear", "unset", "printenv", "true", "false", "test", "read", "exit", "break", "continue", "for", "while", "until", "if", "alias", "unalias", "type", "source",
 ];
 
 impl Session {
@@ -47,7 +50,7 @@ impl Session {
             if word.contains('/') {
                 self.paths(word, false)
             } else {
-                SHELL_WORDS.iter().copied().chain(crate::commands::first_words()).filter(|c| c.starts_with(word)).map(|c| c.to_string()).collect()
+                SHELL_WORDS.iter().copied().chain(crate::commands::first_words()).map(String::from).chain(self.aliases.keys().cloned()).filter(|c| c.starts_with(word)).collect()
             }
         } else if done[0].rsplit('/').next() == Some("etcdctl") {
             self.complete_etcdctl(&done[1..], word)

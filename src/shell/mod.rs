@@ -2,6 +2,7 @@
 //! The browser terminal and `etcd-playground run` both feed lines to [`Session::execute`],
 //! so they print the same thing.
 
+pub mod alias;
 pub mod arith;
 pub mod brace;
 pub mod builtins;
@@ -129,6 +130,12 @@ pub struct Session {
     /// The command being run reads the shell's stdin (`read` takes one line of it).
     #[serde(skip)]
     pub(crate) read_inherited: bool,
+    /// `alias NAME=TEXT` (see [`alias`]); sessions saved before aliases load with none.
+    #[serde(default)]
+    pub aliases: SortedMap<String, String>,
+    /// Where each program run by name was found (bash's hash table: `type` says `hashed`).
+    #[serde(default)]
+    pub hashed: SortedMap<String, String>,
 }
 
 impl Session {
@@ -144,7 +151,7 @@ impl Session {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false, flow: None, loop_depth: 0, subst_depth: 0, nesting: 0, inputs: Vec::new(), read_inherited: false })
+        Ok(Session { world, vars, exported, cwd: home.clone(), home, history: Vec::new(), last_exit: 0, pending: Vec::new(), job: None, interactive: false, fg_slot: false, bg: Vec::new(), bg_new: None, fg_slot_bg: false, stdout_piped: false, flow: None, loop_depth: 0, subst_depth: 0, nesting: 0, inputs: Vec::new(), read_inherited: false, aliases: SortedMap::new(), hashed: SortedMap::new() })
     }
 
     /// The prompt the terminal shows before the next line (none while a job runs).
@@ -461,18 +468,20 @@ impl Session {
     }
 
     /// Parses and runs one line (or several joined with `\n`).
-    fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
+    pub(crate) fn run_line(&mut self, line: &str, heredoc: Option<&str>) -> Executed {
         let parsed = parse::parse_within(line, heredoc, self.nesting).map_err(|e| match e {
             parse::ParseError::Syntax(s) => s,
             parse::ParseError::Incomplete => "syntax error: unexpected end of file".to_string(),
         });
-        let list = match parsed {
+        let mut list = match parsed {
             Ok(l) => l,
             Err(e) => {
                 self.last_exit = 2;
                 return Executed { chunks: vec![Chunk::Stderr(format!("bash: {e}\n"))], exit: 2, ..Default::default() };
             }
         };
+        // bash expands aliases as it reads the line, before any of it runs.
+        alias::expand(&mut list, &self.aliases);
         let mut r = self.run_list(&list);
         if self.subst_depth == 0 && self.loop_depth == 0 {
             match self.flow.take() {
@@ -789,6 +798,11 @@ impl Session {
                 Some(b) => b(self, &mut proc),
                 None => match crate::commands::lookup(&self.world, &proc.env, &self.cwd, &name) {
                     Some(f) => {
+                        if !name.contains('/') && !self.hashed.contains_key(&name) {
+                            if let Some(path) = crate::commands::which::locate(&self.world, proc.env.get("PATH").map(String::as_str), &self.cwd, &name) {
+                                self.hashed.insert(name.clone(), path);
+                            }
+                        }
                         let base = name.rsplit('/').next().unwrap_or(&name).to_string();
                         if crate::commands::is_tool(&base) {
                             fact = Some(self.world.facts.start(&base, None));

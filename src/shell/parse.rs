@@ -748,7 +748,7 @@ pub fn expand_marked(raw: &str, vars: &SortedMap<String, String>, do_vars: bool)
                     i += 1;
                 } else {
                     out.1 = !in_double;
-                    out.push_str(vars.get(&name).map(String::as_str).unwrap_or(""));
+                    out.push_str(&parameter(&name, vars, in_double));
                     i = next;
                 }
             }
@@ -760,6 +760,35 @@ pub fn expand_marked(raw: &str, vars: &SortedMap<String, String>, do_vars: bool)
         }
     }
     out.0
+}
+
+/// The value of `${INNER}`: a name, `#NAME` (its length in characters), or a name with a
+/// default or alternative word (`NAME:-word`, `NAME-word`, `NAME:+word`, `NAME+word`; with
+/// the colon an empty value counts as unset, as in bash). The word is expanded in turn (one
+/// level: the first `}` ended INNER), as quoted as the `${` was. Anything else is empty here, where bash says
+/// `bad substitution`.
+fn parameter(inner: &str, vars: &SortedMap<String, String>, in_double: bool) -> String {
+    let name_len = if inner.starts_with(['?', '$', '#']) && inner.len() == 1 {
+        1
+    } else {
+        inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').count()
+    };
+    if let Some(n) = inner.strip_prefix('#').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+        return vars.get(n).map_or(0, |v| v.chars().count()).to_string();
+    }
+    let (name, op) = inner.split_at(name_len);
+    let value = vars.get(name);
+    let set_and = |colon: bool| value.is_some_and(|v| !(colon && v.is_empty()));
+    // Inside double quotes the word is too: its single quotes stay (`"${A:-'x'}"` is 'x').
+    let word = |w: &str| if in_double { expand(&format!("\"{w}\""), vars, true) } else { expand(w, vars, true) };
+    match op {
+        "" => value.cloned().unwrap_or_default(),
+        _ if op.starts_with(":-") => if set_and(true) { value.cloned().unwrap_or_default() } else { word(&op[2..]) },
+        _ if op.starts_with(":+") => if set_and(true) { word(&op[2..]) } else { String::new() },
+        _ if op.starts_with('-') => if set_and(false) { value.cloned().unwrap_or_default() } else { word(&op[1..]) },
+        _ if op.starts_with('+') => if set_and(false) { word(&op[1..]) } else { String::new() },
+        _ => String::new(),
+    }
 }
 
 /// Characters being expanded, and whether the ones pushed now are unquoted.
@@ -792,6 +821,11 @@ mod tests {
         assert_eq!(expand("${URL}/v", &vars(), true), "https://x:2379/v");
         assert_eq!(expand("a\\ b", &vars(), true), "a b");
         assert_eq!(expand("$NOPE-x", &vars(), true), "-x");
+        assert_eq!(expand("${NOPE:-3}", &vars(), true), "3");
+        assert_eq!(expand("${A:-3}", &vars(), true), "1");
+        assert_eq!(expand("${NOPE:+y}${A:+y}", &vars(), true), "y");
+        assert_eq!(expand("${#URL}", &vars(), true), "14");
+        assert_eq!(expand("${NOPE-$A}", &vars(), true), "1");
     }
 
     #[test]

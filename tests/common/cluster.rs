@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 pub const SUPERVISOR: &str = r#"#!/bin/bash
 # Runs inside `unshare -n`: etcd's Procfile cluster, and a FIFO through which the goreman
-# stand-in stops and starts members. $1: the directory.
-D=$1
+# stand-in stops and starts members. $1: the directory, $2: the etcd program, $3: the cluster
+# version its members settle on.
+D=$1 ETCD=$2 CLUSTER_VERSION=$3
 ip link set lo up
 # The ports a member started by a command listens on (infra4, infra5) are in Linux's
 # ephemeral range: keep outgoing connections off them, or a bind fails now and then.
@@ -24,7 +25,7 @@ start() {
   if [ "$n" = 1 ]; then c=2379; t=(--election-timeout 500); else c=${n}2379; fi
   p=${n}2380
   # No --data-dir, as in the Procfile: `infraN.etcd` where goreman runs (the commands' cwd).
-  (cd "$D/home" && exec setpriv --pdeathsig KILL /usr/bin/etcd --name infra$n \
+  (cd "$D/home" && exec setpriv --pdeathsig KILL "$ETCD" --name infra$n \
     --listen-client-urls http://127.0.0.1:$c --advertise-client-urls http://127.0.0.1:$c \
     --listen-peer-urls http://127.0.0.1:$p --initial-advertise-peer-urls http://127.0.0.1:$p \
     --initial-cluster-token etcd-cluster-1 \
@@ -83,9 +84,9 @@ start 1; start 2
 settle
 start 3
 # With infra3 not yet known, the leader set the cluster version to 3.0; it raises it to 3.4
-# some seconds after infra3 published (one raft entry), or when a new leader is elected: wait
-# for it, so that every run starts from the same raft index (9).
-for _ in $(seq 600); do curl -s http://127.0.0.1:2379/version | grep -q '"etcdcluster":"3.4.0"' && break; sleep 0.1; done
+# (3.5) some seconds after infra3 published (one raft entry), or when a new leader is elected:
+# wait for it, so that every run starts from the same raft index (9).
+for _ in $(seq 600); do curl -s http://127.0.0.1:2379/version | grep -q "\"etcdcluster\":\"$CLUSTER_VERSION\"" && break; sleep 0.1; done
 settle
 rm -f "$D/ctl" "$D/ack"; mkfifo "$D/ctl" "$D/ack"
 echo ready > "$D/ready"
@@ -114,8 +115,21 @@ shift; echo "$*" > "$D/ctl"
 read -r _ < "$D/ack"
 "#;
 
+/// The real release the members run; etcdctl is always Debian's 3.4.23 (the client the
+/// playground's cluster scenario plays).
+pub struct Release {
+    pub etcd: std::path::PathBuf,
+    /// What `/version`'s `etcdcluster` reads once all three members published (`3.4.0`).
+    pub cluster_version: &'static str,
+}
+
 pub fn start_cluster(tag: &str) -> Real {
-    for tool in ["/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"] {
+    start_release(tag, &Release { etcd: "/usr/bin/etcd".into(), cluster_version: "3.4.0" })
+}
+
+pub fn start_release(tag: &str, release: &Release) -> Real {
+    assert!(release.etcd.exists(), "{} is missing: the cluster suite needs it as its oracle", release.etcd.display());
+    for tool in ["/usr/bin/etcdctl", "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"] {
         assert!(Path::new(tool).exists(), "{tool} is missing: the cluster suite needs Debian's etcd-server/etcd-client 3.4.23 and util-linux");
     }
     // One cluster boots at a time: the first election is fixed by infra1's shorter election
@@ -138,6 +152,8 @@ pub fn start_cluster(tag: &str) -> Real {
         .args(["--pdeathsig", "KILL", "/usr/bin/unshare", "-n", "/bin/bash"])
         .arg(dir.join("supervisor.sh"))
         .arg(&dir)
+        .arg(&release.etcd)
+        .arg(release.cluster_version)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)
@@ -148,7 +164,7 @@ pub fn start_cluster(tag: &str) -> Real {
     write_exe(&ctl.join("etcdctl"), &format!("#!/bin/bash\nexec /usr/bin/nsenter --net=/proc/{}/ns/net /usr/bin/etcdctl \"$@\"\n", child.id()));
     // A real `etcd` a command starts (`etcd --name infra4 ... &`) runs there too, in the
     // commands' cwd (the members' own), and dies with the script's bash.
-    write_exe(&ctl.join("etcd"), &format!("#!/bin/bash\nexec /usr/bin/nsenter --net=/proc/{}/ns/net /usr/bin/setpriv --pdeathsig KILL /usr/bin/etcd \"$@\"\n", child.id()));
+    write_exe(&ctl.join("etcd"), &format!("#!/bin/bash\nexec /usr/bin/nsenter --net=/proc/{}/ns/net /usr/bin/setpriv --pdeathsig KILL {} \"$@\"\n", child.id(), release.etcd.display()));
     let guard = Guard { child, dir: dir.clone() };
     let t = Instant::now();
     while !dir.join("ready").exists() {
@@ -169,9 +185,15 @@ pub fn normalize_cluster(s: &str) -> String {
             // bash's notices of background jobs: an interactive bash (the playground's terminal)
             // prints `[1] PID` and `[1]+  Terminated  cmd`, the harness's script bash does not.
             (r"(?m)^\[\d+\]([+-]? +(Running|Done|Terminated|Exit \d+) .*| \d+)\n", ""),
+            (r#""health":false,"took":"<T>","error":"(etcdserver: request timed out|context deadline exceeded)""#, r#""health":false,"took":"<T>","error":"<NO QUORUM>""#),
+            (r#"(?m)^"Error" : (etcdserver: request timed out|context deadline exceeded)$"#, r#""Error" : <NO QUORUM>"#),
+            // `endpoint health -w table`: the TOOK column is as wide as the longest (random)
+            // duration (normalize made the 4-column table's first column `<HASH COLUMN>`).
+            (r"\| +(TOOK|[0-9.]+[µmn]?s) +\|", "| <TOOK> |"),
+            (r"(?m)^(\+<HASH COLUMN>\+-{8}\+)-+(\+-+\+)$", "$1<TOOK>$2"),
         ])
     });
-    let out = normalize(s);
+    let out = health_order(&normalize(s));
     let mut lines: Vec<String> = Vec::new();
     let mut run: Vec<String> = Vec::new();
     for l in out.lines() {
@@ -210,6 +232,32 @@ fn members_dump(s: &str) -> String {
         format!("Members:[{}] RemovedMemberIDs", owned.join(" "))
     })
     .into_owned()
+}
+
+/// `endpoint health -w json|table|fields`: the verdicts in the order the checks ended
+/// (goroutines, as the simple output's lines): the JSON array's items, the table's rows, the
+/// fields' blocks and the checks' retry warnings are sorted.
+fn health_order(s: &str) -> String {
+    static RES: std::sync::OnceLock<(Regex, Regex, Regex, Regex)> = std::sync::OnceLock::new();
+    let (json, row, block, warnings) = RES.get_or_init(|| {
+        (
+            Regex::new(r#"(?m)^\[\{("endpoint":.*)\}\]$"#).unwrap(),
+            Regex::new(r"(?m)(^\| +\S+ \| +(true|false) \|.*\n)+").unwrap(),
+            Regex::new(r#"(?m)("Endpoint" : \S+\n"Health" : \w+\n"Took" : .*\n"Error" : .*\n\n)+"#).unwrap(),
+            Regex::new(r#"(?m)(^\{"level":"warn",.*"target":"endpoint://client-<UUID>/.*\n)+"#).unwrap(),
+        )
+    });
+    let sorted = |items: Vec<&str>, sep: &str| {
+        let mut v = items;
+        v.sort();
+        v.join(sep)
+    };
+    let out = json.replace_all(s, |c: &regex::Captures| format!("[{{{}}}]", sorted(c[1].split("},{").collect(), "},{")));
+    let out = row.replace_all(&out, |c: &regex::Captures| sorted(c[0].split_inclusive('\n').collect(), ""));
+    let out = block.replace_all(&out, |c: &regex::Captures| sorted(c[0].split_inclusive("\n\n").collect(), ""));
+    // Each check's client warns when its own check fails: in the same order.
+    let out = warnings.replace_all(&out, |c: &regex::Captures| sorted(c[0].split_inclusive('\n').collect(), ""));
+    out.into_owned()
 }
 
 /// A member `member add` creates gets a random ID (etcd hashes its peer URLs with the time),

@@ -15,3 +15,6 @@ grep -B 100 c g1
 grep -A x g1; echo "status $?"
 grep -A-1 x g1; echo "status $?"
 grep -A1x x g1; echo "status $?"
+printf 'k1\nk10\nk1x\n' > keys.txt
+grep -x k1 keys.txt; grep -xc 'k1.' keys.txt; grep --line-regexp -n k10 keys.txt
+grep -wx k1 keys.txt; grep -xv 'k1.*' keys.txt; echo "status $?"

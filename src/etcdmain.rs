@@ -17,7 +17,7 @@
 //! %1`, Ctrl+C). Started again with the same name, it restarts from its data dir.
 //!
 //! What it writes on stderr is a subset of etcd 3.4.23's capnslog log, line for line as the
-//! real one writes them (measured with three real members, tests/fidelity_cluster/10_*): the
+//! real one writes them (measured with three real members, tests/fidelity_cluster_join/): the
 //! header, the `C |` line of a fatal error (exit status 1), and for a member that starts the
 //! lines that say what it did (the rafthttp connection chatter, whose order varies, is left
 //! out). Not modelled: `--initial-cluster-state new` against the running cluster (real etcd

@@ -595,7 +595,7 @@ pub fn promote(world: &mut impl Node, id: u64) -> Result<(), MemberError> {
 /// `--initial-cluster-state new` against a running cluster is not an error at start: that
 /// etcd bootstraps a cluster of its own and logs `cluster ID mismatch` forever (the caller
 /// says so). `src/etcdmain.rs` (the `etcd` program) calls it; measured in
-/// tests/fidelity_cluster/10_join.txt to 12_join_token.txt (the token is only used to order
+/// tests/fidelity_cluster_join/ (the token is only used to order
 /// the --initial-cluster members as etcd compares them).
 pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, String)], token: &str, client_urls: Vec<String>) -> Result<u64, String> {
     let mine: Vec<String> = initial_cluster.iter().filter(|(n, _)| n == name).map(|(_, u)| u.clone()).collect();

@@ -64,6 +64,11 @@ pub trait Running: Any {
     }
     /// The explanation after a bounded end that let `total_ms` of simulated time pass.
     fn bounded_note(&self, total_ms: u64) -> crate::i18n::Text;
+    /// Whether the job prints after it started: one that does not (a server whose log went to
+    /// a file) stays a job when its output is redirected.
+    fn prints_after_start(&self) -> bool {
+        true
+    }
 }
 
 /// What `{:?}` of a `Proc` shows for its job: its kind only (a derived `Debug` of every job

@@ -16,6 +16,7 @@ pub mod crictl;
 pub mod decimal;
 pub mod engine;
 pub mod etcdctl;
+pub mod etcdmain;
 pub mod etcdutl;
 pub mod goreman;
 pub mod facts;

@@ -18,7 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("snapshot files", &["snapshot"]),
     ("the node around etcd", &["cluster"]),
     ("what programs act on, and jobs that keep running", &["world", "process", "facts", "jobs"]),
-    ("programs", &["etcdctl", "etcdutl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "netless", "coreutils", "goreman"]),
+    ("programs", &["etcdctl", "etcdmain", "etcdutl", "kubectl", "kubeadm", "crictl", "openssl", "sed", "netless", "coreutils", "goreman"]),
     ("the program table", &["commands"]),
     ("the shell", &["shell"]),
     ("what the page and the CLI build on the shell", &["lessons", "persist", "session_file", "validate", "inspect", "file_view", "cluster_view", "term", "lazy", "page"]),

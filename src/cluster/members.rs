@@ -64,6 +64,10 @@ pub struct Cluster {
     /// before it was kept load with an empty one.
     #[serde(default)]
     pub elections: Vec<Election>,
+    /// The raft index each stopped member had applied when it stopped, by member ID: a member
+    /// restarted from its data dir starts from there (`restarting member … at commit index N`).
+    #[serde(default)]
+    pub stopped_at: Vec<(u64, u64)>,
     /// What disaster recovery changed (`cluster::recovery`); `None`: the Procfile cluster.
     #[serde(default)]
     pub recovery: Option<super::recovery::State>,
@@ -154,6 +158,12 @@ pub fn has_quorum(world: &impl Node) -> bool {
     v.iter().filter(|m| m.running && cid.is_none_or(|c| m.cluster_id == c)).count() * 2 > v.len()
 }
 
+/// Whether the member with this ID is a learner that runs (it refuses raft requests).
+pub fn is_running_learner(world: &impl Node, id: u64) -> bool {
+    let Some(c) = world.parts().1 else { return false };
+    c.learners.contains(&id) && members(world).iter().any(|m| m.member_id == id && m.running)
+}
+
 /// The voting members (all but the learners), ordered by member ID.
 pub fn voters(world: &impl Node) -> Vec<&EtcdServer> {
     let learners = world.parts().1.map(|c| c.learners.clone()).unwrap_or_default();
@@ -230,6 +240,11 @@ pub fn stop(world: &mut impl Node, name: &str) -> bool {
     }
     m.running = false;
     let id = m.member_id;
+    let index = raft_index(&*world);
+    if let Some(c) = world.parts_mut().1 {
+        c.stopped_at.retain(|(i, _)| *i != id);
+        c.stopped_at.push((id, index));
+    }
     let Some(c) = world.parts().1 else { return true };
     if c.leader == id {
         // TransferLeadership to the running follower connected the longest.
@@ -332,13 +347,15 @@ pub const CLUSTER_ID: u64 = 0xef37ad9dc622a7c4;
 //   promoted only when it runs and has caught up (`... which is in sync with leader`);
 // - an added member is `unstarted` (no name, no client URLs) until it starts; a voting one
 //   raises the quorum (3 of 4 members), a learner does not.
-// - measured, not modelled yet (a learner only runs once an `etcd` command calls [`join`]):
-//   through a running learner's endpoint alone, `put` fails at once (`etcdserver: rpc not
-//   supported for learner`, code Unavailable, one retry warning), a linearizable `get` and
-//   `member list` print 100 retry warnings (attempt 0..99) then the same error, `endpoint
-//   health` says `is unhealthy: failed to commit proposal: etcdserver: rpc not supported for
-//   learner`; `get --consistency=s` and `endpoint status` (IS LEARNER true) answer; with a
-//   voting member's endpoint also given, the client goes there and succeeds. A joined member
+// - a running learner (the `etcd` program started it, [`join`]), measured through its
+//   endpoint alone: `put` fails at once (`etcdserver: rpc not supported for learner`, code
+//   Unavailable, one retry warning), a linearizable `get` and `member list` print 100 retry
+//   warnings (attempt 0..99) then the same error (`etcdctl::learner_refuses` models `put` and
+//   `get`; `member list` and `endpoint health`, which says `is unhealthy: failed to commit
+//   proposal: etcdserver: rpc not supported for learner`, are not modelled yet);
+//   `get --consistency=s` and `endpoint status` (IS LEARNER true) answer; with a voting
+//   member's endpoint also given, 3.4's balancer picks one round-robin (it may still reach
+//   the learner). A joined member
 //   publishes its name: one raft entry. `member promote` of a running learner prints
 //   `Member ID promoted in cluster CID`.
 
@@ -577,8 +594,10 @@ pub fn promote(world: &mut impl Node, id: u64) -> Result<(), MemberError> {
 /// members in `error validating peerURLs` come from a Go map, in any order: here by ID).
 /// `--initial-cluster-state new` against a running cluster is not an error at start: that
 /// etcd bootstraps a cluster of its own and logs `cluster ID mismatch` forever (the caller
-/// says so). The `etcd` command that calls this is not written yet.
-pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, String)], client_urls: Vec<String>) -> Result<u64, String> {
+/// says so). `src/etcdmain.rs` (the `etcd` program) calls it; measured in
+/// tests/fidelity_cluster_join/ (the token is only used to order
+/// the --initial-cluster members as etcd compares them).
+pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, String)], token: &str, client_urls: Vec<String>) -> Result<u64, String> {
     let mine: Vec<String> = initial_cluster.iter().filter(|(n, _)| n == name).map(|(_, u)| u.clone()).collect();
     if mine.is_empty() {
         return Err(format!("etcdmain: couldn't find local name {} in the initial cluster configuration", crate::gofmt::quote(name)));
@@ -599,7 +618,7 @@ pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, Strin
     }
     let listed: Vec<&String> = initial_cluster.iter().map(|(_, u)| u).collect();
     if let Some((id, peers, ..)) = all.iter().find(|(_, peers, ..)| !peers.iter().all(|u| listed.contains(&u))) {
-        return Err(format!("{}: PeerURLs: no match found for existing member ({id:x}, [{}])", dump(), peers.join(" ")));
+        return Err(format!("{}: PeerURLs: no match found for existing member ({id:x}, [{}]), last resolver error ({})", dump(), peers.join(" "), last_resolver_error(peers, initial_cluster, token)));
     }
     let Some(id) = all.iter().find(|(_, peers, ..)| peers.iter().any(|u| mine.contains(u))).map(|m| m.0) else {
         return Err(format!("{}: member count is unequal", dump()));
@@ -621,6 +640,28 @@ pub fn join(world: &mut impl Node, name: &str, initial_cluster: &[(String, Strin
     }
     let _ = start(world, name);
     Ok(id)
+}
+
+/// etcd compares an existing member's peer URLs with each member of --initial-cluster in the
+/// order of their IDs (derived from their URLs and the token) and reports the last
+/// comparison's error (`netutil.URLStringsEqual`).
+fn last_resolver_error(existing: &[String], initial_cluster: &[(String, String)], token: &str) -> String {
+    let mut local: Vec<(String, Vec<String>)> = Vec::new();
+    for (n, u) in initial_cluster {
+        match local.iter_mut().find(|(m, _)| m == n) {
+            Some((_, urls)) => urls.push(u.clone()),
+            None => local.push((n.clone(), vec![u.clone()])),
+        }
+    }
+    let Some(last) = local.iter().map(|(_, urls)| urls).max_by_key(|urls| crate::snapshot::restore::member_id(urls, token)) else { return String::new() };
+    let q = |v: &[String]| format!("[{}]", v.iter().map(|u| crate::gofmt::quote(u)).collect::<Vec<_>>().join(" "));
+    if existing.len() != last.len() {
+        return format!("len({}) != len({})", q(existing), q(last));
+    }
+    let (mut a, mut b) = (existing.to_vec(), last.clone());
+    crate::sort::sort(&mut a);
+    crate::sort::sort(&mut b);
+    a.iter().zip(&b).find(|(x, y)| x != y).map_or(String::new(), |(x, y)| format!("resolved urls: {} != {}", crate::gofmt::quote(x), crate::gofmt::quote(y)))
 }
 
 /// A member's identity (names, IDs, URLs, version), without the keyspace.
@@ -771,14 +812,14 @@ mod tests {
         let id = add(&mut w, url("http://127.0.0.1:42380"), false, 0).unwrap();
         let before = raft_index(&w);
         // Measured: etcd 3.4.23's fatal lines for a wrong name and a wrong cluster.
-        let err = join(&mut w, "infra9", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")).unwrap_err();
+        let err = join(&mut w, "infra9", &procfile_with(("infra4", "http://127.0.0.1:42380")), "etcd-cluster-1", url("http://127.0.0.1:42379")).unwrap_err();
         assert_eq!(err, "etcdmain: couldn't find local name \"infra9\" in the initial cluster configuration");
         let short = &procfile_with(("infra4", "http://127.0.0.1:42380"))[2..];
-        assert!(join(&mut w, "infra4", short, url("http://127.0.0.1:42379")).unwrap_err().ends_with("RemovedMemberIDs:[]}: member count is unequal"));
-        let err = join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:43380")), url("http://127.0.0.1:42379")).unwrap_err();
-        assert!(err.contains(&format!("PeerURLs: no match found for existing member ({id:x}, [http://127.0.0.1:42380])")), "{err}");
+        assert!(join(&mut w, "infra4", short, "etcd-cluster-1", url("http://127.0.0.1:42379")).unwrap_err().ends_with("RemovedMemberIDs:[]}: member count is unequal"));
+        let err = join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:43380")), "etcd-cluster-1", url("http://127.0.0.1:42379")).unwrap_err();
+        assert!(err.ends_with(&format!("PeerURLs: no match found for existing member ({id:x}, [http://127.0.0.1:42380]), last resolver error (resolved urls: \"http://127.0.0.1:42380\" != \"http://127.0.0.1:32380\")")), "{err}");
         assert_eq!(raft_index(&w), before, "a failed start changes nothing");
-        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")), Ok(id));
+        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), "etcd-cluster-1", url("http://127.0.0.1:42379")), Ok(id));
         assert_eq!(listed_status(&w, id), ("started", false));
         assert_eq!(raft_index(&w), before + 1, "it publishes its name");
         // It serves the replicated keyspace on its client URL.
@@ -793,7 +834,7 @@ mod tests {
     fn a_learner_that_joined_is_promoted_and_then_votes() {
         let mut w = world();
         let id = add(&mut w, url("http://127.0.0.1:42380"), true, 0).unwrap();
-        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), url("http://127.0.0.1:42379")), Ok(id));
+        assert_eq!(join(&mut w, "infra4", &procfile_with(("infra4", "http://127.0.0.1:42380")), "etcd-cluster-1", url("http://127.0.0.1:42379")), Ok(id));
         assert_eq!(listed_status(&w, id), ("started", true));
         assert_eq!(voters(&w).len(), 3, "a running learner still does not vote");
         assert_eq!(check_promote(&w, id), Ok(()));

@@ -49,6 +49,9 @@ pub enum Dir {
     /// goreman: `go install github.com/mattn/goreman`, copied to /usr/local/bin, on the
     /// three-member cluster node only.
     ClusterNode,
+    /// etcd (the server): Debian's etcd-server in /usr/bin on the 3.4 cluster node (the
+    /// Procfile runs it), and only there is it run by hand.
+    EtcdServer,
     /// Nowhere: the code of a shell builtin (bash's `printf`), never looked up as a program.
     Builtin,
 }
@@ -63,6 +66,7 @@ impl Dir {
             Dir::Etcdutl => v3_5.then_some("/usr/local/bin"),
             Dir::KubeadmNode => world.scenario.starts_with("kubeadm").then_some("/usr/bin"),
             Dir::ClusterNode => world.cluster.is_some().then_some("/usr/local/bin"),
+            Dir::EtcdServer => world.cluster.is_some().then_some(if v3_5 { "/usr/local/bin" } else { "/usr/bin" }),
             Dir::Builtin => None,
         }
     }
@@ -164,6 +168,7 @@ programs! {
     tar:                    UsrBin,       lazy,  tool, crate::netless::tar::main;
     sed:                    UsrBin,       lazy,  text, crate::sed::main;
     goreman:                ClusterNode,  lazy,  tool, crate::goreman::main, no_tab;
+    etcd:                   EtcdServer,   lazy,  tool, crate::etcdmain::main, no_tab;
     grep:                   UsrBin,       lazy,  text, crate::coreutils::grep::main;
     egrep[grep]:            UsrBin,       lazy,  text, crate::coreutils::grep::main, no_tab;
     cut:                    UsrBin,       lazy,  text, crate::coreutils::cut::main;
@@ -332,12 +337,12 @@ mod tests {
         let mut lazy: Vec<&str> = in_programs_chunk().collect();
         lazy.sort();
         lazy.dedup();
-        let mut old = vec!["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "goreman", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64"];
+        let mut old = vec!["etcdctl", "etcdutl", "kubectl", "kubeadm", "curl", "tar", "sed", "goreman", "grep", "egrep", "crictl", "seq", "xargs", "printf", "openssl", "cut", "wc", "sort", "uniq", "base64", "etcd"];
         old.sort();
         assert_eq!(lazy, old);
         let mut tools: Vec<&str> = TABLE.iter().filter(|p| p.tool).map(|p| p.name).collect();
         tools.sort();
-        assert_eq!(tools, ["crictl", "curl", "etcdctl", "etcdutl", "goreman", "kubeadm", "kubectl", "openssl", "tar"]);
+        assert_eq!(tools, ["crictl", "curl", "etcd", "etcdctl", "etcdutl", "goreman", "kubeadm", "kubectl", "openssl", "tar"]);
         for text in ["cat", "grep", "sed", "printf", "echo", "which", "xargs", "seq", "sleep"] {
             assert!(!is_tool(text), "{text}");
         }

@@ -34,6 +34,10 @@ pub enum Job {
     /// (the timeout and its diagnosis), at `bounded_clock_ms`; `interrupted` the explanation
     /// after Ctrl+C; `part` the temporary file a bounded end removes.
     Hang { bounded: Vec<Chunk>, bounded_exit: i32, bounded_clock_ms: u64, interrupted: Vec<Chunk>, part: Option<String> },
+    /// Not etcdctl's: the `etcd` server program (`src/etcdmain.rs`) running member `name`
+    /// until a signal (`kill %1`, Ctrl+C) stops it. It lives here because the shell keeps and
+    /// saves one job type; it prints its log when it starts, nothing later.
+    Server { name: String },
 }
 
 impl Running for Job {
@@ -94,7 +98,7 @@ impl Running for Job {
                     out.chunks.push(Chunk::Bytes(bytes));
                 }
             }
-            Job::Hang { .. } => {}
+            Job::Hang { .. } | Job::Server { .. } => {}
         }
         out
     }
@@ -106,7 +110,7 @@ impl Running for Job {
                 "The watch keeps running: new events on these keys appear here as they happen (a lease running out, the kubelet, the controllers). Press Ctrl+C to stop it. To make changes yourself while watching, start it in the background: `etcdctl watch KEY &`, then `etcdctl put KEY value`, and `kill %1` when done.",
                 "O watch continua rodando: novos eventos nessas chaves aparecem aqui quando acontecem (um lease expirando, o kubelet, os controllers). Aperte Ctrl+C para parar. Para fazer mudanças você mesmo enquanto observa, rode-o em segundo plano: `etcdctl watch CHAVE &`, depois `etcdctl put CHAVE valor`, e `kill %1` ao terminar.",
             ))),
-            Job::KeepAlive { .. } | Job::Hang { .. } => None,
+            Job::KeepAlive { .. } | Job::Hang { .. } | Job::Server { .. } => None,
         }
     }
 
@@ -118,6 +122,10 @@ impl Running for Job {
             }
             Job::KeepAlive { .. } => Vec::new(),
             Job::Hang { interrupted, .. } => std::mem::take(interrupted),
+            Job::Server { name } => {
+                crate::etcdmain::stopped(world, name);
+                Vec::new()
+            }
         }
     }
 
@@ -154,6 +162,14 @@ impl Running for Job {
                 )
             }
             Job::Hang { .. } => Text::default(),
+            Job::Server { name } => Text::new(
+                format!("The real etcd keeps running until it gets a signal (Ctrl+C, `kill`). Here nothing can send one: the playground let {name} run for {total}s of simulated time, then stopped it as Ctrl+C would. To keep a member running, start it in the background: `etcd ... > {name}.log 2>&1 &`."),
+                format!("O etcd real continua rodando até receber um sinal (Ctrl+C, `kill`). Aqui ninguém pode mandar um: o playground deixou o {name} rodar por {total}s de tempo simulado e o parou como o Ctrl+C faria. Para manter um membro rodando, inicie-o em segundo plano: `etcd ... > {name}.log 2>&1 &`."),
+            ),
         }
+    }
+
+    fn prints_after_start(&self) -> bool {
+        !matches!(self, Job::Server { .. })
     }
 }

@@ -74,6 +74,9 @@ pub struct Globals {
     /// The request goes through raft (a write, a linearizable read): with several members it
     /// needs a quorum running (`cluster::members`).
     pub needs_quorum: bool,
+    /// A linearizable `get`: a request the client retries when a member answers Unavailable
+    /// (a learner's `rpc not supported for learner`: 100 attempts, measured with 3.4.23).
+    pub retried_read: bool,
 }
 
 impl Globals {
@@ -238,6 +241,7 @@ fn run_args(world: &mut World, p: &mut Proc, args: &[String]) -> i32 {
     }
     let mut g = Globals::from_parsed(&parsed, p);
     g.needs_quorum = matches!(path.as_str(), "put" | "del" | "txn" | "compaction" | "lease grant" | "lease revoke") || (path == "get" && parsed.str("consistency").as_deref() != Some("s"));
+    g.retried_read = path == "get" && parsed.str("consistency").as_deref() != Some("s");
     if !help::children_v(&path, v3_5).is_empty() && path != "completion" {
         // A command group (`lease`, `member`, ...) typed without a subcommand: its help.
         print_help(p, &help::full_v(&path, v3_5), &world.etcd.version);
@@ -533,6 +537,26 @@ fn cut_off(world: &mut World, p: &mut Proc, g: &Globals) {
     );
 }
 
+/// A raft request (a write, a linearizable read) to a learner that runs: it serves only
+/// serializable reads and status. The client gives up on a write at once and retries a read
+/// 100 times (measured with 3.4.23 through a learner's endpoint alone; given several, 3.4's
+/// balancer picks one round-robin, the playground the first that runs).
+fn learner_refuses(world: &mut World, p: &mut Proc, g: &Globals) {
+    let ep = g.endpoints.first().cloned().unwrap_or_default();
+    let hp = ep.split_once("://").map_or(ep.as_str(), |(_, hp)| hp).to_string();
+    let desc = "etcdserver: rpc not supported for learner";
+    let attempts = if g.retried_read { 100 } else { 1 };
+    let warning = retry_warning(world, &hp, "Unavailable", desc);
+    for i in 0..attempts {
+        p.eprintln(warning.replacen("\"attempt\":0,", &format!("\"attempt\":{i},"), 1));
+    }
+    p.eprintln(format!("Error: {desc}"));
+    p.explain(
+        format!("{} is a learner: it receives the raft log but does not vote, and it refuses writes and linearizable reads. Send them to a voting member (list it first in --endpoints), read with --consistency=s from the learner, or promote it once it has caught up (`etcdctl member promote {:x}`).", world.etcd.name, world.etcd.member_id),
+        format!("{} é um learner: recebe o log do raft mas não vota, e recusa escritas e leituras linearizáveis. Mande-as a um membro votante (o primeiro em --endpoints), leia do learner com --consistency=s, ou promova-o quando tiver alcançado o líder (`etcdctl member promote {:x}`).", world.etcd.name, world.etcd.member_id),
+    );
+}
+
 /// `endpoint status` on a member cut off from its peers (`cluster::recovery`): 3.4.23's
 /// maintenance connection gives up at the deadline (measured in
 /// tests/fidelity_recovery/21_recovery_mismatch.txt).
@@ -564,6 +588,10 @@ fn connect_with<'w>(world: &'w mut World, p: &mut Proc, g: &Globals, no_deadline
         }
         Ok(()) if g.needs_quorum && world.cluster.is_some() && !crate::cluster::members::has_quorum(world) => {
             cluster_ctl::no_quorum(world, p, &g2);
+            None
+        }
+        Ok(()) if g.needs_quorum && crate::cluster::members::is_running_learner(world, world.etcd.member_id) => {
+            learner_refuses(world, p, &g2);
             None
         }
         Ok(()) => Some(&mut world.etcd),

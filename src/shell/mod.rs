@@ -834,7 +834,7 @@ impl Session {
         self.read_inherited = false;
         let mut code = code;
         if let Some(job) = proc.job.take() {
-            let redirected = cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
+            let redirected = job.prints_after_start() && cmd.redirects.iter().any(|(op, _)| !matches!(op, RedirectOp::In | RedirectOp::HereDoc));
             let kept = !redirected && ((self.bg_new.is_some() && self.fg_slot_bg) || (self.fg_slot && self.job.is_none()));
             // A job the shell cannot keep (redirected, in a pipe, or of a kind it cannot save)
             // ends at once.

@@ -15,6 +15,9 @@ pub const SUPERVISOR: &str = r#"#!/bin/bash
 # version its members settle on.
 D=$1 ETCD=$2 CLUSTER_VERSION=$3
 ip link set lo up
+# The ports a member started by a command listens on (infra4, infra5) are in Linux's
+# ephemeral range: keep outgoing connections off them, or a bind fails now and then.
+echo 42379,42380,52379,52380 > /proc/sys/net/ipv4/ip_local_reserved_ports
 mkdir -p "$D/home"
 declare -A pid
 start() {
@@ -159,13 +162,16 @@ pub fn start_release(tag: &str, release: &Release) -> Real {
         .expect("could not start the cluster supervisor (unshare -n)");
     // etcdctl runs in the supervisor's network namespace.
     write_exe(&ctl.join("etcdctl"), &format!("#!/bin/bash\nexec /usr/bin/nsenter --net=/proc/{}/ns/net /usr/bin/etcdctl \"$@\"\n", child.id()));
+    // A real `etcd` a command starts (`etcd --name infra4 ... &`) runs there too, in the
+    // commands' cwd (the members' own), and dies with the script's bash.
+    write_exe(&ctl.join("etcd"), &format!("#!/bin/bash\nexec /usr/bin/nsenter --net=/proc/{}/ns/net /usr/bin/setpriv --pdeathsig KILL {} \"$@\"\n", child.id(), release.etcd.display()));
     let guard = Guard { child, dir: dir.clone() };
     let t = Instant::now();
     while !dir.join("ready").exists() {
         assert!(t.elapsed() < Duration::from_secs(60), "the real cluster did not come up; see {:?}", dir.join("supervisor.log"));
         std::thread::sleep(Duration::from_millis(100));
     }
-    Real { guard, etcdctl: ctl.join("etcdctl"), default_endpoint: "127.0.0.1:2379".into(), tools: vec![("goreman".into(), dir.join("goreman"))], map: Vec::new() }
+    Real { guard, etcdctl: ctl.join("etcdctl"), default_endpoint: "127.0.0.1:2379".into(), tools: vec![("goreman".into(), dir.join("goreman")), ("etcd".into(), ctl.join("etcd"))], map: Vec::new() }
 }
 
 pub fn normalize_cluster(s: &str) -> String {
@@ -176,6 +182,9 @@ pub fn normalize_cluster(s: &str) -> String {
             (r"rpc error: code = (Unavailable|DeadlineExceeded|Unknown) desc = (etcdserver: request timed out|context deadline exceeded)", "<NO QUORUM>"),
             (r"(?m)^Error: (etcdserver: request timed out|rpc error: code = Unknown desc = context deadline exceeded|context deadline exceeded)$", "Error: <NO QUORUM>"),
             (r"is unhealthy: failed to commit proposal: (etcdserver: request timed out|context deadline exceeded)", "is unhealthy: failed to commit proposal: <NO QUORUM>"),
+            // bash's notices of background jobs: an interactive bash (the playground's terminal)
+            // prints `[1] PID` and `[1]+  Terminated  cmd`, the harness's script bash does not.
+            (r"(?m)^\[\d+\]([+-]? +(Running|Done|Terminated|Exit \d+) .*| \d+)\n", ""),
             (r#""health":false,"took":"<T>","error":"(etcdserver: request timed out|context deadline exceeded)""#, r#""health":false,"took":"<T>","error":"<NO QUORUM>""#),
             (r#"(?m)^"Error" : (etcdserver: request timed out|context deadline exceeded)$"#, r#""Error" : <NO QUORUM>"#),
             // `endpoint health -w table`: the TOOK column is as wide as the longest (random)
@@ -202,7 +211,27 @@ pub fn normalize_cluster(s: &str) -> String {
     if out.ends_with('\n') {
         joined.push('\n');
     }
-    added_members(&harness::replace_all(&joined, rules))
+    members_dump(&added_members(&harness::replace_all(&joined, rules)))
+}
+
+/// etcd's fatal `error validating peerURLs {ClusterID:… Members:[&{…} &{…}] …}` prints the
+/// members in Go map order, which changes from run to run: the items are sorted.
+fn members_dump(s: &str) -> String {
+    static DUMP: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let re = DUMP.get_or_init(|| Regex::new(r"Members:\[(&\{.*?\}\})\] RemovedMemberIDs").unwrap());
+    re.replace_all(s, |c: &regex::Captures| {
+        let mut items: Vec<&str> = c[1].split("}} &{").collect();
+        let n = items.len();
+        let mut owned: Vec<String> = items.drain(..).enumerate().map(|(i, it)| {
+            let mut t = it.to_string();
+            if i > 0 { t.insert_str(0, "&{"); }
+            if i + 1 < n { t.push_str("}}"); }
+            t
+        }).collect();
+        owned.sort();
+        format!("Members:[{}] RemovedMemberIDs", owned.join(" "))
+    })
+    .into_owned()
 }
 
 /// `endpoint health -w json|table|fields`: the verdicts in the order the checks ended
@@ -252,7 +281,9 @@ fn added_members(s: &str) -> String {
         items.sort();
         format!("ETCD_INITIAL_CLUSTER=\"{}\"", items.join(","))
     });
-    let by_id = |l: &str| l.starts_with("<HEX>, ") || l.starts_with("| <HEX> |");
+    // `endpoint status --cluster` lists the members in the same order: its rows too.
+    let status_row = |l: &str| l.split_once(" | ").is_some_and(|(ep, rest)| ep.trim_start_matches(['|', ' ']).starts_with("http") && rest.starts_with("<HEX> |")) || l.split_once(", ").is_some_and(|(ep, rest)| ep.starts_with("http") && rest.starts_with("<HEX>, "));
+    let by_id = |l: &str| l.starts_with("<HEX>, ") || l.starts_with("| <HEX> |") || status_row(l);
     let mut lines: Vec<String> = Vec::new();
     let mut run: Vec<String> = Vec::new();
     for l in out.lines() {

@@ -172,11 +172,14 @@ mod imp {
 pub use imp::*;
 
 /// Whether a typed line may run a program of the programs chunk (the program table's
-/// `Chunk::Programs` lines), so waits for the chunk. A plain substring test errs on the side
-/// of waiting (`echo etcdctl` waits too); a script that runs one without naming it finds the
-/// chunk missing and says so (the table's stubs, `commands::run_loaded`).
+/// `Chunk::Programs` lines), so waits for the chunk: a word of it, or the last part of a path
+/// in it, is such a program's name. That errs on the side of waiting (`echo etcdctl` waits
+/// too) but not for a file named after one (`cat /etc/kubernetes/manifests/etcd.yaml`, now
+/// that `etcd` is a program); a script that runs one without naming it finds the chunk
+/// missing and says so (the table's stubs, `commands::run_loaded`).
 pub fn needs_programs(line: &str) -> bool {
-    crate::commands::in_programs_chunk().any(|p| line.contains(p))
+    let names: Vec<&str> = line.split(|c: char| !(c.is_ascii_alphanumeric() || "_.-/".contains(c))).map(|w| w.rsplit('/').next().unwrap_or(w)).collect();
+    crate::commands::in_programs_chunk().any(|p| names.contains(&p))
 }
 
 /// A lesson file read, or `None` while the lessons chunk is not here.
@@ -211,6 +214,10 @@ mod tests {
             assert!(needs_programs(&format!("FOO=1 {p} --help | head")));
         }
         assert!(!needs_programs("ls -l /etc/kubernetes && cat /etc/hosts"));
+        assert!(!needs_programs("cat /etc/kubernetes/manifests/etcd.yaml; ls /var/lib/etcd/member"));
+        assert!(needs_programs("x=$(/usr/local/bin/etcdctl version)"));
+        assert!(needs_programs("ETCDCTL_API=3 etcdctl get k"));
+        assert!(needs_programs("echo 1 && kubectl get pods"));
     }
 
     #[test]

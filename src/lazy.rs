@@ -172,14 +172,23 @@ mod imp {
 pub use imp::*;
 
 /// Whether a typed line may run a program of the programs chunk (the program table's
-/// `Chunk::Programs` lines), so waits for the chunk: a word of it, or the last part of a path
-/// in it, is such a program's name. That errs on the side of waiting (`echo etcdctl` waits
-/// too) but not for a file named after one (`cat /etc/kubernetes/manifests/etcd.yaml`, now
-/// that `etcd` is a program); a script that runs one without naming it finds the chunk
-/// missing and says so (the table's stubs, `commands::run_loaded`).
+/// `Chunk::Programs` lines), so waits for the chunk: a word of it is such a program's name,
+/// or a command names one by its path (`/usr/local/bin/etcdctl`). That errs on the side of
+/// waiting (`echo etcdctl` waits too) but not for a path that merely ends in one's name
+/// (`ls /etc/kubernetes/pki/etcd`, now that `etcd` is a program); a script that runs one
+/// without naming it finds the chunk missing and says so (the table's stubs,
+/// `commands::run_loaded`).
 pub fn needs_programs(line: &str) -> bool {
-    let names: Vec<&str> = line.split(|c: char| !(c.is_ascii_alphanumeric() || "_.-/".contains(c))).map(|w| w.rsplit('/').next().unwrap_or(w)).collect();
-    crate::commands::in_programs_chunk().any(|p| names.contains(&p))
+    let lazy: Vec<&str> = crate::commands::in_programs_chunk().collect();
+    let unquoted: String = line.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+    unquoted.split(|c: char| ";|&()`\n{}".contains(c)).any(|segment| {
+        let mut words = segment.split_whitespace().skip_while(|w| {
+            let assignment = w.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            assignment || matches!(*w, "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "time")
+        });
+        let command = words.next().map(|w| w.rsplit('/').next().unwrap_or(w));
+        command.is_some_and(|c| lazy.contains(&c)) || words.any(|w| lazy.contains(&w))
+    })
 }
 
 /// A lesson file read, or `None` while the lessons chunk is not here.
@@ -215,6 +224,10 @@ mod tests {
         }
         assert!(!needs_programs("ls -l /etc/kubernetes && cat /etc/hosts"));
         assert!(!needs_programs("cat /etc/kubernetes/manifests/etcd.yaml; ls /var/lib/etcd/member"));
+        assert!(!needs_programs("ls -1 /etc/kubernetes/pki/etcd && cd /var/lib/etcd"));
+        assert!(needs_programs("ls | xargs etcdctl get"));
+        assert!(needs_programs("for i in 1; do /usr/local/bin/etcdctl version; done"));
+        assert!(needs_programs("echo \"$(etcd --version)\""));
         assert!(needs_programs("x=$(/usr/local/bin/etcdctl version)"));
         assert!(needs_programs("ETCDCTL_API=3 etcdctl get k"));
         assert!(needs_programs("echo 1 && kubectl get pods"));

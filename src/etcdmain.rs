@@ -27,8 +27,10 @@ use crate::cluster::members;
 use crate::process::Proc;
 use crate::world::World;
 
-/// What real etcd 3.4.23 prints after `flag provided but not defined: -X` (exit status 2).
-const USAGE: &str = "Usage:
+/// etcd's `usageline` (server/etcdmain/help.go, the same in 3.4.23 and 3.5), printed after
+/// `flag provided but not defined: -X` (exit status 2); `crictl logs` shows it in the log of a
+/// kubeadm etcd that crashed on such a flag.
+pub const USAGE: &str = "Usage:
 
   etcd [flags]
     Start an etcd server.

@@ -84,11 +84,11 @@ pub const CAMPAIGN_MS: u64 = 1500;
 /// Time passes for the members (`World::advance`): without a leader, the running ones keep
 /// campaigning, and each campaign will show in the term of the next leader.
 pub fn pass_time(world: &mut impl Node, ms: u64) {
-    let anyone_running = members(&*world).iter().any(|m| m.running);
-    if let Some(c) = world.parts_mut().1 {
-        if c.leader == 0 && anyone_running {
-            c.leaderless_ms = c.leaderless_ms.saturating_add(ms);
-        }
+    // Every clock step comes here: no list of members is built for it.
+    let (etcd, cluster) = world.parts_mut();
+    let Some(c) = cluster else { return };
+    if c.leader == 0 && (etcd.running || c.others.iter().any(|m| m.running)) {
+        c.leaderless_ms = c.leaderless_ms.saturating_add(ms);
     }
 }
 

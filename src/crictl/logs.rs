@@ -138,7 +138,8 @@ fn etcd_lines(c: &Container, run: &EtcdRun) -> Vec<(i64, String)> {
     if let Some(EtcdExit::UnknownFlag(k)) = &run.exit {
         // Go's flag package, before etcd's logger exists.
         out.push((t0, format!("flag provided but not defined: -{k}")));
-        for l in USAGE.lines() {
+        // etcd's own usage text (`etcd` the program prints the same).
+        for l in crate::etcdmain::USAGE.trim_end().lines() {
             out.push((t0, l.to_string()));
         }
         out.push((t0, String::new()));
@@ -238,25 +239,3 @@ fn etcd_lines(c: &Container, run: &EtcdRun) -> Vec<(i64, String)> {
     }
     out
 }
-
-/// etcd 3.5's `usageline` (server/etcdmain/help.go), printed after a flag error.
-const USAGE: &str = "Usage:
-
-  etcd [flags]
-    Start an etcd server.
-
-  etcd --version
-    Show the version of etcd.
-
-  etcd -h | --help
-    Show the help information about etcd.
-
-  etcd --config-file
-    Path to the server configuration file. Note that if a configuration file is provided, other command line flags and environment variables will be ignored.
-
-  etcd gateway
-    Run the stateless pass-through etcd TCP connection forwarding proxy.
-
-  etcd grpc-proxy
-    Run the stateless etcd v3 gRPC L7 reverse proxy.
-";
